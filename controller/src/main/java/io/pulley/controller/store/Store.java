@@ -1,0 +1,46 @@
+package io.pulley.controller.store;
+
+import io.pulley.v1.HostState;
+import io.pulley.v1.Revision;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controller's durable state: revisions of every application and environment, and the host
+ * registry. Implementations are thread-safe. A method that returns has made its write durable:
+ * it survives kill -9 of the controller.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Stores {@code revision} as the next revision of its application and environment. The number
+   * in the argument is ignored; the stored revision, with its number, is returned. Numbers count
+   * from 1 without gaps, even when several callers append at once.
+   */
+  Revision appendRevision(Revision revision);
+
+  /** The newest revision of an application in an environment. */
+  Optional<Revision> currentRevision(String application, String environment);
+
+  /** One revision by number. */
+  Optional<Revision> revision(String application, String environment, long number);
+
+  /** Up to {@code limit} revisions, newest first. */
+  List<Revision> listRevisions(String application, String environment, int limit);
+
+  /** The newest revision of every application and environment, ordered by both names. */
+  List<Revision> currentRevisions();
+
+  /** Inserts or replaces a host's record, keyed by its host id. */
+  void putHost(HostState host);
+
+  /** One host's record. */
+  Optional<HostState> host(String hostId);
+
+  /** Every host's record, ordered by host id. */
+  List<HostState> hosts();
+
+  /** Releases the store's resources; idempotent. */
+  @Override
+  void close();
+}
