@@ -34,6 +34,13 @@ public interface Store extends AutoCloseable {
   /** Inserts or replaces a host's record, keyed by its host id. */
   void putHost(HostState host);
 
+  /** Inserts or replaces several hosts' records, as one transaction where the store has them. */
+  default void putHosts(List<HostState> hosts) {
+    for (HostState host : hosts) {
+      putHost(host);
+    }
+  }
+
   /** One host's record. */
   Optional<HostState> host(String hostId);
 
