@@ -7,15 +7,15 @@ import java.util.Optional;
 
 /**
  * The controller's durable state: revisions of every application and environment, and the host
- * registry. Implementations are thread-safe. A method that returns has made its write durable:
- * it survives kill -9 of the controller.
+ * registry. Implementations are thread-safe. A method that returns has made its write durable: it
+ * survives kill -9 of the controller.
  */
 public interface Store extends AutoCloseable {
 
   /**
-   * Stores {@code revision} as the next revision of its application and environment. The number
-   * in the argument is ignored; the stored revision, with its number, is returned. Numbers count
-   * from 1 without gaps, even when several callers append at once.
+   * Stores {@code revision} as the next revision of its application and environment. The number in
+   * the argument is ignored; the stored revision, with its number, is returned. Numbers count from
+   * 1 without gaps, even when several callers append at once.
    */
   Revision appendRevision(Revision revision);
 
