@@ -182,6 +182,30 @@ public final class SqliteStore implements Store {
         });
   }
 
+  /** One transaction for the batch: a thousand hosts cost one fsync, not a thousand. */
+  @Override
+  public void putHosts(List<HostState> hosts) {
+    for (HostState host : hosts) {
+      requireName("host_id", host.getHostId());
+    }
+    locked(
+        "put " + hosts.size() + " hosts",
+        () ->
+            SqliteTransaction.immediate(
+                connection,
+                () -> {
+                  try (PreparedStatement upsert =
+                      connection.prepareStatement(StoreRows.UPSERT_HOST)) {
+                    for (HostState host : hosts) {
+                      StoreRows.bindHost(upsert, host);
+                      upsert.addBatch();
+                    }
+                    upsert.executeBatch();
+                  }
+                  return null;
+                }));
+  }
+
   @Override
   public Optional<HostState> host(String hostId) {
     return locked(

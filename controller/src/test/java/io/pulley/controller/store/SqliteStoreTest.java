@@ -158,6 +158,33 @@ class SqliteStoreTest {
   }
 
   @Test
+  void putHosts_writesTheWholeBatch_andReplacesExistingRecords() {
+    store.putHost(host("web-1", HostHealth.HOST_HEALTH_HEALTHY));
+
+    store.putHosts(
+        List.of(
+            host("web-1", HostHealth.HOST_HEALTH_DEGRADED),
+            host("web-2", HostHealth.HOST_HEALTH_HEALTHY),
+            host("web-3", HostHealth.HOST_HEALTH_APPLYING)));
+
+    assertThat(store.hosts())
+        .containsExactly(
+            host("web-1", HostHealth.HOST_HEALTH_DEGRADED),
+            host("web-2", HostHealth.HOST_HEALTH_HEALTHY),
+            host("web-3", HostHealth.HOST_HEALTH_APPLYING));
+  }
+
+  @Test
+  void putHosts_withOneInvalidHost_writesNothing() {
+    assertThatThrownBy(
+            () ->
+                store.putHosts(
+                    List.of(host("web-1", HostHealth.HOST_HEALTH_HEALTHY), HostState.getDefaultInstance())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.hosts()).isEmpty();
+  }
+
+  @Test
   void putHost_emptyHostId_fails() {
     assertThatThrownBy(() -> store.putHost(HostState.getDefaultInstance()))
         .isInstanceOf(IllegalArgumentException.class)
