@@ -39,7 +39,9 @@ final class ProtoNodeReader {
 
   /** Merges the mapping {@code node} into {@code builder}; {@code path} names it in errors. */
   void readMessage(Node node, Message.Builder builder, String path) {
-    positions.put(path, node.getStartMark());
+    if (!positions.contains(path)) {
+      positions.put(path, node.getStartMark());
+    }
     if (isNull(node) || rejectedAnchor(node, path)) {
       return;
     }
@@ -60,7 +62,7 @@ final class ProtoNodeReader {
       if (field == null) {
         reportUnknown(type, name.get(), childPath, tuple.getKeyNode());
       } else if (acceptsOneofMember(field, chosen, childPath, tuple.getKeyNode(), path)) {
-        readField(tuple.getValueNode(), builder, field, childPath);
+        readField(tuple, builder, field, childPath);
       }
     }
   }
@@ -128,8 +130,12 @@ final class ProtoNodeReader {
     return false;
   }
 
-  private void readField(Node value, Message.Builder builder, FieldDescriptor field, String path) {
-    positions.put(path, value.getStartMark());
+  private void readField(
+      NodeTuple tuple, Message.Builder builder, FieldDescriptor field, String path) {
+    Node value = tuple.getValueNode();
+    // A block collection starts on the line after its key; a missing member is reported at the key.
+    boolean collection = value instanceof MappingNode || value instanceof SequenceNode;
+    positions.put(path, (collection ? tuple.getKeyNode() : value).getStartMark());
     if (isNull(value) || rejectedAnchor(value, path)) {
       return;
     }
