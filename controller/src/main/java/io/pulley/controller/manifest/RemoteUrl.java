@@ -8,7 +8,9 @@ final class RemoteUrl {
   private static final Pattern SCHEME_URL = Pattern.compile("(?i)(file|https?|ssh)://[^\\s]+");
   private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
   private static final Pattern USERINFO =
-      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://+)[^/@\\s]+@");
+  // Some libraries print a URL differently than it was written; drop any "user:secret@" too.
+  private static final Pattern USER_AND_SECRET = Pattern.compile("[^\\s/:@]+:[^\\s/@]+@");
 
   private RemoteUrl() {}
 
@@ -22,6 +24,7 @@ final class RemoteUrl {
    * written into a URL never reaches an error message or a log.
    */
   static String redact(String text) {
-    return USERINFO.matcher(text).replaceAll("$1");
+    String withoutUserinfo = USERINFO.matcher(text).replaceAll("$1");
+    return USER_AND_SECRET.matcher(withoutUserinfo).replaceAll("");
   }
 }
