@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import io.pulley.v1.ManifestError;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -22,8 +23,12 @@ final class Problems {
     return errors.isEmpty();
   }
 
+  /** The mistakes in the order of the text; those without a position come first. */
   List<ManifestError> list() {
-    return List.copyOf(errors);
+    List<ManifestError> sorted = new ArrayList<>(errors);
+    sorted.sort(
+        Comparator.comparingInt(ManifestError::getLine).thenComparingInt(ManifestError::getColumn));
+    return List.copyOf(sorted);
   }
 
   /**

@@ -136,7 +136,14 @@ final class ProtoNodeReader {
     // A block collection starts on the line after its key; a missing member is reported at the key.
     boolean collection = value instanceof MappingNode || value instanceof SequenceNode;
     positions.put(path, (collection ? tuple.getKeyNode() : value).getStartMark());
-    if (isNull(value) || rejectedAnchor(value, path)) {
+    if (rejectedAnchor(value, path)) {
+      return;
+    }
+    if (isNull(value)) {
+      // "directory: ~" still chooses the kind; its members are then checked as missing.
+      if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()) {
+        builder.setField(field, builder.newBuilderForField(field).build());
+      }
       return;
     }
     if (field.isMapField()) {

@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.pulley.v1.Command;
 import io.pulley.v1.Directory;
 import io.pulley.v1.File;
@@ -37,10 +38,18 @@ final class ResourceValidator {
       case FILE -> file(resource.getFile(), path + ".file");
       case GIT_RELEASE -> gitRelease(resource.getGitRelease(), path + ".git_release");
       case COMMAND -> command(resource.getCommand(), path + ".command");
-      case KIND_NOT_SET ->
-          checks.fail(
-              path, "a resource needs exactly one kind: directory, file, git_release or command");
+      case KIND_NOT_SET -> noKind(path);
     }
+  }
+
+  private void noKind(String path) {
+    // A kind that was written but refused by the reader has its own error already.
+    for (FieldDescriptor kind : Resource.getDescriptor().getOneofs().get(0).getFields()) {
+      if (checks.written(path + "." + kind.getName())) {
+        return;
+      }
+    }
+    checks.fail(path, "a resource needs exactly one kind: directory, file, git_release or command");
   }
 
   private void directory(Directory directory, String path) {

@@ -11,6 +11,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Turns manifest YAML text into a {@link Manifest} builder, recording every mistake and where each
@@ -81,8 +82,9 @@ final class YamlManifestReader {
   }
 
   /**
-   * Limits that make hostile input cheap to refuse: no recursive keys, few aliases (which are
-   * refused anyway) and no more code points than the byte limit allows.
+   * The YAML 1.2 core schema, so that {@code ~} and {@code null} mean "not set" as YAML users
+   * expect. Limits that make hostile input cheap to refuse: no recursive keys, few aliases (which
+   * are refused anyway) and no more code points than the byte limit allows.
    */
   private static LoadSettings settings(String sourceName) {
     return LoadSettings.builder()
@@ -91,6 +93,7 @@ final class YamlManifestReader {
         .setMaxAliasesForCollections(10)
         .setCodePointLimit(MAX_BYTES + 1)
         .setUseMarks(true)
+        .setSchema(new CoreSchema())
         .build();
   }
 }

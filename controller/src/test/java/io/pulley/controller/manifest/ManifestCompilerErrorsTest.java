@@ -170,6 +170,13 @@ class ManifestCompilerErrorsTest {
   }
 
   @Test
+  void compile_nullKind_choosesTheKindAndAsksForItsPath() {
+    ManifestError error = onlyErrorOf(HEAD + "  - directory: ~\n");
+
+    assertError(error, "resources[0].directory.path", 4, "a path is required");
+  }
+
+  @Test
   void compile_badMode_showsAnExample() {
     ManifestError error = onlyErrorOf(HEAD + "  - file: {path: /etc/x, mode: 0o644}\n");
 
@@ -248,7 +255,7 @@ class ManifestCompilerErrorsTest {
                   - command: *cmd
                 """);
 
-    assertThat(errors).isNotEmpty();
+    assertThat(errors).hasSize(2);
     assertError(errors.get(0), "resources[0].command", 4, "anchors and aliases");
   }
 
@@ -262,7 +269,11 @@ class ManifestCompilerErrorsTest {
 
     List<ManifestError> errors = errorsOf(yaml.toString());
 
-    assertThat(errors).isNotEmpty();
+    assertThat(errors)
+        .singleElement()
+        .extracting(ManifestError::getReason)
+        .asString()
+        .contains("aliases");
   }
 
   @Test
@@ -281,11 +292,12 @@ class ManifestCompilerErrorsTest {
     assertThat(errors)
         .extracting(ManifestError::getField)
         .containsExactly(
-            "resources[0].git_release.url",
             "resources[0].git_release.ref",
+            "resources[0].git_release.url",
             "resources[0].git_release.commit",
             "resources[0].git_release.keep");
-    assertError(errors.get(0), "resources[0].git_release.url", 6, "use file://, https://");
+    assertError(errors.get(0), "resources[0].git_release.ref", 4, "ref is required");
+    assertError(errors.get(1), "resources[0].git_release.url", 6, "use file://, https://");
     assertThat(resolver.asked).isEmpty();
   }
 
