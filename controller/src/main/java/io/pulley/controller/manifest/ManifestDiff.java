@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 public final class ManifestDiff {
 
   private static final DiffAlgorithm ALGORITHM = new HistogramDiff();
+  // Non-ASCII text stays readable in the diff instead of turning into octal escapes.
+  private static final TextFormat.Printer PRINTER = TextFormat.printer().escapingNonAscii(false);
 
   private ManifestDiff() {}
 
@@ -48,7 +50,7 @@ public final class ManifestDiff {
   }
 
   private static RawText render(@Nullable Manifest manifest) {
-    String text = manifest == null ? "" : TextFormat.printer().printToString(manifest);
+    String text = manifest == null ? "" : PRINTER.printToString(manifest);
     return new RawText(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -53,7 +54,7 @@ final class ProtoNodeReader {
     Map<String, Node> seenKeys = new HashMap<>();
     Map<OneofDescriptor, String> chosen = new HashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
-      Optional<String> name = fieldName(tuple.getKeyNode(), path, seenKeys);
+      Optional<String> name = key(tuple.getKeyNode(), path, seenKeys, n -> join(path, n));
       if (name.isEmpty()) {
         continue;
       }
@@ -67,16 +68,21 @@ final class ProtoNodeReader {
     }
   }
 
-  private Optional<String> fieldName(Node key, String path, Map<String, Node> seenKeys) {
-    if (!(key instanceof ScalarNode scalar) || rejectedAnchor(key, path)) {
-      problems.add(path, key.getStartMark(), "expected a field name, got " + describe(key));
+  /** The text of a mapping key, or empty after reporting why it cannot be used. */
+  private Optional<String> key(
+      Node key, String path, Map<String, Node> seenKeys, UnaryOperator<String> childPath) {
+    if (rejectedAnchor(key, path)) {
+      return Optional.empty();
+    }
+    if (!(key instanceof ScalarNode scalar)) {
+      problems.add(path, key.getStartMark(), "expected a key, got " + describe(key));
       return Optional.empty();
     }
     String name = scalar.getValue();
     Node first = seenKeys.putIfAbsent(name, key);
     if (first != null) {
       problems.add(
-          join(path, name),
+          childPath.apply(name),
           key.getStartMark(),
           "duplicate key \"" + name + "\" (first on line " + line(first) + "); keep only one");
       return Optional.empty();
@@ -181,11 +187,11 @@ final class ProtoNodeReader {
     FieldDescriptor valueField = entryType.findFieldByName("value");
     Map<String, Node> seenKeys = new HashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
-      Optional<String> key = fieldName(tuple.getKeyNode(), path, seenKeys);
+      Optional<String> key = key(tuple.getKeyNode(), path, seenKeys, k -> entryPath(path, k));
       if (key.isEmpty()) {
         continue;
       }
-      String entryPath = path + "[" + quote(key.get()) + "]";
+      String entryPath = entryPath(path, key.get());
       positions.put(entryPath, tuple.getKeyNode().getStartMark());
       Message.Builder entry = builder.newBuilderForField(field);
       Optional<Object> keyValue = readSingle(tuple.getKeyNode(), entry, keyField, entryPath);
@@ -280,6 +286,10 @@ final class ProtoNodeReader {
 
   static String join(String path, String name) {
     return path.isEmpty() ? name : path + "." + name;
+  }
+
+  private static String entryPath(String path, String key) {
+    return path + "[" + quote(key) + "]";
   }
 
   static String quote(String key) {

@@ -238,6 +238,14 @@ class ManifestCompilerErrorsTest {
   }
 
   @Test
+  void compile_duplicateMapKey_namesTheEntry() {
+    ManifestError error =
+        onlyErrorOf("application: a\nenvironment: b\nhosts:\n  labels: {role: web, role: db}\n");
+
+    assertError(error, "hosts.labels[\"role\"]", 4, "duplicate key \"role\" (first on line 4)");
+  }
+
+  @Test
   void compile_stack_isNotSupportedYet() {
     ManifestError error =
         onlyErrorOf("application: hello\nenvironment: demo\nstack: {wsgi: app:main}\n");
