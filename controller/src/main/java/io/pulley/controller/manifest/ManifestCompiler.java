@@ -25,6 +25,7 @@ public final class ManifestCompiler {
    */
   public CompileResult compile(String yamlText, String sourceName) {
     Objects.requireNonNull(yamlText, "yamlText");
+    Objects.requireNonNull(sourceName, "sourceName");
     Problems problems = new Problems();
     Positions positions = new Positions();
     Optional<Manifest.Builder> parsed = reader.read(yamlText, sourceName, problems, positions);
