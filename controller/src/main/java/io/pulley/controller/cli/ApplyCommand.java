@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "apply",
-    description = "Validate a manifest and store it as a new revision (or, with --dry-run, show the diff).")
+    description =
+        "Validate a manifest and store it as a new revision (or, with --dry-run, show the diff).")
 final class ApplyCommand extends ClientCommand {
   /** Large enough for any sane manifest; the controller enforces its own limit. */
   private static final long MAX_BYTES = 4L * 1024 * 1024;
@@ -40,7 +41,8 @@ final class ApplyCommand extends ClientCommand {
           admin.applyManifest(
               ApplyManifestRequest.newBuilder()
                   .setManifestYaml(yaml)
-                  .setSourceName(file.equals("-") ? "<stdin>" : Path.of(file).getFileName().toString())
+                  .setSourceName(
+                      file.equals("-") ? "<stdin>" : Path.of(file).getFileName().toString())
                   .setDryRun(dryRun)
                   .build());
     } catch (StatusRuntimeException e) {
@@ -67,16 +69,35 @@ final class ApplyCommand extends ClientCommand {
       }
     }
     if (response.getDryRun()) {
-      out().println(
-          response.getChanged()
-              ? "dry run: the manifest is valid and would create a new revision"
-                  + (response.hasRevision() ? " of " + name + " (current: #" + revision.getNumber() + ")" : "")
-              : "dry run: the manifest is valid and equal to " + name + " #" + revision.getNumber());
+      out()
+          .println(
+              response.getChanged()
+                  ? "dry run: the manifest is valid and would create a new revision"
+                      + (response.hasRevision()
+                          ? " of " + name + " (current: #" + revision.getNumber() + ")"
+                          : "")
+                  : "dry run: the manifest is valid and equal to "
+                      + name
+                      + " #"
+                      + revision.getNumber());
     } else if (response.getChanged()) {
-      out().println(
-          "applied: " + name + " revision " + revision.getNumber() + " (" + shortHash(revision) + ")");
+      out()
+          .println(
+              "applied: "
+                  + name
+                  + " revision "
+                  + revision.getNumber()
+                  + " ("
+                  + shortHash(revision)
+                  + ")");
     } else {
-      out().println("unchanged: " + name + " is already at this content (revision " + revision.getNumber() + ")");
+      out()
+          .println(
+              "unchanged: "
+                  + name
+                  + " is already at this content (revision "
+                  + revision.getNumber()
+                  + ")");
     }
     out().flush();
   }
@@ -90,7 +111,8 @@ final class ApplyCommand extends ClientCommand {
       byte[] bytes =
           file.equals("-") ? System.in.readNBytes((int) MAX_BYTES + 1) : readFile(Path.of(file));
       if (bytes.length > MAX_BYTES) {
-        throw new CliException(file + " is larger than 4 MiB; is it really a manifest?", ExitCodes.USAGE);
+        throw new CliException(
+            file + " is larger than 4 MiB; is it really a manifest?", ExitCodes.USAGE);
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {

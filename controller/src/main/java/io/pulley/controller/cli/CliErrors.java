@@ -67,7 +67,8 @@ final class CliErrors implements IExecutionExceptionHandler {
         return ExitCodes.NOT_FOUND;
       }
       default -> {
-        err.println("pulley: the controller answered " + status.getCode() + ": " + describe(status));
+        err.println(
+            "pulley: the controller answered " + status.getCode() + ": " + describe(status));
         err.flush();
         return ExitCodes.FAILED;
       }

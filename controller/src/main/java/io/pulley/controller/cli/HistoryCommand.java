@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "history", description = "List the revisions of an application in an environment, newest first.")
+@Command(
+    name = "history",
+    description = "List the revisions of an application in an environment, newest first.")
 final class HistoryCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "APP")
   String application;
@@ -17,7 +19,10 @@ final class HistoryCommand extends ClientCommand {
   @Parameters(index = "1", paramLabel = "ENV")
   String environment;
 
-  @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "50",
+      description = "At most this many (default ${DEFAULT-VALUE}).")
   int limit;
 
   @Override

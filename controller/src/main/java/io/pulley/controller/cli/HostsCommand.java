@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
-@Command(name = "hosts", description = "List every host that has polled the controller, with its facts.")
+@Command(
+    name = "hosts",
+    description = "List every host that has polled the controller, with its facts.")
 final class HostsCommand extends ClientCommand {
 
   @Override
@@ -46,6 +48,8 @@ final class HostsCommand extends ClientCommand {
       return "-";
     }
     return new TreeMap<>(labels)
-        .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
   }
 }

@@ -28,7 +28,10 @@ final class PlanCommand extends ClientCommand {
       out().println("no application selects this host");
     }
     for (AppPlan app : plan.getAppsList()) {
-      out().printf("%n%s/%s revision %d%n", app.getApplication(), app.getEnvironment(), app.getRevision());
+      out()
+          .printf(
+              "%n%s/%s revision %d%n",
+              app.getApplication(), app.getEnvironment(), app.getRevision());
       TextTable table = new TextTable("  #", "RESOURCE", "DETAIL");
       int index = 1;
       for (Resource resource : app.getResourcesList()) {
@@ -42,16 +45,28 @@ final class PlanCommand extends ClientCommand {
 
   private static String detail(Resource resource) {
     return switch (resource.getKindCase()) {
-      case DIRECTORY -> modeOwner(resource.getDirectory().getMode(), resource.getDirectory().getOwner());
-      case FILE -> resource.getFile().getContent().length() + " bytes"
-          + modeOwner(resource.getFile().getMode(), resource.getFile().getOwner());
-      case GIT_RELEASE -> resource.getGitRelease().getUrl()
-          + " " + resource.getGitRelease().getRef()
-          + " = " + resource.getGitRelease().getCommit()
-          + ", keep " + resource.getGitRelease().getKeep();
-      case COMMAND -> String.join(" ", resource.getCommand().getArgvList())
-          + (resource.getCommand().getCreates().isEmpty() ? "" : ", creates " + resource.getCommand().getCreates())
-          + (resource.getCommand().getUnlessCount() == 0 ? "" : ", unless " + String.join(" ", resource.getCommand().getUnlessList()));
+      case DIRECTORY ->
+          modeOwner(resource.getDirectory().getMode(), resource.getDirectory().getOwner());
+      case FILE ->
+          resource.getFile().getContent().length()
+              + " bytes"
+              + modeOwner(resource.getFile().getMode(), resource.getFile().getOwner());
+      case GIT_RELEASE ->
+          resource.getGitRelease().getUrl()
+              + " "
+              + resource.getGitRelease().getRef()
+              + " = "
+              + resource.getGitRelease().getCommit()
+              + ", keep "
+              + resource.getGitRelease().getKeep();
+      case COMMAND ->
+          String.join(" ", resource.getCommand().getArgvList())
+              + (resource.getCommand().getCreates().isEmpty()
+                  ? ""
+                  : ", creates " + resource.getCommand().getCreates())
+              + (resource.getCommand().getUnlessCount() == 0
+                  ? ""
+                  : ", unless " + String.join(" ", resource.getCommand().getUnlessList()));
       case KIND_NOT_SET -> "?";
     };
   }

@@ -40,8 +40,7 @@ public final class PulleyMain {
       names = "--controller",
       scope = ScopeType.INHERIT,
       paramLabel = "HOST:PORT",
-      description =
-          "Controller address (default: $PULLEY_CONTROLLER, else ${DEFAULT-VALUE}).",
+      description = "Controller address (default: $PULLEY_CONTROLLER, else ${DEFAULT-VALUE}).",
       defaultValue = "${env:PULLEY_CONTROLLER:-127.0.0.1:7400}")
   String controller;
 

@@ -7,7 +7,9 @@ import io.pulley.v1.Revision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "revision", description = "Show one revision with its resolved manifest (default: the current one).")
+@Command(
+    name = "revision",
+    description = "Show one revision with its resolved manifest (default: the current one).")
 final class RevisionCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "APP")
   String application;
@@ -31,14 +33,15 @@ final class RevisionCommand extends ClientCommand {
       printJson(revision);
       return ExitCodes.OK;
     }
-    out().printf(
-        "%s/%s revision %d, applied %s by %s, content %s%n%n",
-        revision.getApplication(),
-        revision.getEnvironment(),
-        revision.getNumber(),
-        Formats.time(revision.getAppliedAt()),
-        revision.getAppliedBy(),
-        revision.getContentHash());
+    out()
+        .printf(
+            "%s/%s revision %d, applied %s by %s, content %s%n%n",
+            revision.getApplication(),
+            revision.getEnvironment(),
+            revision.getNumber(),
+            Formats.time(revision.getAppliedAt()),
+            revision.getAppliedBy(),
+            revision.getContentHash());
     out().print(TextFormat.printer().printToString(revision.getManifest()));
     out().flush();
     return ExitCodes.OK;

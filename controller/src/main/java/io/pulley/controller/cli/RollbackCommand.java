@@ -33,13 +33,15 @@ final class RollbackCommand extends ClientCommand {
       return ExitCodes.OK;
     }
     if (response.getChanged()) {
-      out().printf(
-          "rolled back: %s/%s revision %d restores revision %d%n",
-          application, environment, response.getRevision().getNumber(), to);
+      out()
+          .printf(
+              "rolled back: %s/%s revision %d restores revision %d%n",
+              application, environment, response.getRevision().getNumber(), to);
     } else {
-      out().printf(
-          "unchanged: %s/%s revision %d already has the content of revision %d%n",
-          application, environment, response.getRevision().getNumber(), to);
+      out()
+          .printf(
+              "unchanged: %s/%s revision %d already has the content of revision %d%n",
+              application, environment, response.getRevision().getNumber(), to);
     }
     out().flush();
     return ExitCodes.OK;

@@ -29,7 +29,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--listen",
       defaultValue = "127.0.0.1:7400",
       paramLabel = "HOST:PORT",
-      description = "gRPC address for agents and admins (default ${DEFAULT-VALUE}); port 0 picks one.")
+      description =
+          "gRPC address for agents and admins (default ${DEFAULT-VALUE}); port 0 picks one.")
   String listen;
 
   @Option(
@@ -41,14 +42,16 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--port-file",
       paramLabel = "FILE",
-      description = "Once serving, write the bound gRPC port here (for scripts that listen on port 0).")
+      description =
+          "Once serving, write the bound gRPC port here (for scripts that listen on port 0).")
   Path portFile;
 
   @Option(
       names = "--poll-hold-seconds",
       defaultValue = "60",
       paramLabel = "SECONDS",
-      description = "How long an agent's poll is held when nothing changes (default ${DEFAULT-VALUE}, ±1/6 jitter).")
+      description =
+          "How long an agent's poll is held when nothing changes (default ${DEFAULT-VALUE}, ±1/6 jitter).")
   int pollHoldSeconds;
 
   @Override
@@ -64,7 +67,8 @@ final class ServeCommand implements Callable<Integer> {
     if (metricsListen != null) {
       config = config.withMetrics(address("--metrics-listen", metricsListen));
     }
-    ControllerServer server = ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
+    ControllerServer server =
+        ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
     if (portFile != null) {
       writeAtomically(portFile, server.port() + "\n");

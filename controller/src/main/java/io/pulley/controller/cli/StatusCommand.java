@@ -58,7 +58,8 @@ final class StatusCommand extends ClientCommand {
     }
     Instant now = Instant.now();
     TextTable table =
-        new TextTable("HOST", "HEALTH", "REVISIONS", "CONVERGED", "RESOURCES", "LAST SEEN", "PROBLEM");
+        new TextTable(
+            "HOST", "HEALTH", "REVISIONS", "CONVERGED", "RESOURCES", "LAST SEEN", "PROBLEM");
     for (HostState host : hosts) {
       table.row(
           host.getHostId(),
@@ -74,29 +75,31 @@ final class StatusCommand extends ClientCommand {
 
   private void printHost(HostState host) {
     Instant now = Instant.now();
-    out().printf(
-        "host %s: %s, %s, last seen %s%n",
-        host.getHostId(),
-        Formats.health(host.getHealth()),
-        host.getAppliedPlanId().equals(host.getDesiredPlanId())
-            ? "converged to plan " + Formats.shortId(host.getAppliedPlanId())
-            : "applied plan "
-                + Formats.shortId(host.getAppliedPlanId())
-                + ", wants "
-                + Formats.shortId(host.getDesiredPlanId()),
-        Formats.ago(host.getLastSeen(), now));
+    out()
+        .printf(
+            "host %s: %s, %s, last seen %s%n",
+            host.getHostId(),
+            Formats.health(host.getHealth()),
+            host.getAppliedPlanId().equals(host.getDesiredPlanId())
+                ? "converged to plan " + Formats.shortId(host.getAppliedPlanId())
+                : "applied plan "
+                    + Formats.shortId(host.getAppliedPlanId())
+                    + ", wants "
+                    + Formats.shortId(host.getDesiredPlanId()),
+            Formats.ago(host.getLastSeen(), now));
     if (!host.hasLastReport()) {
       out().println("no apply reported yet");
       out().flush();
       return;
     }
     ApplyReport report = host.getLastReport();
-    out().printf(
-        "last apply: %s at %s in %s, revisions %s%n",
-        Formats.outcome(report.getOutcome()),
-        Formats.time(report.getStartedAt()),
-        Formats.duration(report.getDuration()),
-        Formats.revisions(report.getRevisionsList()));
+    out()
+        .printf(
+            "last apply: %s at %s in %s, revisions %s%n",
+            Formats.outcome(report.getOutcome()),
+            Formats.time(report.getStartedAt()),
+            Formats.duration(report.getDuration()),
+            Formats.revisions(report.getRevisionsList()));
     TextTable table = new TextTable("APP/ENV", "RESOURCE", "OUTCOME", "TIME", "REASON");
     for (ResourceResult result : report.getResultsList()) {
       table.row(

@@ -39,7 +39,8 @@ public final class Actor {
         SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         String who = sanitize(claimed == null ? "anonymous" : claimed);
         String actor = peer == null ? who : who + " via " + sanitize(peer.toString());
-        return Contexts.interceptCall(Context.current().withValue(CURRENT, actor), call, headers, next);
+        return Contexts.interceptCall(
+            Context.current().withValue(CURRENT, actor), call, headers, next);
       }
     };
   }

@@ -89,7 +89,8 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
       return;
     }
-    int limit = request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+    int limit =
+        request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
     ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
     for (Revision revision :
         revisions.history(request.getApplication(), request.getEnvironment(), limit)) {
@@ -119,18 +120,18 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
       return;
     }
     observer.onError(
-          GrpcErrors.notFound(
-              "no revision "
-                  + request.getToRevision()
-                  + " of "
-                  + request.getApplication()
-                  + "/"
-                  + request.getEnvironment()
-                  + "; see `pulley history "
-                  + request.getApplication()
-                  + " "
-                  + request.getEnvironment()
-                  + "`"));
+        GrpcErrors.notFound(
+            "no revision "
+                + request.getToRevision()
+                + " of "
+                + request.getApplication()
+                + "/"
+                + request.getEnvironment()
+                + "; see `pulley history "
+                + request.getApplication()
+                + " "
+                + request.getEnvironment()
+                + "`"));
   }
 
   @Override
@@ -158,7 +159,8 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
-  public void getHostPlan(GetHostPlanRequest request, StreamObserver<GetHostPlanResponse> observer) {
+  public void getHostPlan(
+      GetHostPlanRequest request, StreamObserver<GetHostPlanResponse> observer) {
     if (hosts.get(request.getHostId()).isEmpty()) {
       observer.onError(unknownHost(request.getHostId()));
       return;

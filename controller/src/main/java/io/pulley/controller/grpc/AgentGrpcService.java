@@ -59,7 +59,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
     }
     hosts.recordReport(report);
     metrics.reportReceived(
-        report.getOutcome().name().replace("APPLY_OUTCOME_", "").toLowerCase(java.util.Locale.ROOT));
+        report
+            .getOutcome()
+            .name()
+            .replace("APPLY_OUTCOME_", "")
+            .toLowerCase(java.util.Locale.ROOT));
     observer.onNext(ReportResponse.getDefaultInstance());
     observer.onCompleted();
   }

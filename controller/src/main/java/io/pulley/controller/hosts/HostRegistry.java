@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every host the controller has heard from: its facts, health, applied plan and last report.
  *
  * <p>Thread-safe. Kept in memory; what polls change is written to the store in batches by {@link
- * #flush()} (the server calls it every second), so a burst of 10,000 connecting agents costs a
- * few transactions, not 10,000 synchronous writes. "Last seen" alone marks a host for writing at
- * most every {@link #LAST_SEEN_WRITE_INTERVAL}. Reports are written through at once.
+ * #flush()} (the server calls it every second), so a burst of 10,000 connecting agents costs a few
+ * transactions, not 10,000 synchronous writes. "Last seen" alone marks a host for writing at most
+ * every {@link #LAST_SEEN_WRITE_INTERVAL}. Reports are written through at once.
  */
 public final class HostRegistry {
   static final Duration LAST_SEEN_WRITE_INTERVAL = Duration.ofMinutes(5);

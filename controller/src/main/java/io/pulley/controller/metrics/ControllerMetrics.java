@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The controller's meters. Thread-safe. Names follow Prometheus conventions once exported
- * ({@code pulley_controller_applies_total}, …).
+ * The controller's meters. Thread-safe. Names follow Prometheus conventions once exported ({@code
+ * pulley_controller_applies_total}, …).
  */
 public final class ControllerMetrics {
   private final MeterRegistry registry;

@@ -19,7 +19,8 @@ public final class HostPlans {
 
   /** The plan for a host; a host never heard of is rendered with empty facts. */
   public HostPlan planFor(String hostId) {
-    HostFacts facts = hosts.get(hostId).map(HostState::getFacts).orElse(HostFacts.getDefaultInstance());
+    HostFacts facts =
+        hosts.get(hostId).map(HostState::getFacts).orElse(HostFacts.getDefaultInstance());
     return renderer.render(hostId, facts, revisions.current());
   }
 }

@@ -73,7 +73,9 @@ public final class PollHub implements AutoCloseable {
     }
     responder.onCancel(() -> forget(poll));
     Duration hold = holdTime.next();
-    poll.timeout = timer.schedule(() -> answer(poll, unchanged(), "unchanged"), hold.toMillis(), TimeUnit.MILLISECONDS);
+    poll.timeout =
+        timer.schedule(
+            () -> answer(poll, unchanged(), "unchanged"), hold.toMillis(), TimeUnit.MILLISECONDS);
     // A plan may have changed between rendering above and parking; look once more.
     recheck(poll);
   }
@@ -147,7 +149,10 @@ public final class PollHub implements AutoCloseable {
   }
 
   private static PollResponse newPlan(HostPlan plan) {
-    return PollResponse.newBuilder().setStatus(PollStatus.POLL_STATUS_NEW_PLAN).setPlan(plan).build();
+    return PollResponse.newBuilder()
+        .setStatus(PollStatus.POLL_STATUS_NEW_PLAN)
+        .setPlan(plan)
+        .build();
   }
 
   private static PollResponse unchanged() {
@@ -162,7 +167,10 @@ public final class PollHub implements AutoCloseable {
 
     /** Holds for {@code base} plus or minus up to {@code jitter}. */
     public HoldTime(Duration base, Duration jitter, Random random) {
-      if (base.isNegative() || base.isZero() || jitter.isNegative() || jitter.compareTo(base) >= 0) {
+      if (base.isNegative()
+          || base.isZero()
+          || jitter.isNegative()
+          || jitter.compareTo(base) >= 0) {
         throw new IllegalArgumentException(
             "hold time needs 0 <= jitter < base, got base " + base + " jitter " + jitter);
       }

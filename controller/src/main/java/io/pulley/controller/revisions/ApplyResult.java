@@ -12,8 +12,8 @@ public sealed interface ApplyResult {
   record Rejected(List<ManifestError> errors) implements ApplyResult {}
 
   /**
-   * The manifest is valid. {@code revision} is the new revision if one was stored, else the
-   * current one (absent for a new application in a dry run).
+   * The manifest is valid. {@code revision} is the new revision if one was stored, else the current
+   * one (absent for a new application in a dry run).
    */
   record Accepted(Optional<Revision> revision, boolean changed, String diff, boolean dryRun)
       implements ApplyResult {}

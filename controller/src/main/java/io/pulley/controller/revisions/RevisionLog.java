@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * The numbered, immutable revisions of every application and environment: applying a manifest,
  * rolling back, and reading history.
  *
- * <p>Thread-safe. Writers are serialised so that "compare with the current revision, then
- * append" is atomic; Git refs are resolved before the lock, since that may take a network round
- * trip.
+ * <p>Thread-safe. Writers are serialised so that "compare with the current revision, then append"
+ * is atomic; Git refs are resolved before the lock, since that may take a network round trip.
  */
 public final class RevisionLog {
   private static final Logger log = LoggerFactory.getLogger(RevisionLog.class);
@@ -35,7 +34,8 @@ public final class RevisionLog {
   private volatile List<Revision> current;
   private volatile Runnable onChange = () -> {};
 
-  public RevisionLog(Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
+  public RevisionLog(
+      Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
     this.store = store;
     this.compiler = compiler;
     this.clock = clock;
@@ -66,8 +66,7 @@ public final class RevisionLog {
         metrics.applied(dryRun ? "dry_run" : "unchanged");
         return new ApplyResult.Accepted(previous, changed, diff, dryRun);
       }
-      Revision stored =
-          append(manifest, hash, actor, RevisionOrigin.REVISION_ORIGIN_APPLY, 0);
+      Revision stored = append(manifest, hash, actor, RevisionOrigin.REVISION_ORIGIN_APPLY, 0);
       metrics.applied("created");
       return new ApplyResult.Accepted(Optional.of(stored), true, diff, false);
     }
@@ -144,8 +143,7 @@ public final class RevisionLog {
   }
 
   private static String diff(Optional<Revision> previous, Manifest next) {
-    String previousName =
-        previous.map(p -> "revision " + p.getNumber()).orElse("(no revision)");
+    String previousName = previous.map(p -> "revision " + p.getNumber()).orElse("(no revision)");
     return ManifestDiff.between(
         previous.map(Revision::getManifest).orElse(null), next, previousName, "new");
   }

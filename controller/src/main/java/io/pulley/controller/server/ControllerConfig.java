@@ -35,7 +35,8 @@ public record ControllerConfig(
 
   /** A controller on {@code listen} with defaults for everything else. */
   public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
-    return new ControllerConfig(dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER);
+    return new ControllerConfig(
+        dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER);
   }
 
   public ControllerConfig withPollHold(Duration hold, Duration jitter) {

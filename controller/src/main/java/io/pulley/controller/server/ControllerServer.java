@@ -25,7 +25,6 @@ import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Random;
@@ -69,8 +68,8 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /** Opens the store and starts serving; returns once the port is bound. */
-  public static ControllerServer start(ControllerConfig config, GitRefResolver resolver, Clock clock)
-      throws IOException {
+  public static ControllerServer start(
+      ControllerConfig config, GitRefResolver resolver, Clock clock) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

@@ -34,7 +34,11 @@ class PollHubTest {
     metrics = ControllerMetrics.discarding();
     hub =
         new PollHub(
-            host -> HostPlan.newBuilder().setHostId(host).setPlanId(planIds.getOrDefault(host, "p0")).build(),
+            host ->
+                HostPlan.newBuilder()
+                    .setHostId(host)
+                    .setPlanId(planIds.getOrDefault(host, "p0"))
+                    .build(),
             new HostRegistry(new InMemoryStore(), Clock.systemUTC()),
             timer,
             Runnable::run,
@@ -69,7 +73,10 @@ class PollHubTest {
     planIds.put("web-1", "p1");
     hub.plansChanged();
 
-    assertThat(agent.responses).singleElement().extracting(r -> r.getPlan().getPlanId()).isEqualTo("p1");
+    assertThat(agent.responses)
+        .singleElement()
+        .extracting(r -> r.getPlan().getPlanId())
+        .isEqualTo("p1");
     assertThat(hub.isHeld("web-1")).isFalse();
   }
 
@@ -96,7 +103,10 @@ class PollHubTest {
     assertThat(timer.scheduledDelay()).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(70));
     timer.fireAll();
 
-    assertThat(agent.responses).singleElement().extracting(PollResponse::getStatus).isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
+    assertThat(agent.responses)
+        .singleElement()
+        .extracting(PollResponse::getStatus)
+        .isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
     assertThat(hub.isHeld("web-1")).isFalse();
   }
 
@@ -117,7 +127,10 @@ class PollHubTest {
     hub.poll(request("web-1", "p0"), first);
     hub.poll(request("web-1", "p0"), second);
 
-    assertThat(first.responses).singleElement().extracting(PollResponse::getStatus).isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
+    assertThat(first.responses)
+        .singleElement()
+        .extracting(PollResponse::getStatus)
+        .isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
     assertThat(second.responses).isEmpty();
     assertThat(hub.heldCount()).isEqualTo(1);
   }
@@ -140,23 +153,29 @@ class PollHubTest {
     Recorder agent = new Recorder();
     hub.poll(request("web-1", "p0"), agent);
     hub.close();
-    assertThat(agent.responses).singleElement().extracting(PollResponse::getStatus).isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
+    assertThat(agent.responses)
+        .singleElement()
+        .extracting(PollResponse::getStatus)
+        .isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
   }
 
   @Test
   void holdTime_staysWithinItsJitter() {
-    PollHub.HoldTime hold = new PollHub.HoldTime(Duration.ofSeconds(60), Duration.ofSeconds(10), new Random(7));
+    PollHub.HoldTime hold =
+        new PollHub.HoldTime(Duration.ofSeconds(60), Duration.ofSeconds(10), new Random(7));
     List<Duration> holds = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       holds.add(hold.next());
     }
-    assertThat(holds).allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(70)));
+    assertThat(holds)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(70)));
     assertThat(holds.stream().distinct().count()).isGreaterThan(100);
   }
 
   @Test
   void holdTime_rejectsJitterAsLongAsTheHold() {
-    assertThatThrownBy(() -> new PollHub.HoldTime(Duration.ofSeconds(5), Duration.ofSeconds(5), new Random()))
+    assertThatThrownBy(
+            () -> new PollHub.HoldTime(Duration.ofSeconds(5), Duration.ofSeconds(5), new Random()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PT5S");
   }

@@ -18,7 +18,8 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized Revision appendRevision(Revision revision) {
     List<Revision> history =
-        revisions.computeIfAbsent(key(revision.getApplication(), revision.getEnvironment()), k -> new ArrayList<>());
+        revisions.computeIfAbsent(
+            key(revision.getApplication(), revision.getEnvironment()), k -> new ArrayList<>());
     Revision stored = revision.toBuilder().setNumber(history.size() + 1).build();
     history.add(stored);
     return stored;
@@ -31,14 +32,19 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized Optional<Revision> revision(String application, String environment, long number) {
+  public synchronized Optional<Revision> revision(
+      String application, String environment, long number) {
     List<Revision> history = revisions.getOrDefault(key(application, environment), List.of());
-    return number < 1 || number > history.size() ? Optional.empty() : Optional.of(history.get((int) number - 1));
+    return number < 1 || number > history.size()
+        ? Optional.empty()
+        : Optional.of(history.get((int) number - 1));
   }
 
   @Override
-  public synchronized List<Revision> listRevisions(String application, String environment, int limit) {
-    List<Revision> newestFirst = new ArrayList<>(revisions.getOrDefault(key(application, environment), List.of()));
+  public synchronized List<Revision> listRevisions(
+      String application, String environment, int limit) {
+    List<Revision> newestFirst =
+        new ArrayList<>(revisions.getOrDefault(key(application, environment), List.of()));
     newestFirst.sort(Comparator.comparingLong(Revision::getNumber).reversed());
     return List.copyOf(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
   }

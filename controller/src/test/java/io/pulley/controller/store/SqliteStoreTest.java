@@ -179,7 +179,9 @@ class SqliteStoreTest {
     assertThatThrownBy(
             () ->
                 store.putHosts(
-                    List.of(host("web-1", HostHealth.HOST_HEALTH_HEALTHY), HostState.getDefaultInstance())))
+                    List.of(
+                        host("web-1", HostHealth.HOST_HEALTH_HEALTHY),
+                        HostState.getDefaultInstance())))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.hosts()).isEmpty();
   }
