@@ -24,6 +24,11 @@ final class HostsCommand extends ClientCommand {
       printJson(response);
       return ExitCodes.OK;
     }
+    if (response.getHostsCount() == 0) {
+      out().println("no hosts yet: start pulley-agent on a server and point it at this controller");
+      out().flush();
+      return ExitCodes.OK;
+    }
     Instant now = Instant.now();
     TextTable table =
         new TextTable("HOST", "CONNECTED", "OS", "CPUS", "MEMORY", "LABELS", "AGENT", "LAST SEEN");

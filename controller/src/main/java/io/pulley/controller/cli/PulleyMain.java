@@ -1,5 +1,6 @@
 package io.pulley.controller.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +67,14 @@ public final class PulleyMain {
 
   /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI with its output going to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new PulleyMain());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(new CliErrors());
     return commandLine.execute(args);

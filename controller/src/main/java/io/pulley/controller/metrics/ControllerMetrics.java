@@ -39,7 +39,7 @@ public final class ControllerMetrics {
 
   /** A revision was stored (by an apply or a rollback). */
   public void revisionCreated() {
-    Counter.builder("pulley.controller.revisions.created")
+    Counter.builder("pulley.controller.revisions")
         .description("Revisions stored")
         .register(registry)
         .increment();

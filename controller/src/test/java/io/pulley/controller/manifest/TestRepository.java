@@ -10,7 +10,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /** A real Git repository on disk for tests, reachable through a file:// URL. */
-final class TestRepository implements AutoCloseable {
+public final class TestRepository implements AutoCloseable {
 
   private static final PersonIdent AUTHOR = new PersonIdent("Test", "test@example.com");
 
@@ -23,18 +23,18 @@ final class TestRepository implements AutoCloseable {
   }
 
   /** A repository on branch "main" with one commit, since an empty repository cannot be read. */
-  static TestRepository create(Path dir) throws GitAPIException, IOException {
+  public static TestRepository create(Path dir) throws GitAPIException, IOException {
     Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
     TestRepository repository = new TestRepository(git, dir);
     repository.commit("README", "first\n");
     return repository;
   }
 
-  String url() {
+  public String url() {
     return dir.toUri().toString();
   }
 
-  RevCommit commit(String file, String content) throws GitAPIException, IOException {
+  public RevCommit commit(String file, String content) throws GitAPIException, IOException {
     Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
     git.add().addFilepattern(file).call();
     return git.commit()
@@ -45,7 +45,7 @@ final class TestRepository implements AutoCloseable {
         .call();
   }
 
-  void annotatedTag(String name) throws GitAPIException {
+  public void annotatedTag(String name) throws GitAPIException {
     git.tag()
         .setName(name)
         .setAnnotated(true)
@@ -55,15 +55,15 @@ final class TestRepository implements AutoCloseable {
         .call();
   }
 
-  void lightweightTag(String name) throws GitAPIException {
+  public void lightweightTag(String name) throws GitAPIException {
     git.tag().setName(name).setAnnotated(false).setSigned(false).call();
   }
 
-  void branch(String name) throws GitAPIException {
+  public void branch(String name) throws GitAPIException {
     git.branchCreate().setName(name).call();
   }
 
-  void checkout(String name) throws GitAPIException {
+  public void checkout(String name) throws GitAPIException {
     git.checkout().setName(name).call();
   }
 

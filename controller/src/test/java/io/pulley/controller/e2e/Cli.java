@@ -1,0 +1,32 @@
+package io.pulley.controller.e2e;
+
+import io.pulley.controller.cli.PulleyMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the real `pulley` command line in this JVM against a controller address. */
+final class Cli {
+  private final String controller;
+
+  Cli(String controller) {
+    this.controller = controller;
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 2];
+    all[0] = "--controller";
+    all[1] = controller;
+    System.arraycopy(args, 0, all, 2, args.length);
+    int exit = PulleyMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+}
