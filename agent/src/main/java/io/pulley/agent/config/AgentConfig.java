@@ -31,7 +31,10 @@ public record AgentConfig(
       List.of(Path.of("/srv"), Path.of("/etc"), Path.of("/var/www"), Path.of("/opt"));
 
   public AgentConfig {
-    HostPort.parse(Objects.requireNonNull(controller, "controller"), "controller");
+    if (HostPort.parse(Objects.requireNonNull(controller, "controller"), "controller").port()
+        == 0) {
+      throw new IllegalArgumentException("controller port must not be 0: " + controller);
+    }
     if (Objects.requireNonNull(hostId, "hostId").isBlank()) {
       throw new IllegalArgumentException("hostId must not be blank");
     }

@@ -4,7 +4,7 @@ package io.pulley.agent.config;
  * A {@code host:port} address; IPv6 hosts are written in brackets ({@code [::1]:7400}).
  *
  * @param host host name or address, without brackets
- * @param port TCP port, 1 to 65535
+ * @param port TCP port, 0 to 65535 (0: any free port, for listening)
  */
 public record HostPort(String host, int port) {
 
@@ -24,7 +24,7 @@ public record HostPort(String host, int port) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(what + " has a bad port in '" + value + "'", e);
     }
-    if (port < 1 || port > 65535 || host.isEmpty()) {
+    if (port < 0 || port > 65535 || host.isEmpty()) {
       throw new IllegalArgumentException(what + " must be host:port, got '" + value + "'");
     }
     return new HostPort(host, port);
