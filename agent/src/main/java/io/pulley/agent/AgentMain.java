@@ -1,10 +1,181 @@
 package io.pulley.agent;
 
-/** Entry point of {@code pulley-agent}. */
-public final class AgentMain {
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.config.ConfigException;
+import io.pulley.agent.config.ConfigFileParser;
+import io.pulley.agent.facts.HostFactsCollector;
+import io.pulley.agent.poll.PollLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code pulley-agent}. Flags override the configuration file. */
+@Command(
+    name = "pulley-agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.Version.class,
+    description = "Pulls this host's plan from the Pulley controller and converges the host to it.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:an apply failed (--once)",
+      "2:usage or configuration error",
+      "3:controller unreachable (--once)"
+    })
+public final class AgentMain implements Callable<Integer> {
+  static final int OK = 0;
+  static final int APPLY_FAILED = 1;
+  static final int USAGE = 2;
+  static final int UNREACHABLE = 3;
+  static final Path DEFAULT_CONFIG = Path.of("/etc/pulley/agent.yaml");
+
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Default: /etc/pulley/agent.yaml")
+  Path configFile;
+
+  @Option(names = "--controller", paramLabel = "HOST:PORT", description = "Default: 127.0.0.1:7400")
+  String controller;
+
+  @Option(names = "--host-id", paramLabel = "ID", description = "Default: the host name")
+  String hostId;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Default: /var/lib/pulley/agent")
+  Path dataDir;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Adds or overrides a label")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(
+      names = "--allowed-root",
+      paramLabel = "DIR",
+      description = "Replaces the allowed roots (default /srv, /etc, /var/www, /opt)")
+  List<Path> allowedRoots;
+
+  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve /metrics")
+  String metricsListen;
+
+  @Option(names = "--once", description = "Poll once without waiting, apply, report and exit")
+  boolean once;
+
   private AgentMain() {}
 
   public static void main(String[] args) {
-    System.out.println("pulley-agent");
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new AgentMain()); // picocli exits 2 on bad usage, as USAGE
+  }
+
+  @Override
+  public Integer call() {
+    AgentConfig config;
+    try {
+      config = config(new HostFactsCollector().hostname());
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("pulley-agent: " + e.getMessage());
+      return USAGE;
+    }
+    ManagedChannel channel = channel(config);
+    try {
+      Agent agent = new Agent(config, channel, Clock.systemUTC());
+      return once ? once(agent) : runUntilStopped(agent, channel);
+    } catch (IllegalStateException | UncheckedIOException | IOException e) {
+      System.err.println("pulley-agent: " + e.getMessage());
+      return USAGE;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** The file's settings (defaults for what it omits), then the flags over them. */
+  AgentConfig config(String hostname) throws ConfigException {
+    AgentConfig.Builder builder = AgentConfig.builder(hostname);
+    new ConfigFileParser()
+        .parse(configFile == null ? DEFAULT_CONFIG : configFile, configFile != null, builder);
+    if (controller != null) {
+      builder.controller(controller);
+    }
+    if (hostId != null) {
+      builder.hostId(hostId);
+    }
+    if (dataDir != null) {
+      builder.dataDir(dataDir.toAbsolutePath().normalize());
+    }
+    labels.forEach(builder::label);
+    if (allowedRoots != null) {
+      builder.allowedRoots(allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+    }
+    if (metricsListen != null) {
+      builder.metricsListen(metricsListen);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Plaintext for now (mutual TLS comes with enrolment). Keep-alive pings every 5 minutes match the
+   * server's default minimum, so the controller never answers with "too many pings"; a dead
+   * connection under a held poll is found by the poll's own deadline.
+   */
+  static ManagedChannel channel(AgentConfig config) {
+    return Grpc.newChannelBuilder(config.controller(), InsecureChannelCredentials.create())
+        .keepAliveTime(5, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .build();
+  }
+
+  private static int once(Agent agent) throws IOException {
+    PollLoop.OnceResult result = agent.runOnce();
+    return switch (result) {
+      case SUCCEEDED -> OK;
+      case APPLY_FAILED -> APPLY_FAILED;
+      case UNREACHABLE -> UNREACHABLE;
+    };
+  }
+
+  /** Runs until SIGTERM/SIGINT; the shutdown hook lets the current resource finish. */
+  private static int runUntilStopped(Agent agent, ManagedChannel channel) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    agent.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping: finishing the current resource");
+                  agent.close();
+                  channel.shutdownNow();
+                  stopped.countDown();
+                },
+                "pulley-agent-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return OK;
+  }
+
+  /** The jar's Implementation-Version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"pulley-agent " + HostFactsCollector.agentVersion()};
+    }
   }
 }

@@ -1,0 +1,170 @@
+package io.pulley.agent.apply;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.pulley.agent.apply.command.CommandExecutor;
+import io.pulley.agent.apply.fs.DirectoryExecutor;
+import io.pulley.agent.apply.fs.FileExecutor;
+import io.pulley.agent.apply.git.GitReleaseExecutor;
+import io.pulley.v1.AppPlan;
+import io.pulley.v1.ApplyOutcome;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.Resource;
+import io.pulley.v1.ResourceOutcome;
+import io.pulley.v1.ResourceResult;
+import io.pulley.v1.RevisionRef;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a host plan: each application's resources in order. A failed resource skips the rest of
+ * its application; other applications still run. Not thread-safe: one apply at a time.
+ */
+public final class Applier {
+  private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+  /**
+   * One apply.
+   *
+   * @param complete false when a stop request cut the apply short; its report is then partial and
+   *     the plan must be applied again
+   */
+  public record Run(ApplyReport report, boolean complete) {}
+
+  private final ResourceExecutor<io.pulley.v1.Directory> directories;
+  private final ResourceExecutor<io.pulley.v1.File> files;
+  private final ResourceExecutor<io.pulley.v1.GitRelease> releases;
+  private final ResourceExecutor<io.pulley.v1.Command> commands;
+  private final Clock clock;
+
+  public Applier(
+      ResourceExecutor<io.pulley.v1.Directory> directories,
+      ResourceExecutor<io.pulley.v1.File> files,
+      ResourceExecutor<io.pulley.v1.GitRelease> releases,
+      ResourceExecutor<io.pulley.v1.Command> commands,
+      Clock clock) {
+    this.directories = directories;
+    this.files = files;
+    this.releases = releases;
+    this.commands = commands;
+    this.clock = clock;
+  }
+
+  /** The real executors, writing only under {@code allowedRoots}. */
+  public static Applier forRoots(List<Path> allowedRoots, Clock clock) {
+    PathGuard guard = new PathGuard(allowedRoots);
+    return new Applier(
+        new DirectoryExecutor(guard),
+        new FileExecutor(guard),
+        new GitReleaseExecutor(guard),
+        new CommandExecutor(),
+        clock);
+  }
+
+  /** Applies {@code plan}; {@code stop} is checked before each resource. */
+  public Run apply(HostPlan plan, BooleanSupplier stop) {
+    Instant started = clock.instant();
+    ApplyReport.Builder report =
+        ApplyReport.newBuilder()
+            .setHostId(plan.getHostId())
+            .setPlanId(plan.getPlanId())
+            .setStartedAt(timestamp(started));
+    boolean complete = true;
+    boolean failed = false;
+    for (AppPlan app : plan.getAppsList()) {
+      report.addRevisions(
+          RevisionRef.newBuilder()
+              .setApplication(app.getApplication())
+              .setEnvironment(app.getEnvironment())
+              .setRevision(app.getRevision()));
+      String failedId = null;
+      for (Resource resource : app.getResourcesList()) {
+        ResourceResult.Builder result =
+            ResourceResult.newBuilder()
+                .setApplication(app.getApplication())
+                .setEnvironment(app.getEnvironment())
+                .setResourceId(resource.getId());
+        if (failedId != null) {
+          skip(result, "skipped: " + failedId + " failed");
+        } else if (stop.getAsBoolean()) {
+          complete = false;
+          skip(result, "skipped: the agent is stopping");
+        } else {
+          Instant begin = clock.instant();
+          Convergence c = converge(app, resource);
+          result
+              .setOutcome(c.outcome())
+              .setReason(c.reason())
+              .setOutputTail(c.outputTail())
+              .setDuration(duration(begin, clock.instant()));
+          if (c.failed()) {
+            failedId = resource.getId();
+            failed = true;
+          }
+        }
+        report.addResults(result);
+      }
+    }
+    report
+        .setOutcome(
+            failed ? ApplyOutcome.APPLY_OUTCOME_FAILED : ApplyOutcome.APPLY_OUTCOME_SUCCEEDED)
+        .setDuration(duration(started, clock.instant()));
+    return new Run(report.build(), complete);
+  }
+
+  private Convergence converge(AppPlan app, Resource resource) {
+    try {
+      Convergence c =
+          switch (resource.getKindCase()) {
+            case DIRECTORY -> directories.converge(resource.getDirectory());
+            case FILE -> files.converge(resource.getFile());
+            case GIT_RELEASE -> releases.converge(resource.getGitRelease());
+            case COMMAND -> commands.converge(resource.getCommand());
+            case KIND_NOT_SET -> Convergence.failed("resource has no kind");
+          };
+      log.info(
+          "{}/{} {}: {} ({})",
+          app.getApplication(),
+          app.getEnvironment(),
+          resource.getId(),
+          c.outcome(),
+          c.reason());
+      return c;
+    } catch (Exception e) {
+      // Logged with its stack trace here; the report carries one line only.
+      log.warn("{}/{} {} failed", app.getApplication(), app.getEnvironment(), resource.getId(), e);
+      return Convergence.failed(oneLine(e));
+    }
+  }
+
+  static String oneLine(Exception e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    String type = e.getClass() == java.io.IOException.class ? "" : e.getClass().getSimpleName();
+    if (type.isEmpty()) {
+      return message;
+    }
+    return message.isEmpty() ? type : type + ": " + message;
+  }
+
+  private static void skip(ResourceResult.Builder result, String reason) {
+    result.setOutcome(ResourceOutcome.RESOURCE_OUTCOME_SKIPPED).setReason(reason);
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Duration duration(Instant from, Instant to) {
+    java.time.Duration d = java.time.Duration.between(from, to);
+    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+  }
+}

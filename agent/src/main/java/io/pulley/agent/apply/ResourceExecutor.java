@@ -1,0 +1,18 @@
+package io.pulley.agent.apply;
+
+import java.io.IOException;
+
+/**
+ * Converges one kind of resource to its specification.
+ *
+ * <p>Implementations are idempotent: converging an already converged resource touches nothing and
+ * returns UNCHANGED (commands are idempotent only through their guards). They are called from one
+ * apply thread at a time and need not be thread-safe. Expected failures are returned as FAILED; an
+ * exception is turned into FAILED by the {@link Applier}.
+ *
+ * @param <T> the resource's specification message
+ */
+public interface ResourceExecutor<T> {
+
+  Convergence converge(T spec) throws IOException;
+}

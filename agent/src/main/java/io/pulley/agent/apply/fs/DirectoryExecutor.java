@@ -1,0 +1,60 @@
+package io.pulley.agent.apply.fs;
+
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.ResourceExecutor;
+import io.pulley.v1.Directory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Makes a directory exist, with its parents, owner, group and mode. Idempotent. */
+public final class DirectoryExecutor implements ResourceExecutor<Directory> {
+  static final String NEW_DIRECTORY_MODE = "0755";
+
+  private final PathGuard guard;
+
+  public DirectoryExecutor(PathGuard guard) {
+    this.guard = guard;
+  }
+
+  @Override
+  public Convergence converge(Directory spec) throws IOException {
+    Optional<String> refused = guard.check(spec.getPath());
+    if (refused.isPresent()) {
+      return Convergence.failed(refused.get());
+    }
+    Attributes.Wanted wanted =
+        new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
+    String invalid = Attributes.invalid(wanted);
+    if (invalid != null) {
+      return Convergence.failed(invalid);
+    }
+    Path dir = Path.of(spec.getPath());
+    List<String> changes = new ArrayList<>();
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      changes.addAll(Attributes.apply(dir, wanted));
+    } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return Convergence.failed(dir + " exists and is not a directory");
+    } else {
+      createWithParents(dir);
+      changes.add("created");
+      Attributes.apply(dir, wanted);
+    }
+    return Convergence.of(changes, "directory is as declared");
+  }
+
+  /** Creates each missing directory with mode 0755 set explicitly, so the umask plays no part. */
+  static void createWithParents(Path dir) throws IOException {
+    Path parent = dir.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      createWithParents(parent);
+    }
+    Files.createDirectory(dir);
+    Files.setPosixFilePermissions(dir, Mode.parse(NEW_DIRECTORY_MODE));
+  }
+}

@@ -1,0 +1,85 @@
+package io.pulley.agent.apply.git;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Removes old releases beyond the number to keep. Stateless and thread-safe. */
+final class Pruner {
+  private static final Pattern RELEASE = Pattern.compile("[0-9a-f]{40}");
+
+  private Pruner() {}
+
+  /**
+   * Deletes the releases switched to longest ago (never {@code current}) until at most {@code keep}
+   * remain, and returns how many were deleted. Releases missing from the history count as oldest,
+   * ordered by mtime.
+   */
+  static int prune(Path releases, ReleaseHistory history, String current, int keep)
+      throws IOException {
+    List<String> order = history.read();
+    List<Path> dirs = new ArrayList<>();
+    try (Stream<Path> list = Files.list(releases)) {
+      list.filter(p -> RELEASE.matcher(p.getFileName().toString()).matches())
+          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .forEach(dirs::add);
+    }
+    dirs.sort(
+        Comparator.<Path>comparingInt(p -> order.indexOf(p.getFileName().toString()))
+            .thenComparing(Pruner::mtime));
+    List<String> removed = new ArrayList<>();
+    for (int i = 0; i < dirs.size() && dirs.size() - removed.size() > keep; i++) {
+      String name = dirs.get(i).getFileName().toString();
+      if (!name.equals(current)) {
+        deleteTree(dirs.get(i));
+        removed.add(name);
+      }
+    }
+    history.forget(removed);
+    return removed.size();
+  }
+
+  private static FileTime mtime(Path p) {
+    try {
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+
+  /** Deletes a tree without following symlinks out of it. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,117 @@
+package io.pulley.agent.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The agent's settings, immutable and validated at construction.
+ *
+ * @param controller the controller's gRPC address, {@code host:port}
+ * @param hostId this host's id in the fleet
+ * @param dataDir where the agent keeps its plan, reports and lock
+ * @param labels labels manifests select hosts by
+ * @param allowedRoots the only trees resources may write into
+ * @param metricsListen {@code host:port} to serve {@code /metrics} on, or empty for none
+ */
+public record AgentConfig(
+    String controller,
+    String hostId,
+    Path dataDir,
+    Map<String, String> labels,
+    List<Path> allowedRoots,
+    String metricsListen) {
+
+  public static final String DEFAULT_CONTROLLER = "127.0.0.1:7400";
+  public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/pulley/agent");
+  public static final List<Path> DEFAULT_ALLOWED_ROOTS =
+      List.of(Path.of("/srv"), Path.of("/etc"), Path.of("/var/www"), Path.of("/opt"));
+
+  public AgentConfig {
+    if (HostPort.parse(Objects.requireNonNull(controller, "controller"), "controller").port()
+        == 0) {
+      throw new IllegalArgumentException("controller port must not be 0: " + controller);
+    }
+    if (Objects.requireNonNull(hostId, "hostId").isBlank()) {
+      throw new IllegalArgumentException("hostId must not be blank");
+    }
+    if (!Objects.requireNonNull(dataDir, "dataDir").isAbsolute()) {
+      throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
+    }
+    labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+    allowedRoots = List.copyOf(Objects.requireNonNull(allowedRoots, "allowedRoots"));
+    for (Path root : allowedRoots) {
+      if (!root.isAbsolute() || !root.normalize().equals(root)) {
+        throw new IllegalArgumentException("allowed root must be absolute and normalised: " + root);
+      }
+    }
+    if (!Objects.requireNonNull(metricsListen, "metricsListen").isEmpty()) {
+      HostPort.parse(metricsListen, "metricsListen");
+    }
+  }
+
+  /** A builder holding the defaults, with {@code hostId} as the default host id. */
+  public static Builder builder(String defaultHostId) {
+    return new Builder(defaultHostId);
+  }
+
+  /** Mutable staging area: the file parser and the command line each set what they name. */
+  public static final class Builder {
+    private String controller = DEFAULT_CONTROLLER;
+    private String hostId;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private List<Path> allowedRoots = new ArrayList<>(DEFAULT_ALLOWED_ROOTS);
+    private String metricsListen = "";
+
+    private Builder(String hostId) {
+      this.hostId = hostId;
+    }
+
+    public Builder controller(String value) {
+      controller = value;
+      return this;
+    }
+
+    public Builder hostId(String value) {
+      hostId = value;
+      return this;
+    }
+
+    public Builder dataDir(Path value) {
+      dataDir = value;
+      return this;
+    }
+
+    /** Adds or replaces one label. */
+    public Builder label(String key, String value) {
+      labels.put(key, value);
+      return this;
+    }
+
+    /** Replaces all labels. */
+    public Builder labels(Map<String, String> value) {
+      labels.clear();
+      labels.putAll(value);
+      return this;
+    }
+
+    /** Replaces the allowed roots. */
+    public Builder allowedRoots(List<Path> value) {
+      allowedRoots = new ArrayList<>(value);
+      return this;
+    }
+
+    public Builder metricsListen(String value) {
+      metricsListen = value;
+      return this;
+    }
+
+    public AgentConfig build() {
+      return new AgentConfig(controller, hostId, dataDir, labels, allowedRoots, metricsListen);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.pulley.agent.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replaces a file's content so that readers see either the old or the new content, never a mix,
+ * even across a crash: temp file beside the target, fsync, rename, fsync of the directory.
+ * Stateless and thread-safe; concurrent writers of one target must be serialised by the caller.
+ */
+public final class AtomicWriter {
+
+  /** Prepares the temp file (mode, owner) before it replaces the target. */
+  @FunctionalInterface
+  public interface Preparer {
+    void prepare(Path temp) throws IOException;
+  }
+
+  private AtomicWriter() {}
+
+  public static void write(Path target, byte[] content) throws IOException {
+    write(target, content, temp -> {});
+  }
+
+  public static void write(Path target, byte[] content, Preparer preparer) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    // Temp file beside the target: rename(2) is atomic only within one filesystem.
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      preparer.prepare(temp);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    syncDirectory(dir);
+  }
+
+  /** Makes a rename in {@code dir} durable; best effort where directories cannot be opened. */
+  public static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
+    }
+  }
+}

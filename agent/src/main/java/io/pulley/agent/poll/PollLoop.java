@@ -1,0 +1,259 @@
+package io.pulley.agent.poll;
+
+import io.pulley.agent.apply.Applier;
+import io.pulley.agent.facts.HostFactsCollector;
+import io.pulley.agent.metrics.AgentMetrics;
+import io.pulley.agent.state.StateStore;
+import io.pulley.v1.ApplyOutcome;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostHealth;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.PollRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's loop: deliver any pending report, long-poll, and on a new plan persist it, apply it
+ * and report. Failures back off with jitter; the applied plan keeps running meanwhile. Runs on one
+ * thread; {@link #stop} and {@link #lastReport} may be called from any other.
+ */
+public final class PollLoop {
+  private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+  private static final Duration REPORT_DEADLINE = Duration.ofSeconds(30);
+
+  /** How {@link #runOnce} ended; the command line maps it to an exit status. */
+  public enum OnceResult {
+    SUCCEEDED,
+    APPLY_FAILED,
+    UNREACHABLE
+  }
+
+  /**
+   * Timing and seams.
+   *
+   * @param pollDeadline longer than the controller's longest hold (75 s)
+   * @param onceDeadline for {@code --once}: a held poll past it means "unchanged"
+   */
+  public record Settings(
+      Duration pollDeadline,
+      Duration onceDeadline,
+      Backoff backoff,
+      Sleeper sleeper,
+      ConnectionListener listener) {}
+
+  private final String hostId;
+  private final Map<String, String> labels;
+  private final ControllerClient client;
+  private final StateStore store;
+  private final Applier applier;
+  private final HostFactsCollector facts;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final Settings settings;
+  private final ConnectionTracker tracker;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile ApplyReport lastReport;
+
+  public PollLoop(
+      String hostId,
+      Map<String, String> labels,
+      ControllerClient client,
+      StateStore store,
+      Applier applier,
+      HostFactsCollector facts,
+      AgentMetrics metrics,
+      Clock clock,
+      Settings settings)
+      throws IOException {
+    this.hostId = hostId;
+    this.labels = Map.copyOf(labels);
+    this.client = client;
+    this.store = store;
+    this.applier = applier;
+    this.facts = facts;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.settings = settings;
+    this.tracker = new ConnectionTracker(settings.listener());
+    this.lastReport = store.lastReport().orElse(null);
+  }
+
+  /** Runs until {@link #stop}. */
+  public void run() {
+    try {
+      resumeUnfinished();
+    } catch (IOException e) {
+      log.error("cannot read or write the agent's state: {}", e.getMessage(), e);
+    }
+    while (!stopping.get()) {
+      try {
+        if (!deliverPendingReport()) {
+          backOff();
+          continue;
+        }
+        step(client.poll(request(), settings.pollDeadline()));
+      } catch (IOException e) {
+        log.error("cannot read or write the agent's state: {}", e.getMessage(), e);
+        backOff();
+      }
+    }
+    log.info("poll loop stopped");
+  }
+
+  private void step(ControllerClient.PollAnswer answer) throws IOException {
+    switch (answer.kind()) {
+      case NEW_PLAN -> {
+        reachable(AgentMetrics.PollResult.NEW_PLAN);
+        apply(answer.plan());
+      }
+      case UNCHANGED -> reachable(AgentMetrics.PollResult.UNCHANGED);
+      case CANCELLED -> log.debug("poll cancelled");
+      case HELD_PAST_DEADLINE, FAILED -> {
+        metrics.poll(AgentMetrics.PollResult.ERROR);
+        unreachable(answer.error());
+        backOff();
+      }
+    }
+  }
+
+  /**
+   * One round for {@code --once}: resume, deliver, poll without waiting out a hold, apply and
+   * report.
+   */
+  public OnceResult runOnce() throws IOException {
+    boolean failed = resumeUnfinished();
+    if (!deliverPendingReport()) {
+      return OnceResult.UNREACHABLE;
+    }
+    ControllerClient.PollAnswer answer = client.poll(request(), settings.onceDeadline());
+    switch (answer.kind()) {
+      case NEW_PLAN -> {
+        metrics.poll(AgentMetrics.PollResult.NEW_PLAN);
+        failed = !apply(answer.plan());
+        if (!deliverPendingReport()) {
+          log.warn("the report stays pending and is sent by the next run");
+        }
+      }
+      case UNCHANGED, HELD_PAST_DEADLINE -> metrics.poll(AgentMetrics.PollResult.UNCHANGED);
+      case FAILED, CANCELLED -> {
+        metrics.poll(AgentMetrics.PollResult.ERROR);
+        log.warn("controller unreachable: {}", answer.error());
+        return OnceResult.UNREACHABLE;
+      }
+    }
+    return failed ? OnceResult.APPLY_FAILED : OnceResult.SUCCEEDED;
+  }
+
+  /** Asks the loop to end: the resource being applied finishes, no new one starts. */
+  public void stop() {
+    stopping.set(true);
+    client.cancel();
+    settings.sleeper().cancel();
+  }
+
+  public Optional<ApplyReport> lastReport() {
+    return Optional.ofNullable(lastReport);
+  }
+
+  /**
+   * Re-applies a persisted plan that a crash or stop interrupted; the executors are idempotent.
+   * Returns whether that apply failed.
+   */
+  private boolean resumeUnfinished() throws IOException {
+    Optional<HostPlan> plan = store.plan();
+    if (plan.isEmpty() || plan.get().getPlanId().equals(store.appliedPlanId())) {
+      return false;
+    }
+    log.info("resuming plan {}, which was not fully applied", plan.get().getPlanId());
+    return !apply(plan.get());
+  }
+
+  /** Persists, applies and records {@code plan}; returns false if the apply failed. */
+  private boolean apply(HostPlan plan) throws IOException {
+    store.savePlan(plan); // before acting, so a crash mid-apply resumes this plan
+    log.info("applying plan {} ({} applications)", plan.getPlanId(), plan.getAppsCount());
+    Instant started = clock.instant();
+    Applier.Run run = applier.apply(plan, stopping::get);
+    if (!run.complete()) {
+      log.info("apply of plan {} stopped early; it resumes on the next start", plan.getPlanId());
+      return true;
+    }
+    ApplyReport report = run.report();
+    boolean succeeded = report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED;
+    store.saveReport(report);
+    // Marked applied even when it failed: the controller would otherwise resend it at once, and
+    // the report already says it failed (health DEGRADED); a new plan is the retry.
+    store.markApplied(plan.getPlanId());
+    lastReport = report;
+    Instant finished = clock.instant();
+    metrics.applied(succeeded, Duration.between(started, finished), finished);
+    log.info("plan {} applied: {}", plan.getPlanId(), report.getOutcome());
+    return succeeded;
+  }
+
+  /** Sends the pending report, if any; false if the controller could not take it. */
+  private boolean deliverPendingReport() throws IOException {
+    Optional<ApplyReport> pending = store.pendingReport();
+    if (pending.isEmpty()) {
+      return true;
+    }
+    Optional<String> error = client.report(pending.get(), REPORT_DEADLINE);
+    if (error.isPresent()) {
+      if (!stopping.get()) {
+        unreachable("report: " + error.get());
+      }
+      return false;
+    }
+    store.reportDelivered();
+    tracker.success();
+    settings.backoff().reset();
+    return true;
+  }
+
+  private PollRequest request() throws IOException {
+    return PollRequest.newBuilder()
+        .setHostId(hostId)
+        .setFacts(facts.collect(labels))
+        .setAppliedPlanId(store.appliedPlanId())
+        .setHealth(health())
+        .build();
+  }
+
+  private HostHealth health() {
+    ApplyReport report = lastReport;
+    return report == null || report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED
+        ? HostHealth.HOST_HEALTH_HEALTHY
+        : HostHealth.HOST_HEALTH_DEGRADED;
+  }
+
+  private void reachable(AgentMetrics.PollResult result) {
+    metrics.poll(result);
+    tracker.success();
+    settings.backoff().reset();
+  }
+
+  private void unreachable(String error) {
+    log.debug("controller call failed: {}", error);
+    tracker.failure(error);
+  }
+
+  private void backOff() {
+    if (stopping.get()) {
+      return;
+    }
+    try {
+      settings.sleeper().sleep(settings.backoff().next());
+      client.reconnectNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping.set(true);
+    }
+  }
+}

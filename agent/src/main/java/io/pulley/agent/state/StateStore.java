@@ -1,0 +1,96 @@
+package io.pulley.agent.state;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.pulley.agent.files.AtomicWriter;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostPlan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's durable state in its data dir: the received plan (written before acting on it), the
+ * id of the plan last applied, the last report and the report not yet delivered. Every write is
+ * atomic. Not thread-safe: only the poll loop uses it.
+ */
+public final class StateStore {
+  private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+  private final Path plan;
+  private final Path appliedPlanId;
+  private final Path lastReport;
+  private final Path pendingReport;
+
+  public StateStore(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    plan = dataDir.resolve("plan.pb");
+    appliedPlanId = dataDir.resolve("applied-plan-id");
+    lastReport = dataDir.resolve("last-report.pb");
+    pendingReport = dataDir.resolve("pending-report.pb");
+  }
+
+  public void savePlan(HostPlan value) throws IOException {
+    AtomicWriter.write(plan, value.toByteArray());
+  }
+
+  public Optional<HostPlan> plan() throws IOException {
+    return read(plan, HostPlan.parser());
+  }
+
+  /** Records that {@code planId} was applied to the end (successfully or not). */
+  public void markApplied(String planId) throws IOException {
+    AtomicWriter.write(appliedPlanId, planId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The id of the plan last applied to the end, or empty. */
+  public String appliedPlanId() throws IOException {
+    try {
+      return Files.readString(appliedPlanId, StandardCharsets.UTF_8).strip();
+    } catch (NoSuchFileException e) {
+      return "";
+    }
+  }
+
+  /** Keeps {@code report} as the last one and as pending delivery. */
+  public void saveReport(ApplyReport report) throws IOException {
+    AtomicWriter.write(lastReport, report.toByteArray());
+    AtomicWriter.write(pendingReport, report.toByteArray());
+  }
+
+  public Optional<ApplyReport> lastReport() throws IOException {
+    return read(lastReport, ApplyReport.parser());
+  }
+
+  public Optional<ApplyReport> pendingReport() throws IOException {
+    return read(pendingReport, ApplyReport.parser());
+  }
+
+  /** The pending report was delivered. */
+  public void reportDelivered() throws IOException {
+    Files.deleteIfExists(pendingReport);
+  }
+
+  private static <T extends MessageLite> Optional<T> read(Path file, Parser<T> parser)
+      throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parser.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      // Writes are atomic, so this is outside damage; acting as if absent lets the agent recover.
+      log.warn("ignoring unreadable state file {}: {}", file, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

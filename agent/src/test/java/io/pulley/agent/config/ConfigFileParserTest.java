@@ -1,0 +1,156 @@
+package io.pulley.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileParserTest {
+  @TempDir Path dir;
+
+  private AgentConfig parse(String text) throws IOException, ConfigException {
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(file, text);
+    AgentConfig.Builder builder = AgentConfig.builder("default-host");
+    new ConfigFileParser().parse(file, true, builder);
+    return builder.build();
+  }
+
+  private void assertError(String text, String expected) {
+    assertThatThrownBy(() -> parse(text))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(dir.resolve("agent.yaml") + ":" + expected);
+  }
+
+  @Test
+  void parse_fullFile_setsEverySetting() throws Exception {
+    AgentConfig config =
+        parse(
+            """
+            # Pulley agent
+            controller: "ctl.example.org:7400"
+            host_id: web-1   # trailing comment
+
+            data_dir: '/var/lib/pulley/other'
+            metrics_listen: 127.0.0.1:9464
+            labels:
+              env: production
+              "role": web
+            allowed_roots:
+              - /srv
+              - "/var/www"
+            """);
+
+    assertThat(config.controller()).isEqualTo("ctl.example.org:7400");
+    assertThat(config.hostId()).isEqualTo("web-1");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/pulley/other"));
+    assertThat(config.metricsListen()).isEqualTo("127.0.0.1:9464");
+    assertThat(config.labels()).isEqualTo(Map.of("env", "production", "role", "web"));
+    assertThat(config.allowedRoots()).containsExactly(Path.of("/srv"), Path.of("/var/www"));
+  }
+
+  @Test
+  void parse_emptyFile_keepsDefaults() throws Exception {
+    AgentConfig config = parse("# nothing\n\n");
+
+    assertThat(config.controller()).isEqualTo("127.0.0.1:7400");
+    assertThat(config.hostId()).isEqualTo("default-host");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/pulley/agent"));
+    assertThat(config.allowedRoots()).isEqualTo(AgentConfig.DEFAULT_ALLOWED_ROOTS);
+    assertThat(config.metricsListen()).isEmpty();
+    assertThat(config.labels()).isEmpty();
+  }
+
+  @Test
+  void parse_emptyInlineBlocks_clearDefaults() throws Exception {
+    AgentConfig config = parse("labels: {}\nallowed_roots: []\n");
+
+    assertThat(config.allowedRoots()).isEmpty();
+    assertThat(config.labels()).isEmpty();
+  }
+
+  @Test
+  void parse_unknownKey_namesLineAndKnownKeys() {
+    assertError(
+        "controller: a:1\ncolour: blue\n",
+        "2: unknown key 'colour' (known keys: controller, host_id, data_dir, labels,"
+            + " allowed_roots, metrics_listen)");
+  }
+
+  @Test
+  void parse_tab_isRejected() {
+    assertError("labels:\n\tenv: prod\n", "2: tabs are not allowed; indent with spaces");
+  }
+
+  @Test
+  void parse_inconsistentIndentation_isRejected() {
+    assertError(
+        "labels:\n  env: prod\n    role: web\n", "3: bad indentation: expected 2 spaces, got 4");
+  }
+
+  @Test
+  void parse_indentedLineOutsideBlock_isRejected() {
+    assertError(
+        "host_id: a\n  extra: b\n",
+        "2: unexpected indentation (only items under labels: or allowed_roots:)");
+  }
+
+  @Test
+  void parse_rootWithoutDash_isRejected() {
+    assertError("allowed_roots:\n  /srv\n", "2: expected an indented '- /path' entry");
+  }
+
+  @Test
+  void parse_relativeRoot_isRejected() {
+    assertError("allowed_roots:\n  - srv\n", "2: 'srv' is not an absolute, normalised path");
+  }
+
+  @Test
+  void parse_duplicateKey_isRejected() {
+    assertError("host_id: a\nhost_id: b\n", "2: duplicate key 'host_id'");
+  }
+
+  @Test
+  void parse_badControllerAddress_isRejected() {
+    assertError("controller: nowhere\n", "1: the address must be host:port, got 'nowhere'");
+  }
+
+  @Test
+  void parse_lineWithoutColon_isRejected() {
+    assertError("controller\n", "1: expected 'key: value'");
+  }
+
+  @Test
+  void parse_unterminatedQuote_isRejected() {
+    assertError("host_id: \"web\n", "1: unterminated quoted value");
+  }
+
+  @Test
+  void parse_missingRequiredFile_isAnError() {
+    Path missing = dir.resolve("missing.yaml");
+    assertThatThrownBy(() -> new ConfigFileParser().parse(missing, true, AgentConfig.builder("h")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": no such file");
+  }
+
+  @Test
+  void parse_missingDefaultFile_meansDefaults() throws Exception {
+    AgentConfig.Builder builder = AgentConfig.builder("h");
+    new ConfigFileParser().parse(dir.resolve("missing.yaml"), false, builder);
+
+    assertThat(builder.build().allowedRoots()).isEqualTo(AgentConfig.DEFAULT_ALLOWED_ROOTS);
+  }
+
+  @Test
+  void build_relativeAllowedRoot_failsWithValue() {
+    assertThatThrownBy(() -> AgentConfig.builder("h").allowedRoots(List.of(Path.of("srv"))).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("srv");
+  }
+}

@@ -1,0 +1,90 @@
+package io.pulley.agent.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void newStore_isEmpty() throws Exception {
+    StateStore store = new StateStore(dataDir);
+
+    assertThat(store.plan()).isEmpty();
+    assertThat(store.appliedPlanId()).isEmpty();
+    assertThat(store.lastReport()).isEmpty();
+    assertThat(store.pendingReport()).isEmpty();
+  }
+
+  @Test
+  void savedState_survivesANewStoreOnTheSameDir() throws Exception {
+    HostPlan plan = HostPlan.newBuilder().setPlanId("p1").setHostId("h").build();
+    ApplyReport report = ApplyReport.newBuilder().setPlanId("p1").build();
+    StateStore first = new StateStore(dataDir);
+    first.savePlan(plan);
+    first.markApplied("p1");
+    first.saveReport(report);
+
+    StateStore second = new StateStore(dataDir);
+
+    assertThat(second.plan()).contains(plan);
+    assertThat(second.appliedPlanId()).isEqualTo("p1");
+    assertThat(second.lastReport()).contains(report);
+    assertThat(second.pendingReport()).contains(report);
+    try (Stream<Path> files = Files.list(dataDir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no temp files left")
+          .containsExactlyInAnyOrder(
+              "plan.pb", "applied-plan-id", "last-report.pb", "pending-report.pb");
+    }
+  }
+
+  @Test
+  void reportDelivered_removesOnlyThePendingCopy() throws Exception {
+    StateStore store = new StateStore(dataDir);
+    store.saveReport(ApplyReport.newBuilder().setPlanId("p1").build());
+
+    store.reportDelivered();
+
+    assertThat(store.pendingReport()).isEmpty();
+    assertThat(store.lastReport()).isPresent();
+  }
+
+  @Test
+  void unreadablePlan_isTreatedAsAbsent() throws Exception {
+    Files.write(dataDir.resolve("plan.pb"), new byte[] {(byte) 0xff, 0x01});
+
+    assertThat(new StateStore(dataDir).plan()).isEmpty();
+  }
+
+  @Test
+  void lock_secondHolder_failsFastNamingTheDir() throws Exception {
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      assertThatThrownBy(() -> DataDirLock.acquire(dataDir))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(dataDir.toString())
+          .hasMessageContaining("another pulley-agent");
+    } finally {
+      lock.close();
+    }
+  }
+
+  @Test
+  void lock_released_canBeTakenAgain() throws Exception {
+    DataDirLock.acquire(dataDir).close();
+
+    DataDirLock again = DataDirLock.acquire(dataDir);
+    again.close();
+
+    assertThat(dataDir.resolve("agent.lock")).exists();
+  }
+}
