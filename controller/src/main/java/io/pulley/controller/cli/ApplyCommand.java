@@ -62,7 +62,8 @@ final class ApplyCommand extends ClientCommand {
   private void printSummary(ApplyManifestResponse response) {
     Revision revision = response.getRevision();
     String name = revision.getApplication() + "/" + revision.getEnvironment();
-    boolean firstRevision = !response.getDryRun() && response.getChanged() && revision.getNumber() == 1;
+    boolean firstRevision =
+        !response.getDryRun() && response.getChanged() && revision.getNumber() == 1;
     if (!response.getDiff().isEmpty() && !firstRevision) {
       out().print(response.getDiff());
       if (!response.getDiff().endsWith("\n")) {

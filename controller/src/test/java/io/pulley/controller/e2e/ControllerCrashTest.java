@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a real controller process between applies: every acknowledged revision is there
- * after the restart, and the agent reconnects and converges by itself.
+ * kill -9 of a real controller process between applies: every acknowledged revision is there after
+ * the restart, and the agent reconnects and converges by itself.
  */
 class ControllerCrashTest {
   @TempDir Path temp;
@@ -40,6 +40,7 @@ class ControllerCrashTest {
       assertThat(first.kill()).isEqualTo(137);
 
       try (ControllerProcess second = ControllerProcess.start(dataDir, port, log)) {
+        assertThat(second.port()).isEqualTo(port);
         Cli.Result history = cli.run("history", "hello", "test");
         assertThat(history.out()).containsPattern("(?m)^5 ").containsPattern("(?m)^1 ");
         for (String ack : acknowledged) {

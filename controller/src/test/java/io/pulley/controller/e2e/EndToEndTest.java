@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A controller and a real agent in one JVM over localhost gRPC, driven through the real CLI: what
- * a newcomer does with the example manifest, and what must hold while doing it.
+ * A controller and a real agent in one JVM over localhost gRPC, driven through the real CLI: what a
+ * newcomer does with the example manifest, and what must hold while doing it.
  */
 class EndToEndTest {
   /** Far shorter than the poll hold: a plan that arrives in time was pushed, not re-polled. */
@@ -101,7 +101,8 @@ class EndToEndTest {
     awaitConverged("web-1", 2);
     Path app = srv.resolve("hello");
     assertThat(app.resolve("greeting.txt")).hasContent("Hello v2");
-    assertThat(Files.readSymbolicLink(app.resolve("app/current")).toString()).endsWith(second.name());
+    assertThat(Files.readSymbolicLink(app.resolve("app/current")).toString())
+        .endsWith(second.name());
     assertThat(app.resolve("app/releases/" + firstCommit)).isDirectory();
 
     Cli.Result rollback = cli.run("rollback", "hello", "test", "1");
@@ -183,7 +184,8 @@ class EndToEndTest {
   }
 
   private String headCommit() throws Exception {
-    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(temp.resolve("repo").toFile())) {
+    try (org.eclipse.jgit.api.Git git =
+        org.eclipse.jgit.api.Git.open(temp.resolve("repo").toFile())) {
       return git.getRepository().resolve("HEAD").name();
     }
   }

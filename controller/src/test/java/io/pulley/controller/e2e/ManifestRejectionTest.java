@@ -81,7 +81,11 @@ class ManifestRejectionTest {
 
   private void assertRejected(Cli.Result result, String line, String field, String reason) {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
-    assertThat(result.err()).contains(line).contains(field).contains(reason).contains("nothing was stored");
+    assertThat(result.err())
+        .contains(line)
+        .contains(field)
+        .contains(reason)
+        .contains("nothing was stored");
     Cli.Result history = cli.run("history", "hello", "test");
     assertThat(history.exitCode()).as(history.toString()).isEqualTo(4);
   }
