@@ -75,7 +75,7 @@ pulley status
 pulley status demo-host
 
 say "What the agent deployed"
-ls -l "$DEMO/srv/hello" "$DEMO/srv/hello/app" "$DEMO/srv/hello/app/releases"
+ls -lA "$DEMO/srv/hello" "$DEMO/srv/hello/app/releases"
 echo "current -> $(readlink "$DEMO/srv/hello/app/current")"
 cat "$DEMO/srv/hello/app/current/app.py"
 

@@ -1,10 +1,11 @@
 package io.pulley.controller.cli;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
 import io.pulley.v1.ApplyManifestResponse;
+import io.pulley.v1.ManifestError;
+import io.pulley.v1.ManifestErrors;
 import io.pulley.v1.Revision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +47,21 @@ final class ApplyCommand extends ClientCommand {
                   .setDryRun(dryRun)
                   .build());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        spec.commandLine().getErr().print(file + ": ");
+      ManifestErrors errors = ManifestErrorLine.detailsOf(e);
+      if (errors == null || errors.getErrorsCount() == 0) {
+        throw e;
       }
-      throw e;
+      for (ManifestError error : errors.getErrorsList()) {
+        spec.commandLine().getErr().println(ManifestErrorLine.format(file, error));
+      }
+      spec.commandLine().getErr().flush();
+      int count = errors.getErrorsCount();
+      throw new CliException(
+          "manifest rejected with "
+              + count
+              + (count == 1 ? " error" : " errors")
+              + "; nothing was stored. Fix the lines above and apply again",
+          ExitCodes.REJECTED);
     }
     if (json()) {
       printJson(response);
@@ -90,8 +102,9 @@ final class ApplyCommand extends ClientCommand {
                   + " revision "
                   + revision.getNumber()
                   + " ("
+                  + (firstRevision ? "new application, " : "")
                   + shortHash(revision)
-                  + ")");
+                  + "); matching hosts receive it now");
     } else {
       out()
           .println(

@@ -2,9 +2,6 @@ package io.pulley.controller.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
-import io.pulley.v1.ManifestError;
-import io.pulley.v1.ManifestErrors;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -45,19 +42,7 @@ final class CliErrors implements IExecutionExceptionHandler {
         return ExitCodes.UNREACHABLE;
       }
       case INVALID_ARGUMENT -> {
-        ManifestErrors errors = manifestErrors(exception);
-        if (errors == null || errors.getErrorsCount() == 0) {
-          err.println("pulley: rejected: " + status.getDescription());
-        } else {
-          for (ManifestError error : errors.getErrorsList()) {
-            err.println(ManifestErrorLine.format(error));
-          }
-          err.println(
-              "pulley: manifest rejected with "
-                  + errors.getErrorsCount()
-                  + (errors.getErrorsCount() == 1 ? " error" : " errors")
-                  + "; nothing was stored. Fix the lines above and apply again");
-        }
+        err.println("pulley: rejected: " + status.getDescription());
         err.flush();
         return ExitCodes.REJECTED;
       }
@@ -80,23 +65,6 @@ final class CliErrors implements IExecutionExceptionHandler {
       return status.getDescription();
     }
     return status.getCause() == null ? status.getCode().toString() : status.getCause().getMessage();
-  }
-
-  private static ManifestErrors manifestErrors(StatusRuntimeException exception) {
-    com.google.rpc.Status details = StatusProto.fromThrowable(exception);
-    if (details == null) {
-      return null;
-    }
-    for (com.google.protobuf.Any any : details.getDetailsList()) {
-      if (any.is(ManifestErrors.class)) {
-        try {
-          return any.unpack(ManifestErrors.class);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          return null;
-        }
-      }
-    }
-    return null;
   }
 
   private static String controllerAddress(CommandLine commandLine) {

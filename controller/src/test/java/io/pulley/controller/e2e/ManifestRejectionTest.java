@@ -44,26 +44,26 @@ class ManifestRejectionTest {
   @Test
   void unknownField_isRejectedWithItsLineAndASuggestion() throws Exception {
     Cli.Result result = apply(good.replace("      content:", "      contnet:"));
-    assertRejected(result, "line 12:", "resources[1].file", "did you mean \"content\"");
+    assertRejected(result, "broken.yaml:12:", "resources[1].file", "did you mean \"content\"");
   }
 
   @Test
   void wrongType_isRejectedWithItsLine() throws Exception {
     Cli.Result result = apply(good.replace("keep: 2", "keep: two"));
-    assertRejected(result, "line 18:", "resources[2].git_release.keep", "integer");
+    assertRejected(result, "broken.yaml:18:", "resources[2].git_release.keep", "integer");
   }
 
   @Test
   void relativePath_isRejectedWithItsLine() throws Exception {
     Cli.Result result =
         apply(good.replace("path: " + temp.resolve("srv/hello") + "\n", "path: srv/hello\n"));
-    assertRejected(result, "line 8:", "resources[0].directory.path", "relative");
+    assertRejected(result, "broken.yaml:8:", "resources[0].directory.path", "relative");
   }
 
   @Test
   void missingGitRef_isRejectedWithItsLine() throws Exception {
     Cli.Result result = apply(good.replace("ref: main", "ref: v9.9.9"));
-    assertRejected(result, "line 17:", "resources[2].git_release.ref", "v9.9.9");
+    assertRejected(result, "broken.yaml:17:", "resources[2].git_release.ref", "v9.9.9");
   }
 
   @Test
