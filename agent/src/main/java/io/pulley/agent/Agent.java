@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.config.HostPort;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.metrics.AgentMetrics;
 import io.pulley.agent.metrics.MetricsServer;
@@ -82,7 +83,10 @@ public final class Agent implements AutoCloseable {
       open();
       if (!config.metricsListen().isEmpty()) {
         metricsServer = MetricsServer.start(config.metricsListen(), metrics.registry());
-        log.info("serving metrics on http://{}/metrics", config.metricsListen());
+        log.info(
+            "serving metrics on http://{}:{}/metrics",
+            HostPort.parse(config.metricsListen(), "metrics_listen").host(),
+            metricsServer.port());
       }
     } catch (IOException e) {
       releaseLock();

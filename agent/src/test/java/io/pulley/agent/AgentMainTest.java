@@ -1,0 +1,85 @@
+package io.pulley.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.agent.config.AgentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentMainTest {
+  @TempDir Path dir;
+
+  private AgentConfig config(String... args) throws Exception {
+    CommandLine cli = AgentMain.commandLine();
+    cli.parseArgs(args);
+    AgentMain main = cli.getCommand();
+    return main.config("the-hostname");
+  }
+
+  @Test
+  void flags_overrideTheFile() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("agent.yaml"),
+            "controller: file:1\nhost_id: from-file\nlabels:\n  env: staging\n  role: web\n");
+
+    AgentConfig config =
+        config(
+            "--config", file.toString(),
+            "--controller", "flag:2",
+            "--label", "env=production",
+            "--allowed-root", "/srv",
+            "--data-dir", dir.toString());
+
+    assertThat(config.controller()).isEqualTo("flag:2");
+    assertThat(config.hostId()).isEqualTo("from-file");
+    assertThat(config.labels()).isEqualTo(Map.of("env", "production", "role", "web"));
+    assertThat(config.allowedRoots()).containsExactly(Path.of("/srv"));
+    assertThat(config.dataDir()).isEqualTo(dir);
+  }
+
+  @Test
+  void noFileGiven_defaultsWhenTheDefaultPathIsMissing() throws Exception {
+    AgentConfig config =
+        config("--config", Files.writeString(dir.resolve("a.yaml"), "").toString());
+
+    assertThat(config.hostId()).isEqualTo("the-hostname");
+    assertThat(config.controller()).isEqualTo("127.0.0.1:7400");
+  }
+
+  @Test
+  void execute_missingExplicitConfig_exitsWithUsageError() {
+    int status =
+        AgentMain.commandLine()
+            .execute("--config", dir.resolve("missing.yaml").toString(), "--once");
+
+    assertThat(status).isEqualTo(AgentMain.USAGE);
+  }
+
+  @Test
+  void execute_unknownFlag_exitsWithUsageError() {
+    assertThat(AgentMain.commandLine().execute("--bogus")).isEqualTo(AgentMain.USAGE);
+  }
+
+  @Test
+  void execute_once_unreachableController_exits3() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "");
+
+    int status =
+        AgentMain.commandLine()
+            .execute(
+                "--config",
+                file.toString(),
+                "--controller",
+                "127.0.0.1:1",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--once");
+
+    assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+  }
+}

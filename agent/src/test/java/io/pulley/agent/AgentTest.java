@@ -1,0 +1,266 @@
+package io.pulley.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.poll.Backoff;
+import io.pulley.agent.poll.ConnectionListener;
+import io.pulley.agent.poll.PollLoop;
+import io.pulley.agent.poll.WakeableSleeper;
+import io.pulley.agent.state.StateStore;
+import io.pulley.v1.AppPlan;
+import io.pulley.v1.ApplyOutcome;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.File;
+import io.pulley.v1.HostHealth;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.Resource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path srv;
+  @TempDir Path dataDir;
+  final String serverName = InProcessServerBuilder.generateName();
+  final FakeAgentService controller = new FakeAgentService();
+  final RecordingListener listener = new RecordingListener();
+  final List<Agent> agents = new ArrayList<>();
+  Server server;
+  ManagedChannel channel;
+
+  /** Records outage events instead of logging them. */
+  static final class RecordingListener implements ConnectionListener {
+    private final List<String> events = new ArrayList<>();
+
+    @Override
+    public synchronized void lost(String reason) {
+      events.add("lost");
+    }
+
+    @Override
+    public synchronized void restored(int failedCalls) {
+      events.add("restored");
+    }
+
+    synchronized List<String> events() {
+      return List.copyOf(events);
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = startServer();
+    channel = InProcessChannelBuilder.forName(serverName).build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    agents.forEach(Agent::close);
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  private Server startServer() throws Exception {
+    return InProcessServerBuilder.forName(serverName).addService(controller).build().start();
+  }
+
+  private Agent agent() {
+    AgentConfig config =
+        AgentConfig.builder("web-1").dataDir(dataDir).allowedRoots(List.of(srv)).build();
+    PollLoop.Settings settings =
+        new PollLoop.Settings(
+            Duration.ofSeconds(90),
+            Duration.ofSeconds(10),
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
+            new WakeableSleeper(),
+            listener);
+    Agent agent = new Agent(config, channel, Clock.systemUTC(), settings);
+    agents.add(agent);
+    return agent;
+  }
+
+  private HostPlan plan(String id, String content) {
+    Resource file =
+        Resource.newBuilder()
+            .setId("file:hello")
+            .setFile(
+                File.newBuilder().setPath(srv.resolve("hello.txt").toString()).setContent(content))
+            .build();
+    return HostPlan.newBuilder()
+        .setHostId("web-1")
+        .setPlanId(id)
+        .addApps(
+            AppPlan.newBuilder()
+                .setApplication("hello")
+                .setEnvironment("production")
+                .setRevision(1)
+                .addResources(file))
+        .build();
+  }
+
+  private List<String> reportedPlanIds() {
+    return controller.reports().stream().map(ApplyReport::getPlanId).toList();
+  }
+
+  @Test
+  void newPlan_isAppliedReportedAndThenPolledAsApplied() {
+    controller.setPlan(plan("p1", "one"));
+    Agent agent = agent();
+
+    agent.start();
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p1"));
+    assertThat(srv.resolve("hello.txt")).hasContent("one");
+    assertThat(agent.lastReport().map(ApplyReport::getOutcome))
+        .contains(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
+    await()
+        .atMost(WAIT)
+        .until(() -> controller.polls().stream().anyMatch(p -> p.getAppliedPlanId().equals("p1")));
+    assertThat(controller.polls().get(0).getHostId()).isEqualTo("web-1");
+    assertThat(controller.polls().get(0).getHealth()).isEqualTo(HostHealth.HOST_HEALTH_HEALTHY);
+    assertThat(
+            agent
+                .meterRegistry()
+                .get("pulley.agent.applies")
+                .tag("outcome", "succeeded")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void planChangedWhileHeld_isAppliedAtOnce() {
+    controller.setPlan(plan("p1", "one"));
+    agent().start();
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p1"));
+
+    controller.setPlan(plan("p2", "two"));
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p2"));
+    assertThat(srv.resolve("hello.txt")).hasContent("two");
+  }
+
+  @Test
+  void controllerGoneAndBack_agentReconnectsByItselfAndLogsTheOutageOnce() throws Exception {
+    controller.setPlan(plan("p1", "one"));
+    Agent agent = agent();
+    agent.start();
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p1"));
+
+    server.shutdownNow().awaitTermination();
+    await().atMost(WAIT).until(() -> listener.events().contains("lost"));
+    controller.setPlan(plan("p2", "two"));
+    server = startServer();
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p2"));
+    assertThat(srv.resolve("hello.txt")).hasContent("two");
+    assertThat(listener.events()).containsExactly("lost", "restored");
+    assertThat(
+            agent
+                .meterRegistry()
+                .get("pulley.agent.polls")
+                .tag("result", "error")
+                .counter()
+                .count())
+        .isPositive();
+  }
+
+  @Test
+  void undeliveredReport_isSentByTheNextAgentOnTheSameDataDir() {
+    controller.rejectReports(true);
+    controller.setPlan(plan("p1", "one"));
+    Agent first = agent();
+    first.start();
+    await().atMost(WAIT).until(() -> first.lastReport().isPresent());
+    first.close();
+
+    controller.rejectReports(false);
+    agent().start();
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p1"));
+    await()
+        .atMost(WAIT)
+        .until(() -> controller.polls().stream().anyMatch(p -> p.getAppliedPlanId().equals("p1")));
+    assertThat(reportedPlanIds()).containsExactly("p1");
+  }
+
+  @Test
+  void planPersistedButNotApplied_isResumedBeforePolling() throws Exception {
+    new StateStore(dataDir).savePlan(plan("crashed", "resumed"));
+
+    agent().start();
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("crashed"));
+    assertThat(srv.resolve("hello.txt")).hasContent("resumed");
+  }
+
+  @Test
+  void secondAgentOnTheSameDataDir_failsFast() {
+    agent().start();
+
+    assertThatThrownBy(() -> agent().start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("in use by another pulley-agent");
+  }
+
+  @Test
+  void runOnce_newPlan_appliesReportsAndSucceeds() throws Exception {
+    controller.setPlan(plan("p1", "one"));
+
+    assertThat(agent().runOnce()).isEqualTo(PollLoop.OnceResult.SUCCEEDED);
+    assertThat(reportedPlanIds()).containsExactly("p1");
+    assertThat(srv.resolve("hello.txt")).hasContent("one");
+  }
+
+  @Test
+  void runOnce_noController_isUnreachable() throws Exception {
+    server.shutdownNow().awaitTermination();
+
+    assertThat(agent().runOnce()).isEqualTo(PollLoop.OnceResult.UNREACHABLE);
+  }
+
+  @Test
+  void runOnce_failedApply_isApplyFailed() throws Exception {
+    Resource outside =
+        Resource.newBuilder()
+            .setId("file:outside")
+            .setFile(File.newBuilder().setPath("/nonexistent-root/x").setContent("x"))
+            .build();
+    controller.setPlan(
+        HostPlan.newBuilder()
+            .setPlanId("bad")
+            .addApps(AppPlan.newBuilder().setApplication("a").addResources(outside))
+            .build());
+
+    assertThat(agent().runOnce()).isEqualTo(PollLoop.OnceResult.APPLY_FAILED);
+    assertThat(controller.reports().get(0).getResults(0).getReason())
+        .contains("outside the allowed roots");
+  }
+
+  @Test
+  void close_whilePollIsHeld_returnsPromptly() {
+    Agent agent = agent();
+    agent.start();
+    await().atMost(WAIT).until(() -> !controller.polls().isEmpty());
+
+    agent.close();
+
+    assertThat(agent.lastReport()).isEmpty();
+  }
+}
