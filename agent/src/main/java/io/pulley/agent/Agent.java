@@ -36,7 +36,7 @@ public final class Agent implements AutoCloseable {
   /** Longer than the controller's longest hold (≈60 s jittered, at most 75 s). */
   static final Duration POLL_DEADLINE = Duration.ofSeconds(90);
 
-  /** {@code --once} does not wait out a hold: a poll still held after this means unchanged. */
+  /** {@code --once} asks not to be held; against a controller that holds anyway, this ends it. */
   static final Duration ONCE_DEADLINE = Duration.ofSeconds(10);
 
   private final AgentConfig config;

@@ -132,7 +132,8 @@ public final class PollLoop {
     if (!deliverPendingReport()) {
       return OnceResult.UNREACHABLE;
     }
-    ControllerClient.PollAnswer answer = client.poll(request(), settings.onceDeadline());
+    ControllerClient.PollAnswer answer =
+        client.poll(request().toBuilder().setNoHold(true).build(), settings.onceDeadline());
     switch (answer.kind()) {
       case NEW_PLAN -> {
         metrics.poll(AgentMetrics.PollResult.NEW_PLAN);

@@ -65,6 +65,11 @@ public final class PollHub implements AutoCloseable {
       responder.respond(newPlan(plan));
       return;
     }
+    if (request.getNoHold()) {
+      metrics.pollAnswered("unchanged", Duration.ZERO);
+      responder.respond(unchanged());
+      return;
+    }
     HeldPoll poll = new HeldPoll(hostId, request.getAppliedPlanId(), responder, System.nanoTime());
     HeldPoll previous = held.put(hostId, poll);
     if (previous != null) {

@@ -96,6 +96,17 @@ class PollHubTest {
   }
 
   @Test
+  void pollWithNoHold_isAnsweredUnchangedAtOnce() {
+    Recorder agent = new Recorder();
+    hub.poll(request("web-1", "p0").toBuilder().setNoHold(true).build(), agent);
+    assertThat(agent.responses)
+        .singleElement()
+        .extracting(PollResponse::getStatus)
+        .isEqualTo(PollStatus.POLL_STATUS_UNCHANGED);
+    assertThat(hub.isHeld("web-1")).isFalse();
+  }
+
+  @Test
   void heldPoll_isAnsweredUnchangedWhenItsHoldRunsOut() {
     Recorder agent = new Recorder();
     hub.poll(request("web-1", "p0"), agent);
