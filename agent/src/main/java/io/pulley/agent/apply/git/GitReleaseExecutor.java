@@ -92,11 +92,17 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
         try {
           fetch(git, spec.getUrl());
         } catch (GitAPIException e) {
-          return Optional.of("fetch from " + spec.getUrl() + " failed: " + e.getMessage());
+          return Optional.of(
+              Credentials.redact("fetch from " + spec.getUrl() + " failed: " + e.getMessage()));
         }
         if (!hasCommit(repo, id)) {
           return Optional.of(
-              "commit " + spec.getCommit() + " not found in " + spec.getUrl() + " after fetch");
+              Credentials.redact(
+                  "commit "
+                      + spec.getCommit()
+                      + " not found in "
+                      + spec.getUrl()
+                      + " after fetch"));
         }
         changes.add("fetched");
       }

@@ -149,6 +149,19 @@ class GitReleaseExecutorTest {
   }
 
   @Test
+  void converge_unreachableRemoteWithCredentials_failsWithoutShowingThem() throws Exception {
+    GitRelease spec =
+        release("0123456789abcdef0123456789abcdef01234567", 0).toBuilder()
+            .setUrl("https://deploy:s3cret-token@127.0.0.1:1/app.git")
+            .build();
+
+    Convergence c = executor.converge(spec);
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).contains("https://***@127.0.0.1:1/app.git").doesNotContain("s3cret");
+  }
+
+  @Test
   void converge_missingCommitId_fails() throws Exception {
     Convergence c = executor.converge(release("", 0));
 
