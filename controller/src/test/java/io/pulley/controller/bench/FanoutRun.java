@@ -1,0 +1,149 @@
+package io.pulley.controller.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.v1.ApplyManifestRequest;
+import io.pulley.v1.ApplyManifestResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measurement: a fresh controller, N agents long-polling it, then one new revision that all of
+ * them must receive. Every wait is bounded; the controller is stopped whatever happens.
+ */
+final class FanoutRun {
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutRun.class);
+
+  static final String APPLICATION = "bench";
+  private static final String MANIFEST =
+      """
+      application: bench
+      environment: fanout
+      hosts:
+        labels:
+          bench: "yes"
+      resources:
+        - file:
+            path: /tmp/pulley-bench/x.txt
+            content: "written by the fan-out benchmark\\n"
+      """;
+
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Lets the controller finish starting (and later, lets held polls land) before sampling. */
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  private static final Duration RAMP_SLACK = Duration.ofSeconds(60);
+  private static final Duration FANOUT_TIMEOUT = Duration.ofSeconds(120);
+  private static final long APPLY_DEADLINE_SECONDS = 60;
+
+  /** File descriptors the load generator needs besides one per agent. */
+  private static final int FD_HEADROOM = 200;
+
+  private final BenchmarkOptions options;
+
+  FanoutRun(BenchmarkOptions options) {
+    this.options = options;
+  }
+
+  FanoutResult run(int agents) throws IOException, InterruptedException {
+    requireFdLimit("this load generator", ProcessHandle.current().pid(), agents);
+    try (ControllerProcess controller =
+        ControllerProcess.start(options.controllerJar(), STARTUP_TIMEOUT)) {
+      requireFdLimit("the controller", controller.pid(), agents);
+      Thread.sleep(SETTLE.toMillis());
+      ProcessSample beforeRamp = controller.sample();
+      try (SimulatedFleet fleet =
+          new SimulatedFleet(controller.address(), agents, APPLICATION, agents)) {
+        return measure(controller, fleet, agents, beforeRamp);
+      }
+    }
+  }
+
+  private FanoutResult measure(
+      ControllerProcess controller, SimulatedFleet fleet, int agents, ProcessSample beforeRamp)
+      throws IOException, InterruptedException {
+    FleetProgress progress = fleet.progress();
+    long rampStart = System.nanoTime();
+    fleet.startRamped(options.rampPerSecond());
+    Duration rampTimeout = Duration.ofSeconds(agents / options.rampPerSecond()).plus(RAMP_SLACK);
+    if (!progress.awaitAllHeld(rampTimeout)) {
+      LOG.warn("event=ramp_incomplete agents={} held={}", agents, progress.heldNow());
+    }
+    double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
+    LOG.info(
+        "event=ramp_done agents={} held={} seconds={}",
+        agents,
+        progress.heldNow(),
+        String.format("%.1f", rampSeconds));
+    Thread.sleep(SETTLE.toMillis());
+    ProcessSample idle = controller.sample();
+    int heldAtT0 = progress.heldNow();
+
+    long t0 = System.nanoTime();
+    long applyNanos = applyManifest(controller);
+    Duration left = FANOUT_TIMEOUT.minusNanos(System.nanoTime() - t0);
+    if (!progress.awaitAllSettled(left.isNegative() ? Duration.ZERO : left)) {
+      LOG.warn("event=fanout_incomplete agents={}", agents);
+    }
+    ProcessSample after = controller.sample();
+    LatencySummary latency = LatencySummary.of(progress.newPlanArrivals(), t0);
+    return new FanoutResult(
+        agents,
+        applyNanos,
+        latency,
+        idle,
+        after,
+        idle.cpuMillisSince(beforeRamp),
+        rampSeconds,
+        heldAtT0,
+        progress.pollErrors(),
+        progress.gaveUp());
+  }
+
+  /** Applies the benchmark manifest; returns how long the RPC took. */
+  private static long applyManifest(ControllerProcess controller) throws InterruptedException {
+    ManagedChannel admin =
+        NettyChannelBuilder.forAddress(controller.address()).usePlaintext().build();
+    try {
+      long start = System.nanoTime();
+      ApplyManifestResponse response =
+          AdminServiceGrpc.newBlockingStub(admin)
+              .withDeadlineAfter(APPLY_DEADLINE_SECONDS, TimeUnit.SECONDS)
+              .applyManifest(
+                  ApplyManifestRequest.newBuilder()
+                      .setManifestYaml(MANIFEST)
+                      .setSourceName("fanout-benchmark.yaml")
+                      .build());
+      long elapsed = System.nanoTime() - start;
+      if (!response.getChanged()) {
+        throw new IllegalStateException(
+            "ApplyManifest stored no new revision (changed=false); is the data directory fresh?");
+      }
+      LOG.info("event=manifest_applied revision={}", response.getRevision().getNumber());
+      return elapsed;
+    } finally {
+      admin.shutdownNow();
+      admin.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void requireFdLimit(String who, long pid, int agents) throws IOException {
+    long limit = ProcFs.maxOpenFiles(pid);
+    if (limit < (long) agents + FD_HEADROOM) {
+      throw new IllegalStateException(
+          who
+              + " may open only "
+              + limit
+              + " files but "
+              + agents
+              + " agents need about "
+              + (agents + FD_HEADROOM)
+              + "; raise `ulimit -n`");
+    }
+  }
+}
