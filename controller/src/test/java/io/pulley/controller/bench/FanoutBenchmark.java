@@ -48,7 +48,10 @@ public final class FanoutBenchmark {
         rows.add(FanoutResult.failedRow(agents, "interrupted"));
         allPassed = false;
         break;
-      } catch (IOException | StatusRuntimeException | IllegalStateException e) {
+      } catch (IOException
+          | StatusRuntimeException
+          | IllegalStateException
+          | IllegalArgumentException e) {
         LOG.error("event=run_failed agents={} error={}", agents, e.toString());
         rows.add(FanoutResult.failedRow(agents, firstLine(e.getMessage())));
         allPassed = false;
