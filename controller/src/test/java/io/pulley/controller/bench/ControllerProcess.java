@@ -69,7 +69,7 @@ final class ControllerProcess implements AutoCloseable {
             .redirectOutput(workDir.resolve("controller.log").toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    Thread killer = new Thread(process::destroyForcibly, "bench-kill-controller");
+    Thread killer = new Thread(() -> kill(process, workDir), "bench-kill-controller");
     Runtime.getRuntime().addShutdownHook(killer);
     ControllerProcess controller = new ControllerProcess(process, workDir, killer, 0);
     try {
@@ -123,6 +123,17 @@ final class ControllerProcess implements AutoCloseable {
       Runtime.getRuntime().removeShutdownHook(killer);
     } catch (IllegalStateException alreadyShuttingDown) {
       // The hook is running or will run; it kills an already dead process, which is harmless.
+    }
+    deleteRecursively(workDir);
+  }
+
+  /** What the shutdown hook does if the benchmark is stopped before it closes the controller. */
+  private static void kill(Process process, Path workDir) {
+    process.destroyForcibly();
+    try {
+      process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     deleteRecursively(workDir);
   }
