@@ -7,15 +7,15 @@ import java.util.Optional;
 
 /**
  * The controller's durable state: revisions of every application and environment, and the host
- * registry. Implementations are thread-safe. A method that returns has made its write durable:
- * it survives kill -9 of the controller.
+ * registry. Implementations are thread-safe. A method that returns has made its write durable: it
+ * survives kill -9 of the controller.
  */
 public interface Store extends AutoCloseable {
 
   /**
-   * Stores {@code revision} as the next revision of its application and environment. The number
-   * in the argument is ignored; the stored revision, with its number, is returned. Numbers count
-   * from 1 without gaps, even when several callers append at once.
+   * Stores {@code revision} as the next revision of its application and environment. The number in
+   * the argument is ignored; the stored revision, with its number, is returned. Numbers count from
+   * 1 without gaps, even when several callers append at once.
    */
   Revision appendRevision(Revision revision);
 
@@ -33,6 +33,13 @@ public interface Store extends AutoCloseable {
 
   /** Inserts or replaces a host's record, keyed by its host id. */
   void putHost(HostState host);
+
+  /** Inserts or replaces several hosts' records, as one transaction where the store has them. */
+  default void putHosts(List<HostState> hosts) {
+    for (HostState host : hosts) {
+      putHost(host);
+    }
+  }
 
   /** One host's record. */
   Optional<HostState> host(String hostId);

@@ -1,0 +1,62 @@
+package io.pulley.controller.cli;
+
+import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.v1.AppPlan;
+import io.pulley.v1.GetHostPlanRequest;
+import io.pulley.v1.GetHostPlanResponse;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.Resource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plan", description = "Show the plan a host would receive now, fully resolved.")
+final class PlanCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "HOST")
+  String hostId;
+
+  @Override
+  int run(AdminServiceGrpc.AdminServiceBlockingStub admin) {
+    GetHostPlanResponse response =
+        admin.getHostPlan(GetHostPlanRequest.newBuilder().setHostId(hostId).build());
+    if (json()) {
+      printJson(response);
+      return ExitCodes.OK;
+    }
+    HostPlan plan = response.getPlan();
+    out().printf("plan %s for host %s%n", plan.getPlanId(), plan.getHostId());
+    if (plan.getAppsCount() == 0) {
+      out().println("no application selects this host");
+    }
+    for (AppPlan app : plan.getAppsList()) {
+      out().printf("%n%s/%s revision %d%n", app.getApplication(), app.getEnvironment(), app.getRevision());
+      TextTable table = new TextTable("  #", "RESOURCE", "DETAIL");
+      int index = 1;
+      for (Resource resource : app.getResourcesList()) {
+        table.row("  " + index++, resource.getId(), detail(resource));
+      }
+      table.print(out());
+    }
+    out().flush();
+    return ExitCodes.OK;
+  }
+
+  private static String detail(Resource resource) {
+    return switch (resource.getKindCase()) {
+      case DIRECTORY -> modeOwner(resource.getDirectory().getMode(), resource.getDirectory().getOwner());
+      case FILE -> resource.getFile().getContent().length() + " bytes"
+          + modeOwner(resource.getFile().getMode(), resource.getFile().getOwner());
+      case GIT_RELEASE -> resource.getGitRelease().getUrl()
+          + " " + resource.getGitRelease().getRef()
+          + " = " + resource.getGitRelease().getCommit()
+          + ", keep " + resource.getGitRelease().getKeep();
+      case COMMAND -> String.join(" ", resource.getCommand().getArgvList())
+          + (resource.getCommand().getCreates().isEmpty() ? "" : ", creates " + resource.getCommand().getCreates())
+          + (resource.getCommand().getUnlessCount() == 0 ? "" : ", unless " + String.join(" ", resource.getCommand().getUnlessList()));
+      case KIND_NOT_SET -> "?";
+    };
+  }
+
+  private static String modeOwner(String mode, String owner) {
+    return (mode.isEmpty() ? "" : " mode " + mode) + (owner.isEmpty() ? "" : " owner " + owner);
+  }
+}

@@ -1,0 +1,54 @@
+package io.pulley.controller.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Left-aligned columns separated by two spaces, like kubectl and docker print. */
+final class TextTable {
+  private final List<String[]> rows = new ArrayList<>();
+  private final int columns;
+
+  TextTable(String... headers) {
+    this.columns = headers.length;
+    rows.add(headers);
+  }
+
+  TextTable row(Object... cells) {
+    if (cells.length != columns) {
+      throw new IllegalArgumentException("expected " + columns + " cells, got " + cells.length);
+    }
+    String[] text = new String[columns];
+    for (int i = 0; i < columns; i++) {
+      text[i] = cells[i] == null ? "" : oneLine(cells[i].toString());
+    }
+    rows.add(text);
+    return this;
+  }
+
+  void print(PrintWriter out) {
+    int[] widths = new int[columns];
+    for (String[] row : rows) {
+      for (int i = 0; i < columns; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < columns; i++) {
+        line.append(row[i]);
+        if (i < columns - 1) {
+          line.append(" ".repeat(widths[i] - row[i].length() + 2));
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
+    out.flush();
+  }
+
+  /** Table cells are one line: a multi-line reason would break the columns. */
+  private static String oneLine(String text) {
+    String flat = text.replaceAll("\\s*\\R\\s*", " ⏎ ");
+    return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
+  }
+}

@@ -1,0 +1,196 @@
+package io.pulley.controller.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.plan.HostPlans;
+import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.revisions.ApplyResult;
+import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.revisions.RollbackResult;
+import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.v1.ApplyManifestRequest;
+import io.pulley.v1.ApplyManifestResponse;
+import io.pulley.v1.GetHostPlanRequest;
+import io.pulley.v1.GetHostPlanResponse;
+import io.pulley.v1.GetHostReportRequest;
+import io.pulley.v1.GetHostReportResponse;
+import io.pulley.v1.GetRevisionRequest;
+import io.pulley.v1.HostState;
+import io.pulley.v1.ListHostsRequest;
+import io.pulley.v1.ListHostsResponse;
+import io.pulley.v1.ListRevisionsRequest;
+import io.pulley.v1.ListRevisionsResponse;
+import io.pulley.v1.Revision;
+import io.pulley.v1.RollbackRequest;
+import io.pulley.v1.RollbackResponse;
+import java.util.Optional;
+
+/** The gRPC face of the admin side: a thin mapping onto the revision log and host registry. */
+public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
+  private static final int DEFAULT_HISTORY = 50;
+  private static final int MAX_HISTORY = 1000;
+
+  private final RevisionLog revisions;
+  private final HostRegistry hosts;
+  private final HostPlans plans;
+  private final PollHub pollHub;
+
+  public AdminGrpcService(
+      RevisionLog revisions, HostRegistry hosts, HostPlans plans, PollHub pollHub) {
+    this.revisions = revisions;
+    this.hosts = hosts;
+    this.plans = plans;
+    this.pollHub = pollHub;
+  }
+
+  @Override
+  public void applyManifest(
+      ApplyManifestRequest request, StreamObserver<ApplyManifestResponse> observer) {
+    String source = request.getSourceName().isEmpty() ? "manifest" : request.getSourceName();
+    ApplyResult result =
+        revisions.apply(request.getManifestYaml(), source, request.getDryRun(), Actor.current());
+    if (result instanceof ApplyResult.Rejected rejected) {
+      observer.onError(GrpcErrors.manifestRejected(rejected.errors()));
+      return;
+    }
+    ApplyResult.Accepted accepted = (ApplyResult.Accepted) result;
+    ApplyManifestResponse.Builder response =
+        ApplyManifestResponse.newBuilder()
+            .setChanged(accepted.changed())
+            .setDiff(accepted.diff())
+            .setDryRun(accepted.dryRun());
+    accepted.revision().ifPresent(response::setRevision);
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getRevision(GetRevisionRequest request, StreamObserver<Revision> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    Optional<Revision> revision =
+        revisions.get(request.getApplication(), request.getEnvironment(), request.getNumber());
+    if (revision.isEmpty()) {
+      observer.onError(
+          GrpcErrors.notFound(
+              (request.getNumber() == 0 ? "no revision" : "no revision " + request.getNumber())
+                  + " of "
+                  + request.getApplication()
+                  + "/"
+                  + request.getEnvironment()));
+      return;
+    }
+    respond(observer, revision.get());
+  }
+
+  @Override
+  public void listRevisions(
+      ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    int limit = request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+    ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
+    for (Revision revision :
+        revisions.history(request.getApplication(), request.getEnvironment(), limit)) {
+      response.addRevisions(revision.toBuilder().clearManifest());
+    }
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    RollbackResult result =
+        revisions.rollback(
+            request.getApplication(),
+            request.getEnvironment(),
+            request.getToRevision(),
+            Actor.current());
+    if (result instanceof RollbackResult.RolledBack done) {
+      respond(
+          observer,
+          RollbackResponse.newBuilder()
+              .setRevision(done.revision())
+              .setChanged(done.changed())
+              .build());
+      return;
+    }
+    observer.onError(
+          GrpcErrors.notFound(
+              "no revision "
+                  + request.getToRevision()
+                  + " of "
+                  + request.getApplication()
+                  + "/"
+                  + request.getEnvironment()
+                  + "; see `pulley history "
+                  + request.getApplication()
+                  + " "
+                  + request.getEnvironment()
+                  + "`"));
+  }
+
+  @Override
+  public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> observer) {
+    ListHostsResponse.Builder response = ListHostsResponse.newBuilder();
+    for (HostState host : hosts.all()) {
+      response.addHosts(withLiveState(host));
+    }
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getHostReport(
+      GetHostReportRequest request, StreamObserver<GetHostReportResponse> observer) {
+    Optional<HostState> host = hosts.get(request.getHostId());
+    if (host.isEmpty()) {
+      observer.onError(unknownHost(request.getHostId()));
+      return;
+    }
+    GetHostReportResponse.Builder response = GetHostReportResponse.newBuilder();
+    if (host.get().hasLastReport()) {
+      response.setReport(host.get().getLastReport());
+    }
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getHostPlan(GetHostPlanRequest request, StreamObserver<GetHostPlanResponse> observer) {
+    if (hosts.get(request.getHostId()).isEmpty()) {
+      observer.onError(unknownHost(request.getHostId()));
+      return;
+    }
+    respond(
+        observer,
+        GetHostPlanResponse.newBuilder().setPlan(plans.planFor(request.getHostId())).build());
+  }
+
+  private HostState withLiveState(HostState host) {
+    return host.toBuilder()
+        .setConnected(pollHub.isHeld(host.getHostId()))
+        .setDesiredPlanId(plans.planFor(host.getHostId()).getPlanId())
+        .build();
+  }
+
+  private static io.grpc.StatusRuntimeException unknownHost(String hostId) {
+    return GrpcErrors.notFound(
+        "no host \"" + hostId + "\" has polled this controller; see `pulley hosts`");
+  }
+
+  private static boolean namesGiven(
+      String application, String environment, StreamObserver<?> observer) {
+    if (application.isEmpty() || environment.isEmpty()) {
+      observer.onError(GrpcErrors.invalidArgument("application and environment are required"));
+      return false;
+    }
+    return true;
+  }
+
+  private static <T> void respond(StreamObserver<T> observer, T response) {
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+}

@@ -1,0 +1,66 @@
+package io.pulley.controller.grpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.metrics.ControllerMetrics;
+import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.poll.PollResponder;
+import io.pulley.v1.AgentServiceGrpc;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.PollRequest;
+import io.pulley.v1.PollResponse;
+import io.pulley.v1.ReportRequest;
+import io.pulley.v1.ReportResponse;
+
+/** The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry. */
+public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
+  private final PollHub pollHub;
+  private final HostRegistry hosts;
+  private final ControllerMetrics metrics;
+
+  public AgentGrpcService(PollHub pollHub, HostRegistry hosts, ControllerMetrics metrics) {
+    this.pollHub = pollHub;
+    this.hosts = hosts;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void poll(PollRequest request, StreamObserver<PollResponse> observer) {
+    String problem = HostIds.problem(request.getHostId());
+    if (problem != null) {
+      observer.onError(GrpcErrors.invalidArgument(problem));
+      return;
+    }
+    ServerCallStreamObserver<PollResponse> call = (ServerCallStreamObserver<PollResponse>) observer;
+    pollHub.poll(
+        request,
+        new PollResponder() {
+          @Override
+          public void respond(PollResponse response) {
+            call.onNext(response);
+            call.onCompleted();
+          }
+
+          @Override
+          public void onCancel(Runnable action) {
+            call.setOnCancelHandler(action);
+          }
+        });
+  }
+
+  @Override
+  public void report(ReportRequest request, StreamObserver<ReportResponse> observer) {
+    ApplyReport report = request.getReport();
+    String problem = HostIds.problem(report.getHostId());
+    if (problem != null) {
+      observer.onError(GrpcErrors.invalidArgument(problem));
+      return;
+    }
+    hosts.recordReport(report);
+    metrics.reportReceived(
+        report.getOutcome().name().replace("APPLY_OUTCOME_", "").toLowerCase(java.util.Locale.ROOT));
+    observer.onNext(ReportResponse.getDefaultInstance());
+    observer.onCompleted();
+  }
+}

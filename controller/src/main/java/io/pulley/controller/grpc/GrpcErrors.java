@@ -1,0 +1,43 @@
+package io.pulley.controller.grpc;
+
+import com.google.protobuf.Any;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.pulley.v1.ManifestError;
+import io.pulley.v1.ManifestErrors;
+import java.util.List;
+
+/** The one place where outcomes become gRPC status codes. */
+final class GrpcErrors {
+  private GrpcErrors() {}
+
+  static StatusRuntimeException invalidArgument(String message) {
+    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  static StatusRuntimeException notFound(String message) {
+    return Status.NOT_FOUND.withDescription(message).asRuntimeException();
+  }
+
+  /** INVALID_ARGUMENT whose details carry every mistake, for clients that can read them. */
+  static StatusRuntimeException manifestRejected(List<ManifestError> errors) {
+    ManifestError first = errors.get(0);
+    String summary =
+        "manifest rejected ("
+            + errors.size()
+            + (errors.size() == 1 ? " error" : " errors")
+            + "): "
+            + first.getField()
+            + (first.getLine() > 0 ? " (line " + first.getLine() + ")" : "")
+            + ": "
+            + first.getReason();
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.INVALID_ARGUMENT.value())
+            .setMessage(summary)
+            .addDetails(Any.pack(ManifestErrors.newBuilder().addAllErrors(errors).build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+}

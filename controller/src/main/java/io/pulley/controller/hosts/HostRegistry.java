@@ -1,0 +1,149 @@
+package io.pulley.controller.hosts;
+
+import com.google.protobuf.Timestamp;
+import io.pulley.controller.store.Store;
+import io.pulley.v1.ApplyOutcome;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostHealth;
+import io.pulley.v1.HostState;
+import io.pulley.v1.PollRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every host the controller has heard from: its facts, health, applied plan and last report.
+ *
+ * <p>Thread-safe. Kept in memory; what polls change is written to the store in batches by {@link
+ * #flush()} (the server calls it every second), so a burst of 10,000 connecting agents costs a
+ * few transactions, not 10,000 synchronous writes. "Last seen" alone marks a host for writing at
+ * most every {@link #LAST_SEEN_WRITE_INTERVAL}. Reports are written through at once.
+ */
+public final class HostRegistry {
+  static final Duration LAST_SEEN_WRITE_INTERVAL = Duration.ofMinutes(5);
+
+  private final Store store;
+  private final Clock clock;
+  private final Map<String, Entry> hosts = new ConcurrentHashMap<>();
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+
+  public HostRegistry(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    for (HostState host : store.hosts()) {
+      hosts.put(host.getHostId(), new Entry(host, toInstant(host.getLastSeen())));
+    }
+  }
+
+  /** Records what a poll says about its host. */
+  public void recordPoll(PollRequest request) {
+    Instant now = clock.instant();
+    hosts.compute(
+        request.getHostId(),
+        (id, entry) -> {
+          HostState previous = entry == null ? HostState.getDefaultInstance() : entry.state;
+          HostState updated =
+              previous.toBuilder()
+                  .setHostId(id)
+                  .setFacts(request.getFacts())
+                  .setAppliedPlanId(request.getAppliedPlanId())
+                  .setHealth(request.getHealth())
+                  .setLastSeen(toTimestamp(now))
+                  .build();
+          boolean meaningful =
+              entry == null
+                  || !previous.getFacts().equals(updated.getFacts())
+                  || !previous.getAppliedPlanId().equals(updated.getAppliedPlanId())
+                  || previous.getHealth() != updated.getHealth();
+          Instant persisted = entry == null ? Instant.EPOCH : entry.persistedAt;
+          if (meaningful || now.isAfter(persisted.plus(LAST_SEEN_WRITE_INTERVAL))) {
+            dirty.add(id);
+            persisted = now;
+          }
+          return new Entry(updated, persisted);
+        });
+  }
+
+  /** Records an apply report; the host's health follows the report's outcome. */
+  public void recordReport(ApplyReport report) {
+    Instant now = clock.instant();
+    hosts.compute(
+        report.getHostId(),
+        (id, entry) -> {
+          HostState previous =
+              entry == null ? HostState.newBuilder().setHostId(id).build() : entry.state;
+          HostState.Builder updated =
+              previous.toBuilder().setLastReport(report).setLastSeen(toTimestamp(now));
+          if (report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED) {
+            updated
+                .setHealth(HostHealth.HOST_HEALTH_HEALTHY)
+                .setAppliedPlanId(report.getPlanId())
+                .clearAppliedRevisions()
+                .addAllAppliedRevisions(report.getRevisionsList());
+          } else {
+            updated.setHealth(HostHealth.HOST_HEALTH_DEGRADED);
+          }
+          HostState state = updated.build();
+          store.putHost(state);
+          return new Entry(state, now);
+        });
+  }
+
+  /** One host as last heard of. */
+  public Optional<HostState> get(String hostId) {
+    Entry entry = hosts.get(hostId);
+    return entry == null ? Optional.empty() : Optional.of(entry.state);
+  }
+
+  /** Every host, ordered by id. */
+  public List<HostState> all() {
+    List<HostState> all = new ArrayList<>();
+    for (Entry entry : hosts.values()) {
+      all.add(entry.state);
+    }
+    all.sort(Comparator.comparing(HostState::getHostId));
+    return all;
+  }
+
+  /** Writes the hosts that polls changed since the last flush, in one batch. */
+  public void flush() {
+    List<String> ids = List.copyOf(dirty);
+    List<HostState> batch = new ArrayList<>();
+    for (String id : ids) {
+      dirty.remove(id);
+      Entry entry = hosts.get(id);
+      if (entry != null) {
+        batch.add(entry.state);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      store.putHosts(batch);
+    } catch (RuntimeException e) {
+      dirty.addAll(ids);
+      throw e;
+    }
+  }
+
+  private record Entry(HostState state, Instant persistedAt) {}
+
+  static Timestamp toTimestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  static Instant toInstant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}

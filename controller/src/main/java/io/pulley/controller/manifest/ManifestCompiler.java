@@ -1,0 +1,47 @@
+package io.pulley.controller.manifest;
+
+import io.pulley.v1.Manifest;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Compiles the YAML an admin writes into the manifest the controller stores: parses it against the
+ * {@code pulley.v1.Manifest} schema, validates it, resolves every Git ref to a commit and writes
+ * the defaults in. Thread-safe: each call keeps its state to itself.
+ */
+public final class ManifestCompiler {
+
+  private final GitRefResolver resolver;
+  private final YamlManifestReader reader = new YamlManifestReader();
+
+  public ManifestCompiler(GitRefResolver resolver) {
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+  }
+
+  /**
+   * Compiles {@code yamlText}; {@code sourceName} (such as the file name) labels it. Every mistake
+   * the structure allows finding is reported at once; refs are resolved only for a manifest without
+   * mistakes, so a typo never costs a network call.
+   */
+  public CompileResult compile(String yamlText, String sourceName) {
+    Objects.requireNonNull(yamlText, "yamlText");
+    Objects.requireNonNull(sourceName, "sourceName");
+    Problems problems = new Problems();
+    Positions positions = new Positions();
+    Optional<Manifest.Builder> parsed = reader.read(yamlText, sourceName, problems, positions);
+    if (parsed.isEmpty()) {
+      return CompileResult.failure(problems.list());
+    }
+    Manifest.Builder manifest = parsed.get();
+    new ManifestValidator(problems, positions).validate(manifest.build());
+    if (!problems.isEmpty()) {
+      return CompileResult.failure(problems.list());
+    }
+    new ReleaseResolver(resolver, new Checks(problems, positions)).resolveAll(manifest);
+    if (!problems.isEmpty()) {
+      return CompileResult.failure(problems.list());
+    }
+    ManifestDefaults.fill(manifest);
+    return CompileResult.success(manifest.build());
+  }
+}

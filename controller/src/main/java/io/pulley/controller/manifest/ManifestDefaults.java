@@ -1,0 +1,61 @@
+package io.pulley.controller.manifest;
+
+import io.pulley.v1.Command;
+import io.pulley.v1.GitRelease;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+
+/**
+ * Writes the defaults into a compiled manifest, so that a stored revision says explicitly what the
+ * agent will do. Empty owners, groups and modes stay empty: they mean "leave as it is".
+ */
+final class ManifestDefaults {
+
+  static final int DEFAULT_KEEP = 5;
+  static final int DEFAULT_TIMEOUT_SECONDS = 300;
+  static final String DEFAULT_WORKING_DIR = "/";
+
+  private ManifestDefaults() {}
+
+  /** The id of a resource: its own, or "kind:path" ("command:program" for a command). */
+  static String idOf(Resource resource) {
+    if (!resource.getId().isEmpty()) {
+      return resource.getId();
+    }
+    return switch (resource.getKindCase()) {
+      case DIRECTORY -> "directory:" + resource.getDirectory().getPath();
+      case FILE -> "file:" + resource.getFile().getPath();
+      case GIT_RELEASE -> "git_release:" + resource.getGitRelease().getRoot();
+      case COMMAND ->
+          "command:"
+              + (resource.getCommand().getArgvCount() == 0 ? "" : resource.getCommand().getArgv(0));
+      case KIND_NOT_SET -> "";
+    };
+  }
+
+  static void fill(Manifest.Builder manifest) {
+    for (Resource.Builder resource : manifest.getResourcesBuilderList()) {
+      resource.setId(idOf(resource.build()));
+      if (resource.hasGitRelease()) {
+        fill(resource.getGitReleaseBuilder());
+      } else if (resource.hasCommand()) {
+        fill(resource.getCommandBuilder());
+      }
+    }
+  }
+
+  private static void fill(GitRelease.Builder release) {
+    if (release.getKeep() == 0) {
+      release.setKeep(DEFAULT_KEEP);
+    }
+  }
+
+  private static void fill(Command.Builder command) {
+    if (command.getTimeoutSeconds() == 0) {
+      command.setTimeoutSeconds(DEFAULT_TIMEOUT_SECONDS);
+    }
+    if (command.getWorkingDir().isEmpty()) {
+      command.setWorkingDir(DEFAULT_WORKING_DIR);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.pulley.controller.manifest;
+
+import io.pulley.v1.HostSelector;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the meaning of a parsed manifest: names, labels, unique resource ids, and (through {@link
+ * ResourceValidator}) every resource. Reports into {@link Problems}, pointing at the line where
+ * each field was written. Not thread-safe: one per compilation.
+ */
+final class ManifestValidator {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]+");
+
+  private final Checks checks;
+
+  ManifestValidator(Problems problems, Positions positions) {
+    this.checks = new Checks(problems, positions);
+  }
+
+  void validate(Manifest manifest) {
+    name("application", manifest.getApplication());
+    name("environment", manifest.getEnvironment());
+    hosts(manifest.getHosts());
+    List<Resource> resources = manifest.getResourcesList();
+    ResourceValidator resourceValidator = new ResourceValidator(checks);
+    for (int i = 0; i < resources.size(); i++) {
+      resourceValidator.validate(resources.get(i), "resources[" + i + "]");
+    }
+    uniqueIds(resources);
+  }
+
+  private void name(String field, String value) {
+    if (value.isEmpty()) {
+      checks.fail(field, field + " is required, such as \"hello\"");
+    } else if (!NAME.matcher(value).matches()) {
+      checks.fail(
+          field,
+          field
+              + " "
+              + ProtoNodeReader.quote(value)
+              + " is not a valid name; use lower-case letters, digits and \"-\", starting with a"
+              + " letter, at most 63 characters");
+    }
+  }
+
+  private void hosts(HostSelector hosts) {
+    for (Map.Entry<String, String> label : hosts.getLabelsMap().entrySet()) {
+      String field = "hosts.labels[" + ProtoNodeReader.quote(label.getKey()) + "]";
+      if (!LABEL_KEY.matcher(label.getKey()).matches()) {
+        checks.fail(
+            field,
+            "label key "
+                + ProtoNodeReader.quote(label.getKey())
+                + " is not valid; use letters, digits, \".\", \"_\", \"/\" and \"-\"");
+      }
+      if (label.getValue().isEmpty()) {
+        checks.fail(field, "label " + ProtoNodeReader.quote(label.getKey()) + " has no value");
+      }
+    }
+    for (int i = 0; i < hosts.getHostIdsCount(); i++) {
+      String id = hosts.getHostIds(i);
+      if (id.isEmpty() || !id.strip().equals(id) || id.chars().anyMatch(Character::isISOControl)) {
+        checks.fail(
+            "hosts.host_ids[" + i + "]",
+            "host id "
+                + ProtoNodeReader.quote(id)
+                + " must be non-empty, without blanks around it");
+      }
+    }
+  }
+
+  private void uniqueIds(List<Resource> resources) {
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < resources.size(); i++) {
+      Resource resource = resources.get(i);
+      if (resource.getKindCase() == Resource.KindCase.KIND_NOT_SET) {
+        continue;
+      }
+      String id = ManifestDefaults.idOf(resource);
+      Integer first = firstIndex.putIfAbsent(id, i);
+      if (first != null) {
+        checks.fail(
+            "resources[" + i + "].id",
+            "duplicate resource id "
+                + ProtoNodeReader.quote(id)
+                + " (also resources["
+                + first
+                + "]); set \"id\" to tell them apart");
+      }
+    }
+  }
+}

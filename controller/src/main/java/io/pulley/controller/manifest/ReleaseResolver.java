@@ -1,0 +1,56 @@
+package io.pulley.controller.manifest;
+
+import io.pulley.v1.GitRelease;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pins every Git release of a manifest to a commit, asking the resolver once per distinct URL and
+ * ref. Not thread-safe: one per compilation.
+ */
+final class ReleaseResolver {
+
+  private final GitRefResolver resolver;
+  private final Checks checks;
+  private final Map<List<String>, RefResolution> asked = new HashMap<>();
+
+  ReleaseResolver(GitRefResolver resolver, Checks checks) {
+    this.resolver = resolver;
+    this.checks = checks;
+  }
+
+  void resolveAll(Manifest.Builder manifest) {
+    List<Resource.Builder> resources = manifest.getResourcesBuilderList();
+    for (int i = 0; i < resources.size(); i++) {
+      if (resources.get(i).hasGitRelease()) {
+        resolve(resources.get(i).getGitReleaseBuilder(), "resources[" + i + "].git_release");
+      }
+    }
+  }
+
+  private void resolve(GitRelease.Builder release, String path) {
+    String url = release.getUrl();
+    String ref = release.getRef();
+    RefResolution result =
+        asked.computeIfAbsent(List.of(url, ref), key -> resolver.resolve(url, ref));
+    String shownUrl = RemoteUrl.redact(url);
+    switch (result.outcome()) {
+      case RESOLVED -> release.setCommit(result.commit());
+      case NOT_FOUND ->
+          checks.fail(
+              path + ".ref",
+              "ref "
+                  + ProtoNodeReader.quote(ref)
+                  + " not found in "
+                  + shownUrl
+                  + "; use a branch, a tag or a full commit id that the remote has");
+      case UNREACHABLE ->
+          checks.fail(
+              path + ".url",
+              "cannot read refs from " + shownUrl + ": " + RemoteUrl.redact(result.reason()));
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.pulley.controller.manifest;
+
+import static io.pulley.controller.manifest.ProtoNodeReader.quote;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.pulley.v1.Command;
+import io.pulley.v1.Directory;
+import io.pulley.v1.File;
+import io.pulley.v1.GitRelease;
+import io.pulley.v1.Resource;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks one resource of each kind against the rules the agent relies on. Not thread-safe. */
+final class ResourceValidator {
+
+  static final int MAX_CONTENT_BYTES = 1 << 20;
+  static final int MAX_KEEP = 100;
+  static final int MAX_TIMEOUT_SECONDS = 86_400;
+
+  private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+  private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]*[$]?");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final Checks checks;
+
+  ResourceValidator(Checks checks) {
+    this.checks = checks;
+  }
+
+  void validate(Resource resource, String path) {
+    if (!resource.getId().isEmpty() && resource.getId().chars().anyMatch(Character::isISOControl)) {
+      checks.fail(path + ".id", "id " + quote(resource.getId()) + " contains a control character");
+    }
+    switch (resource.getKindCase()) {
+      case DIRECTORY -> directory(resource.getDirectory(), path + ".directory");
+      case FILE -> file(resource.getFile(), path + ".file");
+      case GIT_RELEASE -> gitRelease(resource.getGitRelease(), path + ".git_release");
+      case COMMAND -> command(resource.getCommand(), path + ".command");
+      case KIND_NOT_SET -> noKind(path);
+    }
+  }
+
+  private void noKind(String path) {
+    // A kind that was written but refused by the reader has its own error already.
+    for (FieldDescriptor kind : Resource.getDescriptor().getOneofs().get(0).getFields()) {
+      if (checks.written(path + "." + kind.getName())) {
+        return;
+      }
+    }
+    checks.fail(path, "a resource needs exactly one kind: directory, file, git_release or command");
+  }
+
+  private void directory(Directory directory, String path) {
+    checks.path(path + ".path", directory.getPath(), true);
+    ownership(path, directory.getOwner(), directory.getGroup(), directory.getMode());
+  }
+
+  private void file(File file, String path) {
+    checks.path(path + ".path", file.getPath(), true);
+    ownership(path, file.getOwner(), file.getGroup(), file.getMode());
+    int bytes = file.getContentBytes().size();
+    if (bytes > MAX_CONTENT_BYTES) {
+      checks.fail(
+          path + ".content",
+          "content has " + bytes + " bytes; at most " + MAX_CONTENT_BYTES + " are allowed");
+    }
+  }
+
+  private void ownership(String path, String owner, String group, String mode) {
+    account(path + ".owner", "owner", owner);
+    account(path + ".group", "group", group);
+    if (!mode.isEmpty() && !MODE.matcher(mode).matches()) {
+      checks.fail(
+          path + ".mode",
+          "mode "
+              + quote(mode)
+              + " is not permission bits; use 3 or 4 octal digits such as \"0644\"");
+    }
+  }
+
+  private void account(String field, String what, String name) {
+    if (!name.isEmpty() && (name.length() > 32 || !ACCOUNT.matcher(name).matches())) {
+      checks.fail(
+          field,
+          what
+              + " "
+              + quote(name)
+              + " is not a valid name; use lower-case letters, digits, \"_\" and \"-\","
+              + " starting with a letter or \"_\", at most 32 characters (or leave it empty)");
+    }
+  }
+
+  private void gitRelease(GitRelease release, String path) {
+    checks.path(path + ".root", release.getRoot(), true);
+    if (release.getUrl().isEmpty()) {
+      checks.fail(path + ".url", "url is required, such as \"https://example.com/app.git\"");
+    } else if (!RemoteUrl.isSupported(release.getUrl())) {
+      checks.fail(
+          path + ".url",
+          "url "
+              + quote(RemoteUrl.redact(release.getUrl()))
+              + " is not supported; use file://, https://, http://, ssh:// or user@host:path");
+    }
+    if (release.getRef().isBlank()) {
+      checks.fail(path + ".ref", "ref is required: a branch, a tag or a full commit id");
+    } else if (!release.getRef().strip().equals(release.getRef())
+        || release.getRef().chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
+      checks.fail(path + ".ref", "ref " + quote(release.getRef()) + " contains blanks");
+    }
+    if (!release.getCommit().isEmpty()) {
+      checks.fail(
+          path + ".commit",
+          "commit is set by the controller when it resolves \"ref\"; remove it and put the commit"
+              + " id in \"ref\" instead");
+    }
+    if (release.getKeep() < 0 || release.getKeep() > MAX_KEEP) {
+      checks.fail(
+          path + ".keep",
+          "keep is " + release.getKeep() + "; use 1 to " + MAX_KEEP + " (0 means 5)");
+    }
+  }
+
+  private void command(Command command, String path) {
+    argv(path + ".argv", command.getArgvList(), "argv is required: the program and its arguments");
+    checks.path(path + ".working_dir", command.getWorkingDir(), false);
+    checks.path(path + ".creates", command.getCreates(), false);
+    int timeout = command.getTimeoutSeconds();
+    if (timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {
+      checks.fail(
+          path + ".timeout_seconds",
+          "timeout_seconds is " + timeout + "; use 1 to " + MAX_TIMEOUT_SECONDS + " (0 means 300)");
+    }
+    for (Map.Entry<String, String> variable : command.getEnvMap().entrySet()) {
+      String field = path + ".env[" + quote(variable.getKey()) + "]";
+      if (!ENV_NAME.matcher(variable.getKey()).matches()) {
+        checks.fail(
+            field,
+            "environment variable name "
+                + quote(variable.getKey())
+                + " is not valid; use letters, digits and \"_\", not starting with a digit");
+      } else if (variable.getValue().indexOf('\0') >= 0) {
+        checks.fail(field, "the value of " + variable.getKey() + " contains a NUL character");
+      }
+    }
+    if (command.getUnlessCount() > 0 || checks.written(path + ".unless")) {
+      argv(
+          path + ".unless",
+          command.getUnlessList(),
+          "unless, when given, is the argument list of a check command; give one or remove it");
+    }
+  }
+
+  private void argv(String field, List<String> argv, String whenEmpty) {
+    if (argv.isEmpty()) {
+      checks.fail(field, whenEmpty);
+      return;
+    }
+    if (argv.get(0).isEmpty()) {
+      checks.fail(field + "[0]", "the program (first argument) is empty");
+    }
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i).indexOf('\0') >= 0) {
+        checks.fail(field + "[" + i + "]", "argument contains a NUL character");
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.pulley.controller.manifest;
+
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Converts a YAML scalar to the value of a protobuf field of a scalar type. */
+final class ScalarValue {
+
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
+  private static final Pattern REAL =
+      Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+  private ScalarValue() {}
+
+  /**
+   * The value for {@code field}, or empty if the scalar's text does not fit its type. Strings take
+   * the text as written, whatever YAML type it would resolve to; integers must be decimal.
+   */
+  static Optional<Object> of(FieldDescriptor field, ScalarNode scalar) {
+    String text = scalar.getValue();
+    return switch (field.getJavaType()) {
+      case STRING -> Optional.of(text);
+      case INT -> integer(text, Integer.MIN_VALUE, Integer.MAX_VALUE).map(Long::intValue);
+      case LONG -> integer(text, Long.MIN_VALUE, Long.MAX_VALUE).map(Object.class::cast);
+      case BOOLEAN -> bool(text);
+      case FLOAT -> real(text).map(Double::floatValue);
+      case DOUBLE -> real(text).map(Object.class::cast);
+      case ENUM -> enumValue(field, text);
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<Long> integer(String text, long min, long max) {
+    if (!DECIMAL.matcher(text).matches()) {
+      return Optional.empty();
+    }
+    try {
+      long value = Long.parseLong(text);
+      return value < min || value > max ? Optional.empty() : Optional.of(value);
+    } catch (NumberFormatException tooLong) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Object> bool(String text) {
+    return switch (text) {
+      case "true" -> Optional.of(Boolean.TRUE);
+      case "false" -> Optional.of(Boolean.FALSE);
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<Double> real(String text) {
+    return REAL.matcher(text).matches() ? Optional.of(Double.valueOf(text)) : Optional.empty();
+  }
+
+  private static Optional<Object> enumValue(FieldDescriptor field, String text) {
+    EnumValueDescriptor value = field.getEnumType().findValueByName(text);
+    return Optional.ofNullable(value).map(Object.class::cast);
+  }
+}

@@ -1,0 +1,20 @@
+package io.pulley.controller.revisions;
+
+import io.pulley.v1.ManifestError;
+import io.pulley.v1.Revision;
+import java.util.List;
+import java.util.Optional;
+
+/** The outcome of applying a manifest. */
+public sealed interface ApplyResult {
+
+  /** The manifest has mistakes; nothing was stored. */
+  record Rejected(List<ManifestError> errors) implements ApplyResult {}
+
+  /**
+   * The manifest is valid. {@code revision} is the new revision if one was stored, else the
+   * current one (absent for a new application in a dry run).
+   */
+  record Accepted(Optional<Revision> revision, boolean changed, String diff, boolean dryRun)
+      implements ApplyResult {}
+}

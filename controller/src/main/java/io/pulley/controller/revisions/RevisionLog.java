@@ -1,0 +1,152 @@
+package io.pulley.controller.revisions;
+
+import io.pulley.controller.manifest.CompileResult;
+import io.pulley.controller.manifest.ContentHash;
+import io.pulley.controller.manifest.ManifestCompiler;
+import io.pulley.controller.manifest.ManifestDiff;
+import io.pulley.controller.metrics.ControllerMetrics;
+import io.pulley.controller.store.Store;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Revision;
+import io.pulley.v1.RevisionOrigin;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The numbered, immutable revisions of every application and environment: applying a manifest,
+ * rolling back, and reading history.
+ *
+ * <p>Thread-safe. Writers are serialised so that "compare with the current revision, then
+ * append" is atomic; Git refs are resolved before the lock, since that may take a network round
+ * trip.
+ */
+public final class RevisionLog {
+  private static final Logger log = LoggerFactory.getLogger(RevisionLog.class);
+
+  private final Store store;
+  private final ManifestCompiler compiler;
+  private final Clock clock;
+  private final ControllerMetrics metrics;
+  private final Object writeLock = new Object();
+  private volatile List<Revision> current;
+  private volatile Runnable onChange = () -> {};
+
+  public RevisionLog(Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
+    this.store = store;
+    this.compiler = compiler;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.current = List.copyOf(store.currentRevisions());
+  }
+
+  /** Sets what to run after a new revision is stored (the poll hub's wake-up). */
+  public void onChange(Runnable action) {
+    this.onChange = action;
+  }
+
+  /** Validates and stores a manifest; in a dry run, only validates and diffs. */
+  public ApplyResult apply(String yaml, String sourceName, boolean dryRun, String actor) {
+    CompileResult compiled = compiler.compile(yaml, sourceName);
+    if (!compiled.ok()) {
+      metrics.applied("rejected");
+      return new ApplyResult.Rejected(compiled.errors());
+    }
+    Manifest manifest = compiled.manifest().orElseThrow();
+    synchronized (writeLock) {
+      Optional<Revision> previous =
+          store.currentRevision(manifest.getApplication(), manifest.getEnvironment());
+      String hash = ContentHash.of(manifest);
+      boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
+      String diff = diff(previous, manifest);
+      if (dryRun || !changed) {
+        metrics.applied(dryRun ? "dry_run" : "unchanged");
+        return new ApplyResult.Accepted(previous, changed, diff, dryRun);
+      }
+      Revision stored =
+          append(manifest, hash, actor, RevisionOrigin.REVISION_ORIGIN_APPLY, 0);
+      metrics.applied("created");
+      return new ApplyResult.Accepted(Optional.of(stored), true, diff, false);
+    }
+  }
+
+  /** Creates a new revision with the content of revision {@code to}. */
+  public RollbackResult rollback(String application, String environment, long to, String actor) {
+    synchronized (writeLock) {
+      Optional<Revision> target = store.revision(application, environment, to);
+      if (target.isEmpty()) {
+        return new RollbackResult.NotFound();
+      }
+      Revision previous = store.currentRevision(application, environment).orElseThrow();
+      if (previous.getContentHash().equals(target.get().getContentHash())) {
+        return new RollbackResult.RolledBack(previous, false);
+      }
+      Revision stored =
+          append(
+              target.get().getManifest(),
+              target.get().getContentHash(),
+              actor,
+              RevisionOrigin.REVISION_ORIGIN_ROLLBACK,
+              to);
+      return new RollbackResult.RolledBack(stored, true);
+    }
+  }
+
+  /** One revision; number 0 means the current one. */
+  public Optional<Revision> get(String application, String environment, long number) {
+    return number == 0
+        ? store.currentRevision(application, environment)
+        : store.revision(application, environment, number);
+  }
+
+  /** Up to {@code limit} revisions, newest first. */
+  public List<Revision> history(String application, String environment, int limit) {
+    return store.listRevisions(application, environment, limit);
+  }
+
+  /** The current revision of every application and environment (an in-memory snapshot). */
+  public List<Revision> current() {
+    return current;
+  }
+
+  private Revision append(
+      Manifest manifest, String hash, String actor, RevisionOrigin origin, long restores) {
+    Instant now = clock.instant();
+    Revision stored =
+        store.appendRevision(
+            Revision.newBuilder()
+                .setApplication(manifest.getApplication())
+                .setEnvironment(manifest.getEnvironment())
+                .setManifest(manifest)
+                .setContentHash(hash)
+                .setAppliedBy(actor)
+                .setAppliedAt(
+                    com.google.protobuf.Timestamp.newBuilder()
+                        .setSeconds(now.getEpochSecond())
+                        .setNanos(now.getNano()))
+                .setOrigin(origin)
+                .setRestores(restores)
+                .build());
+    current = List.copyOf(store.currentRevisions());
+    metrics.revisionCreated();
+    log.info(
+        "revision {}/{} #{} stored ({}, by {})",
+        stored.getApplication(),
+        stored.getEnvironment(),
+        stored.getNumber(),
+        origin == RevisionOrigin.REVISION_ORIGIN_ROLLBACK ? "rollback to #" + restores : "apply",
+        actor);
+    onChange.run();
+    return stored;
+  }
+
+  private static String diff(Optional<Revision> previous, Manifest next) {
+    String previousName =
+        previous.map(p -> "revision " + p.getNumber()).orElse("(no revision)");
+    return ManifestDiff.between(
+        previous.map(Revision::getManifest).orElse(null), next, previousName, "new");
+  }
+}

@@ -1,0 +1,48 @@
+package io.pulley.controller.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to run a controller.
+ *
+ * @param dataDir where the store lives
+ * @param listen the gRPC address; port 0 picks a free port
+ * @param metricsListen where to serve Prometheus metrics, if anywhere
+ * @param pollHold how long a poll is held before "unchanged"
+ * @param pollHoldJitter how much the hold varies either way, so agents drift apart
+ */
+public record ControllerConfig(
+    Path dataDir,
+    InetSocketAddress listen,
+    Optional<InetSocketAddress> metricsListen,
+    Duration pollHold,
+    Duration pollHoldJitter) {
+
+  /** The hold an agent should expect: about a minute, give or take ten seconds. */
+  public static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
+
+  public static final Duration DEFAULT_HOLD_JITTER = Duration.ofSeconds(10);
+
+  public ControllerConfig {
+    if (!pollHoldJitter.isNegative() && pollHoldJitter.compareTo(pollHold) >= 0) {
+      throw new IllegalArgumentException(
+          "poll hold jitter " + pollHoldJitter + " must be shorter than the hold " + pollHold);
+    }
+  }
+
+  /** A controller on {@code listen} with defaults for everything else. */
+  public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
+    return new ControllerConfig(dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER);
+  }
+
+  public ControllerConfig withPollHold(Duration hold, Duration jitter) {
+    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter);
+  }
+
+  public ControllerConfig withMetrics(InetSocketAddress address) {
+    return new ControllerConfig(dataDir, listen, Optional.of(address), pollHold, pollHoldJitter);
+  }
+}

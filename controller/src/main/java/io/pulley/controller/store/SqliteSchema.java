@@ -1,0 +1,96 @@
+package io.pulley.controller.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite schema as ordered migrations: migration {@code i} (counting from 1) brings the
+ * database from {@code PRAGMA user_version = i - 1} to {@code i}. Append new migrations at the end;
+ * never edit or reorder a released one. Not thread-safe: runs once, while a store opens.
+ */
+final class SqliteSchema {
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteSchema.class);
+
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          // 1: revisions and the host registry.
+          List.of(
+              "CREATE TABLE revisions ("
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " number INTEGER NOT NULL,"
+                  + " content_hash TEXT NOT NULL,"
+                  + " applied_by TEXT NOT NULL,"
+                  + " applied_at INTEGER NOT NULL,"
+                  + " origin INTEGER NOT NULL,"
+                  + " restores INTEGER NOT NULL,"
+                  + " body BLOB NOT NULL,"
+                  + " PRIMARY KEY (application, environment, number))",
+              "CREATE TABLE hosts (host_id TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)"));
+
+  /** The schema version this code writes and reads. */
+  static final int CURRENT_VERSION = MIGRATIONS.size();
+
+  private SqliteSchema() {}
+
+  /**
+   * Brings the database up to {@link #CURRENT_VERSION}. Each migration runs in its own IMMEDIATE
+   * transaction and re-reads the version inside it, so two processes opening one file at once do
+   * not both migrate.
+   *
+   * @throws StoreException if the file was written by a newer Pulley
+   */
+  static void migrate(Connection connection, Path file) throws SQLException {
+    int found = userVersion(connection);
+    rejectNewer(found, file);
+    while (found < CURRENT_VERSION) {
+      found = SqliteTransaction.immediate(connection, () -> migrateOnce(connection, file));
+      log.info("store schema migrated file={} version={}", file, found);
+    }
+  }
+
+  // Re-reads the version inside the transaction: another process may have migrated meanwhile.
+  private static int migrateOnce(Connection connection, Path file) throws SQLException {
+    int found = userVersion(connection);
+    rejectNewer(found, file);
+    if (found == CURRENT_VERSION) {
+      return found;
+    }
+    try (Statement statement = connection.createStatement()) {
+      for (String sql : MIGRATIONS.get(found)) {
+        statement.execute(sql);
+      }
+      // PRAGMA takes no bind parameters; the value is our own int.
+      statement.execute("PRAGMA user_version = " + (found + 1));
+    }
+    return found + 1;
+  }
+
+  static int userVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("PRAGMA user_version")) {
+      row.next();
+      return row.getInt(1);
+    }
+  }
+
+  private static void rejectNewer(int found, Path file) {
+    if (found > CURRENT_VERSION) {
+      throw new StoreException(
+          "database "
+              + file
+              + " has schema version "
+              + found
+              + " but this Pulley understands at most version "
+              + CURRENT_VERSION
+              + "; it was written by a newer Pulley: upgrade the controller");
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package io.pulley.controller.store;
+
+import io.pulley.v1.HostState;
+import io.pulley.v1.Revision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link Store}: one SQLite file, {@code pulley.db}, in the controller's data
+ * directory. Needs nothing installed.
+ *
+ * <p>Thread-safe: one connection, used under one lock. That costs no write throughput because
+ * SQLite serialises writers anyway, and reads are short. Appends also take SQLite's write lock
+ * (IMMEDIATE transactions), so two processes sharing the file still number revisions without gaps
+ * or duplicates.
+ */
+public final class SqliteStore implements Store {
+
+  /** The database's file name inside the data directory. */
+  public static final String FILE_NAME = "pulley.db";
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+  // How long a statement waits for another process's write lock before failing.
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Path file;
+  private final Connection connection;
+  private boolean closed;
+
+  private SqliteStore(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  /**
+   * Opens (creating if needed) {@code dataDir/pulley.db} and migrates it to the current schema.
+   *
+   * @throws StoreException if the directory or the database cannot be opened, or the database was
+   *     written by a newer Pulley
+   */
+  public static SqliteStore open(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create data directory " + dataDir, e);
+    }
+    Connection connection = null;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      configure(connection, file);
+      SqliteSchema.migrate(connection, file);
+      log.info("store opened file={} schemaVersion={}", file, SqliteSchema.CURRENT_VERSION);
+      return new SqliteStore(file, connection);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection, e);
+      if (e instanceof StoreException) {
+        throw (StoreException) e;
+      }
+      throw new StoreException("cannot open database " + file, e);
+    }
+  }
+
+  private static void configure(Connection connection, Path file) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+      // WAL: readers never block the writer, and a commit appends to one file. FULL, not NORMAL:
+      // in WAL mode NORMAL skips the fsync at commit, so a returned append would survive kill -9
+      // but could vanish on power loss; FULL fsyncs the WAL on every commit.
+      try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
+        if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
+          throw new StoreException("database " + file + " refused WAL journal mode");
+        }
+      }
+      statement.execute("PRAGMA synchronous = FULL");
+      statement.execute("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  @Override
+  public Revision appendRevision(Revision revision) {
+    requireName("application", revision.getApplication());
+    requireName("environment", revision.getEnvironment());
+    return locked(
+        "append revision of " + revision.getApplication() + "/" + revision.getEnvironment(),
+        () -> SqliteTransaction.immediate(connection, () -> insertNext(revision)));
+  }
+
+  private Revision insertNext(Revision revision) throws SQLException {
+    long next;
+    try (PreparedStatement max = connection.prepareStatement(StoreRows.MAX_NUMBER)) {
+      max.setString(1, revision.getApplication());
+      max.setString(2, revision.getEnvironment());
+      try (ResultSet row = max.executeQuery()) {
+        row.next();
+        next = row.getLong(1) + 1;
+      }
+    }
+    Revision stored = revision.toBuilder().setNumber(next).build();
+    try (PreparedStatement insert = connection.prepareStatement(StoreRows.INSERT_REVISION)) {
+      StoreRows.bindRevision(insert, stored);
+      insert.executeUpdate();
+    }
+    return stored;
+  }
+
+  @Override
+  public Optional<Revision> currentRevision(String application, String environment) {
+    return listRevisions(application, environment, 1).stream().findFirst();
+  }
+
+  @Override
+  public Optional<Revision> revision(String application, String environment, long number) {
+    return locked(
+        "read revision " + number + " of " + application + "/" + environment,
+        () -> {
+          try (PreparedStatement select = connection.prepareStatement(StoreRows.SELECT_REVISION)) {
+            select.setString(1, application);
+            select.setString(2, environment);
+            select.setLong(3, number);
+            return readRevisions(select).stream().findFirst();
+          }
+        });
+  }
+
+  @Override
+  public List<Revision> listRevisions(String application, String environment, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return locked(
+        "list revisions of " + application + "/" + environment,
+        () -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(StoreRows.SELECT_NEWEST_REVISIONS)) {
+            select.setString(1, application);
+            select.setString(2, environment);
+            select.setInt(3, limit);
+            return readRevisions(select);
+          }
+        });
+  }
+
+  @Override
+  public List<Revision> currentRevisions() {
+    return locked(
+        "list current revisions",
+        () -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(StoreRows.SELECT_CURRENT_REVISIONS)) {
+            return readRevisions(select);
+          }
+        });
+  }
+
+  @Override
+  public void putHost(HostState host) {
+    requireName("host_id", host.getHostId());
+    locked(
+        "put host " + host.getHostId(),
+        () -> {
+          try (PreparedStatement upsert = connection.prepareStatement(StoreRows.UPSERT_HOST)) {
+            StoreRows.bindHost(upsert, host);
+            upsert.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** One transaction for the batch: a thousand hosts cost one fsync, not a thousand. */
+  @Override
+  public void putHosts(List<HostState> hosts) {
+    for (HostState host : hosts) {
+      requireName("host_id", host.getHostId());
+    }
+    locked(
+        "put " + hosts.size() + " hosts",
+        () ->
+            SqliteTransaction.immediate(
+                connection,
+                () -> {
+                  try (PreparedStatement upsert =
+                      connection.prepareStatement(StoreRows.UPSERT_HOST)) {
+                    for (HostState host : hosts) {
+                      StoreRows.bindHost(upsert, host);
+                      upsert.addBatch();
+                    }
+                    upsert.executeBatch();
+                  }
+                  return null;
+                }));
+  }
+
+  @Override
+  public Optional<HostState> host(String hostId) {
+    return locked(
+        "read host " + hostId,
+        () -> {
+          try (PreparedStatement select = connection.prepareStatement(StoreRows.SELECT_HOST)) {
+            select.setString(1, hostId);
+            return readHosts(select).stream().findFirst();
+          }
+        });
+  }
+
+  @Override
+  public List<HostState> hosts() {
+    return locked(
+        "list hosts",
+        () -> {
+          try (PreparedStatement select = connection.prepareStatement(StoreRows.SELECT_HOSTS)) {
+            return readHosts(select);
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      connection.close();
+      log.info("store closed file={}", file);
+    } catch (SQLException e) {
+      throw new StoreException("cannot close database " + file, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static List<Revision> readRevisions(PreparedStatement select) throws SQLException {
+    List<Revision> revisions = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        revisions.add(StoreRows.revision(rows));
+      }
+    }
+    return revisions;
+  }
+
+  private static List<HostState> readHosts(PreparedStatement select) throws SQLException {
+    List<HostState> hosts = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        hosts.add(StoreRows.host(rows));
+      }
+    }
+    return hosts;
+  }
+
+  private <T> T locked(String operation, SqliteTransaction.SqlWork<T> work) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("store " + file + " is closed");
+      }
+      return work.run();
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + operation + " in " + file + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void requireName(String field, String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(field + " must not be empty");
+    }
+  }
+
+  private static void closeQuietly(Connection connection, Exception cause) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
