@@ -10,6 +10,7 @@ record FanoutResult(
     ProcessSample idle,
     ProcessSample after,
     long connectCpuMillis,
+    long generatorFanoutCpuMillis,
     double rampSeconds,
     int heldAtT0,
     int pollErrors,
@@ -23,8 +24,9 @@ record FanoutResult(
 
   static final String DETAIL_HEADER =
       "| agents | p90 ms | got it within 1 s | got it at all | held polls at T0 "
-          + "| connect ramp (s) | controller RSS after (MB) | poll errors | agents gave up |\n"
-          + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+          + "| connect ramp (s) | controller RSS after (MB) | load generator CPU during fan-out (ms) "
+          + "| poll errors | agents gave up |\n"
+          + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   long fanoutCpuMillis() {
     return after.cpuMillisSince(idle);
@@ -50,7 +52,7 @@ record FanoutResult(
   String detailRow() {
     return String.format(
         Locale.ROOT,
-        "| %,d | %s | %,d | %,d | %,d | %.1f | %.0f | %,d | %,d |",
+        "| %,d | %s | %,d | %,d | %,d | %.1f | %.0f | %,d | %,d | %,d |",
         agents,
         millis(latency.p90Nanos()),
         latency.withinOneSecond(),
@@ -58,6 +60,7 @@ record FanoutResult(
         heldAtT0,
         rampSeconds,
         after.rssMib(),
+        generatorFanoutCpuMillis,
         pollErrors,
         gaveUp);
   }

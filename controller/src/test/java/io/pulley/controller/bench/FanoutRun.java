@@ -95,6 +95,7 @@ final class FanoutRun {
         Math.round(ProcFs.sample(ProcessHandle.current().pid()).rssMib()));
     Thread.sleep(SETTLE.toMillis());
     ProcessSample idle = controller.sample();
+    ProcessSample generatorIdle = ProcFs.sample(ProcessHandle.current().pid());
     int heldAtT0 = progress.heldNow();
 
     long t0 = System.nanoTime();
@@ -104,6 +105,7 @@ final class FanoutRun {
       LOG.warn("event=fanout_incomplete agents={}", agents);
     }
     ProcessSample after = controller.sample();
+    ProcessSample generatorAfter = ProcFs.sample(ProcessHandle.current().pid());
     LatencySummary latency = LatencySummary.of(progress.newPlanArrivals(), t0);
     return new FanoutResult(
         agents,
@@ -112,6 +114,7 @@ final class FanoutRun {
         idle,
         after,
         idle.cpuMillisSince(beforeRamp),
+        generatorAfter.cpuMillisSince(generatorIdle),
         rampSeconds,
         heldAtT0,
         progress.pollErrors(),
