@@ -1,0 +1,99 @@
+package io.pulley.controller.bench;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * What the simulated agents have reached, counted locally in the load generator. Thread-safe; each
+ * agent reports its own events in order.
+ */
+final class FleetProgress {
+  static final long NOT_ARRIVED = Long.MIN_VALUE;
+
+  private final AtomicLongArray newPlanAt;
+  private final CountDownLatch allHeld;
+  private final CountDownLatch allSettled;
+  private final AtomicInteger heldNow = new AtomicInteger();
+  private final AtomicInteger pollErrors = new AtomicInteger();
+  private final AtomicInteger gaveUp = new AtomicInteger();
+
+  FleetProgress(int agents) {
+    if (agents <= 0) {
+      throw new IllegalArgumentException("agents must be positive: " + agents);
+    }
+    newPlanAt = new AtomicLongArray(agents);
+    for (int i = 0; i < agents; i++) {
+      newPlanAt.set(i, NOT_ARRIVED);
+    }
+    allHeld = new CountDownLatch(agents);
+    allSettled = new CountDownLatch(agents);
+  }
+
+  /** An agent sent a poll carrying its applied plan id, which the controller should hold. */
+  void pollHeld(boolean firstTime) {
+    heldNow.incrementAndGet();
+    if (firstTime) {
+      allHeld.countDown();
+    }
+  }
+
+  /** A held poll came back (answered or failed). */
+  void heldPollReturned() {
+    heldNow.decrementAndGet();
+  }
+
+  void pollFailed() {
+    pollErrors.incrementAndGet();
+  }
+
+  /** The agent with this index got the benchmark's plan at {@code nanoTime}. */
+  void newPlanArrived(int index, long nanoTime) {
+    if (newPlanAt.compareAndSet(index, NOT_ARRIVED, nanoTime)) {
+      allSettled.countDown();
+    }
+  }
+
+  /** The agent stopped after too many failed polls; nothing more will come from it. */
+  void agentGaveUp(int index, boolean wasHeld) {
+    gaveUp.incrementAndGet();
+    if (!wasHeld) {
+      allHeld.countDown();
+    }
+    if (newPlanAt.get(index) == NOT_ARRIVED) {
+      allSettled.countDown();
+    }
+  }
+
+  /** True once every agent has had a poll held (or gave up) within the timeout. */
+  boolean awaitAllHeld(Duration timeout) throws InterruptedException {
+    return allHeld.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** True once every agent has the new plan (or gave up) within the timeout. */
+  boolean awaitAllSettled(Duration timeout) throws InterruptedException {
+    return allSettled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  long[] newPlanArrivals() {
+    long[] copy = new long[newPlanAt.length()];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = newPlanAt.get(i);
+    }
+    return copy;
+  }
+
+  int heldNow() {
+    return heldNow.get();
+  }
+
+  int pollErrors() {
+    return pollErrors.get();
+  }
+
+  int gaveUp() {
+    return gaveUp.get();
+  }
+}
