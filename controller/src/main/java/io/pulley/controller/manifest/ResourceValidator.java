@@ -19,7 +19,7 @@ final class ResourceValidator {
   static final int MAX_KEEP = 100;
   static final int MAX_TIMEOUT_SECONDS = 86_400;
 
-  private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+  private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
   private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]*[$]?");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -76,7 +76,8 @@ final class ResourceValidator {
           path + ".mode",
           "mode "
               + quote(mode)
-              + " is not permission bits; use 3 or 4 octal digits such as \"0644\"");
+              + " is not permission bits; use 3 octal digits, optionally after a 0, such as"
+              + " \"0644\" (setuid, setgid and sticky bits are not supported)");
     }
   }
 

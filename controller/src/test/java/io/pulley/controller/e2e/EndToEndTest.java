@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulley.agent.Agent;
-import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.TestRepository;
-import io.pulley.controller.server.ControllerConfig;
-import io.pulley.controller.server.ControllerServer;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +26,7 @@ class EndToEndTest {
   private static final Duration DELIVERY = Duration.ofSeconds(30);
 
   @TempDir Path temp;
-  private ControllerServer controller;
+  private LocalController controller;
   private Fleet fleet;
   private Cli cli;
   private TestRepository repository;
@@ -39,12 +34,8 @@ class EndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    controller =
-        ControllerServer.start(
-            ControllerConfig.of(temp.resolve("controller"), new InetSocketAddress("127.0.0.1", 0)),
-            new JGitRefResolver(),
-            Clock.systemUTC());
-    cli = new Cli("127.0.0.1:" + controller.port());
+    controller = LocalController.start(temp.resolve("controller"));
+    cli = controller.cli();
     repository = TestRepository.create(temp.resolve("repo"));
     srv = Files.createDirectories(temp.resolve("srv"));
     fleet = new Fleet();
@@ -157,8 +148,7 @@ class EndToEndTest {
   }
 
   private Agent startAgent(String hostId) {
-    return fleet.start(
-        "127.0.0.1:" + controller.port(), hostId, temp.resolve("agent-" + hostId), srv);
+    return fleet.start(controller.address(), hostId, temp.resolve("agent-" + hostId), srv);
   }
 
   private Cli.Result apply(String application, String greeting) throws Exception {

@@ -2,14 +2,9 @@ package io.pulley.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.TestRepository;
-import io.pulley.controller.server.ControllerConfig;
-import io.pulley.controller.server.ControllerServer;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,19 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** `pulley apply` of a manifest with a mistake: exit 3, the field, the line, and nothing stored. */
 class ManifestRejectionTest {
   @TempDir Path temp;
-  private ControllerServer controller;
+  private LocalController controller;
   private Cli cli;
   private TestRepository repository;
   private String good;
 
   @BeforeEach
   void start() throws Exception {
-    controller =
-        ControllerServer.start(
-            ControllerConfig.of(temp.resolve("controller"), new InetSocketAddress("127.0.0.1", 0)),
-            new JGitRefResolver(),
-            Clock.systemUTC());
-    cli = new Cli("127.0.0.1:" + controller.port());
+    controller = LocalController.start(temp.resolve("controller"));
+    cli = controller.cli();
     repository = TestRepository.create(temp.resolve("repo"));
     good = HelloManifest.yaml("hello", temp.resolve("srv"), repository.url(), "Hello");
   }

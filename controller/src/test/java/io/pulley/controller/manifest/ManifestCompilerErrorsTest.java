@@ -180,7 +180,15 @@ class ManifestCompilerErrorsTest {
   void compile_badMode_showsAnExample() {
     ManifestError error = onlyErrorOf(HEAD + "  - file: {path: /etc/x, mode: 0o644}\n");
 
-    assertError(error, "resources[0].file.mode", 4, "use 3 or 4 octal digits such as \"0644\"");
+    assertError(error, "resources[0].file.mode", 4, "such as \"0644\"");
+  }
+
+  @Test
+  void compile_setuidMode_isRefused() {
+    ManifestError error = onlyErrorOf(HEAD + "  - file: {path: /etc/x, mode: \"4755\"}\n");
+
+    assertError(
+        error, "resources[0].file.mode", 4, "setuid, setgid and sticky bits are not supported");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.fs;
 
+import io.pulley.agent.apply.PathGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +34,18 @@ final class Attributes {
       return "mode '" + wanted.mode() + "' must be octal like 0644 (no setuid/setgid/sticky)";
     }
     return null;
+  }
+
+  /**
+   * Why a resource at {@code path} with {@code wanted} attributes may not be converged: outside the
+   * allowed roots, or an invalid attribute. Empty if it may.
+   */
+  static Optional<String> refusal(PathGuard guard, String path, Wanted wanted) throws IOException {
+    Optional<String> refused = guard.check(path);
+    if (refused.isPresent()) {
+      return refused;
+    }
+    return Optional.ofNullable(invalid(wanted));
   }
 
   /** Applies {@code wanted} to {@code path} and returns what changed. */

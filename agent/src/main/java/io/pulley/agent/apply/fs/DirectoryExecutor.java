@@ -24,15 +24,11 @@ public final class DirectoryExecutor implements ResourceExecutor<Directory> {
 
   @Override
   public Convergence converge(Directory spec) throws IOException {
-    Optional<String> refused = guard.check(spec.getPath());
-    if (refused.isPresent()) {
-      return Convergence.failed(refused.get());
-    }
     Attributes.Wanted wanted =
         new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
-    String invalid = Attributes.invalid(wanted);
-    if (invalid != null) {
-      return Convergence.failed(invalid);
+    Optional<String> refused = Attributes.refusal(guard, spec.getPath(), wanted);
+    if (refused.isPresent()) {
+      return Convergence.failed(refused.get());
     }
     Path dir = Path.of(spec.getPath());
     List<String> changes = new ArrayList<>();

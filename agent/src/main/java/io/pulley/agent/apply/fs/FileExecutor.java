@@ -31,15 +31,11 @@ public final class FileExecutor implements ResourceExecutor<File> {
 
   @Override
   public Convergence converge(File spec) throws IOException {
-    Optional<String> refused = guard.check(spec.getPath());
-    if (refused.isPresent()) {
-      return Convergence.failed(refused.get());
-    }
     Attributes.Wanted wanted =
         new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
-    String invalid = Attributes.invalid(wanted);
-    if (invalid != null) {
-      return Convergence.failed(invalid);
+    Optional<String> refused = Attributes.refusal(guard, spec.getPath(), wanted);
+    if (refused.isPresent()) {
+      return Convergence.failed(refused.get());
     }
     Path file = Path.of(spec.getPath());
     if (!Files.isDirectory(file.getParent())) {
