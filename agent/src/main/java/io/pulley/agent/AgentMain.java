@@ -7,6 +7,7 @@ import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.ConfigException;
 import io.pulley.agent.config.ConfigFileParser;
 import io.pulley.agent.facts.HostFactsCollector;
+import io.pulley.agent.logging.JulBridge;
 import io.pulley.agent.poll.PollLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,6 +77,7 @@ public final class AgentMain implements Callable<Integer> {
   private AgentMain() {}
 
   public static void main(String[] args) {
+    JulBridge.install();
     System.exit(commandLine().execute(args));
   }
 

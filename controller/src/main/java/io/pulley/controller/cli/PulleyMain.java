@@ -1,5 +1,6 @@
 package io.pulley.controller.cli;
 
+import io.pulley.controller.logging.JulBridge;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +63,7 @@ public final class PulleyMain {
       System.setProperty("pulley.log.target", "System.err");
       System.setProperty("pulley.log.level", "WARN");
     }
+    JulBridge.install();
     System.exit(run(args));
   }
 

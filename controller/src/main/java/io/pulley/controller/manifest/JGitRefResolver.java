@@ -1,15 +1,21 @@
 package io.pulley.controller.manifest;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +59,8 @@ public final class JGitRefResolver implements GitRefResolver {
     }
     Map<String, Ref> advertised;
     try {
-      advertised = Git.lsRemoteRepository().setRemote(url).setTimeout(timeoutSeconds).callAsMap();
-    } catch (GitAPIException | JGitInternalException e) {
+      advertised = lsRemote(url);
+    } catch (IOException | URISyntaxException | JGitInternalException e) {
       String reason = RemoteUrl.redact(String.valueOf(e.getMessage()));
       log.info("ls-remote failed url={} reason={}", RemoteUrl.redact(url), reason);
       return RefResolution.unreachable(reason);
@@ -67,6 +73,29 @@ public final class JGitRefResolver implements GitRefResolver {
       }
     }
     return RefResolution.notFound();
+  }
+
+  private Map<String, Ref> lsRemote(String url) throws IOException, URISyntaxException {
+    URIish uri = new URIish(url);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      try (Transport transport = Transport.open(uri)) {
+        return advertisedRefs(transport);
+      }
+    }
+    // Git's "dumb" HTTP protocol reads refs through a local repository even for ls-remote, so
+    // HTTP gets a throw-away in-memory one (local file transports need a real file system).
+    try (Repository scratch = new InMemoryRepository(new DfsRepositoryDescription("ls-remote"));
+        Transport transport = Transport.open(scratch, uri)) {
+      return advertisedRefs(transport);
+    }
+  }
+
+  private Map<String, Ref> advertisedRefs(Transport transport) throws IOException {
+    transport.setTimeout(timeoutSeconds);
+    try (FetchConnection connection = transport.openFetch()) {
+      return connection.getRefsMap();
+    }
   }
 
   private static List<String> candidates(String ref) {

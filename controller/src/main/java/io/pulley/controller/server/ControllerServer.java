@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.controller.grpc.Actor;
 import io.pulley.controller.grpc.AdminGrpcService;
 import io.pulley.controller.grpc.AgentGrpcService;
+import io.pulley.controller.grpc.UnexpectedErrors;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -102,8 +103,12 @@ public final class ControllerServer implements AutoCloseable {
             .maxConnectionIdle(10, TimeUnit.MINUTES)
             .addService(
                 ServerInterceptors.intercept(
-                    new AdminGrpcService(revisions, hosts, plans, pollHub), Actor.interceptor()))
-            .addService(new AgentGrpcService(pollHub, hosts, metrics))
+                    new AdminGrpcService(revisions, hosts, plans, pollHub),
+                    new UnexpectedErrors(),
+                    Actor.interceptor()))
+            .addService(
+                ServerInterceptors.intercept(
+                    new AgentGrpcService(pollHub, hosts, metrics), new UnexpectedErrors()))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();

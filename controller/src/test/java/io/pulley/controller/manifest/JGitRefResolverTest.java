@@ -3,6 +3,9 @@ package io.pulley.controller.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -39,6 +42,29 @@ class JGitRefResolverTest {
   void resolve_annotatedTag_givesTheTaggedCommitNotTheTagObject() {
     assertThat(resolver.resolve(repo.url(), "v1.0.0"))
         .isEqualTo(RefResolution.resolved(first.name()));
+  }
+
+  @Test
+  void resolve_overDumbHttp_givesTheBranchTip() throws Exception {
+    // The "dumb" protocol serves plain files: the ref list is info/refs, as update-server-info
+    // writes it.
+    String infoRefs = second.name() + "\trefs/heads/main\n";
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    server.createContext(
+        "/app.git/info/refs",
+        exchange -> {
+          byte[] body = infoRefs.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/app.git";
+      assertThat(resolver.resolve(url, "main")).isEqualTo(RefResolution.resolved(second.name()));
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
