@@ -1,0 +1,155 @@
+package io.pulley.packaging.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pulley.packaging.harness.DebianImage;
+import io.pulley.packaging.harness.ExecResult;
+import io.pulley.packaging.harness.PristineServer;
+import io.pulley.packaging.harness.TestNetwork;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's .deb on a pristine Debian 12 server with systemd as PID 1, against a controller on
+ * this machine: install, enrol, apply, upgrade, restart, remove and purge.
+ */
+class AgentPackageIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+  @TempDir Path work;
+  private PristineServer server;
+  private HostController controller;
+  private SampleRepository repository;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = PristineServer.boot(DebianImage.bookworm());
+    controller = HostController.start(TestNetwork.HOST_ADDRESS, work);
+    repository = SampleRepository.create(work.resolve("git"), TestNetwork.HOST_ADDRESS);
+  }
+
+  @AfterEach
+  void stop() {
+    if (repository != null) {
+      repository.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void installedAgent_runsAsAService_showsUpWithItsFacts_andLogsToTheJournal() throws Exception {
+    ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
+    assertThat(install.ok()).as(install.describe()).isTrue();
+    assertThat(server.exec("systemctl", "is-enabled", "pulley-agent").stdout()).contains("enabled");
+    assertThat(server.exec("systemctl", "is-active", "pulley-agent").stdout()).contains("active");
+
+    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+
+    await()
+        .atMost(CONVERGE)
+        .until(() -> controller.pulley("-o", "json", "hosts").out().contains("\"hostId\": \"web-1\""));
+    HostController.Cli hosts = controller.pulley("hosts");
+    assertThat(hosts.out()).contains("web-1", "debian 12", "role=web", "yes");
+    assertThat(server.journal("pulley-agent")).contains("io.pulley.agent");
+  }
+
+  @Test
+  void applyThroughTheController_isCarriedOutOnTheServer() throws Exception {
+    installAndEnroll();
+    String commit = repository.head();
+
+    HostController.Cli apply = controller.pulley("apply", "-f", HelloManifest.write(work, repository.url(), "Hello, server").toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+
+    awaitConverged(1);
+    assertThat(server.execOrThrow("cat", "/srv/hello/greeting.txt").stdout()).isEqualTo("Hello, server");
+    assertThat(server.execOrThrow("readlink", "/srv/hello/app/current").stdout().strip())
+        .isEqualTo("releases/" + commit);
+    assertThat(server.execOrThrow("cat", "/srv/hello/app/current/app.py").stdout()).contains("version 1");
+    assertThat(controller.pulley("status").out()).contains("web-1", "healthy", "hello/system#1", "3/3 ok");
+  }
+
+  @Test
+  void upgrade_restartsTheAgent_andKeepsItsStateAndAppliedRevision() throws Exception {
+    Path older = OlderPackage.of(Artifacts.agentDeb(), work);
+    ExecResult install = AgentOnServer.install(server, older);
+    assertThat(install.ok()).as(install.describe()).isTrue();
+    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+    controller.pulley("apply", "-f", HelloManifest.write(work, repository.url(), "Hello").toString());
+    awaitConverged(1);
+    String appliedPlan = server.execOrThrow("cat", "/var/lib/pulley/agent/applied-plan-id").stdout();
+    long before = AgentOnServer.mainPid(server);
+
+    ExecResult upgrade = AgentOnServer.install(server, Artifacts.agentDeb());
+
+    assertThat(upgrade.ok()).as(upgrade.describe()).isTrue();
+    assertThat(server.execOrThrow("dpkg-query", "-W", "-f=${Version}", "pulley-agent").stdout())
+        .isEqualTo(OlderPackage.version(Artifacts.agentDeb()));
+    long after = AgentOnServer.mainPid(server);
+    assertThat(after).isNotZero().isNotEqualTo(before);
+    assertThat(server.execOrThrow("cat", "/var/lib/pulley/agent/applied-plan-id").stdout())
+        .isEqualTo(appliedPlan);
+    assertThat(server.execOrThrow("cat", AgentOnServer.CONFIG).stdout()).contains("host_id: web-1");
+    awaitConverged(1);
+  }
+
+  @Test
+  void restartInTheMiddleOfAPoll_isHarmless() throws Exception {
+    installAndEnroll();
+    controller.pulley("apply", "-f", HelloManifest.write(work, repository.url(), "Hello").toString());
+    awaitConverged(1);
+    await().atMost(CONVERGE).until(() -> controller.pulley("-o", "json", "hosts").out().contains("\"connected\": true"));
+
+    server.execOrThrow("systemctl", "restart", "pulley-agent");
+
+    await().atMost(CONVERGE).until(() -> controller.pulley("-o", "json", "hosts").out().contains("\"connected\": true"));
+    awaitConverged(1);
+    repository.release("2");
+    controller.pulley("apply", "-f", HelloManifest.write(work, repository.url(), "Hello again").toString());
+    awaitConverged(2);
+    assertThat(server.execOrThrow("cat", "/srv/hello/greeting.txt").stdout()).isEqualTo("Hello again");
+  }
+
+  @Test
+  void remove_stopsTheAgentAndKeepsConfig_purge_removesConfigAndState() throws Exception {
+    installAndEnroll();
+    await().atMost(CONVERGE).until(() -> server.exec("test", "-f", "/var/lib/pulley/agent/applied-plan-id").ok());
+
+    ExecResult remove = server.exec("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "pulley-agent");
+    assertThat(remove.ok()).as(remove.describe()).isTrue();
+    assertThat(server.exec("systemctl", "is-active", "pulley-agent").stdout().strip()).isNotEqualTo("active");
+    assertThat(server.exec("test", "-f", AgentOnServer.CONFIG).ok()).isTrue();
+    assertThat(server.exec("test", "-e", "/usr/share/pulley/pulley-agent.jar").ok()).isFalse();
+
+    ExecResult purge = server.exec("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "purge", "-y", "pulley-agent");
+    assertThat(purge.ok()).as(purge.describe()).isTrue();
+    assertThat(server.exec("test", "-e", AgentOnServer.CONFIG).ok()).isFalse();
+    assertThat(server.exec("test", "-e", "/var/lib/pulley/agent").ok()).isFalse();
+  }
+
+  private void installAndEnroll() {
+    ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
+    assertThat(install.ok()).as(install.describe()).isTrue();
+    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+  }
+
+  private void awaitConverged(long revision) {
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () -> {
+              HostController.Cli status = controller.pulley("status", "web-1");
+              return status.exitCode() == 0 && status.out().contains("#" + revision);
+            });
+  }
+}

@@ -1,0 +1,47 @@
+package io.pulley.packaging.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The build's outputs that system tests install: found in the module's and siblings' targets. */
+final class Artifacts {
+  private Artifacts() {}
+
+  static Path agentDeb() {
+    return deb("pulley-agent_");
+  }
+
+  static Path controllerDeb() {
+    return deb("pulley-controller_");
+  }
+
+  /** The controller's fat jar: the controller and CLI run on this machine, the test's host side. */
+  static Path controllerJar() {
+    Path jar = Path.of("..", "controller", "target", "pulley-controller.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing; run the build from the top (./mvnw verify)");
+    }
+    return jar.normalize();
+  }
+
+  private static Path deb(String prefix) {
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      List<Path> found =
+          files
+              .filter(p -> p.getFileName().toString().startsWith(prefix))
+              .filter(p -> p.getFileName().toString().endsWith("_all.deb"))
+              .sorted()
+              .toList();
+      if (found.size() != 1) {
+        throw new IllegalStateException(
+            "expected one " + prefix + "*_all.deb in target/, found " + found);
+      }
+      return found.get(0).toAbsolutePath();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list target/: " + e.getMessage(), e);
+    }
+  }
+}
