@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ public final class PristineServer implements AutoCloseable {
 
   public static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(90);
   public static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofMinutes(5);
+  static final int KILL_AFTER_SECONDS = 5;
   static final Duration POWEROFF_TIMEOUT = Duration.ofSeconds(20);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final Logger log = LoggerFactory.getLogger(PristineServer.class);
@@ -174,9 +176,34 @@ public final class PristineServer implements AutoCloseable {
     return exec(DEFAULT_EXEC_TIMEOUT, argv);
   }
 
-  /** Runs {@code argv} inside the server (all its namespaces) as root, with a clean environment. */
+  /**
+   * Runs {@code argv} inside the server (all its namespaces) as root, with a clean environment.
+   * Past {@code timeout} the command and its children get SIGTERM, and SIGKILL {@value
+   * #KILL_AFTER_SECONDS} s later.
+   */
   public ExecResult exec(Duration timeout, String... argv) {
-    return HostCommand.run(timeout, inside(argv), null);
+    return run(timeout, null, argv);
+  }
+
+  /**
+   * The timeout is enforced inside by coreutils' timeout, which signals the command's whole process
+   * group: killing nsenter from the host would leave its child running in the server.
+   */
+  private ExecResult run(Duration timeout, Path stdin, String... argv) {
+    List<String> command = new ArrayList<>(List.of("timeout", "--kill-after=" + KILL_AFTER_SECONDS));
+    command.add(String.format(Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0));
+    command.addAll(List.of(argv));
+    long start = System.nanoTime();
+    ExecResult result =
+        HostCommand.run(timeout.plusSeconds(KILL_AFTER_SECONDS + 10), inside(command), stdin);
+    boolean expired = System.nanoTime() - start >= timeout.toNanos();
+    boolean killedByTimeout = result.exitCode() == 124 || result.exitCode() == 137;
+    return new ExecResult(
+        List.of(argv),
+        result.exitCode(),
+        result.stdout(),
+        result.stderr(),
+        result.timedOut() || (expired && killedByTimeout));
   }
 
   public ExecResult execOrThrow(String... argv) {
@@ -193,10 +220,7 @@ public final class PristineServer implements AutoCloseable {
       throw new IllegalArgumentException("not a regular file: " + hostFile);
     }
     String mode = octal(hostFile);
-    HostCommand.run(
-            DEFAULT_EXEC_TIMEOUT,
-            inside("install", "-D", "-m", mode, "/dev/stdin", containerPath),
-            hostFile)
+    run(DEFAULT_EXEC_TIMEOUT, hostFile, "install", "-D", "-m", mode, "/dev/stdin", containerPath)
         .orThrow();
   }
 
@@ -244,12 +268,12 @@ public final class PristineServer implements AutoCloseable {
     return name + "@" + address;
   }
 
-  private List<String> inside(String... argv) {
+  private List<String> inside(List<String> argv) {
     if (initPid == 0) {
       throw new IllegalStateException("server " + name + " has not booted");
     }
     List<String> command = new ArrayList<>(List.of("nsenter", "--target=" + initPid, "--all", "--"));
-    command.addAll(List.of(argv));
+    command.addAll(argv);
     return command;
   }
 
