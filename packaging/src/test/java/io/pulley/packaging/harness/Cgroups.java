@@ -71,6 +71,25 @@ final class Cgroups {
     return names;
   }
 
+  /** Every process in cgroup {@code name} or below, in any hierarchy. */
+  static List<Long> pids(String name) {
+    List<Long> pids = new ArrayList<>();
+    for (Path hierarchy : hierarchies()) {
+      Path group = hierarchy.resolve(name);
+      if (!Files.isDirectory(group)) {
+        continue;
+      }
+      try (Stream<Path> tree = Files.walk(group)) {
+        for (Path procs : tree.filter(p -> p.endsWith("cgroup.procs")).toList()) {
+          Files.readAllLines(procs).stream().map(Long::parseLong).forEach(pids::add);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // The group went away while we read it: its processes are gone too.
+      }
+    }
+    return pids;
+  }
+
   /**
    * Removes cgroup {@code name} and its children in every hierarchy; returns false if one is still
    * busy (a process has not left yet).

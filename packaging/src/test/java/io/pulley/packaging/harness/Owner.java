@@ -30,6 +30,9 @@ record Owner(long pid, long startTicks) {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The command name (field 2) may hold spaces and parentheses; fields after it do not.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (fields[0].equals("Z") || fields[0].equals("X")) {
+        return Optional.empty(); // exited, not yet reaped
+      }
       return Optional.of(Long.parseLong(fields[19]));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

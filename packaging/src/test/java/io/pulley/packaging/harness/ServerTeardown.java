@@ -38,6 +38,7 @@ final class ServerTeardown {
   /** Halts the server (waiting up to {@code poweroff}), then kills what is left and removes all. */
   void remove(String name, Duration poweroff) {
     stopProcesses(name, poweroff);
+    killCgroup(name);
     unmountUnder(dirs.serverRoot(name));
     removeCgroups(name);
     HostCommand.run(
@@ -67,6 +68,23 @@ final class ServerTeardown {
       if (!awaitExit(nspawns, KILL_WAIT)) {
         throw new IllegalStateException("server " + name + " survived SIGKILL: " + nspawns);
       }
+    }
+  }
+
+  /**
+   * Whatever is still in the server's cgroup: a container whose nspawn was killed (by a crash, or
+   * SIGKILL to a test JVM's process tree) keeps running without it, and only its cgroup finds it.
+   */
+  private static void killCgroup(String name) {
+    List<ProcessHandle> left =
+        Cgroups.pids(name).stream().flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+    if (left.isEmpty()) {
+      return;
+    }
+    log.warn("killing {} processes left in cgroup {}", left.size(), name);
+    left.forEach(ProcessHandle::destroyForcibly);
+    if (!awaitExit(left, KILL_WAIT)) {
+      throw new IllegalStateException("processes of " + name + " survived SIGKILL: " + left);
     }
   }
 
