@@ -28,7 +28,7 @@ SUBNET_PREFIX=169.254.77.
 VETH_PREFIX=pulley-t-v
 SUITE=bookworm
 # Keep the recipe in step with DebianImage: the same text gives the same cache key.
-RECIPE_VERSION=1
+RECIPE_VERSION=2
 PACKAGES=ca-certificates,dbus,iproute2,openjdk-17-jre-headless,systemd,systemd-sysv
 MASKED=apt-daily-upgrade.timer,apt-daily.timer
 HOST_APT_ARCHIVES=/var/cache/apt/archives
@@ -62,6 +62,9 @@ cmd_image() {
   rm -f "$temp/debootstrap.log"
   find "$temp/rootfs/var/cache/apt/archives" -name '*.deb' -delete
   : > "$temp/rootfs/etc/machine-id"
+  echo debian > "$temp/rootfs/etc/hostname"
+  # debootstrap copied the build host's resolver; servers have no DNS, names are in /etc/hosts.
+  rm -f "$temp/rootfs/etc/resolv.conf" && : > "$temp/rootfs/etc/resolv.conf"
   mkdir -p "$temp/rootfs/etc/systemd/system"
   local unit
   for unit in ${MASKED//,/ }; do ln -sfn /dev/null "$temp/rootfs/etc/systemd/system/$unit"; done
@@ -125,7 +128,7 @@ claim_of() { # NAME -> claim file of that server
 nspawn_pid() { # NAME -> PID of its systemd-nspawn, or nothing
   local dir argv
   for dir in /proc/[0-9]*; do
-    argv=$(tr '\0' '\n' < "$dir/cmdline" 2>/dev/null) || continue
+    argv=$(tr '\0' '\n' 2>/dev/null < "$dir/cmdline") || continue
     [[ $(head -n1 <<< "$argv") == *systemd-nspawn ]] || continue
     grep -qx -- "--machine=$1" <<< "$argv" && { echo "${dir#/proc/}"; return; }
   done
@@ -220,7 +223,7 @@ cmd_sweep() {
     for file in "$h"/"$PREFIX"*; do [[ -d $file ]] && names+=("${file##*/}"); done
   done < <(cgroup_hierarchies)
   for file in /proc/[0-9]*/cmdline; do
-    name=$(tr '\0' '\n' < "$file" 2>/dev/null | sed -n "s/^--machine=\($PREFIX.*\)/\1/p") || true
+    name=$(tr '\0' '\n' 2>/dev/null < "$file" | sed -n "s/^--machine=\($PREFIX.*\)/\1/p") || true
     [[ -n $name ]] && names+=("$name")
   done
   for name in $(printf '%s\n' "${names[@]}" | sort -u); do
@@ -267,7 +270,7 @@ cmd_boot() {
   while read -r h; do cgroups+=("$h/$name"); done < <(cgroup_hierarchies)
   setsid sh -c "$CGROUP_WRAPPER" pulley-cgroup-wrapper "${cgroups[@]}" -- \
     systemd-nspawn --directory="$root" --machine="$name" --register=no --keep-unit --boot \
-    --console=pipe --network-namespace-path="/run/netns/$name" \
+    --console=pipe --resolv-conf=off --network-namespace-path="/run/netns/$name" \
     > "$CACHE/servers/$name.console" 2>&1 < /dev/null &
   local nspawn=$!
   # The server lives as long as its nspawn: that process owns the claim from now on.

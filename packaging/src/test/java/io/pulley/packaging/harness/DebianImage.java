@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class DebianImage {
 
   /** Bump when a build step below changes, so every machine rebuilds its image. */
-  static final int RECIPE_VERSION = 1;
+  static final int RECIPE_VERSION = 2;
 
   static final String SUITE = "bookworm";
 
@@ -188,8 +188,12 @@ public final class DebianImage {
   /** Steps after debootstrap, each a plain file change (no chroot, nothing runs in the image). */
   private static void finish(Path rootfs) throws IOException {
     run(List.of("find", rootfs.resolve("var/cache/apt/archives").toString(), "-name", "*.deb", "-delete"));
-    // Each server gets its own machine id at boot of its copy.
+    // Each server's copy gets its own machine id and host name.
     Files.writeString(rootfs.resolve("etc/machine-id"), "");
+    Files.writeString(rootfs.resolve("etc/hostname"), "debian\n");
+    // debootstrap copied the build host's resolver; servers have no DNS, names are in /etc/hosts.
+    Files.deleteIfExists(rootfs.resolve("etc/resolv.conf"));
+    Files.writeString(rootfs.resolve("etc/resolv.conf"), "");
     Path units = rootfs.resolve("etc/systemd/system");
     Files.createDirectories(units);
     for (String unit : MASKED_UNITS) {

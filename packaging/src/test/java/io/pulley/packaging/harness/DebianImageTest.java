@@ -20,6 +20,7 @@ class DebianImageTest {
       assertThat(jvms.map(jvm -> jvm.resolve("bin/java"))).anyMatch(Files::isExecutable);
     }
     assertThat(rootfs.resolve("etc/machine-id")).isEmptyFile();
+    assertThat(rootfs.resolve("etc/resolv.conf")).isEmptyFile();
     assertThat(Files.readSymbolicLink(rootfs.resolve("etc/systemd/system/apt-daily.timer")))
         .isEqualTo(Path.of("/dev/null"));
     try (Stream<Path> debs = Files.list(rootfs.resolve("var/cache/apt/archives"))) {

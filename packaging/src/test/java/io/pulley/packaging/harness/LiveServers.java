@@ -17,14 +17,20 @@ final class LiveServers {
   private static final Set<PristineServer> OPEN = ConcurrentHashMap.newKeySet();
   private static final Logger log = LoggerFactory.getLogger(LiveServers.class);
   private static boolean started;
+  private static volatile boolean shuttingDown;
+  private static HarnessDirs dirs;
 
   private LiveServers() {}
 
-  static synchronized void startOnce(HarnessDirs dirs) {
+  static synchronized void startOnce(HarnessDirs harnessDirs) {
+    if (shuttingDown) {
+      throw new IllegalStateException("the JVM is shutting down; not booting a server");
+    }
     if (started) {
       return;
     }
     started = true;
+    dirs = harnessDirs;
     new Sweeper(dirs).sweep();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(LiveServers::closeAll, "pulley-harness-cleanup"));
@@ -38,7 +44,19 @@ final class LiveServers {
     OPEN.remove(server);
   }
 
+  /** Boots check this between steps, so that none starts a container the hook has missed. */
+  static void checkNotShuttingDown(String name) {
+    if (shuttingDown) {
+      throw new IllegalStateException("the JVM is shutting down; abandoning boot of " + name);
+    }
+  }
+
+  /**
+   * Closes open servers, then removes every server this JVM claimed: one still booting is not in
+   * {@link #OPEN} yet, but its address claim already names it.
+   */
   private static void closeAll() {
+    shuttingDown = true;
     List<PristineServer> servers = new ArrayList<>(OPEN);
     for (PristineServer server : servers) {
       log.warn("closing server {} left open at JVM exit", server);
@@ -48,5 +66,6 @@ final class LiveServers {
         log.error("could not close {}: {}", server, e.toString());
       }
     }
+    new Sweeper(dirs).removeOwnedBy(Owner.current());
   }
 }

@@ -74,6 +74,7 @@ public final class PristineServer implements AutoCloseable {
     PristineServer server = null;
     try {
       prepareCopy(dirs, imageRoot, name);
+      LiveServers.checkNotShuttingDown(name);
       server = new PristineServer(dirs, name, attachment.address(), startNspawn(dirs, name));
       LiveServers.add(server);
       new BootWait(server, bootTimeout).await();
@@ -127,6 +128,8 @@ public final class PristineServer implements AutoCloseable {
             "--keep-unit",
             "--boot",
             "--console=pipe",
+            // The host's resolver would point servers at a DNS server they must never reach.
+            "--resolv-conf=off",
             "--network-namespace-path=/run/netns/" + name);
     ProcessBuilder builder = new ProcessBuilder(Cgroups.startIn(name, command));
     builder.environment().clear();

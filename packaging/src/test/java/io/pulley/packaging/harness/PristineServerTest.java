@@ -148,10 +148,13 @@ class PristineServerTest {
   }
 
   @Test
-  void server_hasNoRouteBeyondTheTestNetwork() {
+  void server_hasNoRouteOrResolverBeyondTheTestNetwork() {
     assertThat(server.execOrThrow("ip", "route").stdout())
         .doesNotContain("default")
         .contains("169.254.77.0/24");
+    assertThat(server.execOrThrow("cat", "/etc/resolv.conf").stdout()).doesNotContain("nameserver");
+    assertThat(server.execOrThrow("getent", "hosts", "pulley-host").stdout())
+        .startsWith(TestNetwork.HOST_ADDRESS);
   }
 
   static String firstLine(Socket socket) throws IOException {

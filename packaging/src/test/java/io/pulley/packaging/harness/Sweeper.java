@@ -65,6 +65,17 @@ final class Sweeper {
     return seen;
   }
 
+  /** Removes every server {@code owner} claimed, booted or still booting. */
+  void removeOwnedBy(Owner owner) {
+    ServerTeardown teardown = new ServerTeardown(dirs);
+    for (Claims.Claim claim : network.claims()) {
+      if (claim.owner().equals(java.util.Optional.of(owner))
+          && claim.key().startsWith(TestNetwork.SUBNET_PREFIX)) {
+        claim.name().ifPresent(name -> teardown.remove(name, POWEROFF));
+      }
+    }
+  }
+
   private static List<String> netnsNames() {
     ExecResult list = HostCommand.run(Duration.ofSeconds(20), List.of("ip", "netns", "list"));
     return list.stdout()
