@@ -1,6 +1,7 @@
 package io.pulley.packaging.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,20 @@ class TeardownTest {
     }
   }
 
+  @Test
+  void boot_pastTimeout_failsWithConsoleAndLeavesNothing() throws IOException {
+    String suffix = "timeout-" + ProcessHandle.current().pid();
+    String name = Sweeper.PREFIX + suffix;
+
+    assertThatThrownBy(() -> PristineServer.boot(image, suffix, Duration.ofMillis(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("did not finish within")
+        .hasMessageContaining("--- console ---");
+
+    new Traces(name, "none", image.dirs().serverRoot(name), Long.MAX_VALUE).assertGone();
+  }
+
   /** What a JVM killed with SIGKILL leaves: a claim whose owner process no longer exists. */
   private void handClaimToDeadOwner(PristineServer server) throws IOException, InterruptedException {
     Process sleeper = new ProcessBuilder("sleep", "600").start();
@@ -81,6 +96,7 @@ class TeardownTest {
     void assertGone() throws IOException {
       assertThat(netnsExists()).as("network namespace %s", name).isFalse();
       assertThat(vethExists()).as("veth %s", veth).isFalse();
+      assertThat(run("ip", "-o", "link", "show")).as("host links").doesNotContain(name);
       assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(root.toString());
       assertThat(NspawnProcesses.forMachine(name)).isEmpty();
       assertThat(ProcessHandle.of(initPid)).isEmpty();
