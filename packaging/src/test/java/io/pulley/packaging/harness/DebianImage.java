@@ -1,0 +1,215 @@
+package io.pulley.packaging.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Debian root file system made by debootstrap and cached under {@code images/} of the harness
+ * cache, keyed by a hash of its recipe so that a changed recipe builds a new image. Building takes
+ * about a minute, once per machine and recipe; later calls return the cached tree at once.
+ *
+ * <p>Thread-safe. Two JVMs building at once serialize on a lock file; even without it an image
+ * cannot be half-built, because it is built in a temporary directory and renamed into place.
+ * {@code pristine.sh} computes the same recipe text and key; keep the two in step.
+ */
+public final class DebianImage {
+
+  /** Bump when a build step below changes, so every machine rebuilds its image. */
+  static final int RECIPE_VERSION = 2;
+
+  static final String SUITE = "bookworm";
+
+  /**
+   * What every server has besides minbase. The agent's package depends on a Java runtime and the
+   * servers have no route to a package mirror, so the runtime is in the image already.
+   */
+  static final List<String> BASE_PACKAGES =
+      List.of(
+          "systemd",
+          "systemd-sysv",
+          "dbus",
+          "iproute2",
+          "ca-certificates",
+          "openjdk-17-jre-headless");
+
+  /**
+   * Timers that would start apt in the background: they hold the dpkg lock at random moments and
+   * try a mirror the servers cannot reach.
+   */
+  static final List<String> MASKED_UNITS = List.of("apt-daily.timer", "apt-daily-upgrade.timer");
+
+  /** Where the host keeps downloaded packages; shared so each .deb downloads once per machine. */
+  static final Path HOST_APT_ARCHIVES = Path.of("/var/cache/apt/archives");
+
+  private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
+  private static final ReentrantLock BUILD_LOCK = new ReentrantLock();
+  private static final Logger log = LoggerFactory.getLogger(DebianImage.class);
+
+  private final HarnessDirs dirs;
+  private final List<String> packages;
+
+  private DebianImage(HarnessDirs dirs, List<String> packages) {
+    this.dirs = dirs;
+    this.packages = List.copyOf(new TreeSet<>(packages));
+  }
+
+  /** Debian 12 with {@link #BASE_PACKAGES}, cached in the harness cache directory. */
+  public static DebianImage bookworm() {
+    return new DebianImage(HarnessDirs.fromEnvironment(), BASE_PACKAGES);
+  }
+
+  /** This recipe plus {@code extra} packages (a different image, cached separately). */
+  public DebianImage withPackages(String... extra) {
+    List<String> all = new ArrayList<>(packages);
+    for (String name : extra) {
+      if (!name.matches("[a-z0-9][a-z0-9+.-]+")) {
+        throw new IllegalArgumentException("not a Debian package name: " + name);
+      }
+      all.add(name);
+    }
+    return new DebianImage(dirs, all);
+  }
+
+  /** The same recipe cached under {@code cache} instead. */
+  public DebianImage inCache(Path cache) {
+    return new DebianImage(new HarnessDirs(cache), packages);
+  }
+
+  HarnessDirs dirs() {
+    return dirs;
+  }
+
+  /** The recipe's canonical text; its hash is the cache key. */
+  String recipe() {
+    return "recipe-version="
+        + RECIPE_VERSION
+        + "\nsuite="
+        + SUITE
+        + "\nvariant=minbase\npackages="
+        + String.join(",", packages)
+        + "\nmask="
+        + String.join(",", new TreeSet<>(MASKED_UNITS))
+        + "\n";
+  }
+
+  public String key() {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(recipe().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+  }
+
+  Path directory() {
+    return dirs.images().resolve("debian-" + SUITE + "-" + key());
+  }
+
+  /** The image's root file system, built first if this machine has none for the recipe. */
+  public Path rootfs() {
+    Path rootfs = directory().resolve("rootfs");
+    if (Files.isDirectory(rootfs)) {
+      return rootfs;
+    }
+    BUILD_LOCK.lock(); // file locks are per process: threads of one JVM queue here first
+    try {
+      Files.createDirectories(dirs.images());
+      try (FileChannel channel =
+          FileChannel.open(
+              dirs.images().resolve("build.lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock(); // released when the channel closes
+        if (!Files.isDirectory(rootfs)) {
+          build();
+        }
+        lock.release();
+      }
+      return rootfs;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      BUILD_LOCK.unlock();
+    }
+  }
+
+  private void build() throws IOException {
+    long start = System.nanoTime();
+    Path temp = Files.createTempDirectory(dirs.images(), "building-");
+    Path rootfs = temp.resolve("rootfs");
+    log.info("building Debian {} image {} in {} (once per machine, about a minute)", SUITE, key(), temp);
+    try {
+      run(debootstrap(rootfs));
+      log.info("debootstrap done after {} s; finishing the image", seconds(start));
+      finish(rootfs);
+      Files.writeString(temp.resolve("recipe"), recipe());
+      try {
+        Files.move(temp, directory());
+      } catch (FileAlreadyExistsException e) {
+        log.info("another process finished image {} first; using it", key());
+      }
+      log.info("image {} ready after {} s", key(), seconds(start));
+    } finally {
+      if (Files.exists(temp)) {
+        run(List.of("rm", "-rf", "--one-file-system", temp.toString()));
+      }
+    }
+  }
+
+  private List<String> debootstrap(Path rootfs) {
+    List<String> argv = new ArrayList<>(List.of("debootstrap", "--variant=minbase"));
+    argv.add("--include=" + String.join(",", packages));
+    if (Files.isDirectory(HOST_APT_ARCHIVES)) {
+      argv.add("--cache-dir=" + HOST_APT_ARCHIVES);
+    }
+    argv.add(SUITE);
+    argv.add(rootfs.toString());
+    return argv; // no mirror argument: debootstrap's default Debian mirror
+  }
+
+  /** Steps after debootstrap, each a plain file change (no chroot, nothing runs in the image). */
+  private static void finish(Path rootfs) throws IOException {
+    run(List.of("find", rootfs.resolve("var/cache/apt/archives").toString(), "-name", "*.deb", "-delete"));
+    // Each server's copy gets its own machine id and host name.
+    Files.writeString(rootfs.resolve("etc/machine-id"), "");
+    Files.writeString(rootfs.resolve("etc/hostname"), "debian\n");
+    // debootstrap copied the build host's resolver; servers have no DNS, names are in /etc/hosts.
+    Files.deleteIfExists(rootfs.resolve("etc/resolv.conf"));
+    Files.writeString(rootfs.resolve("etc/resolv.conf"), "");
+    Path units = rootfs.resolve("etc/systemd/system");
+    Files.createDirectories(units);
+    for (String unit : MASKED_UNITS) {
+      Files.deleteIfExists(units.resolve(unit));
+      Files.createSymbolicLink(units.resolve(unit), Path.of("/dev/null"));
+    }
+  }
+
+  private static void run(List<String> argv) {
+    ExecResult result = HostCommand.run(BUILD_TIMEOUT, argv);
+    if (!result.ok()) {
+      throw new IllegalStateException("building the Debian image failed: " + result.describe());
+    }
+  }
+
+  private static long seconds(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos).toSeconds();
+  }
+}

@@ -1,0 +1,50 @@
+package io.pulley.packaging.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code harness/pristine.sh} follows the same conventions as the Java harness. */
+class PristineScriptTest {
+
+  /** Surefire runs in the module directory. */
+  private static final Path SCRIPT = Path.of("harness/pristine.sh").toAbsolutePath();
+
+  private final DebianImage image = DebianImage.bookworm();
+
+  @Test
+  void key_matchesTheJavaRecipe() {
+    assertThat(script("key").orThrow().stdout().strip()).isEqualTo(image.key());
+  }
+
+  @Test
+  void bootExecStop_serverSurvivesJavaSweepAndLeavesNothing() {
+    image.rootfs();
+    String suffix = "script-" + ProcessHandle.current().pid();
+    String name = Sweeper.PREFIX + suffix;
+    try {
+      String address = script("boot", suffix).orThrow().stdout().strip();
+      assertThat(address).startsWith(TestNetwork.SUBNET_PREFIX);
+
+      new Sweeper(image.dirs()).sweep();
+
+      assertThat(script("exec", suffix, "hostname").orThrow().stdout().strip()).isEqualTo(name);
+    } finally {
+      script("stop", suffix).orThrow();
+    }
+    assertThat(NspawnProcesses.forMachine(name)).isEmpty();
+    assertThat(HostCommand.run(Duration.ofSeconds(10), List.of("ip", "netns", "list")).stdout())
+        .doesNotContain(name);
+    assertThat(image.dirs().serverRoot(name)).doesNotExist();
+  }
+
+  private ExecResult script(String... args) {
+    List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+    argv.addAll(List.of(args));
+    return HostCommand.run(Duration.ofMinutes(5), argv);
+  }
+}

@@ -1,0 +1,93 @@
+package io.pulley.packaging.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Several {@link PristineServer}s booted in parallel and closed together. If one fails to boot,
+ * the others are closed and the failure is thrown; {@link #close()} closes every server even when
+ * some fail to close. Not thread-safe for concurrent boot and close.
+ */
+public final class ServerFleet implements AutoCloseable {
+
+  private final List<PristineServer> servers;
+
+  private ServerFleet(List<PristineServer> servers) {
+    this.servers = List.copyOf(servers);
+  }
+
+  /** Boots {@code count} servers from {@code image} at once. */
+  public static ServerFleet boot(DebianImage image, int count) {
+    if (count < 1 || count > 50) {
+      throw new IllegalArgumentException("fleet size must be 1-50: " + count);
+    }
+    image.rootfs(); // build once, before the parallel boots all wait on the lock
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    List<Future<PristineServer>> futures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      futures.add(pool.submit(() -> PristineServer.boot(image)));
+    }
+    pool.shutdown();
+    List<PristineServer> booted = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<PristineServer> future : futures) {
+      try {
+        booted.add(future.get());
+      } catch (ExecutionException e) {
+        failure = merge(failure, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = merge(failure, e);
+      }
+    }
+    ServerFleet fleet = new ServerFleet(booted);
+    if (failure != null) {
+      try {
+        fleet.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      throw failure;
+    }
+    return fleet;
+  }
+
+  public List<PristineServer> servers() {
+    return servers;
+  }
+
+  public PristineServer get(int index) {
+    return servers.get(index);
+  }
+
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (PristineServer server : servers) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        failure = merge(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException merge(RuntimeException first, Throwable next) {
+    RuntimeException wrapped =
+        next instanceof RuntimeException runtime
+            ? runtime
+            : new IllegalStateException("server boot failed", next);
+    if (first == null) {
+      return wrapped;
+    }
+    first.addSuppressed(wrapped);
+    return first;
+  }
+}
