@@ -1,102 +1,37 @@
 #!/usr/bin/env bash
-# The newcomer's tour: a controller and an agent on this machine, an example manifest applied,
-# the release it deployed, a second commit going live, and a rollback — all for real.
+# The main job: a real deployment from nothing. A controller on this machine, a pristine Debian 12
+# server booted with systemd as PID 1 (systemd-nspawn), the agent installed there from its .deb,
+# the example application applied, a new release, a rollback, and what the server ends up with.
 #
-#   ./demo.sh           run the tour, then stop everything
-#   ./demo.sh --keep    leave the controller and agent running afterwards
+#   sudo ./demo.sh          run the tour, then remove the server
+#   sudo ./demo.sh --keep   wait for Enter before removing it, to try the CLI yourself
 #
-# Everything lives under /tmp/pulley-demo (removed at the start of each run).
+# Needs root (containers and network namespaces). ./demo-local.sh is a shorter tour without root.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-KEEP=false
-[[ "${1:-}" == "--keep" ]] && KEEP=true
-DEMO=/tmp/pulley-demo
-CONTROLLER_JAR=controller/target/pulley-controller.jar
-AGENT_JAR=agent/target/pulley-agent.jar
-PIDS=()
+if [[ $EUID -ne 0 ]]; then
+  echo "demo.sh boots a server with systemd-nspawn and needs root: sudo ./demo.sh" >&2
+  echo "(./demo-local.sh shows a controller and an agent without root)" >&2
+  exit 2
+fi
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-pulley() { java -jar "$CONTROLLER_JAR" "$@"; }
-cleanup() {
-  if ! $KEEP; then
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
+missing=()
+for tool in debootstrap:debootstrap systemd-nspawn:systemd-container ip:iproute2 git:git dpkg-deb:dpkg; do
+  command -v "${tool%%:*}" > /dev/null || missing+=("${tool##*:}")
+done
+if (( ${#missing[@]} )); then
+  echo "== Installing what the demo needs: ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
 
-if [[ ! -f "$CONTROLLER_JAR" || ! -f "$AGENT_JAR" ]]; then
-  say "Building Pulley (first run only)"
+if ! ls packaging/target/pulley-agent_*_all.deb > /dev/null 2>&1 || [[ ! -f controller/target/pulley-controller.jar ]]; then
+  echo "== Building Pulley and its packages (first run only)"
   ./mvnw -B -q package -DskipTests
 fi
 
-say "A Git repository to deploy: $DEMO/hello.git"
-rm -rf "$DEMO"
-mkdir -p "$DEMO/work" "$DEMO/srv"
-git init -q -b main "$DEMO/work"
-git -C "$DEMO/work" -c user.name=demo -c user.email=demo@example.invalid -c commit.gpgsign=false \
-  commit -q --allow-empty -m "empty start"
-echo "print('hello from version 1')" > "$DEMO/work/app.py"
-git -C "$DEMO/work" add app.py
-git -C "$DEMO/work" -c user.name=demo -c user.email=demo@example.invalid -c commit.gpgsign=false \
-  commit -q -m "version 1"
-git clone -q --bare "$DEMO/work" "$DEMO/hello.git"
-
-say "Starting the controller"
-java -jar "$CONTROLLER_JAR" serve --data-dir "$DEMO/controller" --listen 127.0.0.1:0 \
-  --port-file "$DEMO/controller.port" > "$DEMO/controller.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do [[ -s "$DEMO/controller.port" ]] && break; sleep 0.2; done
-[[ -s "$DEMO/controller.port" ]] || { cat "$DEMO/controller.log"; echo "controller did not start"; exit 1; }
-export PULLEY_CONTROLLER="127.0.0.1:$(cat "$DEMO/controller.port")"
-echo "controller at $PULLEY_CONTROLLER (log: $DEMO/controller.log)"
-
-say "Starting an agent (host demo-host, label role=demo)"
-java -jar "$AGENT_JAR" --controller "$PULLEY_CONTROLLER" --host-id demo-host \
-  --data-dir "$DEMO/agent" --label role=demo --allowed-root "$DEMO/srv" \
-  > "$DEMO/agent.log" 2>&1 &
-PIDS+=($!)
-
-wait_converged() {
-  for _ in $(seq 150); do
-    if pulley status demo-host > /dev/null 2>&1; then return 0; fi
-    sleep 0.2
-  done
-  pulley status demo-host || true
-  echo "the agent did not converge; see $DEMO/agent.log"
-  return 1
-}
-
-say "pulley apply -f docs/examples/hello.yaml"
-pulley apply -f docs/examples/hello.yaml
-wait_converged
-pulley status
-pulley status demo-host
-
-say "What the agent deployed"
-ls -lA "$DEMO/srv/hello" "$DEMO/srv/hello/app/releases"
-echo "current -> $(readlink "$DEMO/srv/hello/app/current")"
-cat "$DEMO/srv/hello/app/current/app.py"
-
-say "A new commit, applied again: a new revision, a new release"
-echo "print('hello from version 2')" > "$DEMO/work/app.py"
-git -C "$DEMO/work" -c user.name=demo -c user.email=demo@example.invalid -c commit.gpgsign=false \
-  commit -q -am "version 2"
-git -C "$DEMO/work" push -q "$DEMO/hello.git" main
-pulley apply -f docs/examples/hello.yaml
-wait_converged
-cat "$DEMO/srv/hello/app/current/app.py"
-
-say "pulley rollback hello demo 1"
-pulley rollback hello demo 1
-wait_converged
-cat "$DEMO/srv/hello/app/current/app.py"
-pulley history hello demo
-
-if $KEEP; then
-  say "Still running: export PULLEY_CONTROLLER=$PULLEY_CONTROLLER; try pulley hosts, pulley plan demo-host"
-  echo "stop with: kill ${PIDS[*]}"
-else
-  say "Done; stopping the controller and the agent (./demo.sh --keep leaves them running)"
-fi
+# The tour is a Java program beside the system tests, so it uses the same tested fixtures.
+exec java -Dpulley.packaging.dir=packaging \
+  -cp packaging/target/test-classes:controller/target/pulley-controller.jar \
+  io.pulley.packaging.system.PristineDemo "$@"

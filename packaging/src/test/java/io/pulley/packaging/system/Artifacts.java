@@ -8,6 +8,10 @@ import java.util.stream.Stream;
 
 /** The build's outputs that system tests install: found in the module's and siblings' targets. */
 final class Artifacts {
+  /** The packaging module's folder: the working directory under Maven, set by ./demo.sh. */
+  private static final Path MODULE =
+      Path.of(System.getProperty("pulley.packaging.dir", ".")).toAbsolutePath().normalize();
+
   private Artifacts() {}
 
   static Path agentDeb() {
@@ -20,15 +24,15 @@ final class Artifacts {
 
   /** The controller's fat jar: the controller and CLI run on this machine, the test's host side. */
   static Path controllerJar() {
-    Path jar = Path.of("..", "controller", "target", "pulley-controller.jar").toAbsolutePath();
+    Path jar = MODULE.resolve("../controller/target/pulley-controller.jar").normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing; run the build from the top (./mvnw verify)");
     }
-    return jar.normalize();
+    return jar;
   }
 
   private static Path deb(String prefix) {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
+    try (Stream<Path> files = Files.list(MODULE.resolve("target"))) {
       List<Path> found =
           files
               .filter(p -> p.getFileName().toString().startsWith(prefix))
@@ -37,11 +41,12 @@ final class Artifacts {
               .toList();
       if (found.size() != 1) {
         throw new IllegalStateException(
-            "expected one " + prefix + "*_all.deb in target/, found " + found);
+            "expected one " + prefix + "*_all.deb in " + MODULE.resolve("target") + ", found " + found);
       }
       return found.get(0).toAbsolutePath();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list target/: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot list " + MODULE.resolve("target") + ": " + e.getMessage(), e);
     }
   }
 }
