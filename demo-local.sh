@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The quick tour without root: a controller and an agent as plain processes on this machine, an
-# the release it deployed, a second commit going live, and a rollback — all for real.
+# example manifest applied, the release it deployed, a second commit going live, and a rollback.
 #
 #   ./demo-local.sh         run the tour, then stop everything
 #   ./demo-local.sh --keep  leave the controller and agent running afterwards
