@@ -1,0 +1,190 @@
+package io.pulley.packaging;
+
+import static io.pulley.packaging.BuiltPackages.AGENT;
+import static io.pulley.packaging.BuiltPackages.CONTROLLER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The two .deb files as dpkg and lintian see them. */
+class DebianPackagesIT {
+  private static final String JAVA_DEPENDS =
+      "default-jre-headless (>= 2:1.17) | java17-runtime-headless";
+  private static final List<String> SCRIPTS = List.of("postinst", "prerm", "postrm");
+
+  @TempDir Path tmp;
+
+  @Test
+  void agentDeb_shipsJarLauncherConfigUnitStateDocsAndOverrides() {
+    assertThat(contents(AGENT))
+        .contains(
+            "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent.jar",
+            "-rwxr-xr-x root/root ./usr/bin/pulley-agent",
+            "-rw-r--r-- root/root ./etc/pulley/agent.yaml",
+            "-rw-r--r-- root/root ./lib/systemd/system/pulley-agent.service",
+            "drwx------ root/root ./var/lib/pulley/agent/",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-agent/copyright",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-agent/changelog.gz",
+            "-rw-r--r-- root/root ./usr/share/man/man8/pulley-agent.8.gz",
+            "-rw-r--r-- root/root ./usr/share/lintian/overrides/pulley-agent");
+  }
+
+  @Test
+  void controllerDeb_shipsJarBothLaunchersSettingsUnitDocsAndOverrides() {
+    assertThat(contents(CONTROLLER))
+        .contains(
+            "-rw-r--r-- root/root ./usr/share/pulley/pulley-controller.jar",
+            "-rwxr-xr-x root/root ./usr/bin/pulley",
+            "-rwxr-xr-x root/root ./usr/bin/pulley-controller",
+            "-rw-r--r-- root/root ./etc/pulley/controller.env",
+            "-rw-r--r-- root/root ./lib/systemd/system/pulley-controller.service",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-controller/copyright",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-controller/changelog.gz",
+            "-rw-r--r-- root/root ./usr/share/man/man1/pulley.1.gz",
+            "-rw-r--r-- root/root ./usr/share/man/man8/pulley-controller.8.gz",
+            "-rw-r--r-- root/root ./usr/share/lintian/overrides/pulley-controller");
+  }
+
+  @Test
+  void controllerDeb_leavesItsStateDirectoryToSystemd() {
+    // DynamicUser= moves the state directory to /var/lib/private; a packaged one would clash.
+    assertThat(contents(CONTROLLER)).noneMatch(line -> line.contains("./var/lib/pulley"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void control_namesPackageVersionJavaRuntimeAndArchitectureAll(String packageName) {
+    String deb = BuiltPackages.deb(packageName).toString();
+    Run fields =
+        Run.of(tmp, "dpkg-deb", "--field", deb, "Package", "Version", "Architecture", "Depends");
+
+    assertThat(fields.assertSucceeded().output())
+        .isEqualTo(
+            "Package: %s%nVersion: %s%nArchitecture: all%nDepends: %s%n"
+                .formatted(packageName, BuiltPackages.version(), JAVA_DEPENDS));
+  }
+
+  @Test
+  void version_snapshotBecomesTildeAndUtcTimestamp() {
+    // "~" sorts before everything: each snapshot is newer than the last, older than a release.
+    assertThat(BuiltPackages.version()).matches("\\d+\\.\\d+\\.\\d+(~\\d{14})?");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void conffiles_listOnlyTheConfigurationFile(String packageName) throws IOException {
+    Path control = controlDir(packageName);
+
+    String expected =
+        packageName.equals(AGENT) ? "/etc/pulley/agent.yaml" : "/etc/pulley/controller.env";
+    assertThat(Files.readAllLines(control.resolve("conffiles"))).containsExactly(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void maintainerScripts_areExecutablePosixShellThatParses(String packageName) {
+    Path control = controlDir(packageName);
+
+    for (String script : SCRIPTS) {
+      Path path = control.resolve(script);
+      assertThat(path).isExecutable();
+      assertThat(firstLine(path)).isEqualTo("#!/bin/sh");
+      Run.of(tmp, "sh", "-n", path.toString()).assertSucceeded();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void maintainerScripts_touchSystemdOnlyWhenItRuns(String packageName) throws IOException {
+    Path control = controlDir(packageName);
+    String postinst = Files.readString(control.resolve("postinst"));
+
+    // A chroot or an image build has no /run/systemd/system: nothing may start there.
+    assertThat(postinst)
+        .contains("deb-systemd-helper enable '" + packageName + ".service'")
+        .contains("if [ -d /run/systemd/system ]; then")
+        .contains("deb-systemd-invoke start '" + packageName + ".service'");
+    assertThat(Files.readString(control.resolve("prerm")))
+        .contains("if [ -d /run/systemd/system ] && [ \"$1\" = remove ]; then")
+        .contains("deb-systemd-invoke stop '" + packageName + ".service'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void postrm_purgeDeletesTheState(String packageName) throws IOException {
+    String postrm = Files.readString(controlDir(packageName).resolve("postrm"));
+
+    String state = packageName.equals(AGENT) ? "agent" : "controller";
+    assertThat(postrm)
+        .contains("if [ \"$1\" = purge ]; then")
+        .contains("rm -rf /var/lib/pulley/" + state);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void changelog_firstEntryIsThisVersion(String packageName) throws IOException {
+    Path root = BuiltPackages.unpack(packageName, tmp.resolve("root"));
+    Path changelog = root.resolve("usr/share/doc/" + packageName + "/changelog.gz");
+
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(changelog))) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(text).startsWith("pulley (" + BuiltPackages.version() + ") unstable;");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, CONTROLLER})
+  void lintian_reportsNoErrorsAndNoUnjustifiedWarnings(String packageName) {
+    // Warnings fail too: each remaining one must be overridden, with its reason, in the package.
+    Run lintian =
+        Run.of(
+            tmp,
+            "lintian",
+            "--fail-on",
+            "error,warning",
+            "--display-level",
+            ">=warning",
+            BuiltPackages.deb(packageName).toString());
+
+    assertThat(lintian.exitStatus()).as(lintian.output()).isZero();
+  }
+
+  private List<String> contents(String packageName) {
+    String listing =
+        Run.of(tmp, "dpkg-deb", "--contents", BuiltPackages.deb(packageName).toString())
+            .assertSucceeded()
+            .output();
+    // "-rw-r--r-- root/root  29841954 2026-11-25 07:06 ./usr/..." -> "-rw-r--r-- root/root
+    // ./usr/..."
+    return Arrays.stream(listing.split("\n"))
+        .map(line -> line.split("\\s+"))
+        .map(f -> f[0] + " " + f[1] + " " + f[5])
+        .toList();
+  }
+
+  private Path controlDir(String packageName) {
+    Path dir = tmp.resolve(packageName + "-control");
+    Run.of(tmp, "dpkg-deb", "--control", BuiltPackages.deb(packageName).toString(), dir.toString())
+        .assertSucceeded();
+    return dir;
+  }
+
+  private static String firstLine(Path path) {
+    try {
+      return Files.readAllLines(path).get(0);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + path, e);
+    }
+  }
+}
