@@ -50,7 +50,8 @@ final class BootWait {
           server
               .nspawn()
               .children()
-              .filter(child -> child.info().command().map(c -> c.endsWith("/systemd")).orElse(false))
+              .filter(
+                  child -> child.info().command().map(c -> c.endsWith("/systemd")).orElse(false))
               .findFirst();
       if (init.isPresent()) {
         return init.get().pid();

@@ -103,7 +103,8 @@ final class Cgroups {
       }
       // cgroupfs directories are removed with rmdir, deepest first; their files go with them.
       try (Stream<Path> tree = Files.walk(group)) {
-        for (Path dir : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        for (Path dir :
+            tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(dir);
         }
       } catch (IOException | UncheckedIOException e) {

@@ -50,7 +50,13 @@ final class Claims {
       try (OutputStream out =
           Files.newOutputStream(dir.resolve(key), StandardOpenOption.CREATE_NEW)) {
         String text =
-            "name=" + name + "\nowner_pid=" + owner.pid() + "\nowner_start=" + owner.startTicks() + "\n";
+            "name="
+                + name
+                + "\nowner_pid="
+                + owner.pid()
+                + "\nowner_start="
+                + owner.startTicks()
+                + "\n";
         out.write(text.getBytes(StandardCharsets.UTF_8));
       }
       return true;

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * about a minute, once per machine and recipe; later calls return the cached tree at once.
  *
  * <p>Thread-safe. Two JVMs building at once serialize on a lock file; even without it an image
- * cannot be half-built, because it is built in a temporary directory and renamed into place.
- * {@code pristine.sh} computes the same recipe text and key; keep the two in step.
+ * cannot be half-built, because it is built in a temporary directory and renamed into place. {@code
+ * pristine.sh} computes the same recipe text and key; keep the two in step.
  */
 public final class DebianImage {
 
@@ -155,7 +155,8 @@ public final class DebianImage {
     long start = System.nanoTime();
     Path temp = Files.createTempDirectory(dirs.images(), "building-");
     Path rootfs = temp.resolve("rootfs");
-    log.info("building Debian {} image {} in {} (once per machine, about a minute)", SUITE, key(), temp);
+    log.info(
+        "building Debian {} image {} in {} (once per machine, about a minute)", SUITE, key(), temp);
     try {
       run(debootstrap(rootfs));
       log.info("debootstrap done after {} s; finishing the image", seconds(start));
@@ -187,7 +188,13 @@ public final class DebianImage {
 
   /** Steps after debootstrap, each a plain file change (no chroot, nothing runs in the image). */
   private static void finish(Path rootfs) throws IOException {
-    run(List.of("find", rootfs.resolve("var/cache/apt/archives").toString(), "-name", "*.deb", "-delete"));
+    run(
+        List.of(
+            "find",
+            rootfs.resolve("var/cache/apt/archives").toString(),
+            "-name",
+            "*.deb",
+            "-delete"));
     // Each server's copy gets its own machine id and host name.
     Files.writeString(rootfs.resolve("etc/machine-id"), "");
     Files.writeString(rootfs.resolve("etc/hostname"), "debian\n");

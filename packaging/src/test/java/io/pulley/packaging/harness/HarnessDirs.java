@@ -3,8 +3,8 @@ package io.pulley.packaging.harness;
 import java.nio.file.Path;
 
 /**
- * Where the harness keeps its files, all under one cache directory so that server copies sit on
- * the same file system as the image they are copied from. The layout is shared with {@code
+ * Where the harness keeps its files, all under one cache directory so that server copies sit on the
+ * same file system as the image they are copied from. The layout is shared with {@code
  * packaging/harness/pristine.sh}; keep the two in step.
  *
  * <ul>

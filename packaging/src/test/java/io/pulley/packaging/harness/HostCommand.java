@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one host command as an argument list (never through a shell), with a clean environment and
- * a timeout. Thread-safe: each call is independent.
+ * Runs one host command as an argument list (never through a shell), with a clean environment and a
+ * timeout. Thread-safe: each call is independent.
  */
 final class HostCommand {
 
@@ -46,8 +46,7 @@ final class HostCommand {
       builder.environment().putAll(ENV);
       // Output goes to files, not pipes: a chatty command cannot block on a full pipe buffer.
       builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.redirectInput(
-          stdin == null ? new File("/dev/null") : stdin.toFile());
+      builder.redirectInput(stdin == null ? new File("/dev/null") : stdin.toFile());
       process = builder.start();
       boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds running systemd-nspawn processes by their {@code --machine=} argument, whoever started
- * them (this JVM, an earlier one, or {@code pristine.sh}). Stateless and thread-safe.
+ * Finds running systemd-nspawn processes by their {@code --machine=} argument, whoever started them
+ * (this JVM, an earlier one, or {@code pristine.sh}). Stateless and thread-safe.
  */
 final class NspawnProcesses {
 

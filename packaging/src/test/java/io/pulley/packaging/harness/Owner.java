@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * A process that owns harness resources, identified by its PID and its start time (in clock ticks
- * since boot, field 22 of {@code /proc/PID/stat}) so that a reused PID does not count as the
- * owner. Immutable.
+ * since boot, field 22 of {@code /proc/PID/stat}) so that a reused PID does not count as the owner.
+ * Immutable.
  */
 record Owner(long pid, long startTicks) {
 

@@ -54,8 +54,8 @@ public final class PristineServer implements AutoCloseable {
   }
 
   /**
-   * Boots a server whose host name is {@code pulley-t-SUFFIX}, and returns once systemd reports
-   * the system running (or degraded).
+   * Boots a server whose host name is {@code pulley-t-SUFFIX}, and returns once systemd reports the
+   * system running (or degraded).
    */
   public static PristineServer boot(DebianImage image, String suffix) {
     return boot(image, suffix, DEFAULT_BOOT_TIMEOUT);
@@ -63,7 +63,8 @@ public final class PristineServer implements AutoCloseable {
 
   public static PristineServer boot(DebianImage image, String suffix, Duration bootTimeout) {
     if (!suffix.matches("[a-z0-9][a-z0-9-]{0,30}")) {
-      throw new IllegalArgumentException("server name suffix must match [a-z0-9][a-z0-9-]{0,30}: " + suffix);
+      throw new IllegalArgumentException(
+          "server name suffix must match [a-z0-9][a-z0-9-]{0,30}: " + suffix);
     }
     String name = Sweeper.PREFIX + suffix;
     HarnessDirs dirs = image.dirs();
@@ -78,7 +79,11 @@ public final class PristineServer implements AutoCloseable {
       server = new PristineServer(dirs, name, attachment.address(), startNspawn(dirs, name));
       LiveServers.add(server);
       new BootWait(server, bootTimeout).await();
-      log.info("server {} at {} booted in {} ms", name, server.address, (System.nanoTime() - start) / 1_000_000);
+      log.info(
+          "server {} at {} booted in {} ms",
+          name,
+          server.address,
+          (System.nanoTime() - start) / 1_000_000);
       return server;
     } catch (RuntimeException e) {
       if (server != null) {
@@ -193,7 +198,8 @@ public final class PristineServer implements AutoCloseable {
    * group: killing nsenter from the host would leave its child running in the server.
    */
   private ExecResult run(Duration timeout, Path stdin, String... argv) {
-    List<String> command = new ArrayList<>(List.of("timeout", "--kill-after=" + KILL_AFTER_SECONDS));
+    List<String> command =
+        new ArrayList<>(List.of("timeout", "--kill-after=" + KILL_AFTER_SECONDS));
     command.add(String.format(Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0));
     command.addAll(List.of(argv));
     long start = System.nanoTime();
@@ -233,7 +239,8 @@ public final class PristineServer implements AutoCloseable {
       Path temp = Files.createTempFile("pulley-harness-file", ".txt");
       try {
         Files.writeString(temp, content);
-        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+            temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         copyIn(temp, containerPath);
       } finally {
         Files.deleteIfExists(temp);
@@ -275,7 +282,8 @@ public final class PristineServer implements AutoCloseable {
     if (initPid == 0) {
       throw new IllegalStateException("server " + name + " has not booted");
     }
-    List<String> command = new ArrayList<>(List.of("nsenter", "--target=" + initPid, "--all", "--"));
+    List<String> command =
+        new ArrayList<>(List.of("nsenter", "--target=" + initPid, "--all", "--"));
     command.addAll(argv);
     return command;
   }

@@ -55,7 +55,9 @@ class PristineServerTest {
     assertThat(result.stdout()).isEqualTo("out\n");
     assertThat(result.stderr()).isEqualTo("err\n");
     assertThat(result.ok()).isFalse();
-    assertThatThrownBy(result::orThrow).hasMessageContaining("exited 3").hasMessageContaining("err");
+    assertThatThrownBy(result::orThrow)
+        .hasMessageContaining("exited 3")
+        .hasMessageContaining("err");
   }
 
   @Test
@@ -132,8 +134,7 @@ class PristineServerTest {
   @Test
   void host_reachesSocketActivatedServiceInServer() throws IOException {
     server.writeFile(
-        "/etc/systemd/system/pulley-hello.socket",
-        "[Socket]\nListenStream=7070\nAccept=yes\n");
+        "/etc/systemd/system/pulley-hello.socket", "[Socket]\nListenStream=7070\nAccept=yes\n");
     server.writeFile(
         "/etc/systemd/system/pulley-hello@.service",
         "[Service]\nExecStart=/bin/echo hello-from-server\nStandardOutput=socket\n");

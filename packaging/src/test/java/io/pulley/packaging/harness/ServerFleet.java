@@ -8,9 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Several {@link PristineServer}s booted in parallel and closed together. If one fails to boot,
- * the others are closed and the failure is thrown; {@link #close()} closes every server even when
- * some fail to close. Not thread-safe for concurrent boot and close.
+ * Several {@link PristineServer}s booted in parallel and closed together. If one fails to boot, the
+ * others are closed and the failure is thrown; {@link #close()} closes every server even when some
+ * fail to close. Not thread-safe for concurrent boot and close.
  */
 public final class ServerFleet implements AutoCloseable {
 

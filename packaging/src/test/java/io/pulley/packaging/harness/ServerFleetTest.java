@@ -58,7 +58,11 @@ class ServerFleetTest {
 
       ExecResult answer =
           first.execOrThrow(
-              "bash", "-c", "exec 3<>\"/dev/tcp/$1/7071\" && head -n1 <&3", "bash", second.address());
+              "bash",
+              "-c",
+              "exec 3<>\"/dev/tcp/$1/7071\" && head -n1 <&3",
+              "bash",
+              second.address());
 
       assertThat(answer.stdout().strip()).isEqualTo(second.hostName());
     }

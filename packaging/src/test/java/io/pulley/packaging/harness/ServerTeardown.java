@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes everything a server named {@code NAME} may have left: its nspawn and container
- * processes, mounts under its copy, its cgroups, the copy itself, its network namespace, veth and
- * address claim. Idempotent: each step skips what is already gone, so it serves both {@link
+ * Removes everything a server named {@code NAME} may have left: its nspawn and container processes,
+ * mounts under its copy, its cgroups, the copy itself, its network namespace, veth and address
+ * claim. Idempotent: each step skips what is already gone, so it serves both {@link
  * PristineServer#close()} and {@link Sweeper}. Thread-safe for different names.
  */
 final class ServerTeardown {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -116,5 +115,4 @@ final class Sweeper {
         .filter(link -> link.startsWith(TestNetwork.VETH_PREFIX) && !liveVeths.contains(link))
         .forEach(TestNetwork::deleteLink);
   }
-
 }

@@ -64,7 +64,8 @@ class TeardownTest {
   }
 
   /** What a JVM killed with SIGKILL leaves: a claim whose owner process no longer exists. */
-  private void handClaimToDeadOwner(PristineServer server) throws IOException, InterruptedException {
+  private void handClaimToDeadOwner(PristineServer server)
+      throws IOException, InterruptedException {
     Process sleeper = new ProcessBuilder("sleep", "600").start();
     Owner dead = Owner.of(sleeper.pid()).orElseThrow();
     sleeper.destroyForcibly();
@@ -86,7 +87,9 @@ class TeardownTest {
     }
 
     boolean netnsExists() {
-      return run("ip", "netns", "list").lines().anyMatch(line -> line.startsWith(name + " ") || line.equals(name));
+      return run("ip", "netns", "list")
+          .lines()
+          .anyMatch(line -> line.startsWith(name + " ") || line.equals(name));
     }
 
     boolean vethExists() {

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * and per server a network namespace whose {@code eth0} (a veth whose peer sits on the bridge) has
  * {@code 169.254.77.N/24}.
  *
- * <p>Only link-local addresses (169.254.0.0/16) are used: they never leave this machine's links,
- * so no test can send traffic to a real network, and they cannot collide with a private range the
+ * <p>Only link-local addresses (169.254.0.0/16) are used: they never leave this machine's links, so
+ * no test can send traffic to a real network, and they cannot collide with a private range the
  * machine may route. The namespaces get no default route, so a server can reach the host side and
  * its peers on the bridge and nothing else. A controller under test listens on {@link
  * #hostAddress()}. Thread-safe; addresses are allocated through {@link Claims}, so several JVMs may
@@ -144,7 +144,8 @@ public final class TestNetwork {
   }
 
   synchronized void ensureBridge() {
-    ExecResult add = HostCommand.run(IP_TIMEOUT, List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
+    ExecResult add =
+        HostCommand.run(IP_TIMEOUT, List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
     if (!add.ok() && !add.stderr().contains("File exists")) {
       add.orThrow();
     }

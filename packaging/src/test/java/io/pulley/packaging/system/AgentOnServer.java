@@ -44,7 +44,8 @@ final class AgentOnServer {
   /** The main PID of the agent's service, 0 if it is not running. */
   static long mainPid(PristineServer server) {
     String pid =
-        server.execOrThrow("systemctl", "show", "--property=MainPID", "--value", "pulley-agent")
+        server
+            .execOrThrow("systemctl", "show", "--property=MainPID", "--value", "pulley-agent")
             .stdout()
             .strip();
     return Long.parseLong(pid);

@@ -26,12 +26,25 @@ final class Artifacts {
   static Path controllerJar() {
     Path jar = MODULE.resolve("../controller/target/pulley-controller.jar").normalize();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing; run the build from the top (./mvnw verify)");
+      throw new IllegalStateException(
+          jar + " is missing; run the build from the top (./mvnw verify)");
     }
     return jar;
   }
 
+  /**
+   * The package of this build: Maven passes its version; a plain `java` run (./demo.sh) takes the
+   * newest in target/, since snapshot versions carry their build time and sort by it.
+   */
   private static Path deb(String prefix) {
+    String version = System.getProperty("pulley.version");
+    if (version != null) {
+      Path exact = MODULE.resolve("target").resolve(prefix + version + "_all.deb");
+      if (!Files.isRegularFile(exact)) {
+        throw new IllegalStateException(exact + " is missing; run the build (./mvnw verify)");
+      }
+      return exact;
+    }
     try (Stream<Path> files = Files.list(MODULE.resolve("target"))) {
       List<Path> found =
           files
@@ -39,11 +52,11 @@ final class Artifacts {
               .filter(p -> p.getFileName().toString().endsWith("_all.deb"))
               .sorted()
               .toList();
-      if (found.size() != 1) {
+      if (found.isEmpty()) {
         throw new IllegalStateException(
-            "expected one " + prefix + "*_all.deb in " + MODULE.resolve("target") + ", found " + found);
+            "no " + prefix + "*_all.deb in " + MODULE.resolve("target") + "; run ./mvnw package");
       }
-      return found.get(0).toAbsolutePath();
+      return found.get(found.size() - 1);
     } catch (IOException e) {
       throw new IllegalStateException(
           "cannot list " + MODULE.resolve("target") + ": " + e.getMessage(), e);

@@ -31,7 +31,10 @@ class FleetIT {
       }
 
       HostController.Cli apply =
-          controller.pulley("apply", "-f", HelloManifest.write(work, repository.url(), "Hello, fleet").toString());
+          controller.pulley(
+              "apply",
+              "-f",
+              HelloManifest.write(work, repository.url(), "Hello, fleet").toString());
       assertThat(apply.exitCode()).as(apply.toString()).isZero();
 
       await()
@@ -46,7 +49,8 @@ class FleetIT {
       for (PristineServer server : fleet.servers()) {
         assertThat(server.execOrThrow("readlink", "/srv/hello/app/current").stdout().strip())
             .isEqualTo("releases/" + commit);
-        assertThat(server.execOrThrow("cat", "/srv/hello/greeting.txt").stdout()).isEqualTo("Hello, fleet");
+        assertThat(server.execOrThrow("cat", "/srv/hello/greeting.txt").stdout())
+            .isEqualTo("Hello, fleet");
       }
     }
   }

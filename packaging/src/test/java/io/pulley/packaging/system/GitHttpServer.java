@@ -59,7 +59,8 @@ final class GitHttpServer implements AutoCloseable {
    */
   void updateServerInfo(String name) throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder(List.of("git", "-C", root.resolve(name).toString(), "update-server-info"))
+        new ProcessBuilder(
+                List.of("git", "-C", root.resolve(name).toString(), "update-server-info"))
             .redirectErrorStream(true)
             .start();
     String output = new String(process.getInputStream().readAllBytes());

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A controller on this machine, listening on the test network's host address so that servers
- * reach it, run from the built jar as a child process; and the `pulley` CLI pointed at it.
+ * A controller on this machine, listening on the test network's host address so that servers reach
+ * it, run from the built jar as a child process; and the `pulley` CLI pointed at it.
  */
 final class HostController implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -64,7 +64,8 @@ final class HostController implements AutoCloseable {
 
   /** Runs `pulley --controller ADDRESS ARGS…` and returns what it printed. */
   Cli pulley(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", Artifacts.controllerJar().toString()));
+    List<String> command =
+        new ArrayList<>(List.of(java(), "-jar", Artifacts.controllerJar().toString()));
     command.add("--controller");
     command.add(address);
     command.addAll(List.of(args));

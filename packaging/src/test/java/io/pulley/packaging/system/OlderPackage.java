@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The same package with a lower version, so that installing the real build over it is an upgrade
- * as dpkg sees one (maintainer scripts called with "upgrade", the service restarted).
+ * The same package with a lower version, so that installing the real build over it is an upgrade as
+ * dpkg sees one (maintainer scripts called with "upgrade", the service restarted).
  */
 final class OlderPackage {
   private OlderPackage() {}

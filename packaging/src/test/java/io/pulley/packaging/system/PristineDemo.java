@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The newcomer's tour (`./demo.sh`): a controller on this machine, a pristine Debian 12 server
- * with systemd, the agent installed from its .deb, the example application applied, a second
- * release, a rollback — and what the server ends up with, printed at each step.
+ * The newcomer's tour (`./demo.sh`): a controller on this machine, a pristine Debian 12 server with
+ * systemd, the agent installed from its .deb, the example application applied, a second release, a
+ * rollback — and what the server ends up with, printed at each step.
  */
 public final class PristineDemo {
   private static final Duration CONVERGE = Duration.ofSeconds(120);
@@ -28,14 +28,25 @@ public final class PristineDemo {
         SampleRepository repository =
             SampleRepository.create(work.resolve("git"), TestNetwork.HOST_ADDRESS)) {
       System.out.println("server " + server.hostName() + " at " + server.address());
-      System.out.println("controller at " + controller.address() + " (log " + work.resolve("controller.log") + ")");
+      System.out.println(
+          "controller at "
+              + controller.address()
+              + " (log "
+              + work.resolve("controller.log")
+              + ")");
       System.out.println("Git repository served at " + repository.url());
 
       say("apt-get install ./" + Artifacts.agentDeb().getFileName() + " on the server");
       ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
       print(install.orThrow().stdout().lines().filter(l -> l.contains("pulley")).toList());
       AgentOnServer.enroll(server, controller.address(), "demo-server", "web");
-      print(server.execOrThrow("systemctl", "--no-pager", "status", "pulley-agent").stdout().lines().limit(4).toList());
+      print(
+          server
+              .execOrThrow("systemctl", "--no-pager", "status", "pulley-agent")
+              .stdout()
+              .lines()
+              .limit(4)
+              .toList());
 
       say("pulley apply -f hello.yaml");
       Path manifest = HelloManifest.write(work, repository.url(), "Hello from Pulley");
@@ -46,8 +57,11 @@ public final class PristineDemo {
       System.out.print(controller.pulley("status", "demo-server").out());
 
       say("On the server");
-      System.out.print(server.execOrThrow("ls", "-l", "/srv/hello", "/srv/hello/app/releases").stdout());
-      System.out.println("current -> " + server.execOrThrow("readlink", "/srv/hello/app/current").stdout().strip());
+      System.out.print(
+          server.execOrThrow("ls", "-l", "/srv/hello", "/srv/hello/app/releases").stdout());
+      System.out.println(
+          "current -> "
+              + server.execOrThrow("readlink", "/srv/hello/app/current").stdout().strip());
       System.out.print(server.execOrThrow("cat", "/srv/hello/app/current/app.py").stdout());
 
       say("A new release: commit, apply, live");
@@ -63,11 +77,18 @@ public final class PristineDemo {
       System.out.print(controller.pulley("history", "hello", "system").out());
 
       say("The agent's journal on the server");
-      print(server.journal("pulley-agent").lines().skip(Math.max(0, server.journal("pulley-agent").lines().count() - 8)).toList());
+      print(
+          server
+              .journal("pulley-agent")
+              .lines()
+              .skip(Math.max(0, server.journal("pulley-agent").lines().count() - 8))
+              .toList());
 
       if (keep) {
-        say("Still running. In another terminal: export PULLEY_CONTROLLER=" + controller.address()
-            + "; java -jar controller/target/pulley-controller.jar status. Press Enter to stop.");
+        say(
+            "Still running. In another terminal: export PULLEY_CONTROLLER="
+                + controller.address()
+                + "; java -jar controller/target/pulley-controller.jar status. Press Enter to stop.");
         System.in.read();
       }
       say("Done; the server, the controller and the repository are being removed");
@@ -84,7 +105,10 @@ public final class PristineDemo {
       Thread.sleep(300);
     }
     throw new IllegalStateException(
-        "the server did not converge to revision " + revision + ":\n" + controller.pulley("status", "demo-server"));
+        "the server did not converge to revision "
+            + revision
+            + ":\n"
+            + controller.pulley("status", "demo-server"));
   }
 
   private static void say(String text) {

@@ -43,6 +43,7 @@ final class SampleRepository implements AutoCloseable {
   /** Commits a new version of app.py and pushes it to the served copy; returns the commit id. */
   String release(String version) throws IOException, InterruptedException {
     Files.writeString(work.resolve("app.py"), "print('version " + version + "')\n");
+    git(work, "add", "app.py");
     commit(work, "version " + version);
     git(work, "push", "-q", served.resolve("hello.git").toString(), "main");
     http.updateServerInfo("hello.git");
