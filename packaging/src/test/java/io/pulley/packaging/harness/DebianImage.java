@@ -125,6 +125,7 @@ public final class DebianImage {
 
   /** The image's root file system, built first if this machine has none for the recipe. */
   public Path rootfs() {
+    HostRequirements.check();
     Path rootfs = directory().resolve("rootfs");
     if (Files.isDirectory(rootfs)) {
       return rootfs;
