@@ -13,7 +13,8 @@
 #   pristine.sh sweep              remove leftovers of servers whose owner process is gone
 #
 # Needs root, debootstrap, systemd-container and iproute2. The cache (images, server copies,
-# address claims) is $PULLEY_HARNESS_CACHE, default /var/cache/pulley-harness.
+# server copies) is $PULLEY_HARNESS_CACHE, default /var/cache/pulley-harness; address claims
+# are in /run/pulley-harness/claims.
 #
 # Network: a bridge pulleybr0 with 169.254.77.1/24 on the host; each server has its own network
 # namespace whose eth0 (a veth, peer on the bridge) has 169.254.77.N/24 and no default route.
@@ -21,6 +22,8 @@
 set -euo pipefail
 
 CACHE=${PULLEY_HARNESS_CACHE:-/var/cache/pulley-harness}
+# One test network per machine, so address claims are machine-wide too (see HarnessDirs.java).
+CLAIMS=/run/pulley-harness/claims
 PREFIX=pulley-t-
 BRIDGE=pulleybr0
 HOST_ADDRESS=169.254.77.1
@@ -117,7 +120,7 @@ replace_claim() { # FILE NAME PID; atomic by rename
 
 claim_of() { # NAME -> claim file of that server
   local file
-  for file in "$CACHE"/claims/"$SUBNET_PREFIX"*; do
+  for file in "$CLAIMS"/"$SUBNET_PREFIX"*; do
     [[ -e $file && $(claim_field "$file" name) == "$1" ]] && { echo "$file"; return; }
   done
   return 0
@@ -157,7 +160,7 @@ ensure_bridge() {
 
 remove_bridge_if_unused() {
   local file
-  for file in "$CACHE"/claims/*; do
+  for file in "$CLAIMS"/*; do
     [[ -e $file ]] && claim_live "$file" && return 0
   done
   ip link delete "$BRIDGE" 2>/dev/null || true
@@ -209,8 +212,8 @@ teardown() { # NAME; idempotent, the same steps as ServerTeardown.java
 
 cmd_sweep() {
   local names=() live=() file name
-  mkdir -p "$CACHE/claims" "$CACHE/servers"
-  for file in "$CACHE"/claims/*; do
+  mkdir -p "$CLAIMS" "$CACHE/servers"
+  for file in "$CLAIMS"/*; do
     [[ -e $file ]] || continue
     name=$(claim_field "$file" name)
     if claim_live "$file"; then live+=("$name"); else [[ $name == "$PREFIX"* ]] && names+=("$name"); fi
@@ -231,7 +234,7 @@ cmd_sweep() {
     log "sweeping leftover server $name"
     teardown "$name"
   done
-  for file in "$CACHE"/claims/*; do
+  for file in "$CLAIMS"/*; do
     [[ -e $file ]] && ! claim_live "$file" && rm -f "$file"
   done
   remove_bridge_if_unused
@@ -244,9 +247,9 @@ cmd_boot() {
   rootfs=$(cmd_image)
   cmd_sweep
   [[ -z $(claim_of "$name") ]] || die "server $name exists already"
-  mkdir -p "$CACHE/claims" "$CACHE/servers"
+  mkdir -p "$CLAIMS" "$CACHE/servers"
   for ((n = 2; n <= 254; n++)); do
-    if create_claim "$CACHE/claims/$SUBNET_PREFIX$n" "$name" $$; then claim=$CACHE/claims/$SUBNET_PREFIX$n; break; fi
+    if create_claim "$CLAIMS/$SUBNET_PREFIX$n" "$name" $$; then claim=$CLAIMS/$SUBNET_PREFIX$n; break; fi
   done
   [[ -n $claim ]] || die "all test addresses are claimed"
   address=$SUBNET_PREFIX$n
@@ -315,7 +318,7 @@ cmd_stop() { teardown "$(server_name "${1:-}")"; }
 
 cmd_list() {
   local file state
-  for file in "$CACHE"/claims/"$SUBNET_PREFIX"*; do
+  for file in "$CLAIMS"/"$SUBNET_PREFIX"*; do
     [[ -e $file ]] || continue
     if claim_live "$file"; then state=running; else state=leftover; fi
     printf '%-30s %-16s owner %-8s %s\n' "$(claim_field "$file" name)" "${file##*/}" \

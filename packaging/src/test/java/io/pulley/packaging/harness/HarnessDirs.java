@@ -12,15 +12,19 @@ import java.nio.file.Path;
  *       that completes them;
  *   <li>{@code servers/NAME}: the root file system of a running server, {@code NAME.console} its
  *       console output;
- *   <li>{@code claims/ADDRESS}: one file per server (its name and owner process), {@code
- *       claims/hold-…} one per open {@link TestNetwork.Hold}.
  * </ul>
+ *
+ * <p>Address claims are not in the cache but in {@link #CLAIMS} ({@code ADDRESS}: one file per
+ * server, its name and owner process; {@code hold-…}: one per open {@link TestNetwork.Hold}): the
+ * test network is one per machine, whichever cache a run uses, and /run empties at boot as the
+ * network does.
  */
 record HarnessDirs(Path cache) {
 
   static final String CACHE_PROPERTY = "pulley.harness.cache";
   static final String CACHE_ENV = "PULLEY_HARNESS_CACHE";
   static final Path DEFAULT_CACHE = Path.of("/var/cache/pulley-harness");
+  static final Path CLAIMS = Path.of("/run/pulley-harness/claims");
 
   HarnessDirs {
     if (!cache.isAbsolute()) {
@@ -50,7 +54,7 @@ record HarnessDirs(Path cache) {
   }
 
   Path claims() {
-    return cache.resolve("claims");
+    return CLAIMS;
   }
 
   Path serverRoot(String name) {
