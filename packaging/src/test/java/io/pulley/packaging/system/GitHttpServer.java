@@ -24,7 +24,7 @@ final class GitHttpServer implements AutoCloseable {
   }
 
   static GitHttpServer start(String address, Path root) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 64);
     Path base = root.toRealPath();
     server.createContext(
         "/",
@@ -42,7 +42,7 @@ final class GitHttpServer implements AutoCloseable {
             }
           }
         });
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     return new GitHttpServer(server, base);
   }
