@@ -8,30 +8,4 @@
 #
 # Needs root (containers and network namespaces), like ./demo.sh.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-if [[ $EUID -ne 0 ]]; then
-  echo "footprint.sh boots a server with systemd-nspawn and needs root: sudo $0" >&2
-  exit 2
-fi
-
-missing=()
-for tool in debootstrap:debootstrap systemd-nspawn:systemd-container ip:iproute2 git:git dpkg-deb:dpkg; do
-  command -v "${tool%%:*}" > /dev/null || missing+=("${tool##*:}")
-done
-if (( ${#missing[@]} )); then
-  echo "== Installing what the benchmark needs: ${missing[*]}"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-fi
-
-if ! ls packaging/target/pulley-agent_*_all.deb packaging/target/pulley-controller_*_all.deb > /dev/null 2>&1 \
-    || [[ ! -f controller/target/pulley-controller.jar ]] \
-    || [[ ! -f packaging/target/test-classes/io/pulley/packaging/system/FootprintBenchmark.class ]]; then
-  echo "== Building Pulley and its packages"
-  ./mvnw -B -q package -DskipTests
-fi
-
-exec java -Dpulley.packaging.dir=packaging \
-  -cp packaging/target/test-classes:controller/target/pulley-controller.jar \
-  io.pulley.packaging.system.FootprintBenchmark "$@"
+exec "$(dirname "$0")/../harness/run-on-servers.sh" io.pulley.packaging.system.FootprintBenchmark "$@"
