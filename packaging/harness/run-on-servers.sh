@@ -25,10 +25,12 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
-class_file=packaging/target/test-classes/${main_class//.//}.class
-if ! ls packaging/target/pulley-agent_*_all.deb packaging/target/pulley-controller_*_all.deb > /dev/null 2>&1 \
-    || [[ ! -f controller/target/pulley-controller.jar ]] || [[ ! -f "$class_file" ]]; then
-  echo "== Building Pulley and its packages (first run only)"
+# Build when a package is missing or any source is newer than the newest agent package.
+newest_deb=$(ls -t packaging/target/pulley-agent_*_all.deb 2> /dev/null | head -1 || true)
+if [[ -z "$newest_deb" ]] || [[ ! -f controller/target/pulley-controller.jar ]] \
+    || [[ -n "$(find pom.xml proto agent/src controller/src packaging/src packaging/pom.xml systemd \
+                -newer "$newest_deb" -type f -print -quit)" ]]; then
+  echo "== Building Pulley and its packages"
   ./mvnw -B -q package -DskipTests
 fi
 
