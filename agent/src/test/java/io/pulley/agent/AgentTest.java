@@ -21,9 +21,11 @@ import io.pulley.v1.File;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.Resource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -81,6 +83,10 @@ class AgentTest {
   }
 
   private Agent agent() {
+    return agent(Clock.systemUTC());
+  }
+
+  private Agent agent(Clock clock) {
     AgentConfig config =
         AgentConfig.builder("web-1").dataDir(dataDir).allowedRoots(List.of(srv)).build();
     PollLoop.Settings settings =
@@ -90,7 +96,7 @@ class AgentTest {
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
             new WakeableSleeper(),
             listener);
-    Agent agent = new Agent(config, channel, Clock.systemUTC(), settings);
+    Agent agent = new Agent(config, channel, clock, settings);
     agents.add(agent);
     return agent;
   }
@@ -233,6 +239,67 @@ class AgentTest {
     server.shutdownNow().awaitTermination();
 
     assertThat(agent().runOnce()).isEqualTo(PollLoop.OnceResult.UNREACHABLE);
+  }
+
+  @Test
+  void failedPlan_isTriedAgainAfterTheRetryDelay_andNotBefore() throws Exception {
+    SettableClock clock = new SettableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    Path missing = srv.resolve("not-yet");
+    Resource file =
+        Resource.newBuilder()
+            .setId("file:late")
+            .setFile(File.newBuilder().setPath(missing.resolve("x.txt").toString()).setContent("x"))
+            .build();
+    controller.setPlan(
+        HostPlan.newBuilder()
+            .setPlanId("needs-dir")
+            .addApps(AppPlan.newBuilder().setApplication("a").addResources(file))
+            .build());
+    agent(clock).start();
+    await().atMost(WAIT).until(() -> reportedPlanIds().size() == 1);
+    assertThat(controller.reports().get(0).getOutcome())
+        .isEqualTo(ApplyOutcome.APPLY_OUTCOME_FAILED);
+    Files.createDirectories(missing);
+
+    // Polls within the delay say the plan is applied, so it is not sent again.
+    int pollsBefore = controller.polls().size();
+    await().atMost(WAIT).until(() -> controller.polls().size() >= pollsBefore + 2);
+    assertThat(reportedPlanIds()).hasSize(1);
+
+    clock.advance(PollLoop.FAILED_PLAN_RETRY.plusSeconds(1));
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().size() == 2);
+    assertThat(controller.reports().get(1).getOutcome())
+        .isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
+    assertThat(missing.resolve("x.txt")).hasContent("x");
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 
   @Test

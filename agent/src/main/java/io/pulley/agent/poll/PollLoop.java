@@ -57,6 +57,10 @@ public final class PollLoop {
   private final AgentMetrics metrics;
   private final Clock clock;
   private final Settings settings;
+
+  /** How long a failed plan waits before it is applied again, if no new plan comes first. */
+  public static final Duration FAILED_PLAN_RETRY = Duration.ofMinutes(5);
+
   private final ConnectionTracker tracker;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile ApplyReport lastReport;
@@ -190,7 +194,8 @@ public final class PollLoop {
     boolean succeeded = report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED;
     store.saveReport(report);
     // Marked applied even when it failed: the controller would otherwise resend it at once, and
-    // the report already says it failed (health DEGRADED); a new plan is the retry.
+    // the report already says it failed (health DEGRADED); a new plan, or the retry after
+    // FAILED_PLAN_RETRY, applies it again.
     store.markApplied(plan.getPlanId());
     lastReport = report;
     Instant finished = clock.instant();
@@ -222,9 +227,24 @@ public final class PollLoop {
     return PollRequest.newBuilder()
         .setHostId(hostId)
         .setFacts(facts.collect(labels))
-        .setAppliedPlanId(store.appliedPlanId())
+        .setAppliedPlanId(retryDue() ? "" : store.appliedPlanId())
         .setHealth(health())
         .build();
+  }
+
+  /**
+   * Whether the failed plan should be tried again: a failure may be passing (a remote that was
+   * down, a lock held), and polling as if nothing were applied makes the controller send it again.
+   */
+  private boolean retryDue() {
+    ApplyReport report = lastReport;
+    if (report == null || report.getOutcome() != ApplyOutcome.APPLY_OUTCOME_FAILED) {
+      return false;
+    }
+    Instant failedAt =
+        Instant.ofEpochSecond(report.getStartedAt().getSeconds(), report.getStartedAt().getNanos())
+            .plusSeconds(report.getDuration().getSeconds());
+    return !clock.instant().isBefore(failedAt.plus(FAILED_PLAN_RETRY));
   }
 
   private HostHealth health() {
