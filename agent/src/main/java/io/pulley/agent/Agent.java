@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
             config.labels(),
             new ControllerClient(channel),
             store,
-            Applier.forRoots(config.allowedRoots(), clock),
+            Applier.forRoots(config.allowedRoots(), config.dataDir().resolve("converge"), clock),
             new HostFactsCollector(),
             metrics,
             clock,

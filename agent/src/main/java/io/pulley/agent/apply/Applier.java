@@ -2,10 +2,6 @@ package io.pulley.agent.apply;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import io.pulley.agent.apply.command.CommandExecutor;
-import io.pulley.agent.apply.fs.DirectoryExecutor;
-import io.pulley.agent.apply.fs.FileExecutor;
-import io.pulley.agent.apply.git.GitReleaseExecutor;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
@@ -37,34 +33,23 @@ public final class Applier {
    */
   public record Run(ApplyReport report, boolean complete) {}
 
-  private final ResourceExecutor<io.pulley.v1.Directory> directories;
-  private final ResourceExecutor<io.pulley.v1.File> files;
-  private final ResourceExecutor<io.pulley.v1.GitRelease> releases;
-  private final ResourceExecutor<io.pulley.v1.Command> commands;
+  private final Executors executors;
+  private final Path stateRoot;
   private final Clock clock;
 
-  public Applier(
-      ResourceExecutor<io.pulley.v1.Directory> directories,
-      ResourceExecutor<io.pulley.v1.File> files,
-      ResourceExecutor<io.pulley.v1.GitRelease> releases,
-      ResourceExecutor<io.pulley.v1.Command> commands,
-      Clock clock) {
-    this.directories = directories;
-    this.files = files;
-    this.releases = releases;
-    this.commands = commands;
+  /**
+   * @param stateRoot where executors keep state between applies, one directory per application and
+   *     environment below it
+   */
+  public Applier(Executors executors, Path stateRoot, Clock clock) {
+    this.executors = executors;
+    this.stateRoot = stateRoot;
     this.clock = clock;
   }
 
   /** The real executors, writing only under {@code allowedRoots}. */
-  public static Applier forRoots(List<Path> allowedRoots, Clock clock) {
-    PathGuard guard = new PathGuard(allowedRoots);
-    return new Applier(
-        new DirectoryExecutor(guard),
-        new FileExecutor(guard),
-        new GitReleaseExecutor(guard),
-        new CommandExecutor(),
-        clock);
+  public static Applier forRoots(List<Path> allowedRoots, Path stateRoot, Clock clock) {
+    return new Applier(Executors.forRoots(allowedRoots), stateRoot, clock);
   }
 
   /** Applies {@code plan}; {@code stop} is checked before each resource. */
@@ -84,6 +69,12 @@ public final class Applier {
               .setEnvironment(app.getEnvironment())
               .setRevision(app.getRevision()));
       String failedId = null;
+      ApplyContext context =
+          new ApplyContext(
+              app.getApplication(),
+              app.getEnvironment(),
+              app.getSecretsMap(),
+              stateRoot.resolve(app.getApplication()).resolve(app.getEnvironment()));
       for (Resource resource : app.getResourcesList()) {
         ResourceResult.Builder result =
             ResourceResult.newBuilder()
@@ -97,12 +88,16 @@ public final class Applier {
           skip(result, "skipped: the agent is stopping");
         } else {
           Instant begin = clock.instant();
-          Convergence c = converge(app, resource);
+          Convergence c = converge(app, resource, context);
           result
               .setOutcome(c.outcome())
               .setReason(c.reason())
               .setOutputTail(c.outputTail())
+              .setDrift(c.drift())
               .setDuration(duration(begin, clock.instant()));
+          if (c.changed()) {
+            context.markChanged(resource.getId());
+          }
           if (c.failed()) {
             failedId = resource.getId();
             failed = true;
@@ -118,16 +113,9 @@ public final class Applier {
     return new Run(report.build(), complete);
   }
 
-  private Convergence converge(AppPlan app, Resource resource) {
+  private Convergence converge(AppPlan app, Resource resource, ApplyContext context) {
     try {
-      Convergence c =
-          switch (resource.getKindCase()) {
-            case DIRECTORY -> directories.converge(resource.getDirectory());
-            case FILE -> files.converge(resource.getFile());
-            case GIT_RELEASE -> releases.converge(resource.getGitRelease());
-            case COMMAND -> commands.converge(resource.getCommand());
-            case KIND_NOT_SET -> Convergence.failed("resource has no kind");
-          };
+      Convergence c = executors.converge(resource, context);
       log.info(
           "{}/{} {}: {} ({})",
           app.getApplication(),

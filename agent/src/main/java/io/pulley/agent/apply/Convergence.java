@@ -5,27 +5,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What converging one resource did: the outcome, a one-line reason and, for commands, the tail of
- * their output.
+ * What converging one resource did: the outcome, a one-line reason, for commands the tail of their
+ * output, and what drift was found (reality changed behind the agent's back), if any.
  */
-public record Convergence(ResourceOutcome outcome, String reason, String outputTail) {
+public record Convergence(ResourceOutcome outcome, String reason, String outputTail, String drift) {
 
   public Convergence {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(outputTail, "outputTail");
+    Objects.requireNonNull(drift, "drift");
   }
 
   public static Convergence unchanged(String reason) {
-    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED, reason, "");
+    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED, reason, "", "");
   }
 
   public static Convergence changed(String reason) {
-    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_CHANGED, reason, "");
+    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_CHANGED, reason, "", "");
   }
 
   public static Convergence failed(String reason) {
-    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_FAILED, reason, "");
+    return new Convergence(ResourceOutcome.RESOURCE_OUTCOME_FAILED, reason, "", "");
   }
 
   /** CHANGED listing {@code changes}, or UNCHANGED with {@code unchangedReason} if none. */
@@ -34,7 +35,16 @@ public record Convergence(ResourceOutcome outcome, String reason, String outputT
   }
 
   public Convergence withOutputTail(String tail) {
-    return new Convergence(outcome, reason, tail);
+    return new Convergence(outcome, reason, tail, drift);
+  }
+
+  /** The same outcome, reporting that {@code found} had drifted from the last converge. */
+  public Convergence withDrift(String found) {
+    return new Convergence(outcome, reason, outputTail, found);
+  }
+
+  public boolean changed() {
+    return outcome == ResourceOutcome.RESOURCE_OUTCOME_CHANGED;
   }
 
   public boolean failed() {

@@ -14,5 +14,10 @@ import java.io.IOException;
  */
 public interface ResourceExecutor<T> {
 
-  Convergence converge(T spec) throws IOException;
+  /**
+   * Converges {@code spec}.
+   *
+   * @param context the application this resource belongs to: its secrets, what changed before it
+   */
+  Convergence converge(T spec, ApplyContext context) throws IOException;
 }

@@ -25,7 +25,7 @@ class ApplierTest {
   final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   private Applier applier() {
-    return Applier.forRoots(List.of(root), clock);
+    return Applier.forRoots(List.of(root), root.resolve(".state"), clock);
   }
 
   private Resource dir(String id, String path) {

@@ -254,14 +254,6 @@ class ManifestCompilerErrorsTest {
   }
 
   @Test
-  void compile_stack_isNotSupportedYet() {
-    ManifestError error =
-        onlyErrorOf("application: hello\nenvironment: demo\nstack: {wsgi: app:main}\n");
-
-    assertError(error, "stack", 3, "not supported yet by this controller");
-  }
-
-  @Test
   void compile_anchorsAndAliases_areRefused() {
     List<ManifestError> errors =
         errorsOf(

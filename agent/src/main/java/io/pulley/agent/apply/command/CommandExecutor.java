@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.command;
 
+import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.v1.Command;
@@ -25,7 +26,7 @@ public final class CommandExecutor implements ResourceExecutor<Command> {
   private final ProcessRunner runner = new ProcessRunner();
 
   @Override
-  public Convergence converge(Command spec) {
+  public Convergence converge(Command spec, ApplyContext context) {
     if (spec.getArgvCount() == 0) {
       return Convergence.failed("argv is empty");
     }

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.fs;
 
+import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -23,7 +24,7 @@ public final class DirectoryExecutor implements ResourceExecutor<Directory> {
   }
 
   @Override
-  public Convergence converge(Directory spec) throws IOException {
+  public Convergence converge(Directory spec, ApplyContext context) throws IOException {
     Attributes.Wanted wanted =
         new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
     Optional<String> refused = Attributes.refusal(guard, spec.getPath(), wanted);

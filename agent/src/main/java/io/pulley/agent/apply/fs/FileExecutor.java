@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.fs;
 
+import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -30,7 +31,7 @@ public final class FileExecutor implements ResourceExecutor<File> {
   }
 
   @Override
-  public Convergence converge(File spec) throws IOException {
+  public Convergence converge(File spec, ApplyContext context) throws IOException {
     Attributes.Wanted wanted =
         new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
     Optional<String> refused = Attributes.refusal(guard, spec.getPath(), wanted);

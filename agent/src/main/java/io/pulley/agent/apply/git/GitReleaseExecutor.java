@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -43,7 +44,7 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
   }
 
   @Override
-  public Convergence converge(GitRelease spec) throws IOException {
+  public Convergence converge(GitRelease spec, ApplyContext context) throws IOException {
     Optional<String> refused = guard.check(spec.getRoot());
     if (refused.isPresent()) {
       return Convergence.failed(refused.get());

@@ -3,6 +3,7 @@ package io.pulley.agent.apply.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.v1.Command;
 import io.pulley.v1.ResourceOutcome;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CommandExecutorTest {
   @TempDir Path dir;
+  @TempDir Path stateDir;
   final CommandExecutor executor = new CommandExecutor();
 
   private static Command.Builder command(String... argv) {
@@ -24,7 +26,9 @@ class CommandExecutorTest {
 
   @Test
   void converge_successfulCommand_isChangedWithOutput() {
-    Convergence c = executor.converge(command("echo", "hello", "$HOME;", "*").build());
+    Convergence c =
+        executor.converge(
+            command("echo", "hello", "$HOME;", "*").build(), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.outputTail()).as("no shell expands anything").isEqualTo("hello $HOME; *\n");
@@ -33,7 +37,9 @@ class CommandExecutorTest {
   @Test
   void converge_nonZeroExit_failsWithStatusAndCombinedOutput() {
     Convergence c =
-        executor.converge(command("sh", "-c", "echo out; echo err >&2; exit 3").build());
+        executor.converge(
+            command("sh", "-c", "echo out; echo err >&2; exit 3").build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).isEqualTo("exit status 3");
@@ -47,7 +53,8 @@ class CommandExecutorTest {
             command("sh", "-c", "pwd; echo $GREETING; echo $LANG; echo $PATH")
                 .setWorkingDir(dir.toString())
                 .putEnv("GREETING", "hi")
-                .build());
+                .build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outputTail())
         .isEqualTo(
@@ -56,7 +63,7 @@ class CommandExecutorTest {
 
   @Test
   void converge_onlyTheMinimalEnvironmentIsPassed() {
-    Convergence c = executor.converge(command("env").build());
+    Convergence c = executor.converge(command("env").build(), Contexts.plain(stateDir));
 
     assertThat(c.outputTail().lines().map(l -> l.substring(0, l.indexOf('='))).sorted())
         .containsExactly("LANG", "PATH");
@@ -68,7 +75,9 @@ class CommandExecutorTest {
     Path proof = dir.resolve("ran");
 
     Convergence c =
-        executor.converge(command("touch", proof.toString()).setCreates(marker.toString()).build());
+        executor.converge(
+            command("touch", proof.toString()).setCreates(marker.toString()).build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
     assertThat(c.reason()).isEqualTo("skipped: " + marker + " exists");
@@ -81,10 +90,12 @@ class CommandExecutorTest {
 
     Convergence first =
         executor.converge(
-            command("touch", marker.toString()).setCreates(marker.toString()).build());
+            command("touch", marker.toString()).setCreates(marker.toString()).build(),
+            Contexts.plain(stateDir));
     Convergence second =
         executor.converge(
-            command("touch", marker.toString()).setCreates(marker.toString()).build());
+            command("touch", marker.toString()).setCreates(marker.toString()).build(),
+            Contexts.plain(stateDir));
 
     assertThat(first.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(second.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
@@ -94,7 +105,9 @@ class CommandExecutorTest {
   void converge_unlessSucceeds_isSkippedUnchanged() {
     Path proof = dir.resolve("ran");
 
-    Convergence c = executor.converge(command("touch", proof.toString()).addUnless("true").build());
+    Convergence c =
+        executor.converge(
+            command("touch", proof.toString()).addUnless("true").build(), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
     assertThat(c.reason()).isEqualTo("skipped: unless command exited 0");
@@ -106,7 +119,9 @@ class CommandExecutorTest {
     Path proof = dir.resolve("ran");
 
     Convergence c =
-        executor.converge(command("touch", proof.toString()).addUnless("false").build());
+        executor.converge(
+            command("touch", proof.toString()).addUnless("false").build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(proof).exists();
@@ -119,7 +134,8 @@ class CommandExecutorTest {
         executor.converge(
             command("sh", "-c", "sleep 60 & echo $! > " + pidFile + "; echo started; wait")
                 .setTimeoutSeconds(1)
-                .build());
+                .build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).isEqualTo("timed out after 1s");
@@ -143,7 +159,8 @@ class CommandExecutorTest {
     Convergence c =
         executor.converge(
             command("sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' a; echo; echo THE-END")
-                .build());
+                .build(),
+            Contexts.plain(stateDir));
 
     assertThat(c.outputTail().getBytes(StandardCharsets.UTF_8)).hasSize(4096);
     assertThat(c.outputTail()).endsWith("aaaa\nTHE-END\n");
@@ -151,7 +168,8 @@ class CommandExecutorTest {
 
   @Test
   void converge_unknownProgram_failsWithoutRunning() {
-    Convergence c = executor.converge(command("no-such-program-pulley").build());
+    Convergence c =
+        executor.converge(command("no-such-program-pulley").build(), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).isEqualTo("program 'no-such-program-pulley' not found in PATH");
@@ -159,6 +177,7 @@ class CommandExecutorTest {
 
   @Test
   void converge_emptyArgv_fails() {
-    assertThat(executor.converge(Command.getDefaultInstance()).reason()).isEqualTo("argv is empty");
+    assertThat(executor.converge(Command.getDefaultInstance(), Contexts.plain(stateDir)).reason())
+        .isEqualTo("argv is empty");
   }
 }

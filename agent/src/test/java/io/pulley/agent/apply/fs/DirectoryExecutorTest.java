@@ -2,6 +2,7 @@ package io.pulley.agent.apply.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.Directory;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DirectoryExecutorTest {
   @TempDir Path root;
+  @TempDir Path stateDir;
 
   private DirectoryExecutor executor() {
     return new DirectoryExecutor(new PathGuard(List.of(root)));
@@ -28,7 +30,7 @@ class DirectoryExecutorTest {
   void converge_missingDirectory_createsItWithParentsAt0755() throws Exception {
     Path target = root.resolve("a/b/c");
 
-    Convergence c = executor().converge(dir(target, ""));
+    Convergence c = executor().converge(dir(target, ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason()).isEqualTo("created");
@@ -41,9 +43,9 @@ class DirectoryExecutorTest {
   @Test
   void converge_secondTime_reportsUnchanged() throws Exception {
     Directory spec = dir(root.resolve("app"), "0750");
-    executor().converge(spec);
+    executor().converge(spec, Contexts.plain(stateDir));
 
-    Convergence c = executor().converge(spec);
+    Convergence c = executor().converge(spec, Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
   }
@@ -53,7 +55,7 @@ class DirectoryExecutorTest {
     Path target = Files.createDirectory(root.resolve("app"));
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
 
-    Convergence c = executor().converge(dir(target, "0755"));
+    Convergence c = executor().converge(dir(target, "0755"), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason()).isEqualTo("mode 0700→0755");
@@ -67,7 +69,10 @@ class DirectoryExecutorTest {
     String me = Files.getOwner(target).getName();
 
     Convergence c =
-        executor().converge(Directory.newBuilder().setPath(target.toString()).setOwner(me).build());
+        executor()
+            .converge(
+                Directory.newBuilder().setPath(target.toString()).setOwner(me).build(),
+                Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
   }
@@ -80,7 +85,8 @@ class DirectoryExecutorTest {
             .setOwner("no-such-user-pulley")
             .build();
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor().converge(spec))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> executor().converge(spec, Contexts.plain(stateDir)))
         .hasMessage("no such user 'no-such-user-pulley'");
   }
 
@@ -88,7 +94,7 @@ class DirectoryExecutorTest {
   void converge_fileInTheWay_fails() throws Exception {
     Path target = Files.createFile(root.resolve("app"));
 
-    Convergence c = executor().converge(dir(target, ""));
+    Convergence c = executor().converge(dir(target, ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).isEqualTo(target + " exists and is not a directory");
@@ -98,7 +104,7 @@ class DirectoryExecutorTest {
   void converge_outsideRoots_failsAndCreatesNothing(@TempDir Path elsewhere) throws Exception {
     Path target = elsewhere.resolve("x");
 
-    Convergence c = executor().converge(dir(target, ""));
+    Convergence c = executor().converge(dir(target, ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).contains("outside the allowed roots");
@@ -107,7 +113,7 @@ class DirectoryExecutorTest {
 
   @Test
   void converge_specialBitsMode_fails() throws Exception {
-    Convergence c = executor().converge(dir(root.resolve("tmp"), "1777"));
+    Convergence c = executor().converge(dir(root.resolve("tmp"), "1777"), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).contains("1777");

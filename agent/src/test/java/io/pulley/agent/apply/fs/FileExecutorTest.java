@@ -2,6 +2,7 @@ package io.pulley.agent.apply.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.File;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileExecutorTest {
   @TempDir Path root;
+  @TempDir Path stateDir;
 
   private FileExecutor executor() {
     return new FileExecutor(new PathGuard(List.of(root)));
@@ -40,7 +42,7 @@ class FileExecutorTest {
   void converge_newFile_writesContentWithMode0644() throws Exception {
     Path target = root.resolve("hello.conf");
 
-    Convergence c = executor().converge(file(target, "hello\n", ""));
+    Convergence c = executor().converge(file(target, "hello\n", ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason()).isEqualTo("created (6 bytes)");
@@ -52,11 +54,11 @@ class FileExecutorTest {
   @Test
   void converge_sameContent_reportsUnchangedAndKeepsMtime() throws Exception {
     Path target = root.resolve("hello.conf");
-    executor().converge(file(target, "hello\n", "0640"));
+    executor().converge(file(target, "hello\n", "0640"), Contexts.plain(stateDir));
     FileTime old = FileTime.fromMillis(1_000_000_000L);
     Files.setLastModifiedTime(target, old);
 
-    Convergence c = executor().converge(file(target, "hello\n", "0640"));
+    Convergence c = executor().converge(file(target, "hello\n", "0640"), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
     assertThat(Files.getLastModifiedTime(target)).isEqualTo(old);
@@ -68,7 +70,7 @@ class FileExecutorTest {
     Files.writeString(target, "old");
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
 
-    Convergence c = executor().converge(file(target, "newer", ""));
+    Convergence c = executor().converge(file(target, "newer", ""), Contexts.plain(stateDir));
 
     assertThat(c.reason()).isEqualTo("content changed (3 bytes → 5 bytes)");
     assertThat(target).hasContent("newer");
@@ -84,7 +86,7 @@ class FileExecutorTest {
     FileTime old = FileTime.fromMillis(1_000_000_000L);
     Files.setLastModifiedTime(target, old);
 
-    Convergence c = executor().converge(file(target, "same", "0600"));
+    Convergence c = executor().converge(file(target, "same", "0600"), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason()).isEqualTo("mode 0644→0600");
@@ -98,7 +100,7 @@ class FileExecutorTest {
     Files.writeString(target, "a");
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
 
-    Convergence c = executor().converge(file(target, "bb", "0600"));
+    Convergence c = executor().converge(file(target, "bb", "0600"), Contexts.plain(stateDir));
 
     assertThat(c.reason()).isEqualTo("content changed (1 bytes → 2 bytes), mode 0644→0600");
     assertThat(mode(target)).isEqualTo("rw-------");
@@ -108,7 +110,7 @@ class FileExecutorTest {
   void converge_missingParent_failsClearly() throws Exception {
     Path target = root.resolve("missing/hello.conf");
 
-    Convergence c = executor().converge(file(target, "x", ""));
+    Convergence c = executor().converge(file(target, "x", ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason())
@@ -121,7 +123,8 @@ class FileExecutorTest {
       throws Exception {
     Files.createSymbolicLink(root.resolve("etc"), outside);
 
-    Convergence c = executor().converge(file(root.resolve("etc/passwd"), "x", ""));
+    Convergence c =
+        executor().converge(file(root.resolve("etc/passwd"), "x", ""), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(outside.resolve("passwd")).doesNotExist();

@@ -2,6 +2,7 @@ package io.pulley.agent.apply.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.GitRelease;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitReleaseExecutorTest {
   @TempDir Path tmp;
+  @TempDir Path stateDir;
   Path srv;
   Path root;
   TestRemote remote;
@@ -56,7 +58,7 @@ class GitReleaseExecutorTest {
   void converge_firstRelease_checksOutTreeAndPointsCurrentAtIt() throws Exception {
     String first = remote.commit("app.py", "print(1)\n");
 
-    Convergence c = executor.converge(release(first, 0));
+    Convergence c = executor.converge(release(first, 0), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason())
@@ -82,9 +84,9 @@ class GitReleaseExecutorTest {
   @Test
   void converge_sameCommitAgain_isUnchanged() throws Exception {
     String first = remote.commit("app.py", "1");
-    executor.converge(release(first, 0));
+    executor.converge(release(first, 0), Contexts.plain(stateDir));
 
-    Convergence c = executor.converge(release(first, 0));
+    Convergence c = executor.converge(release(first, 0), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
   }
@@ -92,13 +94,13 @@ class GitReleaseExecutorTest {
   @Test
   void converge_switchToSecondAndBack_reusesTheFirstReleaseDirectory() throws Exception {
     String first = remote.commit("app.py", "1");
-    executor.converge(release(first, 0));
+    executor.converge(release(first, 0), Contexts.plain(stateDir));
     Path firstDir = root.resolve("releases").resolve(first);
     Files.writeString(firstDir.resolve("marker"), "kept");
     String second = remote.commit("app.py", "2");
 
-    Convergence toSecond = executor.converge(release(second, 0));
-    Convergence back = executor.converge(release(first, 0));
+    Convergence toSecond = executor.converge(release(second, 0), Contexts.plain(stateDir));
+    Convergence back = executor.converge(release(first, 0), Contexts.plain(stateDir));
 
     assertThat(toSecond.reason()).startsWith("fetched, released " + second.substring(0, 12));
     assertThat(back.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
@@ -111,12 +113,12 @@ class GitReleaseExecutorTest {
   @Test
   void converge_keepTwo_prunesTheReleaseSwitchedAwayFromLongestAgo() throws Exception {
     String a = remote.commit("app.py", "a");
-    executor.converge(release(a, 2));
+    executor.converge(release(a, 2), Contexts.plain(stateDir));
     String b = remote.commit("app.py", "b");
-    executor.converge(release(b, 2));
+    executor.converge(release(b, 2), Contexts.plain(stateDir));
     String c = remote.commit("app.py", "c");
 
-    Convergence result = executor.converge(release(c, 2));
+    Convergence result = executor.converge(release(c, 2), Contexts.plain(stateDir));
 
     assertThat(result.reason()).endsWith("pruned 1 old release");
     assertThat(releases()).containsExactlyInAnyOrder(b, c);
@@ -126,10 +128,10 @@ class GitReleaseExecutorTest {
   @Test
   void converge_keepOne_neverPrunesTheCurrentRelease() throws Exception {
     String a = remote.commit("app.py", "a");
-    executor.converge(release(a, 1));
+    executor.converge(release(a, 1), Contexts.plain(stateDir));
     String b = remote.commit("app.py", "b");
 
-    executor.converge(release(b, 1));
+    executor.converge(release(b, 1), Contexts.plain(stateDir));
 
     assertThat(releases()).containsExactly(b);
     assertThat(root.resolve("current/app.py")).hasContent("b");
@@ -140,7 +142,7 @@ class GitReleaseExecutorTest {
     remote.commit("app.py", "a");
     String unknown = "0123456789abcdef0123456789abcdef01234567";
 
-    Convergence c = executor.converge(release(unknown, 0));
+    Convergence c = executor.converge(release(unknown, 0), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason())
@@ -155,7 +157,7 @@ class GitReleaseExecutorTest {
             .setUrl("https://deploy:s3cret-token@127.0.0.1:1/app.git")
             .build();
 
-    Convergence c = executor.converge(spec);
+    Convergence c = executor.converge(spec, Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).contains("https://***@127.0.0.1:1/app.git").doesNotContain("s3cret");
@@ -163,7 +165,7 @@ class GitReleaseExecutorTest {
 
   @Test
   void converge_missingCommitId_fails() throws Exception {
-    Convergence c = executor.converge(release("", 0));
+    Convergence c = executor.converge(release("", 0), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).contains("not a 40-hex-digit id");
@@ -174,7 +176,7 @@ class GitReleaseExecutorTest {
     String first = remote.commit("app.py", "1");
     Path stale = Files.createDirectories(root.resolve("releases/." + first + ".tmp/half"));
 
-    Convergence c = executor.converge(release(first, 0));
+    Convergence c = executor.converge(release(first, 0), Contexts.plain(stateDir));
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(stale).doesNotExist();

@@ -1,0 +1,28 @@
+package io.pulley.agent.apply;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Apply contexts for executor tests. */
+public final class Contexts {
+  private Contexts() {}
+
+  /** An application "app" in "test" with no secrets, keeping executor state in {@code dir}. */
+  public static ApplyContext plain(Path dir) {
+    return new ApplyContext("app", "test", Map.of(), dir);
+  }
+
+  /** The same with {@code secrets}. */
+  public static ApplyContext withSecrets(Path dir, Map<String, String> secrets) {
+    return new ApplyContext("app", "test", secrets, dir);
+  }
+
+  /** A context in which the resources {@code changed} changed earlier in the apply. */
+  public static ApplyContext afterChanges(Path dir, String... changed) {
+    ApplyContext context = plain(dir);
+    for (String id : changed) {
+      context.markChanged(id);
+    }
+    return context;
+  }
+}
