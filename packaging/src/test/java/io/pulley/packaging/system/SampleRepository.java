@@ -25,15 +25,82 @@ final class SampleRepository implements AutoCloseable {
   static SampleRepository create(Path dir, String httpAddress)
       throws IOException, InterruptedException {
     Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve("app.py"), "print('version 1')\n");
+    return serve(dir, work, httpAddress);
+  }
+
+  /** A repository whose first commit is a copy of the tree {@code seed} (caches left out). */
+  static SampleRepository seededFrom(Path seed, Path dir, String httpAddress)
+      throws IOException, InterruptedException {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    copyTree(seed, work);
+    return serve(dir, work, httpAddress);
+  }
+
+  private static SampleRepository serve(Path dir, Path work, String httpAddress)
+      throws IOException, InterruptedException {
     Path served = Files.createDirectories(dir.resolve("served"));
     git(work, "init", "-q", "-b", "main");
-    Files.writeString(work.resolve("app.py"), "print('version 1')\n");
-    git(work, "add", "app.py");
+    git(work, "add", "-A");
     commit(work, "version 1");
     git(served, "clone", "-q", "--bare", work.toString(), "hello.git");
     GitHttpServer http = GitHttpServer.start(httpAddress, served);
     http.updateServerInfo("hello.git");
     return new SampleRepository(work, served, http);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) paths::iterator) {
+        Path relative = from.relativize(source);
+        if (isBuildLeftover(relative)) {
+          continue;
+        }
+        Path target = to.resolve(relative.toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+  }
+
+  /** Python caches and build outputs that a developer's checkout would not commit. */
+  private static boolean isBuildLeftover(Path relative) {
+    for (Path part : relative) {
+      String name = part.toString();
+      if (name.equals("__pycache__")
+          || name.endsWith(".pyc")
+          || name.endsWith(".egg-info")
+          || name.equals("build")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Commits {@code files} (path relative to the repository → new content) and pushes; returns the
+   * commit id.
+   */
+  String commit(java.util.Map<String, String> files, String message)
+      throws IOException, InterruptedException {
+    for (var file : files.entrySet()) {
+      Path target = work.resolve(file.getKey());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.getValue());
+      git(work, "add", file.getKey());
+    }
+    commit(work, message);
+    git(work, "push", "-q", served.resolve("hello.git").toString(), "main");
+    http.updateServerInfo("hello.git");
+    return head();
+  }
+
+  /** The content of {@code file} at the head of the working copy. */
+  String read(String file) throws IOException {
+    return Files.readString(work.resolve(file));
   }
 
   String url() {
