@@ -41,6 +41,26 @@ final class AgentOnServer {
     server.execOrThrow("systemctl", "restart", "pulley-agent");
   }
 
+  /**
+   * Enrols the agent for whole stacks: it may write the site's configuration under /etc as well as
+   * the application under /srv, and re-applies its plan every 20 s so drift is found quickly.
+   */
+  static void enrollForStacks(
+      PristineServer server, String controller, String hostId, String role) {
+    server.writeFile(
+        CONFIG,
+        "# written by the system test\n"
+            + "controller: "
+            + controller
+            + "\nhost_id: "
+            + hostId
+            + "\nlabels:\n  role: "
+            + role
+            + "\nallowed_roots:\n  - /srv\n  - /etc\n"
+            + "reconverge_interval: 20s\n");
+    server.execOrThrow("systemctl", "restart", "pulley-agent");
+  }
+
   /** The main PID of the agent's service, 0 if it is not running. */
   static long mainPid(PristineServer server) {
     String pid =

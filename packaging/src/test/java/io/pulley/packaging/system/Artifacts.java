@@ -22,6 +22,15 @@ final class Artifacts {
     return deb("pulley-controller_");
   }
 
+  /** The sample Pyramid application's source tree (samples/pulley-sample). */
+  static Path sampleApplication() {
+    Path sample = MODULE.resolve("../samples/pulley-sample").normalize();
+    if (!Files.isDirectory(sample)) {
+      throw new IllegalStateException(sample + " is missing");
+    }
+    return sample;
+  }
+
   /** The controller's fat jar: the controller and CLI run on this machine, the test's host side. */
   static Path controllerJar() {
     Path jar = MODULE.resolve("../controller/target/pulley-controller.jar").normalize();

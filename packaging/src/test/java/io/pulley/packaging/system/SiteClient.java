@@ -1,0 +1,92 @@
+package io.pulley.packaging.system;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Requests a site on a test server the way a browser would reach it by name: plain HTTP/1.0 to the
+ * server's address with the site's Host header. A socket of our own because java.net.http refuses
+ * to send a Host header of the caller's choosing.
+ */
+final class SiteClient {
+  private static final int TIMEOUT_MILLIS = 30_000;
+
+  private final String address;
+  private final int port;
+  private final String host;
+
+  SiteClient(String address, int port, String host) {
+    this.address = address;
+    this.port = port;
+    this.host = host;
+  }
+
+  /** What the site answered. Header names are lower-case. */
+  record Response(int status, Map<String, String> headers, String body) {
+    String header(String name) {
+      return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+    }
+  }
+
+  Response get(String path) throws IOException {
+    return request(path, "");
+  }
+
+  /** GET with HTTP basic authentication. */
+  Response get(String path, String user, String password) throws IOException {
+    String token =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return request(path, "Authorization: Basic " + token + "\r\n");
+  }
+
+  private Response request(String path, String extraHeaders) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
+      socket.setSoTimeout(TIMEOUT_MILLIS);
+      OutputStream out = socket.getOutputStream();
+      String request =
+          "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + extraHeaders + "\r\n";
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return parse(readAll(socket.getInputStream()));
+    }
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    in.transferTo(bytes);
+    return bytes.toByteArray();
+  }
+
+  private static Response parse(byte[] raw) throws IOException {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      throw new IOException("not an HTTP response: " + text.substring(0, Math.min(200, text.length())));
+    }
+    String[] lines = text.substring(0, end).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
+      }
+    }
+    String body =
+        new String(raw, end + 4, raw.length - end - 4, StandardCharsets.UTF_8);
+    return new Response(status, headers, body);
+  }
+}

@@ -1,0 +1,42 @@
+package io.pulley.packaging.system;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One host's last apply as `pulley status HOST` prints it: the "last apply" line and each
+ * resource's outcome, read from the table the CLI prints for admins.
+ */
+record StatusReport(String lastApply, Map<String, String> outcomes, String text) {
+  private static final Pattern LAST_APPLY = Pattern.compile("(?m)^last apply: (.*)$");
+  private static final Pattern ROW =
+      Pattern.compile("^\\S+/\\S+\\s+(\\S+)\\s+(unchanged|changed|failed|skipped)\\b.*$");
+
+  static StatusReport parse(String text) {
+    Matcher last = LAST_APPLY.matcher(text);
+    Map<String, String> outcomes = new LinkedHashMap<>();
+    for (String line : text.lines().toList()) {
+      Matcher row = ROW.matcher(line);
+      if (row.matches()) {
+        outcomes.put(row.group(1), row.group(2));
+      }
+    }
+    return new StatusReport(last.find() ? last.group(1) : "", outcomes, text);
+  }
+
+  /** Ids of the resources whose outcome is one of {@code wanted}. */
+  List<String> resourcesWith(String... wanted) {
+    List<String> outcomesWanted = List.of(wanted);
+    return outcomes.entrySet().stream()
+        .filter(e -> outcomesWanted.contains(e.getValue()))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  boolean succeeded() {
+    return lastApply.startsWith("succeeded");
+  }
+}
