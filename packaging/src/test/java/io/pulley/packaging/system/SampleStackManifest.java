@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The stack manifest of the sample application (samples/pulley-sample), as an admin would write
- * it: the whole site in one short section.
+ * The stack manifest of the sample application (samples/pulley-sample), as an admin would write it:
+ * the whole site in one short section.
  */
 final class SampleStackManifest {
   /** The Debian packages the sample imports (PyPI is not reachable from test servers). */
@@ -31,8 +31,7 @@ final class SampleStackManifest {
   static Path staging(Path dir, String repositoryUrl, String ref, String htpasswdLine)
       throws IOException {
     String auth = "    htpasswd:\n      - \"" + htpasswdLine + "\"\n";
-    return write(
-        dir, "shop", "staging", "staging.shop.example.test", repositoryUrl, ref, auth);
+    return write(dir, "shop", "staging", "staging.shop.example.test", repositoryUrl, ref, auth);
   }
 
   private static Path write(

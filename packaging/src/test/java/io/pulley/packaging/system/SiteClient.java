@@ -72,7 +72,8 @@ final class SiteClient {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int end = text.indexOf("\r\n\r\n");
     if (end < 0) {
-      throw new IOException("not an HTTP response: " + text.substring(0, Math.min(200, text.length())));
+      throw new IOException(
+          "not an HTTP response: " + text.substring(0, Math.min(200, text.length())));
     }
     String[] lines = text.substring(0, end).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ")[1]);
@@ -85,8 +86,7 @@ final class SiteClient {
             lines[i].substring(colon + 1).trim());
       }
     }
-    String body =
-        new String(raw, end + 4, raw.length - end - 4, StandardCharsets.UTF_8);
+    String body = new String(raw, end + 4, raw.length - end - 4, StandardCharsets.UTF_8);
     return new Response(status, headers, body);
   }
 }

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The sample Pyramid application deployed by its stack manifest onto one pristine Debian 12
- * server: nginx, uWSGI, Celery, PostgreSQL and Redis installed and configured by the agent. The
- * steps build on each other (one server, as an admin would live through them), so they run in
- * order and share the server.
+ * The sample Pyramid application deployed by its stack manifest onto one pristine Debian 12 server:
+ * nginx, uWSGI, Celery, PostgreSQL and Redis installed and configured by the agent. The steps build
+ * on each other (one server, as an admin would live through them), so they run in order and share
+ * the server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackIT {
@@ -122,8 +122,7 @@ class StackIT {
   @Order(3)
   void newCommit_goesLive_keepsTheOldRelease_andRollbackReturnsWithoutRebuilding()
       throws Exception {
-    String second =
-        repository.commit(Map.of("pulley_sample/VERSION", "2\n"), "version 2");
+    String second = repository.commit(Map.of("pulley_sample/VERSION", "2\n"), "version 2");
     String before = status().lastApply();
     int revision = apply(SampleStackManifest.production(work, repository.url(), "main"));
 
@@ -177,7 +176,8 @@ class StackIT {
     repository.commit(
         Map.of(
             "pulley_sample/__init__.py",
-            repository.read("pulley_sample/__init__.py")
+            repository
+                .read("pulley_sample/__init__.py")
                 .replace("\nraise RuntimeError('broken on purpose')\n", ""),
             "migrations/versions/9999_broken.py",
             SampleMigrations.failingAfter(repository)),
@@ -259,8 +259,7 @@ class StackIT {
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(2))
         .until(
-            StackIT::status,
-            r -> !r.lastApply().equals(before) && r.lastApply().contains(label));
+            StackIT::status, r -> !r.lastApply().equals(before) && r.lastApply().contains(label));
   }
 
   private static String psql(String database, String sql) {
@@ -274,7 +273,11 @@ class StackIT {
     Map<String, String> pids = new java.util.TreeMap<>();
     for (String unit :
         new String[] {
-          NAME + "-uwsgi", NAME + "-celery-worker", NAME + "-celery-beat", "nginx", "postgresql@15-main"
+          NAME + "-uwsgi",
+          NAME + "-celery-worker",
+          NAME + "-celery-beat",
+          "nginx",
+          "postgresql@15-main"
         }) {
       pids.put(
           unit,
