@@ -1,0 +1,154 @@
+package io.pulley.packaging.system;
+
+import static org.awaitility.Awaitility.await;
+
+import io.pulley.packaging.harness.DebianImage;
+import io.pulley.packaging.harness.ExecResult;
+import io.pulley.packaging.harness.PristineServer;
+import io.pulley.packaging.harness.TestNetwork;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything around the sample application's deployment: a pristine server with the agent's package
+ * enrolled for stacks, a controller on this machine, and the sample's Git repository served over
+ * HTTP. Shared by the stack system test, its benchmark and the demo.
+ */
+final class SampleSite implements AutoCloseable {
+  static final String HOST = "web-1";
+
+  private final PristineServer server;
+  private final HostController controller;
+  private final SampleRepository repository;
+
+  private SampleSite(
+      PristineServer server, HostController controller, SampleRepository repository) {
+    this.server = server;
+    this.controller = controller;
+    this.repository = repository;
+  }
+
+  /** Boots the server, starts the controller, serves the sample, installs and enrols the agent. */
+  static SampleSite start(Path work, String serverSuffix) throws Exception {
+    PristineServer server = PristineServer.boot(DebianImage.bookworm(), serverSuffix);
+    HostController controller = null;
+    SampleRepository repository = null;
+    try {
+      controller = HostController.start(TestNetwork.HOST_ADDRESS, work);
+      repository =
+          SampleRepository.seededFrom(
+              Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
+      ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
+      install.orThrow();
+      AgentOnServer.enrollForStacks(server, controller.address(), HOST, "web");
+      return new SampleSite(server, controller, repository);
+    } catch (Exception | Error e) {
+      closeAll(repository, controller, server);
+      throw e;
+    }
+  }
+
+  PristineServer server() {
+    return server;
+  }
+
+  HostController controller() {
+    return controller;
+  }
+
+  SampleRepository repository() {
+    return repository;
+  }
+
+  /** A client for the site named {@code domain} on the server's port 80. */
+  SiteClient site(String domain) {
+    return new SiteClient(server.address(), 80, domain);
+  }
+
+  /** Applies {@code manifest}; returns the revision it created (or already had). */
+  int apply(Path manifest) throws Exception {
+    HostController.Cli apply = controller.pulley("apply", "-f", manifest.toString());
+    if (apply.exitCode() != 0) {
+      throw new IllegalStateException("pulley apply failed: " + apply);
+    }
+    return revisionIn(apply.out());
+  }
+
+  /** Runs `pulley rollback APP ENV REVISION`; returns the revision it created. */
+  int rollback(String application, String environment, int to) throws Exception {
+    HostController.Cli rollback =
+        controller.pulley("rollback", application, environment, Integer.toString(to));
+    if (rollback.exitCode() != 0) {
+      throw new IllegalStateException("pulley rollback failed: " + rollback);
+    }
+    return revisionIn(rollback.out());
+  }
+
+  StatusReport status() throws Exception {
+    return StatusReport.parse(controller.pulley("status", HOST).out());
+  }
+
+  /**
+   * Waits for a report of an apply that includes {@code revision} of {@code appEnv} (such as
+   * "shop/production") and is newer than the report whose "last apply" line was {@code before}.
+   */
+  StatusReport awaitApplyOf(String appEnv, int revision, String before, Duration atMost) {
+    String label = appEnv + "#" + revision;
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(this::status, r -> !r.lastApply().equals(before) && r.lastApply().contains(label));
+  }
+
+  /** One SQL statement through psql as the postgres user; its unaligned output. */
+  String psql(String database, String sql) {
+    return server
+        .execOrThrow("runuser", "-u", "postgres", "--", "psql", "-XAt", "-d", database, "-c", sql)
+        .stdout();
+  }
+
+  /** Main PIDs of {@code units}: a restart changes them. */
+  Map<String, String> mainPids(List<String> units) {
+    Map<String, String> pids = new TreeMap<>();
+    for (String unit : units) {
+      pids.put(
+          unit,
+          server
+              .execOrThrow("systemctl", "show", "--property=MainPID", "--value", unit)
+              .stdout()
+              .strip());
+    }
+    return pids;
+  }
+
+  static int revisionIn(String cliOutput) {
+    Matcher m = Pattern.compile("revision (\\d+)").matcher(cliOutput);
+    if (!m.find()) {
+      throw new IllegalStateException("no revision in: " + cliOutput);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  @Override
+  public void close() {
+    closeAll(repository, controller, server);
+  }
+
+  private static void closeAll(AutoCloseable... parts) {
+    for (AutoCloseable part : parts) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        // Teardown goes on: the harness sweeps what a failed close leaves behind.
+      }
+    }
+  }
+}
