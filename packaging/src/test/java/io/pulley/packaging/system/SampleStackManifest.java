@@ -24,7 +24,7 @@ final class SampleStackManifest {
 
   /** The production site: database, Redis, Celery worker and beat, static files. */
   static Path production(Path dir, String repositoryUrl, String ref) throws IOException {
-    return write(dir, "shop", "production", "shop.example.test", repositoryUrl, ref, "");
+    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "{}");
   }
 
   /** A staging copy behind a password: htpasswd {@code line} ("user:hash"). */
@@ -36,13 +36,14 @@ final class SampleStackManifest {
 
   private static Path write(
       Path dir,
-      String application,
       String environment,
       String domain,
       String repositoryUrl,
       String ref,
-      String siteExtra)
+      String siteExtra,
+      String redis)
       throws IOException {
+    String application = "shop";
     String name = application + "-" + environment;
     String yaml =
         """
@@ -73,7 +74,7 @@ final class SampleStackManifest {
             beat: true
             concurrency: 2
           database: {}
-          redis: {}
+          redis: %s
           settings:
             use: "egg:pulley-sample"
             secrets: [session-secret]
@@ -92,7 +93,8 @@ final class SampleStackManifest {
                 ref,
                 String.join(", ", PYTHON_PACKAGES),
                 domain,
-                siteExtra);
+                siteExtra,
+                redis);
     return Files.writeString(dir.resolve(name + ".yaml"), yaml);
   }
 }
