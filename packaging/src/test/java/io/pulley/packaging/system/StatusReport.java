@@ -8,23 +8,37 @@ import java.util.regex.Pattern;
 
 /**
  * One host's last apply as `pulley status HOST` prints it: the "last apply" line and each
- * resource's outcome, read from the table the CLI prints for admins.
+ * resource's outcome and duration, read from the table the CLI prints for admins.
  */
-record StatusReport(String lastApply, Map<String, String> outcomes, String text) {
+record StatusReport(
+    String lastApply, Map<String, String> outcomes, Map<String, Long> millis, String text) {
   private static final Pattern LAST_APPLY = Pattern.compile("(?m)^last apply: (.*)$");
   private static final Pattern ROW =
-      Pattern.compile("^\\S+/\\S+\\s+(\\S+)\\s+(unchanged|changed|failed|skipped)\\b.*$");
+      Pattern.compile(
+          "^\\S+/\\S+\\s+(\\S+)\\s+(unchanged|changed|failed|skipped)\\s+(\\d+ms|[\\d.]+s)?\\b.*$");
 
   static StatusReport parse(String text) {
     Matcher last = LAST_APPLY.matcher(text);
     Map<String, String> outcomes = new LinkedHashMap<>();
+    Map<String, Long> millis = new LinkedHashMap<>();
     for (String line : text.lines().toList()) {
       Matcher row = ROW.matcher(line);
       if (row.matches()) {
         outcomes.put(row.group(1), row.group(2));
+        millis.put(row.group(1), toMillis(row.group(3)));
       }
     }
-    return new StatusReport(last.find() ? last.group(1) : "", outcomes, text);
+    return new StatusReport(last.find() ? last.group(1) : "", outcomes, millis, text);
+  }
+
+  private static long toMillis(String time) {
+    if (time == null) {
+      return 0;
+    }
+    if (time.endsWith("ms")) {
+      return Long.parseLong(time.substring(0, time.length() - 2));
+    }
+    return Math.round(Double.parseDouble(time.substring(0, time.length() - 1)) * 1000);
   }
 
   /** Ids of the resources whose outcome is one of {@code wanted}. */
