@@ -67,8 +67,30 @@ final class PlanCommand extends ClientCommand {
               + (resource.getCommand().getUnlessCount() == 0
                   ? ""
                   : ", unless " + String.join(" ", resource.getCommand().getUnlessList()));
+      case PACKAGE -> String.join(" ", resource.getPackage().getNamesList());
+      case GROUP -> resource.getGroup().getName();
+      case USER -> resource.getUser().getName() + " home " + resource.getUser().getHome();
+      case VIRTUALENV -> resource.getVirtualenv().getPath();
+      case SERVICE ->
+          resource.getService().getName()
+              + (resource.getService().getUnit().isEmpty() ? "" : " (unit rendered)")
+              + on(" restart on ", resource.getService().getRestartOnList())
+              + on(" reload on ", resource.getService().getReloadOnList());
+      case DATABASE ->
+          resource.getDatabase().getName()
+              + " password secret "
+              + resource.getDatabase().getPasswordSecret();
+      case HEALTH_CHECK -> resource.getHealthCheck().getUrl();
+      case RELEASE_LINK ->
+          resource.getReleaseLink().getRoot()
+              + "/current -> "
+              + resource.getReleaseLink().getCommit();
       case KIND_NOT_SET -> "?";
     };
+  }
+
+  private static String on(String label, java.util.List<String> ids) {
+    return ids.isEmpty() ? "" : label + String.join(", ", ids);
   }
 
   private static String modeOwner(String mode, String owner) {

@@ -111,6 +111,13 @@ final class StatusCommand extends ClientCommand {
     }
     table.print(out());
     for (ResourceResult result : report.getResultsList()) {
+      if (!result.getDrift().isEmpty()) {
+        out().println();
+        out().println("drift corrected in " + result.getResourceId() + ":");
+        result.getDrift().stripTrailing().lines().forEach(line -> out().println("  " + line));
+      }
+    }
+    for (ResourceResult result : report.getResultsList()) {
       if (result.getOutcome() == ResourceOutcome.RESOURCE_OUTCOME_FAILED
           && !result.getOutputTail().isEmpty()) {
         out().println();

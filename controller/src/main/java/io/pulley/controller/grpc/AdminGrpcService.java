@@ -3,6 +3,7 @@ package io.pulley.controller.grpc;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.plan.HostPlans;
+import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.ApplyResult;
 import io.pulley.controller.revisions.RevisionLog;
@@ -167,7 +168,9 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     }
     respond(
         observer,
-        GetHostPlanResponse.newBuilder().setPlan(plans.planFor(request.getHostId())).build());
+        GetHostPlanResponse.newBuilder()
+            .setPlan(PlanRenderer.redacted(plans.planFor(request.getHostId())))
+            .build());
   }
 
   private HostState withLiveState(HostState host) {

@@ -1,13 +1,16 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.controller.stack.StackRenderer;
 import io.pulley.v1.Manifest;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Compiles the YAML an admin writes into the manifest the controller stores: parses it against the
- * {@code pulley.v1.Manifest} schema, validates it, resolves every Git ref to a commit and writes
- * the defaults in. Thread-safe: each call keeps its state to itself.
+ * {@code pulley.v1.Manifest} schema, validates it, resolves every Git ref to a commit, appends the
+ * resources its {@code stack} section renders to (after the admin's own) and writes the defaults
+ * in. The stored manifest keeps {@code stack} too, so a revision shows both forms. Thread-safe:
+ * each call keeps its state to itself.
  */
 public final class ManifestCompiler {
 
@@ -38,6 +41,12 @@ public final class ManifestCompiler {
       return CompileResult.failure(problems.list());
     }
     new ReleaseResolver(resolver, new Checks(problems, positions)).resolveAll(manifest);
+    if (!problems.isEmpty()) {
+      return CompileResult.failure(problems.list());
+    }
+    int ownCount = manifest.getResourcesCount();
+    manifest.addAllResources(StackRenderer.render(manifest.build()));
+    new RenderedChecks(new Checks(problems, positions)).validate(manifest.build(), ownCount);
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());
     }

@@ -29,6 +29,14 @@ final class ManifestDefaults {
       case COMMAND ->
           "command:"
               + (resource.getCommand().getArgvCount() == 0 ? "" : resource.getCommand().getArgv(0));
+      case PACKAGE -> "package:" + String.join(",", resource.getPackage().getNamesList());
+      case GROUP -> "group:" + resource.getGroup().getName();
+      case USER -> "user:" + resource.getUser().getName();
+      case VIRTUALENV -> "virtualenv:" + resource.getVirtualenv().getPath();
+      case SERVICE -> "service:" + resource.getService().getName();
+      case DATABASE -> "database:" + resource.getDatabase().getName();
+      case HEALTH_CHECK -> "health_check:" + resource.getHealthCheck().getUrl();
+      case RELEASE_LINK -> "release_link:" + resource.getReleaseLink().getRoot();
       case KIND_NOT_SET -> "";
     };
   }
@@ -40,6 +48,8 @@ final class ManifestDefaults {
         fill(resource.getGitReleaseBuilder());
       } else if (resource.hasCommand()) {
         fill(resource.getCommandBuilder());
+      } else if (resource.hasReleaseLink() && resource.getReleaseLink().getKeep() == 0) {
+        resource.getReleaseLinkBuilder().setKeep(DEFAULT_KEEP);
       }
     }
   }

@@ -34,6 +34,9 @@ final class ManifestValidator {
       resourceValidator.validate(resources.get(i), "resources[" + i + "]");
     }
     uniqueIds(resources);
+    if (manifest.hasStack()) {
+      new StackValidator(checks).validate(manifest.getStack());
+    }
   }
 
   private void name(String field, String value) {

@@ -39,6 +39,12 @@ final class Positions {
     }
   }
 
+  /** The last field name of {@code path}: "port" for "stack.site.tls.port". */
+  static String leaf(String path) {
+    String field = path.endsWith("]") ? path.substring(0, path.lastIndexOf('[')) : path;
+    return field.substring(field.lastIndexOf('.') + 1);
+  }
+
   static String parent(String path) {
     int cut = path.endsWith("]") ? path.lastIndexOf('[') : path.lastIndexOf('.');
     return cut <= 0 ? "" : path.substring(0, cut);

@@ -3,13 +3,15 @@ package io.pulley.controller.manifest;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
+import io.pulley.v1.StackGit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Pins every Git release of a manifest to a commit, asking the resolver once per distinct URL and
- * ref. Not thread-safe: one per compilation.
+ * Pins every Git release of a manifest, and its stack's Git ref, to a commit, asking the resolver
+ * once per distinct URL and ref. Not thread-safe: one per compilation.
  */
 final class ReleaseResolver {
 
@@ -26,19 +28,26 @@ final class ReleaseResolver {
     List<Resource.Builder> resources = manifest.getResourcesBuilderList();
     for (int i = 0; i < resources.size(); i++) {
       if (resources.get(i).hasGitRelease()) {
-        resolve(resources.get(i).getGitReleaseBuilder(), "resources[" + i + "].git_release");
+        GitRelease.Builder release = resources.get(i).getGitReleaseBuilder();
+        resolve(
+            release.getUrl(),
+            release.getRef(),
+            release::setCommit,
+            "resources[" + i + "].git_release");
       }
+    }
+    if (manifest.hasStack()) {
+      StackGit.Builder git = manifest.getStackBuilder().getGitBuilder();
+      resolve(git.getUrl(), git.getRef(), git::setCommit, "stack.git");
     }
   }
 
-  private void resolve(GitRelease.Builder release, String path) {
-    String url = release.getUrl();
-    String ref = release.getRef();
+  private void resolve(String url, String ref, Consumer<String> pin, String path) {
     RefResolution result =
         asked.computeIfAbsent(List.of(url, ref), key -> resolver.resolve(url, ref));
     String shownUrl = RemoteUrl.redact(url);
     switch (result.outcome()) {
-      case RESOLVED -> release.setCommit(result.commit());
+      case RESOLVED -> pin.accept(result.commit());
       case NOT_FOUND ->
           checks.fail(
               path + ".ref",

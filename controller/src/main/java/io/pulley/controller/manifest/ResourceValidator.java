@@ -24,9 +24,15 @@ final class ResourceValidator {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Checks checks;
+  private final Names names;
+  private final HostResourceChecks hostChecks;
+  private final ReleaseResourceChecks releaseChecks;
 
   ResourceValidator(Checks checks) {
     this.checks = checks;
+    this.names = new Names(checks);
+    this.hostChecks = new HostResourceChecks(checks);
+    this.releaseChecks = new ReleaseResourceChecks(checks);
   }
 
   void validate(Resource resource, String path) {
@@ -38,6 +44,16 @@ final class ResourceValidator {
       case FILE -> file(resource.getFile(), path + ".file");
       case GIT_RELEASE -> gitRelease(resource.getGitRelease(), path + ".git_release");
       case COMMAND -> command(resource.getCommand(), path + ".command");
+      case PACKAGE -> hostChecks.packages(resource.getPackage(), path + ".package");
+      case GROUP -> hostChecks.group(resource.getGroup(), path + ".group");
+      case USER -> hostChecks.user(resource.getUser(), path + ".user");
+      case SERVICE -> hostChecks.service(resource.getService(), path + ".service");
+      case DATABASE -> hostChecks.database(resource.getDatabase(), path + ".database");
+      case VIRTUALENV -> releaseChecks.virtualenv(resource.getVirtualenv(), path + ".virtualenv");
+      case RELEASE_LINK ->
+          releaseChecks.releaseLink(resource.getReleaseLink(), path + ".release_link");
+      case HEALTH_CHECK ->
+          releaseChecks.healthCheck(resource.getHealthCheck(), path + ".health_check");
       case KIND_NOT_SET -> noKind(path);
     }
   }
@@ -49,7 +65,10 @@ final class ResourceValidator {
         return;
       }
     }
-    checks.fail(path, "a resource needs exactly one kind: directory, file, git_release or command");
+    checks.fail(
+        path,
+        "a resource needs exactly one kind: directory, file, git_release, command, package,"
+            + " group, user, virtualenv, service, database, health_check or release_link");
   }
 
   private void directory(Directory directory, String path) {
@@ -65,6 +84,12 @@ final class ResourceValidator {
       checks.fail(
           path + ".content",
           "content has " + bytes + " bytes; at most " + MAX_CONTENT_BYTES + " are allowed");
+    }
+    if (file.getValidateCount() > 0 || checks.written(path + ".validate")) {
+      argv(
+          path + ".validate",
+          file.getValidateList(),
+          "validate, when given, is the argument list of a check command; give one or remove it");
     }
   }
 
@@ -116,6 +141,7 @@ final class ResourceValidator {
           "commit is set by the controller when it resolves \"ref\"; remove it and put the commit"
               + " id in \"ref\" instead");
     }
+    names.secret(path + ".deploy_key_secret", release.getDeployKeySecret(), false);
     if (release.getKeep() < 0 || release.getKeep() > MAX_KEEP) {
       checks.fail(
           path + ".keep",
@@ -127,6 +153,8 @@ final class ResourceValidator {
     argv(path + ".argv", command.getArgvList(), "argv is required: the program and its arguments");
     checks.path(path + ".working_dir", command.getWorkingDir(), false);
     checks.path(path + ".creates", command.getCreates(), false);
+    checks.path(path + ".done_marker", command.getDoneMarker(), false);
+    names.account(path + ".user", "user", command.getUser(), false);
     int timeout = command.getTimeoutSeconds();
     if (timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {
       checks.fail(

@@ -22,7 +22,7 @@ public final class HostPlans {
   private final HostRegistry hosts;
   private final RevisionLog revisions;
   private final PlanRenderer renderer = new PlanRenderer();
-  private volatile Rendered rendered = new Rendered(List.of(), false);
+  private volatile Rendered rendered = new Rendered(List.of(), false, null);
 
   public HostPlans(HostRegistry hosts, RevisionLog revisions) {
     this.hosts = hosts;
@@ -37,7 +37,8 @@ public final class HostPlans {
     Object key =
         current.selectsByHostId ? List.of(hostId, facts.getLabelsMap()) : facts.getLabelsMap();
     HostPlan shared =
-        current.plans.computeIfAbsent(key, k -> renderer.render(hostId, facts, current.revisions));
+        current.plans.computeIfAbsent(
+            key, k -> renderer.render(hostId, facts, current.revisions, current::secretsOf));
     // The plan id leaves the host id out, so a shared plan only needs its host id replaced.
     return shared.getHostId().equals(hostId)
         ? shared
@@ -50,7 +51,7 @@ public final class HostPlans {
     if (cached.revisions == current) {
       return cached;
     }
-    Rendered fresh = new Rendered(current, selectsByHostId(current));
+    Rendered fresh = new Rendered(current, selectsByHostId(current), revisions);
     rendered = fresh;
     return fresh;
   }
@@ -59,11 +60,22 @@ public final class HostPlans {
     return revisions.stream().anyMatch(r -> r.getManifest().getHosts().getHostIdsCount() > 0);
   }
 
-  /** Plans rendered from one snapshot of the revisions, by what selects them. */
+  /**
+   * Plans rendered from one snapshot of the revisions, by what selects them, and the secrets of
+   * those revisions (read once per snapshot: secrets change only with a new snapshot).
+   */
   private record Rendered(
-      List<Revision> revisions, boolean selectsByHostId, Map<Object, HostPlan> plans) {
-    Rendered(List<Revision> revisions, boolean selectsByHostId) {
-      this(revisions, selectsByHostId, new ConcurrentHashMap<>());
+      List<Revision> revisions,
+      boolean selectsByHostId,
+      Map<Object, HostPlan> plans,
+      Map<Revision, Map<String, String>> secrets,
+      RevisionLog log) {
+    Rendered(List<Revision> revisions, boolean selectsByHostId, RevisionLog log) {
+      this(revisions, selectsByHostId, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), log);
+    }
+
+    Map<String, String> secretsOf(Revision revision) {
+      return log == null ? Map.of() : secrets.computeIfAbsent(revision, log::secretsOf);
     }
   }
 }

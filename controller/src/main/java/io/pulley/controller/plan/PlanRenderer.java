@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Renders the plan of one host from the current revision of every application and environment.
@@ -35,6 +36,9 @@ public final class PlanRenderer {
   public static final String EMPTY_PLAN_ID =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+  /** What an admin sees instead of a secret's value. */
+  public static final String REDACTED = "(redacted)";
+
   private static final Comparator<AppPlan> BY_APPLICATION_THEN_ENVIRONMENT =
       Comparator.comparing(AppPlan::getApplication).thenComparing(AppPlan::getEnvironment);
 
@@ -45,13 +49,25 @@ public final class PlanRenderer {
    * @param currentRevisions at most one revision per application and environment, in any order
    */
   public HostPlan render(String hostId, HostFacts facts, List<Revision> currentRevisions) {
+    return render(hostId, facts, currentRevisions, revision -> Map.of());
+  }
+
+  /**
+   * The plan for {@code hostId}, each application's part carrying the secrets {@code secrets} gives
+   * for its revision.
+   */
+  public HostPlan render(
+      String hostId,
+      HostFacts facts,
+      List<Revision> currentRevisions,
+      Function<Revision, Map<String, String>> secrets) {
     requireHostId(hostId);
     Objects.requireNonNull(facts, "facts");
     rejectDuplicates(currentRevisions);
     List<AppPlan> apps =
         currentRevisions.stream()
             .filter(revision -> selects(revision.getManifest().getHosts(), hostId, facts))
-            .map(PlanRenderer::appPlan)
+            .map(revision -> appPlan(revision, secrets.apply(revision)))
             .sorted(BY_APPLICATION_THEN_ENVIRONMENT)
             .toList();
     return HostPlan.newBuilder().setHostId(hostId).setPlanId(planId(apps)).addAllApps(apps).build();
@@ -78,8 +94,23 @@ public final class PlanRenderer {
     return HexFormat.of().formatHex(sha256().digest(deterministicBytes(contentOnly)));
   }
 
-  private static AppPlan appPlan(Revision revision) {
+  /**
+   * A copy of {@code plan} with every secret value replaced by {@link #REDACTED}, for admins: the
+   * names show what a host receives, the values stay with the agents.
+   */
+  public static HostPlan redacted(HostPlan plan) {
+    HostPlan.Builder copy = plan.toBuilder();
+    for (AppPlan.Builder app : copy.getAppsBuilderList()) {
+      for (String name : List.copyOf(app.getSecretsMap().keySet())) {
+        app.putSecrets(name, REDACTED);
+      }
+    }
+    return copy.build();
+  }
+
+  private static AppPlan appPlan(Revision revision, Map<String, String> secrets) {
     return AppPlan.newBuilder()
+        .putAllSecrets(secrets)
         .setApplication(revision.getApplication())
         .setEnvironment(revision.getEnvironment())
         .setRevision(revision.getNumber())

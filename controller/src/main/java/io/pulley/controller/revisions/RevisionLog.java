@@ -5,13 +5,17 @@ import io.pulley.controller.manifest.ContentHash;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.ManifestDiff;
 import io.pulley.controller.metrics.ControllerMetrics;
+import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
+import io.pulley.v1.ManifestError;
 import io.pulley.v1.Revision;
 import io.pulley.v1.RevisionOrigin;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,16 +32,28 @@ public final class RevisionLog {
 
   private final Store store;
   private final ManifestCompiler compiler;
+  private final SecretKeeper secrets;
   private final Clock clock;
   private final ControllerMetrics metrics;
   private final Object writeLock = new Object();
   private volatile List<Revision> current;
   private volatile Runnable onChange = () -> {};
 
+  /** A log whose generated secrets come from a {@link SecureRandom}. */
   public RevisionLog(
       Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
+    this(store, compiler, new SecretKeeper(store, new SecureRandom()), clock, metrics);
+  }
+
+  public RevisionLog(
+      Store store,
+      ManifestCompiler compiler,
+      SecretKeeper secrets,
+      Clock clock,
+      ControllerMetrics metrics) {
     this.store = store;
     this.compiler = compiler;
+    this.secrets = secrets;
     this.clock = clock;
     this.metrics = metrics;
     this.current = List.copyOf(store.currentRevisions());
@@ -56,15 +72,29 @@ public final class RevisionLog {
       return new ApplyResult.Rejected(compiled.errors());
     }
     Manifest manifest = compiled.manifest().orElseThrow();
+    List<ManifestError> missingKeys = secrets.missingDeployKeys(manifest);
+    if (!missingKeys.isEmpty()) {
+      metrics.applied("rejected");
+      return new ApplyResult.Rejected(missingKeys);
+    }
     synchronized (writeLock) {
       Optional<Revision> previous =
           store.currentRevision(manifest.getApplication(), manifest.getEnvironment());
       String hash = ContentHash.of(manifest);
       boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
       String diff = diff(previous, manifest);
-      if (dryRun || !changed) {
-        metrics.applied(dryRun ? "dry_run" : "unchanged");
-        return new ApplyResult.Accepted(previous, changed, diff, dryRun);
+      if (dryRun) {
+        metrics.applied("dry_run");
+        return new ApplyResult.Accepted(previous, changed, diff, true);
+      }
+      boolean generated = !secrets.generateMissing(manifest).isEmpty();
+      if (!changed) {
+        if (generated) {
+          // Same revision, new secrets: the plans that carry them must be rendered again.
+          refreshed();
+        }
+        metrics.applied("unchanged");
+        return new ApplyResult.Accepted(previous, false, diff, false);
       }
       Revision stored = append(manifest, hash, actor, RevisionOrigin.REVISION_ORIGIN_APPLY, 0);
       metrics.applied("created");
@@ -83,6 +113,7 @@ public final class RevisionLog {
       if (previous.getContentHash().equals(target.get().getContentHash())) {
         return new RollbackResult.RolledBack(previous, false);
       }
+      secrets.generateMissing(target.get().getManifest());
       Revision stored =
           append(
               target.get().getManifest(),
@@ -104,6 +135,14 @@ public final class RevisionLog {
   /** Up to {@code limit} revisions, newest first. */
   public List<Revision> history(String application, String environment, int limit) {
     return store.listRevisions(application, environment, limit);
+  }
+
+  /**
+   * The secrets {@code revision}'s resources use, by name: they go into its part of a host plan and
+   * never into the revision itself.
+   */
+  public Map<String, String> secretsOf(Revision revision) {
+    return secrets.forPlan(revision.getManifest());
   }
 
   /** The current revision of every application and environment (an in-memory snapshot). */
@@ -140,6 +179,12 @@ public final class RevisionLog {
         actor);
     onChange.run();
     return stored;
+  }
+
+  // A new snapshot list tells plan caches that what they rendered is stale.
+  private void refreshed() {
+    current = List.copyOf(store.currentRevisions());
+    onChange.run();
   }
 
   private static String diff(Optional<Revision> previous, Manifest next) {

@@ -22,11 +22,13 @@ import io.pulley.controller.metrics.MetricsEndpoint;
 import io.pulley.controller.plan.HostPlans;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -78,7 +80,13 @@ public final class ControllerServer implements AutoCloseable {
 
     Store store = SqliteStore.open(config.dataDir());
     HostRegistry hosts = new HostRegistry(store, clock);
-    RevisionLog revisions = new RevisionLog(store, new ManifestCompiler(resolver), clock, metrics);
+    RevisionLog revisions =
+        new RevisionLog(
+            store,
+            new ManifestCompiler(resolver),
+            new SecretKeeper(store, new SecureRandom()),
+            clock,
+            metrics);
     HostPlans plans = new HostPlans(hosts, revisions);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "poll-timer"));

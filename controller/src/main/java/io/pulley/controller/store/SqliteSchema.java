@@ -33,7 +33,15 @@ final class SqliteSchema {
                   + " restores INTEGER NOT NULL,"
                   + " body BLOB NOT NULL,"
                   + " PRIMARY KEY (application, environment, number))",
-              "CREATE TABLE hosts (host_id TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)"));
+              "CREATE TABLE hosts (host_id TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)"),
+          // 2: application secrets (generated passwords, deploy keys), never part of a revision.
+          List.of(
+              "CREATE TABLE secrets ("
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " name TEXT NOT NULL,"
+                  + " value TEXT NOT NULL,"
+                  + " PRIMARY KEY (application, environment, name))"));
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = MIGRATIONS.size();

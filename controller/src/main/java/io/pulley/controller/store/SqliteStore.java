@@ -12,8 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,6 +228,62 @@ public final class SqliteStore implements Store {
         () -> {
           try (PreparedStatement select = connection.prepareStatement(StoreRows.SELECT_HOSTS)) {
             return readHosts(select);
+          }
+        });
+  }
+
+  @Override
+  public Map<String, String> secrets(String application, String environment) {
+    return locked(
+        "read secrets of " + application + "/" + environment,
+        () -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT name, value FROM secrets WHERE application = ? AND environment = ?"
+                      + " ORDER BY name")) {
+            select.setString(1, application);
+            select.setString(2, environment);
+            Map<String, String> secrets = new TreeMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                secrets.put(rows.getString(1), rows.getString(2));
+              }
+            }
+            return Collections.unmodifiableMap(secrets);
+          }
+        });
+  }
+
+  @Override
+  public boolean putSecretIfAbsent(
+      String application, String environment, String name, String value) {
+    return writeSecret("INSERT OR IGNORE", application, environment, name, value);
+  }
+
+  @Override
+  public void putSecret(String application, String environment, String name, String value) {
+    writeSecret("INSERT OR REPLACE", application, environment, name, value);
+  }
+
+  // The operation names the secret, never its value: it goes into error messages.
+  private boolean writeSecret(
+      String insert, String application, String environment, String name, String value) {
+    requireName("application", application);
+    requireName("environment", environment);
+    requireName("secret name", name);
+    return locked(
+        "store secret " + name + " of " + application + "/" + environment,
+        () -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  insert
+                      + " INTO secrets (application, environment, name, value)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            statement.setString(1, application);
+            statement.setString(2, environment);
+            statement.setString(3, name);
+            statement.setString(4, value);
+            return statement.executeUpdate() == 1;
           }
         });
   }

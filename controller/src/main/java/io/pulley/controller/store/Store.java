@@ -3,12 +3,13 @@ package io.pulley.controller.store;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The controller's durable state: revisions of every application and environment, and the host
- * registry. Implementations are thread-safe. A method that returns has made its write durable: it
- * survives kill -9 of the controller.
+ * The controller's durable state: revisions of every application and environment, their secrets,
+ * and the host registry. Implementations are thread-safe. A method that returns has made its write
+ * durable: it survives kill -9 of the controller.
  */
 public interface Store extends AutoCloseable {
 
@@ -46,6 +47,19 @@ public interface Store extends AutoCloseable {
 
   /** Every host's record, ordered by host id. */
   List<HostState> hosts();
+
+  /** The secrets of an application in an environment, by name, ordered by name. */
+  Map<String, String> secrets(String application, String environment);
+
+  /**
+   * Stores a secret unless the application and environment already have one of that name.
+   *
+   * @return true if it was stored, false if one existed (which is left as it is)
+   */
+  boolean putSecretIfAbsent(String application, String environment, String name, String value);
+
+  /** Inserts or replaces a secret. */
+  void putSecret(String application, String environment, String name, String value);
 
   /** Releases the store's resources; idempotent. */
   @Override

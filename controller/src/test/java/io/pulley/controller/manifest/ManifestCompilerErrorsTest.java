@@ -166,7 +166,11 @@ class ManifestCompilerErrorsTest {
     ManifestError error = onlyErrorOf(HEAD + "  - id: lonely\n");
 
     assertError(
-        error, "resources[0]", 4, "exactly one kind: directory, file, git_release or command");
+        error,
+        "resources[0]",
+        4,
+        "exactly one kind: directory, file, git_release, command, package, group, user,"
+            + " virtualenv, service, database, health_check or release_link");
   }
 
   @Test

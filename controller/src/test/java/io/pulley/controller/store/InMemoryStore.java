@@ -13,6 +13,7 @@ import java.util.TreeMap;
 public final class InMemoryStore implements Store {
   private final Map<String, List<Revision>> revisions = new TreeMap<>();
   private final Map<String, HostState> hosts = new TreeMap<>();
+  private final Map<String, Map<String, String>> secrets = new TreeMap<>();
   private int hostWrites;
 
   @Override
@@ -77,6 +78,27 @@ public final class InMemoryStore implements Store {
   /** How many host records were written, to check that polls are batched. */
   public synchronized int hostWrites() {
     return hostWrites;
+  }
+
+  @Override
+  public synchronized Map<String, String> secrets(String application, String environment) {
+    return java.util.Collections.unmodifiableMap(
+        new TreeMap<>(secrets.getOrDefault(key(application, environment), Map.of())));
+  }
+
+  @Override
+  public synchronized boolean putSecretIfAbsent(
+      String application, String environment, String name, String value) {
+    return secrets
+            .computeIfAbsent(key(application, environment), k -> new TreeMap<>())
+            .putIfAbsent(name, value)
+        == null;
+  }
+
+  @Override
+  public synchronized void putSecret(
+      String application, String environment, String name, String value) {
+    secrets.computeIfAbsent(key(application, environment), k -> new TreeMap<>()).put(name, value);
   }
 
   @Override

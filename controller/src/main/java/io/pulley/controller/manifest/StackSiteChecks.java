@@ -1,0 +1,218 @@
+package io.pulley.controller.manifest;
+
+import static io.pulley.controller.manifest.ProtoNodeReader.quote;
+
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackHealth;
+import io.pulley.v1.StackSettings;
+import io.pulley.v1.StackSite;
+import io.pulley.v1.StackTls;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the parts of the {@code stack} section that become the nginx site, the settings file and
+ * the health check. Every value here is written into nginx or INI text, so anything that could end
+ * a directive ({@code ;}, braces, quotes, line breaks) is refused. Not thread-safe.
+ */
+final class StackSiteChecks {
+
+  private static final String LABEL = "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+  static final Pattern DOMAIN = Pattern.compile("(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*");
+  static final Pattern URL_PREFIX = Pattern.compile("/([A-Za-z0-9._~-]+/)*");
+  static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/?&=%+-]*");
+  static final Pattern BODY_SIZE = Pattern.compile("[0-9]{1,9}[kKmMgG]?");
+  static final Pattern HTPASSWD = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+:[\\x21-\\x7e]+");
+  static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]+(/[0-9]{1,3})?|unix:");
+  static final Pattern SETTING_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+
+  private final Checks checks;
+  private final ConfigText text;
+
+  StackSiteChecks(Checks checks) {
+    this.checks = checks;
+    this.text = new ConfigText(checks);
+  }
+
+  void validate(Stack stack) {
+    site(stack.getSite());
+    settings(stack);
+    health(stack.getHealth());
+  }
+
+  private void site(StackSite site) {
+    if (site.getDomainsCount() == 0) {
+      checks.fail(
+          "stack.site.domains",
+          "site.domains is required: the site's names, such as [example.com]");
+    }
+    for (int i = 0; i < site.getDomainsCount(); i++) {
+      String field = "stack.site.domains[" + i + "]";
+      if (text.matches(
+              field,
+              "domain",
+              site.getDomains(i),
+              DOMAIN,
+              "use a host name such as \"www.example.com\" (\"*.example.com\" for a wildcard)")
+          && i == 0
+          && site.getDomains(0).startsWith("*")) {
+        checks.fail(
+            field, "the first domain is the health check's Host header; it cannot be a wildcard");
+      }
+    }
+    text.range("stack.site.http_port", site.getHttpPort(), 1, 65_535, "80");
+    if (site.hasTls()) {
+      tls(site.getTls(), site.getHttpPort() == 0 ? 80 : site.getHttpPort());
+    }
+    if (!site.getStaticUrl().isEmpty()) {
+      text.matches(
+          "stack.site.static_url",
+          "static_url",
+          site.getStaticUrl(),
+          URL_PREFIX,
+          "use a URL prefix that starts and ends with \"/\", such as \"/static/\"");
+      if (site.getStaticDir().isEmpty()) {
+        checks.fail("stack.site.static_url", "static_url needs static_dir, the files it serves");
+      }
+    }
+    if (!site.getStaticDir().isEmpty()) {
+      new StackValidator(checks)
+          .relativePath("stack.site.static_dir", "static_dir", site.getStaticDir());
+    }
+    if (!site.getClientMaxBodySize().isEmpty()) {
+      text.matches(
+          "stack.site.client_max_body_size",
+          "client_max_body_size",
+          site.getClientMaxBodySize(),
+          BODY_SIZE,
+          "use a number with an optional k, m or g suffix, such as \"99m\"");
+    }
+    for (int i = 0; i < site.getHtpasswdCount(); i++) {
+      text.matches(
+          "stack.site.htpasswd[" + i + "]",
+          "htpasswd line",
+          site.getHtpasswd(i),
+          HTPASSWD,
+          "use \"user:HASH\" as printed by `htpasswd -nB user`, without blanks");
+    }
+    for (int i = 0; i < site.getRealIpFromCount(); i++) {
+      text.matches(
+          "stack.site.real_ip_from[" + i + "]",
+          "address",
+          site.getRealIpFrom(i),
+          ADDRESS,
+          "use an IP address or CIDR block, such as \"10.0.0.0/8\"");
+    }
+  }
+
+  private void tls(StackTls tls, int httpPort) {
+    text.path("stack.site.tls.certificate", tls.getCertificate(), true);
+    text.path("stack.site.tls.key", tls.getKey(), true);
+    text.range("stack.site.tls.port", tls.getPort(), 1, 65_535, "443");
+    int port = tls.getPort() == 0 ? 443 : tls.getPort();
+    if (port == httpPort) {
+      checks.fail(
+          "stack.site.tls.port", "the HTTPS port " + port + " is also the HTTP port; use another");
+    }
+    if (tls.getHstsMaxAge() < -1) {
+      checks.fail(
+          "stack.site.tls.hsts_max_age",
+          "hsts_max_age is "
+              + tls.getHstsMaxAge()
+              + "; use seconds, 0 for two years or -1 for none");
+    }
+  }
+
+  private void settings(Stack stack) {
+    StackSettings settings = stack.getSettings();
+    String use = settings.getUse();
+    if (!use.isEmpty() && text.line("stack.settings.use", "use", use) && !use.strip().equals(use)) {
+      checks.fail("stack.settings.use", "use " + quote(use) + " has blanks around it");
+    }
+    Set<String> taken = new HashSet<>(generatedKeys(stack));
+    for (Map.Entry<String, String> value : settings.getValuesMap().entrySet()) {
+      String field = "stack.settings.values[" + quote(value.getKey()) + "]";
+      if (key(field, value.getKey(), taken) && text.line(field, "value", value.getValue())) {
+        if (value.getValue().contains("${")) {
+          checks.fail(
+              field,
+              "the value contains \"${\", which the host would read as a secret reference; list"
+                  + " secrets in settings.secrets instead");
+        } else if (!value.getValue().strip().equals(value.getValue())) {
+          checks.fail(field, "the value has blanks around it, which INI files drop");
+        }
+      }
+    }
+    for (int i = 0; i < settings.getSecretsCount(); i++) {
+      String name = settings.getSecrets(i);
+      String field = "stack.settings.secrets[" + i + "]";
+      if (key(field, name, taken)) {
+        new Names(checks).secret(field, name, true);
+        if (stack.hasDatabase() && name.equals("database-password")) {
+          checks.fail(
+              field, "\"database-password\" is the database's own secret; pick another name");
+        }
+      }
+    }
+  }
+
+  private static Set<String> generatedKeys(Stack stack) {
+    Set<String> keys = new HashSet<>(Set.of("use"));
+    if (stack.hasDatabase()) {
+      keys.add("sqlalchemy.url");
+    }
+    if (stack.hasRedis()) {
+      keys.add("redis.url");
+      if (stack.hasCelery()) {
+        keys.add("celery.broker_url");
+      }
+    }
+    return keys;
+  }
+
+  private boolean key(String field, String key, Set<String> taken) {
+    if (!text.matches(
+        field,
+        "setting",
+        key,
+        SETTING_KEY,
+        "use letters, digits, \"_\", \".\" and \"-\", starting with a letter or \"_\"")) {
+      return false;
+    }
+    if (!taken.add(key)) {
+      checks.fail(
+          field,
+          "setting "
+              + quote(key)
+              + " is already written (by the stack or another entry); give it once");
+      return false;
+    }
+    return true;
+  }
+
+  private void health(StackHealth health) {
+    if (!health.getPath().isEmpty()) {
+      text.matches(
+          "stack.health.path",
+          "path",
+          health.getPath(),
+          URL_PATH,
+          "use a URL path starting with \"/\", such as \"/health\"");
+    }
+    int status = health.getExpectStatus();
+    if (status != 0 && (status < 100 || status > 599)) {
+      checks.fail("stack.health.expect_status", "expect_status is " + status + "; use 100 to 599");
+    }
+    if (!health.getExpectBody().isEmpty()) {
+      text.line("stack.health.expect_body", "expect_body", health.getExpectBody());
+    }
+    text.range(
+        "stack.health.deadline_seconds",
+        health.getDeadlineSeconds(),
+        1,
+        ReleaseResourceChecks.MAX_DEADLINE_SECONDS,
+        "60");
+  }
+}

@@ -1,0 +1,281 @@
+package io.pulley.controller.manifest;
+
+import static io.pulley.controller.manifest.ProtoNodeReader.quote;
+
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackCelery;
+import io.pulley.v1.StackCommand;
+import io.pulley.v1.StackGit;
+import io.pulley.v1.StackPython;
+import io.pulley.v1.StackRedis;
+import io.pulley.v1.StackWeb;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the {@code stack} section: required fields, names, numbers, and every value that the
+ * renderer writes into a configuration file ({@link ConfigText}). The site, settings and health
+ * parts are checked by {@link StackSiteChecks}. Not thread-safe: one per compilation.
+ */
+final class StackValidator {
+
+  static final Pattern STACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+  static final Pattern PYTHON_REFERENCE =
+      Pattern.compile(
+          "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?");
+  static final Pattern RELATIVE_PATH =
+      Pattern.compile(
+          "(?!\\.\\.?(/|$))[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
+              + "(/(?!\\.\\.?(/|$))[A-Za-z0-9._@+-]+)*");
+  static final Pattern COMMAND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.-]+");
+  static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  static final int MAX_SECONDS = 86_400;
+
+  private final Checks checks;
+  private final ConfigText text;
+  private final Names names;
+
+  StackValidator(Checks checks) {
+    this.checks = checks;
+    this.text = new ConfigText(checks);
+    this.names = new Names(checks);
+  }
+
+  void validate(Stack stack) {
+    if (!stack.getName().isEmpty()) {
+      text.matches(
+          "stack.name",
+          "name",
+          stack.getName(),
+          STACK_NAME,
+          "use lower-case letters, digits and \"-\", starting with a letter, at most 31"
+              + " characters (it names the system user)");
+    }
+    text.path("stack.root", stack.getRoot(), false);
+    git(stack.getGit());
+    python(stack.getPython());
+    for (int i = 0; i < stack.getPackagesCount(); i++) {
+      names.debianPackage("stack.packages[" + i + "]", stack.getPackages(i));
+    }
+    web(stack.getWeb());
+    new StackSiteChecks(checks).validate(stack);
+    if (stack.hasCelery()) {
+      celery(stack);
+    }
+    if (stack.hasDatabase()) {
+      names.sqlIdentifier("stack.database.name", "name", stack.getDatabase().getName(), false);
+      for (int i = 0; i < stack.getDatabase().getExtensionsCount(); i++) {
+        names.extension(
+            "stack.database.extensions[" + i + "]", stack.getDatabase().getExtensions(i));
+      }
+    }
+    if (stack.hasRedis()) {
+      redis(stack.getRedis());
+    }
+    commands(stack.getCommandsList());
+    environment(stack.getEnvironmentMap());
+  }
+
+  private void git(StackGit git) {
+    String url = git.getUrl();
+    if (url.isEmpty()) {
+      checks.fail("stack.git.url", "git.url is required, such as \"https://example.com/app.git\"");
+    } else if (!RemoteUrl.isSupported(url) || url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      checks.fail(
+          "stack.git.url",
+          "url "
+              + quote(RemoteUrl.redact(url))
+              + " is not supported; use file://, https://, http://, ssh:// or user@host:path,"
+              + " without blanks");
+    }
+    String ref = git.getRef();
+    if (ref.isBlank()) {
+      checks.fail("stack.git.ref", "git.ref is required: a branch, a tag or a full commit id");
+    } else if (ref.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      checks.fail("stack.git.ref", "ref " + quote(ref) + " contains blanks or control characters");
+    }
+    if (!git.getCommit().isEmpty()) {
+      checks.fail(
+          "stack.git.commit",
+          "commit is set by the controller when it resolves \"ref\"; remove it and put the commit"
+              + " id in \"ref\" instead");
+    }
+    if (git.getKeep() < 0 || git.getKeep() > ResourceValidator.MAX_KEEP) {
+      checks.fail(
+          "stack.git.keep",
+          "keep is " + git.getKeep() + "; use 1 to " + ResourceValidator.MAX_KEEP + " (0 means 5)");
+    }
+    names.secret("stack.git.deploy_key_secret", git.getDeployKeySecret(), false);
+  }
+
+  private void python(StackPython python) {
+    text.path("stack.python.interpreter", python.getInterpreter(), false);
+    if (!python.getRequirements().isEmpty()) {
+      relativePath("stack.python.requirements", "requirements", python.getRequirements());
+    }
+    for (int i = 0; i < python.getPipArgsCount(); i++) {
+      String field = "stack.python.pip_args[" + i + "]";
+      if (python.getPipArgs(i).isEmpty()) {
+        checks.fail(field, "a pip argument is empty");
+      } else {
+        text.line(field, "pip argument", python.getPipArgs(i));
+      }
+    }
+  }
+
+  void relativePath(String field, String what, String path) {
+    text.matches(
+        field,
+        what,
+        path,
+        RELATIVE_PATH,
+        "use a path relative to the release, such as \"requirements.txt\" or \"app/static\":"
+            + " letters, digits, \".\", \"_\", \"@\", \"+\", \"-\" and \"/\", no \".\" or \"..\""
+            + " segments, no leading or trailing \"/\"");
+  }
+
+  private void web(StackWeb web) {
+    if (web.getWsgi().isEmpty()) {
+      checks.fail(
+          "stack.web.wsgi",
+          "web.wsgi is required: the WSGI callable, such as \"myapp.wsgi:application\"");
+    } else {
+      pythonReference("stack.web.wsgi", "wsgi", web.getWsgi());
+    }
+    text.range("stack.web.processes", web.getProcesses(), 1, 1024, "one per CPU");
+    text.range("stack.web.threads", web.getThreads(), 1, 256, "4");
+    text.range("stack.web.harakiri", web.getHarakiri(), 1, MAX_SECONDS, "300");
+    text.range("stack.web.max_requests", web.getMaxRequests(), 1, 10_000_000, "500");
+    text.range("stack.web.listen", web.getListen(), 1, 65_535, "100");
+    text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, "8192");
+  }
+
+  private void pythonReference(String field, String what, String value) {
+    text.matches(
+        field,
+        what,
+        value,
+        PYTHON_REFERENCE,
+        "use a dotted Python module name, optionally followed by \":attribute\", such as"
+            + " \"myapp.wsgi:application\"");
+  }
+
+  private void celery(Stack stack) {
+    StackCelery celery = stack.getCelery();
+    if (celery.getApp().isEmpty()) {
+      checks.fail(
+          "stack.celery.app",
+          "celery.app is required: the Celery application, such as \"myapp.tasks\"");
+    } else {
+      pythonReference("stack.celery.app", "app", celery.getApp());
+    }
+    for (int i = 0; i < celery.getQueuesCount(); i++) {
+      text.matches(
+          "stack.celery.queues[" + i + "]",
+          "queue",
+          celery.getQueues(i),
+          QUEUE,
+          "use letters, digits, \"_\", \".\" and \"-\"");
+    }
+    text.range("stack.celery.concurrency", celery.getConcurrency(), 1, 1024, "one per CPU");
+    text.range(
+        "stack.celery.stop_timeout_seconds", celery.getStopTimeoutSeconds(), 1, MAX_SECONDS, "600");
+    if (celery.getNoWorker() && !celery.getBeat()) {
+      checks.fail("stack.celery.no_worker", "no_worker without beat runs nothing; remove celery");
+    }
+    if (!stack.hasRedis()) {
+      checks.fail(
+          "stack.celery",
+          "celery needs a broker: add a \"redis:\" section (an empty one, \"redis: {}\", uses"
+              + " the defaults)");
+    }
+  }
+
+  private void redis(StackRedis redis) {
+    text.range("stack.redis.cache_db", redis.getCacheDb(), 1, 15, "1");
+    text.range("stack.redis.broker_db", redis.getBrokerDb(), 1, 15, "3");
+    int cache = redis.getCacheDb() == 0 ? 1 : redis.getCacheDb();
+    int broker = redis.getBrokerDb() == 0 ? 3 : redis.getBrokerDb();
+    if (cache == broker) {
+      checks.fail(
+          "stack.redis.broker_db",
+          "broker_db and cache_db are both " + cache + "; give the Celery broker its own database");
+    }
+  }
+
+  private void commands(List<StackCommand> commands) {
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < commands.size(); i++) {
+      StackCommand command = commands.get(i);
+      String path = "stack.commands[" + i + "]";
+      if (command.getName().isEmpty()) {
+        checks.fail(path + ".name", "name is required, such as \"migrate\"");
+      } else if (text.matches(
+          path + ".name",
+          "name",
+          command.getName(),
+          COMMAND_NAME,
+          "use lower-case letters, digits and \"-\", such as \"migrate\"")) {
+        Integer earlier = first.putIfAbsent(command.getName(), i);
+        if (earlier != null) {
+          checks.fail(
+              path + ".name",
+              "command name "
+                  + quote(command.getName())
+                  + " is already used by stack.commands["
+                  + earlier
+                  + "]; names must be unique");
+        }
+      }
+      argv(path + ".argv", command.getArgvList());
+      text.range(path + ".timeout_seconds", command.getTimeoutSeconds(), 1, MAX_SECONDS, "300");
+    }
+  }
+
+  private void argv(String field, List<String> argv) {
+    if (argv.isEmpty()) {
+      checks.fail(field, "argv is required: the program and its arguments");
+      return;
+    }
+    if (argv.get(0).isEmpty()) {
+      checks.fail(field + "[0]", "the program (first argument) is empty");
+    }
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i).indexOf('\0') >= 0) {
+        checks.fail(field + "[" + i + "]", "argument contains a NUL character");
+      }
+    }
+  }
+
+  private void environment(Map<String, String> environment) {
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      String key = variable.getKey();
+      String field = "stack.environment[" + quote(key) + "]";
+      if (!text.matches(
+          field,
+          "environment variable name",
+          key,
+          ENV_NAME,
+          "use letters, digits and \"_\", not starting with a digit")) {
+        continue;
+      }
+      if (key.equals("PULLEY_SETTINGS") || key.equals("PATH")) {
+        checks.fail(field, key + " is set by the stack itself; remove it");
+        continue;
+      }
+      String value = variable.getValue();
+      if (text.line(field, "the value of " + key, value)
+          && value.chars().anyMatch(c -> c == '"' || c == '\\' || c == '$')) {
+        checks.fail(
+            field,
+            "the value of "
+                + key
+                + " contains '\"', '\\' or '$', which systemd and uWSGI files would read as"
+                + " quoting or expansion; leave them out");
+      }
+    }
+  }
+}

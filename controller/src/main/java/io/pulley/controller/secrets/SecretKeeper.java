@@ -1,0 +1,103 @@
+package io.pulley.controller.secrets;
+
+import io.pulley.controller.store.Store;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.ManifestError;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the applications' secrets in the store: generates the missing ones a manifest uses, names
+ * the deploy keys an admin still has to set, and hands a plan the secrets its resources use. Values
+ * never leave through a log line or an error. Thread-safe if its {@link Random} is (a {@link
+ * java.security.SecureRandom} is); generating is idempotent.
+ */
+public final class SecretKeeper {
+
+  /** Random bytes in a generated secret. */
+  public static final int SECRET_BYTES = 32;
+
+  private static final Logger log = LoggerFactory.getLogger(SecretKeeper.class);
+
+  private final Store store;
+  private final Random random;
+
+  public SecretKeeper(Store store, Random random) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * The deploy key secrets {@code manifest} uses but the store lacks, as manifest errors: a deploy
+   * key cannot be generated, the admin has to set it.
+   */
+  public List<ManifestError> missingDeployKeys(Manifest manifest) {
+    Map<String, String> known = store.secrets(manifest.getApplication(), manifest.getEnvironment());
+    List<ManifestError> errors = new ArrayList<>();
+    for (Map.Entry<String, String> key : SecretReferences.of(manifest).deployKeys().entrySet()) {
+      if (!known.containsKey(key.getKey())) {
+        errors.add(
+            ManifestError.newBuilder()
+                .setField(key.getValue())
+                .setReason(
+                    "deploy key secret \""
+                        + key.getKey()
+                        + "\" is not set; set it first with `pulley secret set "
+                        + manifest.getApplication()
+                        + " "
+                        + manifest.getEnvironment()
+                        + " "
+                        + key.getKey()
+                        + " < KEY_FILE`")
+                .build());
+      }
+    }
+    return errors;
+  }
+
+  /** Generates every secret {@code manifest} uses that does not exist yet; returns their names. */
+  public List<String> generateMissing(Manifest manifest) {
+    String application = manifest.getApplication();
+    String environment = manifest.getEnvironment();
+    Map<String, String> known = store.secrets(application, environment);
+    List<String> made = new ArrayList<>();
+    for (String name : SecretReferences.of(manifest).generated()) {
+      if (!known.containsKey(name)
+          && store.putSecretIfAbsent(application, environment, name, newValue())) {
+        made.add(name);
+        log.info("secret generated app={} env={} name={}", application, environment, name);
+      }
+    }
+    return made;
+  }
+
+  /** The stored secrets {@code manifest}'s resources use, by name; missing ones are left out. */
+  public Map<String, String> forPlan(Manifest manifest) {
+    Map<String, String> known = store.secrets(manifest.getApplication(), manifest.getEnvironment());
+    Map<String, String> used = new TreeMap<>();
+    for (String name : SecretReferences.of(manifest).all()) {
+      String value = known.get(name);
+      if (value != null) {
+        used.put(name, value);
+      }
+    }
+    return used;
+  }
+
+  /**
+   * A new secret: 32 random bytes as URL-safe base64 without padding, so it needs no escaping in a
+   * postgresql:// URL, an INI file or a shell-free argument list.
+   */
+  String newValue() {
+    byte[] bytes = new byte[SECRET_BYTES];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

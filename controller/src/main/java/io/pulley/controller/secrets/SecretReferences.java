@@ -1,0 +1,82 @@
+package io.pulley.controller.secrets;
+
+import io.pulley.v1.File;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The secrets a compiled manifest uses: those the controller generates (names in sensitive files'
+ * {@code ${secret:NAME}} and database passwords) and the deploy keys an admin must set. Immutable.
+ *
+ * @param generated names of secrets the controller makes when they are missing, sorted
+ * @param deployKeys names of deploy key secrets, each with the manifest field that names it
+ */
+public record SecretReferences(Set<String> generated, Map<String, String> deployKeys) {
+
+  // The same syntax the agent substitutes in sensitive files.
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]+)}");
+
+  public SecretReferences {
+    generated = Collections.unmodifiableSet(new TreeSet<>(generated));
+    deployKeys = Collections.unmodifiableMap(new LinkedHashMap<>(deployKeys));
+  }
+
+  /** The references of {@code manifest}, a compiled one (stack resources rendered). */
+  public static SecretReferences of(Manifest manifest) {
+    Set<String> generated = new TreeSet<>();
+    Map<String, String> deployKeys = new LinkedHashMap<>();
+    for (int i = 0; i < manifest.getResourcesCount(); i++) {
+      Resource resource = manifest.getResources(i);
+      switch (resource.getKindCase()) {
+        case FILE -> fileReferences(resource.getFile(), generated);
+        case DATABASE -> generated.add(resource.getDatabase().getPasswordSecret());
+        case GIT_RELEASE -> {
+          String key = resource.getGitRelease().getDeployKeySecret();
+          if (!key.isEmpty()) {
+            deployKeys.putIfAbsent(key, fieldOf(manifest, resource, i));
+          }
+        }
+        default -> {}
+      }
+    }
+    generated.removeAll(deployKeys.keySet());
+    return new SecretReferences(generated, deployKeys);
+  }
+
+  /** Every name referenced, generated or not. */
+  public Set<String> all() {
+    Set<String> all = new TreeSet<>(generated);
+    all.addAll(deployKeys.keySet());
+    return all;
+  }
+
+  private static void fileReferences(File file, Set<String> names) {
+    if (!file.getSensitive()) {
+      return;
+    }
+    Matcher matcher = REFERENCE.matcher(file.getContent());
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+  }
+
+  // The stack's checkout is reported at the field the admin wrote, not at a rendered resource.
+  private static String fieldOf(Manifest manifest, Resource resource, int index) {
+    if (manifest.hasStack()
+        && resource.getId().equals("release:checkout")
+        && resource
+            .getGitRelease()
+            .getDeployKeySecret()
+            .equals(manifest.getStack().getGit().getDeployKeySecret())) {
+      return "stack.git.deploy_key_secret";
+    }
+    return "resources[" + index + "].git_release.deploy_key_secret";
+  }
+}

@@ -1,0 +1,210 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackSite;
+import io.pulley.v1.StackTls;
+
+/**
+ * The nginx site of the stack, /etc/nginx/sites-enabled/NAME.conf: plain HTTP, or HTTPS with
+ * Mozilla's intermediate TLS settings and a redirect from HTTP. Stateless; every value in it was
+ * validated by the stack validator.
+ */
+final class NginxSite {
+
+  static final int DEFAULT_HTTP_PORT = 80;
+  static final int DEFAULT_HTTPS_PORT = 443;
+  static final int DEFAULT_HSTS_MAX_AGE = 63_072_000;
+  static final String DEFAULT_STATIC_URL = "/static/";
+  static final String DEFAULT_BODY_SIZE = "99m";
+  static final String DEFAULT_HEALTH_PATH = "/health";
+
+  // Mozilla intermediate configuration: TLS 1.2 ciphers with forward secrecy, TLS 1.3 as is.
+  private static final String CIPHERS =
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+          + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+          + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+  private NginxSite() {}
+
+  static String render(StackLayout layout, Stack stack) {
+    StackSite site = stack.getSite();
+    String prefix = layout.nginxPrefix();
+    StringBuilder conf = new StringBuilder(layout.header("#"));
+    conf.append(
+        """
+        log_format %1$s_pulley '$remote_addr - $remote_user [$time_local] "$request" '
+            '$status $body_bytes_sent "$http_referer" "$http_user_agent" '
+            'upstream_status=$upstream_status request_time=$request_time '
+            'upstream_response_time=$upstream_response_time version=$upstream_http_x_version';
+        """
+            .formatted(prefix));
+    if (site.getWebsocket()) {
+      conf.append(
+          """
+
+          map $http_upgrade $%s_connection_upgrade {
+              default upgrade;
+              '' close;
+          }
+          """
+              .formatted(prefix));
+    }
+    if (site.hasTls()) {
+      conf.append(redirectServer(site)).append(httpsServer(layout, stack));
+    } else {
+      conf.append("\nserver {\n").append(listen(httpPort(site), "")).append(body(layout, stack));
+    }
+    return conf.toString();
+  }
+
+  static int httpPort(StackSite site) {
+    return UwsgiIni.or(site.getHttpPort(), DEFAULT_HTTP_PORT);
+  }
+
+  static int httpsPort(StackTls tls) {
+    return UwsgiIni.or(tls.getPort(), DEFAULT_HTTPS_PORT);
+  }
+
+  static String healthPath(Stack stack) {
+    return stack.getHealth().getPath().isEmpty()
+        ? DEFAULT_HEALTH_PATH
+        : stack.getHealth().getPath();
+  }
+
+  private static String redirectServer(StackSite site) {
+    int https = httpsPort(site.getTls());
+    return """
+
+        server {
+        %s    server_name %s;
+
+            location /.well-known/acme-challenge/ {
+                root /var/www/html;
+            }
+
+            location / {
+                return 301 https://$host%s$request_uri;
+            }
+        }
+        """
+        .formatted(
+            listen(httpPort(site), ""),
+            String.join(" ", site.getDomainsList()),
+            https == DEFAULT_HTTPS_PORT ? "" : ":" + https);
+  }
+
+  private static String httpsServer(StackLayout layout, Stack stack) {
+    StackTls tls = stack.getSite().getTls();
+    StringBuilder server = new StringBuilder("\nserver {\n");
+    server.append(listen(httpsPort(tls), " ssl http2"));
+    server.append(
+        """
+            ssl_certificate %s;
+            ssl_certificate_key %s;
+            ssl_protocols TLSv1.2 TLSv1.3;
+            ssl_ciphers %s;
+            ssl_prefer_server_ciphers off;
+            ssl_session_timeout 1d;
+            ssl_session_cache shared:%s_tls:10m;
+            ssl_session_tickets off;
+        """
+            .formatted(tls.getCertificate(), tls.getKey(), CIPHERS, layout.nginxPrefix()));
+    if (tls.getHstsMaxAge() >= 0) {
+      int maxAge = UwsgiIni.or(tls.getHstsMaxAge(), DEFAULT_HSTS_MAX_AGE);
+      server.append(
+          "    add_header Strict-Transport-Security \"max-age=%d\" always;\n".formatted(maxAge));
+    }
+    return server.append(body(layout, stack)).toString();
+  }
+
+  private static String listen(int port, String options) {
+    return "    listen %1$d%2$s;\n    listen [::]:%1$d%2$s;\n".formatted(port, options);
+  }
+
+  /** Everything after the listen and TLS lines: names, logs, limits, locations. */
+  private static String body(StackLayout layout, Stack stack) {
+    StackSite site = stack.getSite();
+    String name = layout.name();
+    StringBuilder body = new StringBuilder();
+    body.append(
+        """
+            server_name %1$s;
+
+            access_log /var/log/nginx/%2$s.access.log %3$s_pulley;
+            error_log /var/log/nginx/%2$s.error.log;
+            client_max_body_size %4$s;
+        """
+            .formatted(
+                String.join(" ", site.getDomainsList()),
+                name,
+                layout.nginxPrefix(),
+                site.getClientMaxBodySize().isEmpty()
+                    ? DEFAULT_BODY_SIZE
+                    : site.getClientMaxBodySize()));
+    for (String trusted : site.getRealIpFromList()) {
+      body.append("    set_real_ip_from ").append(trusted).append(";\n");
+    }
+    if (site.getRealIpFromCount() > 0) {
+      body.append("    real_ip_header X-Forwarded-For;\n    real_ip_recursive on;\n");
+    }
+    boolean password = site.getHtpasswdCount() > 0;
+    if (password) {
+      body.append(
+          """
+              auth_basic "%s";
+              auth_basic_user_file %s;
+          """
+              .formatted(name, layout.htpasswdFile()));
+    }
+    body.append(
+        """
+
+            location = /nginx-status {
+                stub_status;
+                allow 127.0.0.1;
+                allow ::1;
+                deny all;
+                access_log off;
+            }
+        """);
+    if (password) {
+      body.append(
+          """
+
+              location = %s {
+                  auth_basic off;
+          %s    }
+          """
+              .formatted(healthPath(stack), application(layout, site)));
+    }
+    if (!site.getStaticDir().isEmpty()) {
+      body.append(
+          """
+
+              location %s {
+                  alias %s/%s/;
+              }
+          """
+              .formatted(
+                  site.getStaticUrl().isEmpty() ? DEFAULT_STATIC_URL : site.getStaticUrl(),
+                  layout.current(),
+                  site.getStaticDir()));
+    }
+    body.append("\n    location / {\n").append(application(layout, site)).append("    }\n}\n");
+    return body.toString();
+  }
+
+  /** The lines of a location that hands requests to uWSGI. */
+  private static String application(StackLayout layout, StackSite site) {
+    String lines =
+        "        uwsgi_pass unix:" + layout.socket() + ";\n        include uwsgi_params;\n";
+    if (site.getWebsocket()) {
+      lines +=
+          "        uwsgi_param HTTP_UPGRADE $http_upgrade;\n"
+              + "        uwsgi_param HTTP_CONNECTION $"
+              + layout.nginxPrefix()
+              + "_connection_upgrade;\n";
+    }
+    return lines;
+  }
+}

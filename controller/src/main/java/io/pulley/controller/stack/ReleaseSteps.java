@@ -1,0 +1,183 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.Command;
+import io.pulley.v1.GitRelease;
+import io.pulley.v1.HealthCheck;
+import io.pulley.v1.ReleaseLink;
+import io.pulley.v1.Resource;
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackCommand;
+import io.pulley.v1.StackHealth;
+import io.pulley.v1.StackPython;
+import io.pulley.v1.StackSite;
+import io.pulley.v1.Virtualenv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The release part of a stack: check out, make the venv, run the checks and commands (once per
+ * release each), then switch, restart and check health. Stateless.
+ */
+final class ReleaseSteps {
+
+  static final int DEFAULT_KEEP = 5;
+  static final int DEFAULT_TIMEOUT_SECONDS = 300;
+  static final int DEFAULT_DEADLINE_SECONDS = 60;
+  static final int DEFAULT_EXPECT_STATUS = 200;
+
+  private ReleaseSteps() {}
+
+  /** Everything that makes and checks the new release while the old one still serves. */
+  static List<Resource> prepare(StackLayout layout, Stack stack) {
+    List<Resource> resources = new ArrayList<>();
+    resources.add(
+        StackRenderer.resource(
+            "release:checkout",
+            r ->
+                r.setGitRelease(
+                    GitRelease.newBuilder()
+                        .setRoot(layout.root())
+                        .setUrl(stack.getGit().getUrl())
+                        .setRef(stack.getGit().getRef())
+                        .setCommit(layout.commit())
+                        .setKeep(keep(stack))
+                        .setCheckoutOnly(true)
+                        .setDeployKeySecret(stack.getGit().getDeployKeySecret())
+                        .setSubmodules(stack.getGit().getSubmodules()))));
+    resources.add(StackRenderer.resource("venv", r -> r.setVirtualenv(virtualenv(layout, stack))));
+    resources.add(
+        command(
+            layout,
+            stack,
+            "check:import",
+            List.of(
+                layout.release() + "/venv/bin/python",
+                "-c",
+                "import " + UwsgiIni.importable(stack.getWeb().getWsgi())),
+            DEFAULT_TIMEOUT_SECONDS,
+            "check-import"));
+    for (StackCommand step : stack.getCommandsList()) {
+      resources.add(
+          command(
+              layout,
+              stack,
+              "command:" + step.getName(),
+              step.getArgvList(),
+              UwsgiIni.or(step.getTimeoutSeconds(), DEFAULT_TIMEOUT_SECONDS),
+              "command-" + step.getName()));
+    }
+    return resources;
+  }
+
+  /** The switch to the new release and what follows it: restarts, reloads, the health check. */
+  static List<Resource> golive(StackLayout layout, Stack stack) {
+    List<Resource> resources = new ArrayList<>();
+    resources.add(
+        StackRenderer.resource(
+            "release:switch",
+            r ->
+                r.setReleaseLink(
+                    ReleaseLink.newBuilder()
+                        .setRoot(layout.root())
+                        .setCommit(layout.commit())
+                        .setKeep(keep(stack)))));
+    List<String> appChanges = List.of("release:switch", "file:settings");
+    resources.add(
+        StackRenderer.service(
+            "service:uwsgi",
+            layout.uwsgiUnit(),
+            SystemdUnits.uwsgi(layout, stack),
+            List.of("release:switch", "file:settings", "file:uwsgi-ini"),
+            List.of()));
+    if (stack.hasCelery() && !stack.getCelery().getNoWorker()) {
+      resources.add(
+          StackRenderer.service(
+              "service:celery-worker",
+              layout.workerUnit(),
+              SystemdUnits.celeryWorker(layout, stack),
+              appChanges,
+              List.of()));
+    }
+    if (stack.hasCelery() && stack.getCelery().getBeat()) {
+      resources.add(
+          StackRenderer.service(
+              "service:celery-beat",
+              layout.beatUnit(),
+              SystemdUnits.celeryBeat(layout, stack),
+              appChanges,
+              List.of()));
+    }
+    List<String> siteFiles = new ArrayList<>(List.of("file:nginx-site"));
+    if (stack.getSite().getHtpasswdCount() > 0) {
+      siteFiles.add("file:htpasswd");
+    }
+    resources.add(
+        StackRenderer.service("service:nginx", "nginx.service", "", List.of(), siteFiles));
+    resources.add(StackRenderer.resource("health", r -> r.setHealthCheck(health(stack))));
+    return resources;
+  }
+
+  private static int keep(Stack stack) {
+    return UwsgiIni.or(stack.getGit().getKeep(), DEFAULT_KEEP);
+  }
+
+  private static Virtualenv.Builder virtualenv(StackLayout layout, Stack stack) {
+    StackPython python = stack.getPython();
+    Virtualenv.Builder venv =
+        Virtualenv.newBuilder()
+            .setPath(layout.release() + "/venv")
+            .setPython(
+                python.getInterpreter().isEmpty()
+                    ? StackLayout.DEFAULT_PYTHON
+                    : python.getInterpreter())
+            .setSystemSitePackages(python.getSystemSitePackages())
+            .addAllPipArgs(python.getPipArgsList());
+    if (!python.getRequirements().isEmpty()) {
+      venv.setRequirements(layout.release() + "/" + python.getRequirements());
+    }
+    if (!python.getSkipInstall()) {
+      venv.setInstall(layout.release());
+    }
+    return venv;
+  }
+
+  private static Resource command(
+      StackLayout layout,
+      Stack stack,
+      String id,
+      List<String> argv,
+      int timeout,
+      String markerName) {
+    Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
+    env.put("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH);
+    return StackRenderer.resource(
+        id,
+        r ->
+            r.setCommand(
+                Command.newBuilder()
+                    .addAllArgv(argv)
+                    .setWorkingDir(layout.release())
+                    .putAllEnv(env)
+                    .setTimeoutSeconds(timeout)
+                    .setUser(layout.name())
+                    .setDoneMarker(layout.release() + "/.pulley-done/" + markerName)));
+  }
+
+  private static HealthCheck.Builder health(Stack stack) {
+    StackSite site = stack.getSite();
+    StackHealth health = stack.getHealth();
+    String url =
+        site.hasTls()
+            ? "https://127.0.0.1:" + NginxSite.httpsPort(site.getTls())
+            : "http://127.0.0.1:" + NginxSite.httpPort(site);
+    return HealthCheck.newBuilder()
+        .setUrl(url + NginxSite.healthPath(stack))
+        .setHostHeader(site.getDomains(0))
+        .setExpectStatus(UwsgiIni.or(health.getExpectStatus(), DEFAULT_EXPECT_STATUS))
+        .setExpectBody(health.getExpectBody())
+        .setDeadlineSeconds(UwsgiIni.or(health.getDeadlineSeconds(), DEFAULT_DEADLINE_SECONDS))
+        .setInsecureTls(site.hasTls());
+  }
+}

@@ -1,0 +1,151 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Stack;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The names and paths one stack renders to, derived once from the manifest so that every template
+ * agrees on them. Immutable.
+ *
+ * @param application the manifest's application
+ * @param environment the manifest's environment
+ * @param name the stack name: system user, unit prefix, nginx names
+ * @param root the application directory, such as /srv/NAME
+ * @param commit the pinned 40-hex-digit commit of the release
+ * @param databaseName the PostgreSQL database and role, or empty without a database
+ */
+public record StackLayout(
+    String application,
+    String environment,
+    String name,
+    String root,
+    String commit,
+    String databaseName) {
+
+  /** The interpreter Debian 12's uWSGI python3 plugin embeds. */
+  public static final String DEFAULT_PYTHON = "/usr/bin/python3.11";
+
+  /** The secret holding the database role's password. */
+  public static final String DATABASE_PASSWORD_SECRET = "database-password";
+
+  static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** The layout of {@code manifest}'s stack, whose Git ref must already be pinned. */
+  public static StackLayout of(Manifest manifest) {
+    Stack stack = manifest.getStack();
+    String name = stack.getName().isEmpty() ? manifest.getApplication() : stack.getName();
+    String root = stack.getRoot().isEmpty() ? "/srv/" + name : stack.getRoot();
+    String database = "";
+    if (stack.hasDatabase()) {
+      database =
+          stack.getDatabase().getName().isEmpty()
+              ? name.replace('-', '_')
+              : stack.getDatabase().getName();
+    }
+    return new StackLayout(
+        manifest.getApplication(),
+        manifest.getEnvironment(),
+        name,
+        root,
+        stack.getGit().getCommit(),
+        database);
+  }
+
+  String release() {
+    return root + "/releases/" + commit;
+  }
+
+  String current() {
+    return root + "/current";
+  }
+
+  String config() {
+    return root + "/shared/config";
+  }
+
+  String settingsFile() {
+    return config() + "/settings.ini";
+  }
+
+  String uwsgiIni() {
+    return config() + "/uwsgi.ini";
+  }
+
+  String runDir() {
+    return "/run/" + name;
+  }
+
+  String socket() {
+    return runDir() + "/uwsgi.sock";
+  }
+
+  String uwsgiUnit() {
+    return name + "-uwsgi.service";
+  }
+
+  String workerUnit() {
+    return name + "-celery-worker.service";
+  }
+
+  String beatUnit() {
+    return name + "-celery-beat.service";
+  }
+
+  String htpasswdFile() {
+    return "/etc/nginx/" + name + ".htpasswd";
+  }
+
+  String nginxSiteFile() {
+    return "/etc/nginx/sites-enabled/" + name + ".conf";
+  }
+
+  /** A prefix for nginx names (variables, log formats, zones), which allow no '-'. */
+  String nginxPrefix() {
+    return name.replace('-', '_');
+  }
+
+  /** The first line of every rendered file: who wrote it and that edits do not last. */
+  String header(String commentPrefix) {
+    return commentPrefix
+        + " Written by Pulley from the stack section of "
+        + application
+        + "/"
+        + environment
+        + "; edits here are overwritten.\n";
+  }
+
+  /** The environment of the application's processes: the settings file, then the stack's own. */
+  static Map<String, String> environment(StackLayout layout, Stack stack) {
+    Map<String, String> environment = new TreeMap<>(stack.getEnvironmentMap());
+    environment.put("PULLEY_SETTINGS", layout.settingsFile());
+    return environment;
+  }
+
+  /** The Debian packages of the stack, without duplicates, in a fixed order. */
+  static List<String> packages(Stack stack) {
+    List<String> names = new java.util.ArrayList<>();
+    names.addAll(
+        List.of(
+            "nginx",
+            "uwsgi",
+            "uwsgi-plugin-python3",
+            "python3-venv",
+            "python3-pip",
+            "python3-setuptools"));
+    if (stack.hasDatabase()) {
+      names.add("postgresql");
+    }
+    if (stack.hasRedis()) {
+      names.add("redis-server");
+    }
+    for (String extra : stack.getPackagesList()) {
+      if (!names.contains(extra)) {
+        names.add(extra);
+      }
+    }
+    return List.copyOf(names);
+  }
+}

@@ -1,0 +1,182 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.Database;
+import io.pulley.v1.Directory;
+import io.pulley.v1.File;
+import io.pulley.v1.Group;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Package;
+import io.pulley.v1.Resource;
+import io.pulley.v1.Service;
+import io.pulley.v1.ServiceState;
+import io.pulley.v1.Stack;
+import io.pulley.v1.User;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders a manifest's {@code stack} section into resources, in the order that keeps the live
+ * release serving until the new one is prepared and checked: host setup, configuration, release,
+ * checks, switch, restarts, health check. Pure and thread-safe: the same manifest always gives the
+ * same resources. The manifest must be validated and its stack's Git ref pinned to a commit.
+ */
+public final class StackRenderer {
+
+  private StackRenderer() {}
+
+  /** The resources of {@code manifest}'s stack; empty when it has none. */
+  public static List<Resource> render(Manifest manifest) {
+    if (!manifest.hasStack()) {
+      return List.of();
+    }
+    Stack stack = manifest.getStack();
+    StackLayout layout = StackLayout.of(manifest);
+    if (!layout.commit().matches("[0-9a-f]{40}")) {
+      throw new IllegalArgumentException(
+          "stack.git.commit must be pinned before rendering, was \"" + layout.commit() + "\"");
+    }
+    List<Resource> resources = new ArrayList<>();
+    resources.add(
+        resource(
+            "package:stack",
+            r -> r.setPackage(Package.newBuilder().addAllNames(StackLayout.packages(stack)))));
+    account(resources, layout);
+    directories(resources, layout);
+    backingServices(resources, layout, stack);
+    configuration(resources, layout, stack);
+    resources.addAll(ReleaseSteps.prepare(layout, stack));
+    resources.addAll(ReleaseSteps.golive(layout, stack));
+    return List.copyOf(resources);
+  }
+
+  private static void account(List<Resource> resources, StackLayout layout) {
+    String name = layout.name();
+    resources.add(resource("group:" + name, r -> r.setGroup(Group.newBuilder().setName(name))));
+    resources.add(
+        resource(
+            "user:" + name,
+            r ->
+                r.setUser(
+                    User.newBuilder()
+                        .setName(name)
+                        .setGroup(name)
+                        .setHome(layout.root())
+                        .setShell("/usr/sbin/nologin"))));
+  }
+
+  private static void directories(List<Resource> resources, StackLayout layout) {
+    String root = layout.root();
+    String name = layout.name();
+    directory(resources, root, "root", "root", "0755");
+    directory(resources, root + "/releases", "root", "root", "0755");
+    directory(resources, root + "/shared", "root", "root", "0755");
+    directory(resources, layout.config(), "root", name, "0750");
+    for (String own : List.of("log", "data", "celerybeat")) {
+      directory(resources, root + "/shared/" + own, name, name, "0750");
+    }
+  }
+
+  private static void directory(
+      List<Resource> resources, String path, String owner, String group, String mode) {
+    resources.add(
+        resource(
+            "directory:" + path,
+            r ->
+                r.setDirectory(
+                    Directory.newBuilder()
+                        .setPath(path)
+                        .setOwner(owner)
+                        .setGroup(group)
+                        .setMode(mode))));
+  }
+
+  private static void backingServices(List<Resource> resources, StackLayout layout, Stack stack) {
+    if (stack.hasDatabase()) {
+      resources.add(service("service:postgresql", "postgresql.service", "", List.of(), List.of()));
+    }
+    if (stack.hasRedis()) {
+      resources.add(service("service:redis", "redis-server.service", "", List.of(), List.of()));
+    }
+    if (stack.hasDatabase()) {
+      String db = layout.databaseName();
+      resources.add(
+          resource(
+              "database:" + db,
+              r ->
+                  r.setDatabase(
+                      Database.newBuilder()
+                          .setName(db)
+                          .setOwner(db)
+                          .setPasswordSecret(StackLayout.DATABASE_PASSWORD_SECRET)
+                          .addAllExtensions(stack.getDatabase().getExtensionsList()))));
+    }
+  }
+
+  private static void configuration(List<Resource> resources, StackLayout layout, Stack stack) {
+    String name = layout.name();
+    resources.add(
+        file(
+            "file:settings",
+            File.newBuilder()
+                .setPath(layout.settingsFile())
+                .setContent(SettingsIni.render(layout, stack))
+                .setOwner("root")
+                .setGroup(name)
+                .setMode("0640")
+                .setSensitive(true)));
+    resources.add(
+        file(
+            "file:uwsgi-ini",
+            File.newBuilder()
+                .setPath(layout.uwsgiIni())
+                .setContent(UwsgiIni.render(layout, stack))
+                .setOwner("root")
+                .setGroup(name)
+                .setMode("0640")));
+    resources.add(
+        file(
+            "file:nginx-site",
+            File.newBuilder()
+                .setPath(layout.nginxSiteFile())
+                .setContent(NginxSite.render(layout, stack))
+                .setOwner("root")
+                .setGroup("root")
+                .setMode("0644")
+                .addAllValidate(List.of("nginx", "-t"))));
+    if (stack.getSite().getHtpasswdCount() > 0) {
+      resources.add(
+          file(
+              "file:htpasswd",
+              File.newBuilder()
+                  .setPath(layout.htpasswdFile())
+                  .setContent(String.join("\n", stack.getSite().getHtpasswdList()) + "\n")
+                  .setOwner("root")
+                  .setGroup("www-data")
+                  .setMode("0640")));
+    }
+  }
+
+  static Resource service(
+      String id, String unitName, String unit, List<String> restartOn, List<String> reloadOn) {
+    return resource(
+        id,
+        r ->
+            r.setService(
+                Service.newBuilder()
+                    .setName(unitName)
+                    .setUnit(unit)
+                    .setState(ServiceState.SERVICE_STATE_RUNNING)
+                    .addAllRestartOn(restartOn)
+                    .addAllReloadOn(reloadOn)));
+  }
+
+  private static Resource file(String id, File.Builder file) {
+    return resource(id, r -> r.setFile(file));
+  }
+
+  static Resource resource(String id, java.util.function.Consumer<Resource.Builder> kind) {
+    Resource.Builder builder = Resource.newBuilder().setId(id);
+    kind.accept(builder);
+    return builder.build();
+  }
+}

@@ -1,0 +1,253 @@
+package io.pulley.controller.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.v1.Manifest;
+import io.pulley.v1.ManifestError;
+import io.pulley.v1.Resource;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A stack section is checked field by field, pinned, and rendered after the admin's resources. */
+class StackCompileTest {
+
+  private final FixedRefResolver resolver = new FixedRefResolver();
+  private final ManifestCompiler compiler = new ManifestCompiler(resolver);
+
+  static final String SAMPLE =
+      """
+      application: pulley-sample
+      environment: staging
+      resources:
+        - directory: {path: /srv/extra}
+      stack:
+        git: {url: "https://git.example.com/pulley-sample.git", ref: main}
+        python: {system_site_packages: true}
+        web: {wsgi: pulley_sample.wsgi}
+        site:
+          domains: [sample.example.com]
+          static_dir: pulley_sample/static
+        celery: {app: pulley_sample.tasks, beat: true}
+        database: {}
+        redis: {}
+        commands:
+          - name: migrate
+            argv: [python, -m, alembic, -c, alembic.ini, upgrade, head]
+      """;
+
+  private List<ManifestError> errorsOf(String yaml) {
+    CompileResult result = compiler.compile(yaml, "stack.yaml");
+    assertThat(result.ok()).as("expected errors").isFalse();
+    return result.errors();
+  }
+
+  private static String stackWith(String lines) {
+    return """
+        application: pulley-sample
+        environment: staging
+        stack:
+        """
+        + lines;
+  }
+
+  private static final String VALID_PARTS =
+      """
+        git: {url: "https://git.example.com/a.git", ref: main}
+        web: {wsgi: app.wsgi}
+        site: {domains: [a.example.com]}
+      """;
+
+  @Test
+  void compile_sample_pinsTheCommitAndAppendsTheRenderedResources() {
+    CompileResult result = compiler.compile(SAMPLE, "sample.yaml");
+
+    assertThat(result.errors()).isEmpty();
+    Manifest manifest = result.manifest().orElseThrow();
+    assertThat(manifest.getStack().getGit().getCommit()).isEqualTo(FixedRefResolver.COMMIT);
+    assertThat(resolver.asked).containsExactly("https://git.example.com/pulley-sample.git main");
+    List<String> ids = manifest.getResourcesList().stream().map(Resource::getId).toList();
+    assertThat(ids.get(0)).isEqualTo("directory:/srv/extra");
+    assertThat(ids.get(1)).isEqualTo("package:stack");
+    assertThat(ids).endsWith("service:nginx", "health").contains("command:migrate");
+    assertThat(manifest.getResources(ids.indexOf("release:checkout")).getGitRelease().getCommit())
+        .isEqualTo(FixedRefResolver.COMMIT);
+  }
+
+  @Test
+  void compile_emptyStack_reportsEveryRequiredField() {
+    List<ManifestError> errors = errorsOf(stackWith("  name: shop\n"));
+
+    assertThat(errors)
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "stack.git.url", "stack.git.ref", "stack.web.wsgi", "stack.site.domains");
+    assertThat(errors).allSatisfy(e -> assertThat(e.getLine()).isEqualTo(3));
+  }
+
+  @Test
+  void compile_badValues_areReportedWithFieldAndReason() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(
+                VALID_PARTS.replace("app.wsgi", "\"app wsgi\"")
+                    + """
+                      name: Shop
+                      root: relative/dir
+                      packages: [Nginx]
+                      celery: {concurrency: 2}
+                      database: {name: "bad-name", extensions: ["x;y"]}
+                      commands:
+                        - {name: migrate, argv: [python]}
+                        - {name: migrate, argv: []}
+                      environment: {PATH: /bin, "1X": y, QUOTE: "a\\"b"}
+                    """));
+
+    assertThat(errors)
+        .extracting(ManifestError::getField)
+        .contains(
+            "stack.name",
+            "stack.root",
+            "stack.packages[0]",
+            "stack.web.wsgi",
+            "stack.celery.app",
+            "stack.celery",
+            "stack.database.name",
+            "stack.database.extensions[0]",
+            "stack.commands[1].name",
+            "stack.commands[1].argv",
+            "stack.environment[\"PATH\"]",
+            "stack.environment[\"1X\"]",
+            "stack.environment[\"QUOTE\"]");
+    assertThat(errors)
+        .filteredOn(e -> e.getField().equals("stack.commands[1].name"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).contains("already used by stack.commands[0]"));
+    assertThat(errors)
+        .filteredOn(e -> e.getField().equals("stack.celery"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).contains("needs a broker"));
+  }
+
+  @Test
+  void compile_siteValuesThatWouldBreakOutOfNginx_areRefused() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(
+                """
+                  git: {url: "https://git.example.com/a.git", ref: main}
+                  web: {wsgi: app.wsgi}
+                  site:
+                    domains: ["a.example.com;", "*.example.com"]
+                    http_port: 70000
+                    static_url: "/static/ { deny all; }"
+                    static_dir: ../etc
+                    client_max_body_size: "1m; root /"
+                    htpasswd: ["admin hash", "ok:$2y$05$abc"]
+                    real_ip_from: ["10.0.0.0/8; allow all"]
+                    tls: {certificate: "/etc/ssl/a b.pem", key: etc/key.pem, port: 80, hsts_max_age: -2}
+                  health: {path: "/health;", expect_status: 700, deadline_seconds: 99999}
+                """));
+
+    assertThat(errors)
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "stack.site.domains[0]",
+            "stack.site.http_port",
+            "stack.site.static_url",
+            "stack.site.static_dir",
+            "stack.site.client_max_body_size",
+            "stack.site.htpasswd[0]",
+            "stack.site.real_ip_from[0]",
+            "stack.site.tls.certificate",
+            "stack.site.tls.key",
+            "stack.site.tls.hsts_max_age",
+            "stack.health.path",
+            "stack.health.expect_status",
+            "stack.health.deadline_seconds");
+  }
+
+  @Test
+  void compile_firstDomainWildcard_isRefusedAsHealthCheckHost() {
+    List<ManifestError> errors =
+        errorsOf(stackWith(VALID_PARTS.replace("[a.example.com]", "[\"*.example.com\"]")));
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField()).isEqualTo("stack.site.domains[0]");
+              assertThat(e.getReason()).contains("cannot be a wildcard");
+            });
+  }
+
+  @Test
+  void compile_settingsWithLineBreaksOrClashes_areRefused() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(
+                VALID_PARTS
+                    + """
+                      database: {}
+                      settings:
+                        values:
+                          sqlalchemy.url: "sqlite://"
+                          greeting: "hi\\n[app:evil]"
+                          "bad key": x
+                          ref: "${secret:other}"
+                        secrets: [database-password, token, token]
+                    """));
+
+    assertThat(errors)
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "stack.settings.values[\"sqlalchemy.url\"]",
+            "stack.settings.values[\"greeting\"]",
+            "stack.settings.values[\"bad key\"]",
+            "stack.settings.values[\"ref\"]",
+            "stack.settings.secrets[0]",
+            "stack.settings.secrets[2]");
+    assertThat(errors)
+        .filteredOn(e -> e.getField().endsWith("[\"greeting\"]"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).contains("line break"));
+  }
+
+  @Test
+  void compile_ownResourceWithARenderedId_isRefused() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(VALID_PARTS)
+                + """
+                resources:
+                  - id: health
+                    directory: {path: /srv/x}
+                """);
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField()).isEqualTo("resources[0].id");
+              assertThat(e.getReason()).contains("the stack section renders");
+            });
+  }
+
+  @Test
+  void compile_serviceWatchingAnUnknownId_isRefused() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(VALID_PARTS)
+                + """
+                resources:
+                  - service: {name: extra.service, restart_on: [file:settings, file:nope]}
+                """);
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField()).isEqualTo("resources[0].service.restart_on[1]");
+              assertThat(e.getReason()).contains("no resource has the id \"file:nope\"");
+            });
+  }
+}

@@ -1,0 +1,274 @@
+package io.pulley.controller.stack;
+
+import static io.pulley.controller.stack.SampleStacks.COMMIT;
+import static io.pulley.controller.stack.SampleStacks.RELEASE;
+import static io.pulley.controller.stack.SampleStacks.full;
+import static io.pulley.controller.stack.SampleStacks.manifest;
+import static io.pulley.controller.stack.SampleStacks.minimal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pulley.v1.Command;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+import io.pulley.v1.StackCelery;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The stack renders to resources in the documented order, with the documented ids. */
+class StackRendererTest {
+
+  private static Map<String, Resource> byId(List<Resource> resources) {
+    return resources.stream()
+        .collect(Collectors.toMap(Resource::getId, Function.identity(), (a, b) -> a));
+  }
+
+  @Test
+  void render_withoutStack_rendersNothing() {
+    assertThat(StackRenderer.render(Manifest.newBuilder().setApplication("a").build())).isEmpty();
+  }
+
+  @Test
+  void render_fullSample_rendersEveryResourceInApplyOrder() {
+    List<Resource> resources = StackRenderer.render(manifest(full()));
+
+    assertThat(resources)
+        .extracting(Resource::getId)
+        .containsExactly(
+            "package:stack",
+            "group:pulley-sample",
+            "user:pulley-sample",
+            "directory:/srv/pulley-sample",
+            "directory:/srv/pulley-sample/releases",
+            "directory:/srv/pulley-sample/shared",
+            "directory:/srv/pulley-sample/shared/config",
+            "directory:/srv/pulley-sample/shared/log",
+            "directory:/srv/pulley-sample/shared/data",
+            "directory:/srv/pulley-sample/shared/celerybeat",
+            "service:postgresql",
+            "service:redis",
+            "database:pulley_sample",
+            "file:settings",
+            "file:uwsgi-ini",
+            "file:nginx-site",
+            "release:checkout",
+            "venv",
+            "check:import",
+            "command:migrate",
+            "release:switch",
+            "service:uwsgi",
+            "service:celery-worker",
+            "service:celery-beat",
+            "service:nginx",
+            "health");
+  }
+
+  @Test
+  void render_minimal_leavesOutDatabaseRedisCeleryAndPassword() {
+    assertThat(StackRenderer.render(manifest(minimal())))
+        .extracting(Resource::getId)
+        .doesNotContain(
+            "service:postgresql",
+            "service:redis",
+            "database:pulley_sample",
+            "file:htpasswd",
+            "service:celery-worker",
+            "service:celery-beat")
+        .contains("file:settings", "service:uwsgi", "service:nginx", "health");
+  }
+
+  @Test
+  void render_sameManifestTwice_givesEqualResources() {
+    assertThat(StackRenderer.render(manifest(full())))
+        .isEqualTo(StackRenderer.render(manifest(full())));
+  }
+
+  @Test
+  void render_commitNotPinned_failsFast() {
+    var stack = minimal();
+    stack.getGitBuilder().clearCommit();
+
+    assertThatThrownBy(() -> StackRenderer.render(manifest(stack)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stack.git.commit");
+  }
+
+  @Test
+  void render_packages_addDatabaseRedisAndExtrasOnce() {
+    var stack = full().addPackages("nginx");
+    Resource packages = StackRenderer.render(manifest(stack)).get(0);
+
+    assertThat(packages.getPackage().getNamesList())
+        .containsExactly(
+            "nginx",
+            "uwsgi",
+            "uwsgi-plugin-python3",
+            "python3-venv",
+            "python3-pip",
+            "python3-setuptools",
+            "postgresql",
+            "redis-server",
+            "python3-pyramid");
+  }
+
+  @Test
+  void render_accountAndDirectories_matchTheHostLayout() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    var user = resources.get("user:pulley-sample").getUser();
+    assertThat(user.getGroup()).isEqualTo("pulley-sample");
+    assertThat(user.getHome()).isEqualTo("/srv/pulley-sample");
+    assertThat(user.getShell()).isEqualTo("/usr/sbin/nologin");
+    var config = resources.get("directory:/srv/pulley-sample/shared/config").getDirectory();
+    assertThat(List.of(config.getOwner(), config.getGroup(), config.getMode()))
+        .containsExactly("root", "pulley-sample", "0750");
+    var log = resources.get("directory:/srv/pulley-sample/shared/log").getDirectory();
+    assertThat(List.of(log.getOwner(), log.getGroup(), log.getMode()))
+        .containsExactly("pulley-sample", "pulley-sample", "0750");
+  }
+
+  @Test
+  void render_database_usesTheGeneratedPasswordSecret() {
+    var database = byId(StackRenderer.render(manifest(full()))).get("database:pulley_sample");
+
+    assertThat(database.getDatabase().getOwner()).isEqualTo("pulley_sample");
+    assertThat(database.getDatabase().getPasswordSecret()).isEqualTo("database-password");
+    assertThat(database.getDatabase().getExtensionsList()).containsExactly("hstore");
+  }
+
+  @Test
+  void render_release_checksOutOnlyThenMakesTheVenvInTheRelease() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    var checkout = resources.get("release:checkout").getGitRelease();
+    assertThat(checkout.getCheckoutOnly()).isTrue();
+    assertThat(checkout.getCommit()).isEqualTo(COMMIT);
+    assertThat(checkout.getRoot()).isEqualTo("/srv/pulley-sample");
+    assertThat(checkout.getKeep()).isEqualTo(5);
+    var venv = resources.get("venv").getVirtualenv();
+    assertThat(venv.getPath()).isEqualTo(RELEASE + "/venv");
+    assertThat(venv.getPython()).isEqualTo("/usr/bin/python3.11");
+    assertThat(venv.getSystemSitePackages()).isTrue();
+    assertThat(venv.getInstall()).isEqualTo(RELEASE);
+    assertThat(venv.getRequirements()).isEmpty();
+    assertThat(venv.getPipArgsList()).containsExactly("--no-index");
+    var link = resources.get("release:switch").getReleaseLink();
+    assertThat(link.getCommit()).isEqualTo(COMMIT);
+    assertThat(link.getKeep()).isEqualTo(5);
+  }
+
+  @Test
+  void render_skipInstallAndRequirements_shapeTheVenv() {
+    var stack = minimal();
+    stack.getPythonBuilder().setSkipInstall(true).setRequirements("requirements.txt");
+    var venv = byId(StackRenderer.render(manifest(stack))).get("venv").getVirtualenv();
+
+    assertThat(venv.getInstall()).isEmpty();
+    assertThat(venv.getRequirements()).isEqualTo(RELEASE + "/requirements.txt");
+  }
+
+  @Test
+  void render_commands_runAsTheAppUserOncePerRelease() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    Command check = resources.get("check:import").getCommand();
+    assertThat(check.getArgvList())
+        .containsExactly(RELEASE + "/venv/bin/python", "-c", "import pulley_sample.wsgi");
+    assertThat(check.getUser()).isEqualTo("pulley-sample");
+    assertThat(check.getWorkingDir()).isEqualTo(RELEASE);
+    assertThat(check.getDoneMarker()).isEqualTo(RELEASE + "/.pulley-done/check-import");
+    assertThat(check.getEnvMap())
+        .containsEntry("PULLEY_SETTINGS", "/srv/pulley-sample/shared/config/settings.ini")
+        .containsEntry("TZ", "UTC")
+        .containsEntry(
+            "PATH",
+            RELEASE + "/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    Command migrate = resources.get("command:migrate").getCommand();
+    assertThat(migrate.getArgvList())
+        .containsExactly("python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head");
+    assertThat(migrate.getDoneMarker()).isEqualTo(RELEASE + "/.pulley-done/command-migrate");
+    assertThat(migrate.getTimeoutSeconds()).isEqualTo(300);
+    assertThat(migrate.getEnvMap()).isEqualTo(check.getEnvMap());
+  }
+
+  @Test
+  void render_services_restartOnTheSwitchAndTheirConfiguration() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    var uwsgi = resources.get("service:uwsgi").getService();
+    assertThat(uwsgi.getName()).isEqualTo("pulley-sample-uwsgi.service");
+    assertThat(uwsgi.getRestartOnList())
+        .containsExactly("release:switch", "file:settings", "file:uwsgi-ini");
+    var worker = resources.get("service:celery-worker").getService();
+    assertThat(worker.getName()).isEqualTo("pulley-sample-celery-worker.service");
+    assertThat(worker.getRestartOnList()).containsExactly("release:switch", "file:settings");
+    var nginx = resources.get("service:nginx").getService();
+    assertThat(nginx.getUnit()).isEmpty();
+    assertThat(nginx.getReloadOnList()).containsExactly("file:nginx-site");
+    assertThat(resources.get("service:postgresql").getService().getName())
+        .isEqualTo("postgresql.service");
+  }
+
+  @Test
+  void render_htpasswd_addsTheFileAndReloadsNginxOnIt() {
+    var stack = minimal();
+    stack.getSiteBuilder().addHtpasswd("admin:$2y$05$abc").addHtpasswd("ops:$2y$05$def");
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(stack)));
+
+    var file = resources.get("file:htpasswd").getFile();
+    assertThat(file.getPath()).isEqualTo("/etc/nginx/pulley-sample.htpasswd");
+    assertThat(file.getContent()).isEqualTo("admin:$2y$05$abc\nops:$2y$05$def\n");
+    assertThat(List.of(file.getOwner(), file.getGroup(), file.getMode()))
+        .containsExactly("root", "www-data", "0640");
+    assertThat(resources.get("service:nginx").getService().getReloadOnList())
+        .containsExactly("file:nginx-site", "file:htpasswd");
+  }
+
+  @Test
+  void render_celeryWithoutWorker_rendersOnlyBeat() {
+    var stack =
+        full()
+            .setCelery(
+                StackCelery.newBuilder()
+                    .setApp("pulley_sample.tasks")
+                    .setNoWorker(true)
+                    .setBeat(true));
+
+    assertThat(StackRenderer.render(manifest(stack)))
+        .extracting(Resource::getId)
+        .contains("service:celery-beat")
+        .doesNotContain("service:celery-worker");
+  }
+
+  @Test
+  void render_health_goesThroughNginxWithTheFirstDomain() {
+    var plain = byId(StackRenderer.render(manifest(full()))).get("health").getHealthCheck();
+    assertThat(plain.getUrl()).isEqualTo("http://127.0.0.1:80/health");
+    assertThat(plain.getHostHeader()).isEqualTo("sample.example.com");
+    assertThat(plain.getExpectStatus()).isEqualTo(200);
+    assertThat(plain.getDeadlineSeconds()).isEqualTo(60);
+    assertThat(plain.getInsecureTls()).isFalse();
+
+    var tls =
+        byId(StackRenderer.render(manifest(SampleStacks.withTls(full()))))
+            .get("health")
+            .getHealthCheck();
+    assertThat(tls.getUrl()).isEqualTo("https://127.0.0.1:443/health");
+    assertThat(tls.getInsecureTls()).isTrue();
+  }
+
+  @Test
+  void render_stackNameAndRoot_replaceTheDefaults() {
+    var stack = minimal().setName("shop").setRoot("/opt/shop");
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(stack)));
+
+    assertThat(resources).containsKeys("user:shop", "directory:/opt/shop/shared/config");
+    assertThat(resources.get("service:uwsgi").getService().getName())
+        .isEqualTo("shop-uwsgi.service");
+    assertThat(resources.get("file:nginx-site").getFile().getPath())
+        .isEqualTo("/etc/nginx/sites-enabled/shop.conf");
+  }
+}
