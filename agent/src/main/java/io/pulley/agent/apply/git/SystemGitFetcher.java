@@ -108,10 +108,10 @@ final class SystemGitFetcher implements Fetcher {
           Credentials.redact(prefix + " timed out after " + TIMEOUT.toMinutes() + " min"));
     }
     if (run.exitCode() != 0) {
-      String last =
-          run.outputTail().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+      // The first line names the cause (ssh's error, git's fatal); later ones are boilerplate.
+      String first = run.outputTail().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
       return Optional.of(
-          Credentials.redact(prefix + " failed (exit " + run.exitCode() + "): " + last.strip()));
+          Credentials.redact(prefix + " failed (exit " + run.exitCode() + "): " + first.strip()));
     }
     return Optional.empty();
   }
