@@ -66,7 +66,8 @@ public final class Agent implements AutoCloseable {
         ONCE_DEADLINE,
         Backoff.standard(random),
         new WakeableSleeper(),
-        new LoggingConnectionListener(config.controller()));
+        new LoggingConnectionListener(config.controller()),
+        config.reconvergeInterval());
   }
 
   /**

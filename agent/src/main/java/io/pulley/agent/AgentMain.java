@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.ConfigException;
 import io.pulley.agent.config.ConfigFileParser;
+import io.pulley.agent.config.Interval;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.logging.JulBridge;
 import io.pulley.agent.poll.PollLoop;
@@ -71,6 +72,14 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve /metrics")
   String metricsListen;
 
+  @Option(
+      names = "--reconverge-interval",
+      paramLabel = "INTERVAL",
+      description =
+          "Apply the current plan again this often (seconds, or 30m, 2h; 0 = off)."
+              + " Default: 30m")
+  String reconvergeInterval;
+
   @Option(names = "--once", description = "Poll once without waiting, apply, report and exit")
   boolean once;
 
@@ -126,6 +135,9 @@ public final class AgentMain implements Callable<Integer> {
     }
     if (metricsListen != null) {
       builder.metricsListen(metricsListen);
+    }
+    if (reconvergeInterval != null) {
+      builder.reconvergeInterval(Interval.parse(reconvergeInterval));
     }
     return builder.build();
   }

@@ -43,6 +43,15 @@ class AgentMainTest {
   }
 
   @Test
+  void reconvergeIntervalFlag_overridesTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "reconverge_interval: 1h\n");
+
+    AgentConfig config = config("--config", file.toString(), "--reconverge-interval", "0");
+
+    assertThat(config.reconvergeInterval()).isZero();
+  }
+
+  @Test
   void noFileGiven_defaultsWhenTheDefaultPathIsMissing() throws Exception {
     AgentConfig config =
         config("--config", Files.writeString(dir.resolve("a.yaml"), "").toString());

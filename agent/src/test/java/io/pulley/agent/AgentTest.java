@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration RECONVERGE = Duration.ofMinutes(30);
 
   @TempDir Path srv;
   @TempDir Path dataDir;
@@ -95,7 +96,8 @@ class AgentTest {
             Duration.ofSeconds(10),
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
             new WakeableSleeper(),
-            listener);
+            listener,
+            RECONVERGE);
     Agent agent = new Agent(config, channel, clock, settings);
     agents.add(agent);
     return agent;
@@ -272,6 +274,28 @@ class AgentTest {
     assertThat(controller.reports().get(1).getOutcome())
         .isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
     assertThat(missing.resolve("x.txt")).hasContent("x");
+  }
+
+  @Test
+  void unchangedPlan_isAppliedAgainAfterTheReconvergeInterval_correctingDrift() throws Exception {
+    SettableClock clock = new SettableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    controller.setPlan(plan("p1", "one\n"));
+    agent(clock).start();
+    await().atMost(WAIT).until(() -> reportedPlanIds().size() == 1);
+    Files.writeString(srv.resolve("hello.txt"), "edited\n");
+
+    int pollsBefore = controller.polls().size();
+    await().atMost(WAIT).until(() -> controller.polls().size() >= pollsBefore + 2);
+    assertThat(reportedPlanIds()).hasSize(1);
+
+    clock.advance(RECONVERGE.plusSeconds(1));
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().size() == 2);
+    ApplyReport again = controller.reports().get(1);
+    assertThat(again.getPlanId()).isEqualTo("p1");
+    assertThat(again.getResults(0).getDrift())
+        .isEqualTo("content edited outside Pulley, at line 1:\n-one\n+edited");
+    assertThat(srv.resolve("hello.txt")).hasContent("one");
   }
 
   /** A clock the test moves by hand. */

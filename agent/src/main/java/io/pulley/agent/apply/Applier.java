@@ -116,13 +116,25 @@ public final class Applier {
   private Convergence converge(AppPlan app, Resource resource, ApplyContext context) {
     try {
       Convergence c = executors.converge(resource, context);
-      log.info(
-          "{}/{} {}: {} ({})",
-          app.getApplication(),
-          app.getEnvironment(),
-          resource.getId(),
-          c.outcome(),
-          c.reason());
+      if (c.drift().isEmpty()) {
+        log.info(
+            "{}/{} {}: {} ({})",
+            app.getApplication(),
+            app.getEnvironment(),
+            resource.getId(),
+            c.outcome(),
+            c.reason());
+      } else {
+        // One event per line: a multi-line drift (a line diff) is joined with " | ".
+        log.warn(
+            "{}/{} {}: {} ({}); drift: {}",
+            app.getApplication(),
+            app.getEnvironment(),
+            resource.getId(),
+            c.outcome(),
+            c.reason(),
+            String.join(" | ", c.drift().lines().toList()));
+      }
       return c;
     } catch (Exception e) {
       // Logged with its stack trace here; the report carries one line only.

@@ -4,6 +4,7 @@ import io.pulley.agent.apply.command.CommandExecutor;
 import io.pulley.agent.apply.fs.DirectoryExecutor;
 import io.pulley.agent.apply.fs.FileExecutor;
 import io.pulley.agent.apply.git.GitReleaseExecutor;
+import io.pulley.agent.apply.git.ReleaseLinkExecutor;
 import io.pulley.v1.Resource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,16 +19,19 @@ public final class Executors {
   private final ResourceExecutor<io.pulley.v1.File> files;
   private final ResourceExecutor<io.pulley.v1.GitRelease> releases;
   private final ResourceExecutor<io.pulley.v1.Command> commands;
+  private final ResourceExecutor<io.pulley.v1.ReleaseLink> releaseLinks;
 
   Executors(
       ResourceExecutor<io.pulley.v1.Directory> directories,
       ResourceExecutor<io.pulley.v1.File> files,
       ResourceExecutor<io.pulley.v1.GitRelease> releases,
-      ResourceExecutor<io.pulley.v1.Command> commands) {
+      ResourceExecutor<io.pulley.v1.Command> commands,
+      ResourceExecutor<io.pulley.v1.ReleaseLink> releaseLinks) {
     this.directories = directories;
     this.files = files;
     this.releases = releases;
     this.commands = commands;
+    this.releaseLinks = releaseLinks;
   }
 
   /** The real executors, writing only under {@code allowedRoots}. */
@@ -37,7 +41,8 @@ public final class Executors {
         new DirectoryExecutor(guard),
         new FileExecutor(guard),
         new GitReleaseExecutor(guard),
-        new CommandExecutor());
+        new CommandExecutor(),
+        new ReleaseLinkExecutor(guard));
   }
 
   Convergence converge(Resource resource, ApplyContext context) throws IOException {
@@ -46,6 +51,7 @@ public final class Executors {
       case FILE -> files.converge(resource.getFile(), context);
       case GIT_RELEASE -> releases.converge(resource.getGitRelease(), context);
       case COMMAND -> commands.converge(resource.getCommand(), context);
+      case RELEASE_LINK -> releaseLinks.converge(resource.getReleaseLink(), context);
       case KIND_NOT_SET -> Convergence.failed("resource has no kind");
       default ->
           Convergence.failed(

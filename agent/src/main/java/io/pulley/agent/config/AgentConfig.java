@@ -1,6 +1,7 @@
 package io.pulley.agent.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param labels labels manifests select hosts by
  * @param allowedRoots the only trees resources may write into
  * @param metricsListen {@code host:port} to serve {@code /metrics} on, or empty for none
+ * @param reconvergeInterval how often the current plan is applied again although it did not change,
+ *     so that drift is corrected; zero turns this off
  */
 public record AgentConfig(
     String controller,
@@ -23,12 +26,14 @@ public record AgentConfig(
     Path dataDir,
     Map<String, String> labels,
     List<Path> allowedRoots,
-    String metricsListen) {
+    String metricsListen,
+    Duration reconvergeInterval) {
 
   public static final String DEFAULT_CONTROLLER = "127.0.0.1:7400";
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/pulley/agent");
   public static final List<Path> DEFAULT_ALLOWED_ROOTS =
       List.of(Path.of("/srv"), Path.of("/etc"), Path.of("/var/www"), Path.of("/opt"));
+  public static final Duration DEFAULT_RECONVERGE_INTERVAL = Duration.ofMinutes(30);
 
   public AgentConfig {
     if (HostPort.parse(Objects.requireNonNull(controller, "controller"), "controller").port()
@@ -51,6 +56,10 @@ public record AgentConfig(
     if (!Objects.requireNonNull(metricsListen, "metricsListen").isEmpty()) {
       HostPort.parse(metricsListen, "metricsListen");
     }
+    if (Objects.requireNonNull(reconvergeInterval, "reconvergeInterval").isNegative()) {
+      throw new IllegalArgumentException(
+          "reconvergeInterval must not be negative: " + reconvergeInterval);
+    }
   }
 
   /** A builder holding the defaults, with {@code hostId} as the default host id. */
@@ -66,6 +75,7 @@ public record AgentConfig(
     private final Map<String, String> labels = new LinkedHashMap<>();
     private List<Path> allowedRoots = new ArrayList<>(DEFAULT_ALLOWED_ROOTS);
     private String metricsListen = "";
+    private Duration reconvergeInterval = DEFAULT_RECONVERGE_INTERVAL;
 
     private Builder(String hostId) {
       this.hostId = hostId;
@@ -110,8 +120,15 @@ public record AgentConfig(
       return this;
     }
 
+    /** Zero turns reconverging off. */
+    public Builder reconvergeInterval(Duration value) {
+      reconvergeInterval = value;
+      return this;
+    }
+
     public AgentConfig build() {
-      return new AgentConfig(controller, hostId, dataDir, labels, allowedRoots, metricsListen);
+      return new AgentConfig(
+          controller, hostId, dataDir, labels, allowedRoots, metricsListen, reconvergeInterval);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,11 +22,19 @@ import java.util.Set;
  * labels:} followed by lines indented with spaces holding {@code key: value}; {@code
  * allowed_roots:} followed by indented {@code - /path} lines ({@code labels: {}} and {@code
  * allowed_roots: []} mean empty). Keys: controller, host_id, data_dir, labels, allowed_roots,
- * metrics_listen. Anything else is an error naming the file and line. Stateless and thread-safe.
+ * metrics_listen, reconverge_interval (seconds, or with a unit: 30m). Anything else is an error
+ * naming the file and line. Stateless and thread-safe.
  */
 public final class ConfigFileParser {
   static final List<String> KEYS =
-      List.of("controller", "host_id", "data_dir", "labels", "allowed_roots", "metrics_listen");
+      List.of(
+          "controller",
+          "host_id",
+          "data_dir",
+          "labels",
+          "allowed_roots",
+          "metrics_listen",
+          "reconverge_interval");
 
   private enum Block {
     NONE,
@@ -131,6 +140,7 @@ public final class ConfigFileParser {
         case "host_id" -> builder.hostId(value);
         case "data_dir" -> builder.dataDir(absolute(value));
         case "metrics_listen" -> builder.metricsListen(value.isEmpty() ? value : address(value));
+        case "reconverge_interval" -> builder.reconvergeInterval(interval(value));
         default -> throw new IllegalStateException("unhandled key " + key);
       }
     }
@@ -168,6 +178,14 @@ public final class ConfigFileParser {
       try {
         HostPort.parse(value, "the address");
         return value;
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage());
+      }
+    }
+
+    private Duration interval(String value) throws ConfigException {
+      try {
+        return Interval.parse(value);
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage());
       }

@@ -40,13 +40,16 @@ public final class PollLoop {
    *
    * @param pollDeadline longer than the controller's longest hold (75 s)
    * @param onceDeadline for {@code --once}: a held poll past it means "unchanged"
+   * @param reconvergeInterval how long after an apply the same plan is applied again, so that drift
+   *     is corrected; zero never
    */
   public record Settings(
       Duration pollDeadline,
       Duration onceDeadline,
       Backoff backoff,
       Sleeper sleeper,
-      ConnectionListener listener) {}
+      ConnectionListener listener,
+      Duration reconvergeInterval) {}
 
   private final String hostId;
   private final Map<String, String> labels;
@@ -98,6 +101,7 @@ public final class PollLoop {
     }
     while (!stopping.get()) {
       try {
+        reconvergeIfDue();
         if (!deliverPendingReport()) {
           backOff();
           continue;
@@ -180,6 +184,35 @@ public final class PollLoop {
     return !apply(plan.get());
   }
 
+  /**
+   * Applies the current plan again when the last apply is {@code reconvergeInterval} old, although
+   * the plan did not change: files edited or services stopped by hand are put back. Works while the
+   * controller is unreachable; the report is delivered when it is back.
+   */
+  private void reconvergeIfDue() throws IOException {
+    Duration interval = settings.reconvergeInterval();
+    ApplyReport report = lastReport;
+    if (interval.isZero() || report == null) {
+      return;
+    }
+    if (clock.instant().isBefore(finishedAt(report).plus(interval))) {
+      return;
+    }
+    Optional<HostPlan> plan = store.plan();
+    if (plan.isEmpty() || !plan.get().getPlanId().equals(store.appliedPlanId())) {
+      return;
+    }
+    log.info("reconverging plan {} ({} since the last apply)", plan.get().getPlanId(), interval);
+    apply(plan.get());
+  }
+
+  private static Instant finishedAt(ApplyReport report) {
+    return Instant.ofEpochSecond(
+            report.getStartedAt().getSeconds(), report.getStartedAt().getNanos())
+        .plusSeconds(report.getDuration().getSeconds())
+        .plusNanos(report.getDuration().getNanos());
+  }
+
   /** Persists, applies and records {@code plan}; returns false if the apply failed. */
   private boolean apply(HostPlan plan) throws IOException {
     store.savePlan(plan); // before acting, so a crash mid-apply resumes this plan
@@ -241,10 +274,7 @@ public final class PollLoop {
     if (report == null || report.getOutcome() != ApplyOutcome.APPLY_OUTCOME_FAILED) {
       return false;
     }
-    Instant failedAt =
-        Instant.ofEpochSecond(report.getStartedAt().getSeconds(), report.getStartedAt().getNanos())
-            .plusSeconds(report.getDuration().getSeconds());
-    return !clock.instant().isBefore(failedAt.plus(FAILED_PLAN_RETRY));
+    return !clock.instant().isBefore(finishedAt(report).plus(FAILED_PLAN_RETRY));
   }
 
   private HostHealth health() {

@@ -39,6 +39,7 @@ class ConfigFileParserTest {
 
             data_dir: '/var/lib/pulley/other'
             metrics_listen: 127.0.0.1:9464
+            reconverge_interval: 10m
             labels:
               env: production
               "role": web
@@ -51,6 +52,7 @@ class ConfigFileParserTest {
     assertThat(config.hostId()).isEqualTo("web-1");
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/pulley/other"));
     assertThat(config.metricsListen()).isEqualTo("127.0.0.1:9464");
+    assertThat(config.reconvergeInterval()).isEqualTo(java.time.Duration.ofMinutes(10));
     assertThat(config.labels()).isEqualTo(Map.of("env", "production", "role", "web"));
     assertThat(config.allowedRoots()).containsExactly(Path.of("/srv"), Path.of("/var/www"));
   }
@@ -64,7 +66,22 @@ class ConfigFileParserTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/pulley/agent"));
     assertThat(config.allowedRoots()).isEqualTo(AgentConfig.DEFAULT_ALLOWED_ROOTS);
     assertThat(config.metricsListen()).isEmpty();
+    assertThat(config.reconvergeInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
     assertThat(config.labels()).isEmpty();
+  }
+
+  @Test
+  void parse_reconvergeIntervalInSecondsOrZero_isAccepted() throws Exception {
+    assertThat(parse("reconverge_interval: 90\n").reconvergeInterval())
+        .isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(parse("reconverge_interval: 0\n").reconvergeInterval()).isZero();
+  }
+
+  @Test
+  void parse_badReconvergeInterval_namesTheLine() {
+    assertError(
+        "reconverge_interval: soon\n",
+        "1: 'soon' is not an interval (seconds, or a number with s, m or h, such as 30m)");
   }
 
   @Test
@@ -80,7 +97,7 @@ class ConfigFileParserTest {
     assertError(
         "controller: a:1\ncolour: blue\n",
         "2: unknown key 'colour' (known keys: controller, host_id, data_dir, labels,"
-            + " allowed_roots, metrics_listen)");
+            + " allowed_roots, metrics_listen, reconverge_interval)");
   }
 
   @Test

@@ -18,14 +18,14 @@ import org.apache.commons.exec.PumpStreamHandler;
  * Runs one argument list (never through a shell) with a timeout, capturing the tail of its combined
  * output. On timeout the process and its descendants are killed. Stateless and thread-safe.
  */
-final class ProcessRunner {
+public final class ProcessRunner {
   static final int TAIL_BYTES = 4096;
   private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);
 
   /** How a run ended. {@code startError} is set when the program could not be started. */
-  record Result(int exitCode, boolean timedOut, String outputTail, String startError) {}
+  public record Result(int exitCode, boolean timedOut, String outputTail, String startError) {}
 
-  Result run(List<String> argv, Path workingDir, Map<String, String> env, Duration timeout)
+  public Result run(List<String> argv, Path workingDir, Map<String, String> env, Duration timeout)
       throws InterruptedException {
     Optional<Path> program = locate(argv.get(0), workingDir, env.get("PATH"));
     if (program.isEmpty()) {

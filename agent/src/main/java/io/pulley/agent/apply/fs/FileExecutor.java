@@ -19,15 +19,32 @@ import java.util.Optional;
 
 /**
  * Makes a regular file hold exactly the declared content, owner, group and mode. Content is
- * replaced atomically and only when it differs, so an unchanged file keeps its mtime. Idempotent.
+ * replaced atomically and only when it differs, so an unchanged file keeps its mtime. Sensitive
+ * content gets the application's secrets filled in and never appears in a reason or a drift line. A
+ * file with a {@code validate} command is put back as it was when the command rejects it. What was
+ * written is remembered (as a digest) so that edits made by hand are reported as drift and undone.
+ * Idempotent; one apply at a time.
  */
 public final class FileExecutor implements ResourceExecutor<File> {
   static final String NEW_FILE_MODE = "0644";
 
   private final PathGuard guard;
+  private final FileValidator validator = new FileValidator();
 
   public FileExecutor(PathGuard guard) {
     this.guard = guard;
+  }
+
+  /** What the executor wrote last time: the content's digest and the declared attributes. */
+  private record Written(String digest, String attributes) {
+    static Optional<Written> parse(String text) {
+      String[] lines = text.split("\n", -1);
+      return lines.length < 2 ? Optional.empty() : Optional.of(new Written(lines[0], lines[1]));
+    }
+
+    String format() {
+      return digest + "\n" + attributes;
+    }
   }
 
   @Override
@@ -46,24 +63,100 @@ public final class FileExecutor implements ResourceExecutor<File> {
     if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
       return Convergence.failed(file + " is a directory");
     }
-    byte[] content = spec.getContent().getBytes(StandardCharsets.UTF_8);
-    boolean regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
-    if (!regular) {
-      write(
-          file,
-          content,
-          new Attributes.Wanted(wanted.owner(), wanted.group(), modeOrDefault(wanted)));
-      return Convergence.changed("created (" + content.length + " bytes)");
+    String text = spec.getContent();
+    if (spec.getSensitive()) {
+      SecretTemplate.Rendered rendered = SecretTemplate.render(text, context);
+      if (rendered.missing().isPresent()) {
+        return Convergence.failed(
+            "secret '" + rendered.missing().get() + "' is not among the application's secrets");
+      }
+      text = rendered.content();
     }
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    StateMemory memory = new StateMemory(context.stateDir());
+    String key = "file:" + file;
+    Written now =
+        new Written(
+            StateMemory.sha256(content),
+            wanted.owner() + ":" + wanted.group() + ":" + wanted.mode());
+    Optional<Written> last = memory.recall(key).flatMap(Written::parse);
+    boolean sameContent = last.map(w -> w.digest().equals(now.digest())).orElse(false);
+    Convergence c =
+        Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            ? replace(spec, file, content, wanted, last, now, context)
+            : create(spec, file, content, wanted, last.isPresent() && sameContent, context);
+    if (!c.failed()) {
+      memory.remember(key, now.format());
+    }
+    return c;
+  }
+
+  private Convergence create(
+      File spec,
+      Path file,
+      byte[] content,
+      Attributes.Wanted wanted,
+      boolean writtenBefore,
+      ApplyContext context)
+      throws IOException {
+    write(
+        file,
+        content,
+        new Attributes.Wanted(wanted.owner(), wanted.group(), modeOrDefault(wanted)));
+    Optional<FileValidator.Rejection> rejected = validator.check(spec.getValidateList(), context);
+    if (rejected.isPresent()) {
+      Files.deleteIfExists(file);
+      return rejected.get().failure("the new file was removed");
+    }
+    Convergence c = Convergence.changed("created (" + content.length + " bytes)");
+    return writtenBefore ? c.withDrift("file was deleted outside Pulley") : c;
+  }
+
+  private Convergence replace(
+      File spec,
+      Path file,
+      byte[] content,
+      Attributes.Wanted wanted,
+      Optional<Written> last,
+      Written now,
+      ApplyContext context)
+      throws IOException {
     byte[] current = Files.readAllBytes(file);
     if (Arrays.equals(current, content)) {
-      return Convergence.of(Attributes.apply(file, wanted), "file is as declared");
+      List<String> changes = Attributes.apply(file, wanted);
+      Convergence c = Convergence.of(changes, "file is as declared");
+      boolean sameAttributes = last.map(w -> w.attributes().equals(now.attributes())).orElse(false);
+      return sameAttributes && !changes.isEmpty()
+          ? c.withDrift("changed outside Pulley: " + String.join(", ", changes))
+          : c;
     }
     List<String> changes = new ArrayList<>();
     changes.add("content changed (" + current.length + " bytes → " + content.length + " bytes)");
     changes.addAll(Attributes.diff(file, wanted));
+    Attributes.Wanted before = keepExisting(file, new Attributes.Wanted("", "", ""));
     write(file, content, keepExisting(file, wanted));
-    return Convergence.changed(String.join(", ", changes));
+    Optional<FileValidator.Rejection> rejected = validator.check(spec.getValidateList(), context);
+    if (rejected.isPresent()) {
+      write(file, current, before);
+      return rejected.get().failure("the previous content was put back");
+    }
+    Convergence c = Convergence.changed(String.join(", ", changes));
+    boolean sameContent = last.map(w -> w.digest().equals(now.digest())).orElse(false);
+    return sameContent ? c.withDrift(drift(spec, content, current)) : c;
+  }
+
+  /** What an edit by hand did; for sensitive files only the sizes, never a line of content. */
+  private static String drift(File spec, byte[] written, byte[] found) {
+    if (spec.getSensitive()) {
+      return "content edited outside Pulley, "
+          + written.length
+          + " bytes → "
+          + found.length
+          + " bytes";
+    }
+    return "content edited outside Pulley, "
+        + LineDiff.of(
+            new String(written, StandardCharsets.UTF_8), new String(found, StandardCharsets.UTF_8));
   }
 
   private static String modeOrDefault(Attributes.Wanted wanted) {

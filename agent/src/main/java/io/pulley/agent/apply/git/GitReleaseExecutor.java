@@ -9,38 +9,39 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.errors.IncorrectObjectTypeException;
-import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.RefSpec;
 
 /**
- * Deploys one commit of a Git repository as ROOT/releases/COMMIT and points ROOT/current at it.
+ * Deploys one commit of a Git repository as ROOT/releases/COMMIT and, unless {@code checkout_only},
+ * points ROOT/current at it (see {@link ReleaseLinker}).
  *
  * <p>Layout under ROOT: {@code .pulley/repo.git} is a bare cache of the remote, kept under the
  * release root rather than the agent's data dir so it sits on the same filesystem as the releases,
  * inside the allowed roots, and goes away with the application; {@code .pulley/releases.log}
- * records switch order for pruning. A release directory is written as {@code releases/.COMMIT.tmp}
- * and renamed into place, so it exists only complete; {@code current} is a relative symlink
- * replaced by an atomic rename. Idempotent; one apply at a time.
+ * records switch order and {@code .pulley/checkouts.log} checkout order for pruning. ssh:// remotes
+ * are fetched with the system's git and the deploy key secret; others in-process with JGit.
+ * Idempotent; one apply at a time.
  */
 public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
-  static final int DEFAULT_KEEP = 5;
+  static final int DEFAULT_KEEP = ReleaseLinker.DEFAULT_KEEP;
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   private final PathGuard guard;
+  private final String ssh;
 
   public GitReleaseExecutor(PathGuard guard) {
+    this(guard, "ssh");
+  }
+
+  /**
+   * @param ssh the ssh program the system git runs for ssh:// remotes
+   */
+  GitReleaseExecutor(PathGuard guard, String ssh) {
     this.guard = guard;
+    this.ssh = ssh;
   }
 
   @Override
@@ -56,6 +57,16 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     if (spec.getKeep() < 0) {
       return Convergence.failed("keep must not be negative, got " + spec.getKeep());
     }
+    Optional<String> key = Optional.empty();
+    if (!spec.getDeployKeySecret().isEmpty()) {
+      key = context.secret(spec.getDeployKeySecret());
+      if (key.isEmpty()) {
+        return Convergence.failed(
+            "deploy key secret '"
+                + spec.getDeployKeySecret()
+                + "' is not among the application's secrets");
+      }
+    }
     Path root = Path.of(spec.getRoot());
     Path releases = root.resolve("releases");
     Files.createDirectories(root.resolve(".pulley"));
@@ -64,108 +75,38 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     String commit = spec.getCommit();
     Path release = releases.resolve(commit);
     if (!Files.isDirectory(release, LinkOption.NOFOLLOW_LINKS)) {
-      Optional<String> failure = build(root, spec, release, changes);
+      Optional<String> failure = build(root, spec, key, release, changes);
       if (failure.isPresent()) {
         return Convergence.failed(failure.get());
       }
+      ReleaseLinker.checkouts(root).append(commit);
+      changes.add("released " + abbreviate(commit));
     }
-    ReleaseHistory history = new ReleaseHistory(root.resolve(".pulley/releases.log"));
-    Path target = Path.of("releases", commit);
-    Path current = root.resolve("current");
-    if (!target.equals(currentTarget(current))) {
-      switchCurrent(root, target);
-      history.switchedTo(commit);
-      changes.add("current → " + abbreviate(commit));
+    if (spec.getCheckoutOnly()) {
+      return Convergence.of(changes, "release " + abbreviate(commit) + " is checked out");
     }
-    int pruned = Pruner.prune(releases, history, commit, keep(spec));
-    if (pruned > 0) {
-      changes.add("pruned " + pruned + " old release" + (pruned == 1 ? "" : "s"));
-    }
-    return Convergence.of(changes, "current is " + abbreviate(commit));
+    ReleaseLinker.Result linked = ReleaseLinker.link(root, commit, spec.getKeep());
+    changes.addAll(linked.changes());
+    Convergence c = Convergence.of(changes, "current is " + abbreviate(commit));
+    return linked.drift().isEmpty() ? c : c.withDrift(linked.drift());
   }
 
-  private static Optional<String> build(
-      Path root, GitRelease spec, Path release, List<String> changes) throws IOException {
-    try (Git git = openCache(root.resolve(".pulley/repo.git"))) {
-      Repository repo = git.getRepository();
-      ObjectId id = ObjectId.fromString(spec.getCommit());
-      if (!hasCommit(repo, id)) {
-        try {
-          fetch(git, spec.getUrl());
-        } catch (GitAPIException e) {
-          return Optional.of(
-              Credentials.redact("fetch from " + spec.getUrl() + " failed: " + e.getMessage()));
-        }
-        if (!hasCommit(repo, id)) {
-          return Optional.of(
-              Credentials.redact(
-                  "commit "
-                      + spec.getCommit()
-                      + " not found in "
-                      + spec.getUrl()
-                      + " after fetch"));
-        }
-        changes.add("fetched");
-      }
-      Path temp = release.resolveSibling("." + spec.getCommit() + ".tmp");
-      Pruner.deleteTree(temp);
-      Files.createDirectory(temp);
-      try (RevWalk walk = new RevWalk(repo)) {
-        TreeCheckout.write(repo, walk.parseCommit(id), temp);
-      }
-      Files.move(temp, release, StandardCopyOption.ATOMIC_MOVE);
-      changes.add("released " + abbreviate(spec.getCommit()));
-      return Optional.empty();
-    }
-  }
-
-  private static Git openCache(Path dir) throws IOException {
+  private Optional<String> build(
+      Path root, GitRelease spec, Optional<String> key, Path release, List<String> changes)
+      throws IOException {
+    Fetcher jgit = new JGitFetcher();
+    Fetcher system = new SystemGitFetcher(key, ssh);
+    ReleaseBuilder builder =
+        new ReleaseBuilder(root, url -> Fetcher.isSsh(url) ? system : jgit, spec.getSubmodules());
     try {
-      if (Files.isDirectory(dir.resolve("objects"))) {
-        return Git.open(dir.toFile());
-      }
-      return Git.init().setBare(true).setDirectory(dir.toFile()).call();
-    } catch (GitAPIException e) {
-      throw new IOException("cannot create the repository cache " + dir + ": " + e.getMessage(), e);
+      return builder.build(spec.getUrl(), spec.getCommit(), release, changes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while fetching " + Credentials.redact(spec.getUrl()));
     }
-  }
-
-  private static void fetch(Git git, String url) throws GitAPIException {
-    git.fetch()
-        .setRemote(url)
-        .setRefSpecs(
-            new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
-            new RefSpec("+refs/tags/*:refs/tags/*"))
-        .setRemoveDeletedRefs(true)
-        .call();
-  }
-
-  private static boolean hasCommit(Repository repo, ObjectId id) throws IOException {
-    try (RevWalk walk = new RevWalk(repo)) {
-      walk.parseCommit(id);
-      return true;
-    } catch (MissingObjectException | IncorrectObjectTypeException e) {
-      return false;
-    }
-  }
-
-  private static Path currentTarget(Path current) throws IOException {
-    return Files.isSymbolicLink(current) ? Files.readSymbolicLink(current) : null;
-  }
-
-  /** A relative link renamed over the old one: readers see the old or the new, never none. */
-  private static void switchCurrent(Path root, Path target) throws IOException {
-    Path temp = root.resolve(".current.tmp");
-    Files.deleteIfExists(temp);
-    Files.createSymbolicLink(temp, target);
-    Files.move(temp, root.resolve("current"), StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static int keep(GitRelease spec) {
-    return spec.getKeep() == 0 ? DEFAULT_KEEP : spec.getKeep();
   }
 
   static String abbreviate(String commit) {
-    return commit.substring(0, 12);
+    return ReleaseLinker.abbreviate(commit);
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,13 +22,20 @@ final class Pruner {
   private Pruner() {}
 
   /**
-   * Deletes the releases switched to longest ago (never {@code current}) until at most {@code keep}
-   * remain, and returns how many were deleted. Releases missing from the history count as oldest,
-   * ordered by mtime.
+   * Deletes the releases switched to longest ago until at most {@code keep} remain, and returns how
+   * many were deleted. Releases never switched to count as oldest, in checkout order, then by
+   * mtime. The {@code protect}ed releases are never deleted: the one {@code current} points at and
+   * the newest checkout, which may be a release being prepared for a later switch.
    */
-  static int prune(Path releases, ReleaseHistory history, String current, int keep)
+  static int prune(
+      Path releases,
+      ReleaseHistory switches,
+      ReleaseHistory checkouts,
+      Set<String> protect,
+      int keep)
       throws IOException {
-    List<String> order = history.read();
+    List<String> switchOrder = switches.read();
+    List<String> checkoutOrder = checkouts.read();
     List<Path> dirs = new ArrayList<>();
     try (Stream<Path> list = Files.list(releases)) {
       list.filter(p -> RELEASE.matcher(p.getFileName().toString()).matches())
@@ -35,17 +43,19 @@ final class Pruner {
           .forEach(dirs::add);
     }
     dirs.sort(
-        Comparator.<Path>comparingInt(p -> order.indexOf(p.getFileName().toString()))
+        Comparator.<Path>comparingInt(p -> switchOrder.indexOf(p.getFileName().toString()))
+            .thenComparingInt(p -> checkoutOrder.indexOf(p.getFileName().toString()))
             .thenComparing(Pruner::mtime));
     List<String> removed = new ArrayList<>();
     for (int i = 0; i < dirs.size() && dirs.size() - removed.size() > keep; i++) {
       String name = dirs.get(i).getFileName().toString();
-      if (!name.equals(current)) {
+      if (!protect.contains(name)) {
         deleteTree(dirs.get(i));
         removed.add(name);
       }
     }
-    history.forget(removed);
+    switches.forget(removed);
+    checkouts.forget(removed);
     return removed.size();
   }
 

@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The order in which releases were switched to, oldest first, kept in a small text file (one commit
- * per line) so pruning removes the release switched away from longest ago, which mtimes would not
- * tell reliably. Not thread-safe; one apply at a time.
+ * An order of releases, oldest first, kept in a small text file (one commit per line): the order
+ * they were switched to (so pruning removes the release switched away from longest ago, which
+ * mtimes would not tell reliably) or the order they were checked out. Not thread-safe; one apply at
+ * a time.
  */
 final class ReleaseHistory {
   private final Path file;
@@ -33,12 +35,21 @@ final class ReleaseHistory {
     return commits;
   }
 
-  /** Records a switch to {@code commit}: it moves to the end of the list. */
-  void switchedTo(String commit) throws IOException {
+  /** Records {@code commit} as the newest: it moves to the end of the list. */
+  void append(String commit) throws IOException {
     List<String> commits = read();
+    if (!commits.isEmpty() && commits.get(commits.size() - 1).equals(commit)) {
+      return;
+    }
     commits.remove(commit);
     commits.add(commit);
     write(commits);
+  }
+
+  /** The newest entry, if any. */
+  Optional<String> newest() throws IOException {
+    List<String> commits = read();
+    return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
   }
 
   void forget(List<String> removed) throws IOException {

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -18,9 +21,14 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * symlinks, and empty directories for submodules. Stateless and thread-safe.
  */
 final class TreeCheckout {
+  /** A submodule entry: its path in the tree and the commit it is pinned to. */
+  record Gitlink(String path, ObjectId commit) {}
+
   private TreeCheckout() {}
 
-  static void write(Repository repo, RevCommit commit, Path into) throws IOException {
+  /** Writes the tree and returns its submodule entries, left as empty directories. */
+  static List<Gitlink> write(Repository repo, RevCommit commit, Path into) throws IOException {
+    List<Gitlink> links = new ArrayList<>();
     try (TreeWalk walk = new TreeWalk(repo);
         ObjectReader reader = repo.newObjectReader()) {
       walk.addTree(commit.getTree());
@@ -39,6 +47,7 @@ final class TreeCheckout {
           Files.createSymbolicLink(target, Path.of(link));
         } else if (mode == FileMode.GITLINK) {
           Files.createDirectories(target);
+          links.add(new Gitlink(walk.getPathString(), walk.getObjectId(0)));
         } else {
           try (OutputStream out =
               Files.newOutputStream(
@@ -50,5 +59,6 @@ final class TreeCheckout {
         }
       }
     }
+    return links;
   }
 }

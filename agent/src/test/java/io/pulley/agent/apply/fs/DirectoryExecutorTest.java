@@ -118,4 +118,27 @@ class DirectoryExecutorTest {
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).contains("1777");
   }
+
+  @Test
+  void converge_modeChangedByHand_reportsDriftAndRestores() throws Exception {
+    Path target = root.resolve("data");
+    executor().converge(dir(target, "0750"), Contexts.plain(stateDir));
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    Convergence c = executor().converge(dir(target, "0750"), Contexts.plain(stateDir));
+
+    assertThat(c.reason()).isEqualTo("mode 0777→0750");
+    assertThat(c.drift()).isEqualTo("changed outside Pulley: mode 0777→0750");
+  }
+
+  @Test
+  void converge_declaredModeChanged_isNotDrift() throws Exception {
+    Path target = root.resolve("data");
+    executor().converge(dir(target, "0750"), Contexts.plain(stateDir));
+
+    Convergence c = executor().converge(dir(target, "0700"), Contexts.plain(stateDir));
+
+    assertThat(c.reason()).isEqualTo("mode 0750→0700");
+    assertThat(c.drift()).isEmpty();
+  }
 }
