@@ -19,6 +19,12 @@
 # Network: a bridge pulleybr0 with 169.254.77.1/24 on the host; each server has its own network
 # namespace whose eth0 (a veth, peer on the bridge) has 169.254.77.N/24 and no default route.
 # Link-local addresses only: the servers reach the host side and each other, nothing beyond.
+#
+# apt: each server gets its own apt proxy (AptProxy.java of the Java harness, run with the JDK's
+# source launcher, so this needs `java` 17+ too) on the host address, named in
+# /etc/apt/apt.conf.d/01pulley-apt-proxy. It forwards GETs to the hosts of the image's apt sources
+# only and keeps .deb files in $CACHE/apt-proxy/debs. It runs in the server's cgroup and goes
+# when the server stops.
 set -euo pipefail
 
 CACHE=${PULLEY_HARNESS_CACHE:-/var/cache/pulley-harness}
@@ -35,6 +41,9 @@ RECIPE_VERSION=2
 PACKAGES=ca-certificates,dbus,iproute2,openjdk-17-jre-headless,systemd,systemd-sysv
 MASKED=apt-daily-upgrade.timer,apt-daily.timer
 HOST_APT_ARCHIVES=/var/cache/apt/archives
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+APT_PROXY_SOURCE=$HERE/../src/test/java/io/pulley/packaging/harness/AptProxy.java
+APT_PROXY_CONF=etc/apt/apt.conf.d/01pulley-apt-proxy
 # Moves itself into the cgroups named before "--", then execs the rest; see Cgroups.java.
 CGROUP_WRAPPER='while [ "$1" != -- ]; do mkdir -p "$1" && echo $$ > "$1/cgroup.procs" || exit 125; shift; done; shift; exec "$@"'
 
@@ -269,12 +278,13 @@ cmd_boot() {
   printf '127.0.0.1 localhost\n127.0.1.1 %s\n%s pulley-host\n::1 localhost ip6-localhost ip6-loopback\n' \
     "$name" "$HOST_ADDRESS" > "$root/etc/hosts"
   tr -d '-' < /proc/sys/kernel/random/uuid > "$root/etc/machine-id"
-  local cgroups=()
-  while read -r h; do cgroups+=("$h/$name"); done < <(cgroup_hierarchies)
+  local cgroups=() proxy_cgroups=()
+  while read -r h; do cgroups+=("$h/$name"); proxy_cgroups+=("$h/$name/apt-proxy"); done < <(cgroup_hierarchies)
+  start_apt_proxy "$rootfs" "$root" "$name" "${proxy_cgroups[@]}"
   setsid sh -c "$CGROUP_WRAPPER" pulley-cgroup-wrapper "${cgroups[@]}" -- \
     systemd-nspawn --directory="$root" --machine="$name" --register=no --keep-unit --boot \
     --console=pipe --resolv-conf=off --network-namespace-path="/run/netns/$name" \
-    > "$CACHE/servers/$name.console" 2>&1 < /dev/null &
+    >> "$CACHE/servers/$name.console" 2>&1 < /dev/null &
   local nspawn=$!
   # The server lives as long as its nspawn: that process owns the claim from now on.
   replace_claim "$claim" "$name" "$nspawn"
@@ -286,8 +296,13 @@ cmd_boot() {
     sleep 0.1
   done
   [[ -n $init ]] || die "server $name: no init after 90 s"
-  local state
-  state=$(timeout 90 nsenter -t "$init" -a systemctl is-system-running --wait || true)
+  local state=""
+  for ((i = 0; i < 900; i++)); do
+    state=$(timeout 90 nsenter -t "$init" -a systemctl is-system-running --wait 2>/dev/null || true)
+    # Empty: systemd's private socket is not up yet (as in BootWait.java).
+    [[ -n $state && $state != starting && $state != initializing ]] && break
+    sleep 0.1
+  done
   [[ $state == running || $state == degraded ]] || {
     nsenter -t "$init" -a journalctl --boot --no-pager --lines=50 >&2 || true
     die "server $name: system is '$state'"
@@ -295,6 +310,25 @@ cmd_boot() {
   trap - EXIT
   log "server $name booted ($state); stop it with: pristine.sh stop $suffix"
   echo "$address"
+}
+
+# ROOTFS ROOT NAME CGROUP...: starts the server's apt proxy in a child cgroup of the server's, so
+# that teardown's cgroup kill ends it; waits until it has written the server's apt.conf snippet.
+start_apt_proxy() {
+  local rootfs=$1 root=$2 name=$3 i pid
+  shift 3
+  [[ -f $APT_PROXY_SOURCE ]] || die "apt proxy source missing: $APT_PROXY_SOURCE"
+  command -v java > /dev/null || die "the apt proxy needs java (17+) on this machine"
+  setsid sh -c "$CGROUP_WRAPPER" pulley-cgroup-wrapper "$@" -- \
+    java "$APT_PROXY_SOURCE" "$rootfs" "$CACHE" "$HOST_ADDRESS" "$root/$APT_PROXY_CONF" \
+    > "$CACHE/servers/$name.console" 2>&1 < /dev/null &
+  pid=$!
+  for ((i = 0; i < 600; i++)); do
+    [[ -f $root/$APT_PROXY_CONF ]] && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$CACHE/servers/$name.console" >&2; die "apt proxy exited"; }
+    sleep 0.1
+  done
+  die "apt proxy did not start within 60 s"
 }
 
 server_name() { echo "$PREFIX${1:?server NAME missing}"; }

@@ -33,6 +33,8 @@ class PristineScriptTest {
       new Sweeper(image.dirs()).sweep();
 
       assertThat(script("exec", suffix, "hostname").orThrow().stdout().strip()).isEqualTo(name);
+      assertThat(script("exec", suffix, "cat", AptProxy.APT_CONF).orThrow().stdout())
+          .startsWith("Acquire::http::Proxy \"http://" + TestNetwork.HOST_ADDRESS + ":");
     } finally {
       script("stop", suffix).orThrow();
     }
@@ -40,6 +42,8 @@ class PristineScriptTest {
     assertThat(HostCommand.run(Duration.ofSeconds(10), List.of("ip", "netns", "list")).stdout())
         .doesNotContain(name);
     assertThat(image.dirs().serverRoot(name)).doesNotExist();
+    assertThat(ProcessHandle.allProcesses())
+        .noneMatch(p -> p.info().commandLine().orElse("").contains("/" + name + "/"));
   }
 
   private ExecResult script(String... args) {

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} removes every trace — processes, mounts, cgroups, namespace, copy — and is
  * idempotent; a JVM shutdown hook closes servers a test left open, and the next boot in any JVM
  * sweeps what a killed JVM left. Thread-safe.
+ *
+ * <p>Every server gets its own {@link AptProxy} on the host side of the test network, named in
+ * {@value AptProxy#APT_CONF}, so {@code apt-get update} and {@code apt-get install} work although
+ * the server has no route; it stops when the server is closed.
  */
 public final class PristineServer implements AutoCloseable {
 
@@ -38,14 +42,17 @@ public final class PristineServer implements AutoCloseable {
   private final String name;
   private final String address;
   private final Process nspawn;
+  private final AptProxy aptProxy;
   private volatile long initPid;
   private boolean closed;
 
-  private PristineServer(HarnessDirs dirs, String name, String address, Process nspawn) {
+  private PristineServer(
+      HarnessDirs dirs, String name, String address, Process nspawn, AptProxy aptProxy) {
     this.dirs = dirs;
     this.name = name;
     this.address = address;
     this.nspawn = nspawn;
+    this.aptProxy = aptProxy;
   }
 
   /** Boots a server with a generated name ({@code pulley-t-PID-N}). */
@@ -73,10 +80,13 @@ public final class PristineServer implements AutoCloseable {
     long start = System.nanoTime();
     TestNetwork.Attachment attachment = new TestNetwork(dirs).attach(name, Owner.current());
     PristineServer server = null;
+    AptProxy aptProxy = null;
     try {
-      prepareCopy(dirs, imageRoot, name);
+      aptProxy = AptProxy.start(imageRoot, dirs.cache(), TestNetwork.hostAddress());
+      prepareCopy(dirs, imageRoot, name, aptProxy);
       LiveServers.checkNotShuttingDown(name);
-      server = new PristineServer(dirs, name, attachment.address(), startNspawn(dirs, name));
+      server =
+          new PristineServer(dirs, name, attachment.address(), startNspawn(dirs, name), aptProxy);
       LiveServers.add(server);
       new BootWait(server, bootTimeout).await();
       log.info(
@@ -90,13 +100,17 @@ public final class PristineServer implements AutoCloseable {
         server.close();
       } else {
         new ServerTeardown(dirs).remove(name, POWEROFF_TIMEOUT);
+        if (aptProxy != null) {
+          aptProxy.close();
+        }
       }
       throw e;
     }
   }
 
-  /** A fresh copy of the image with its own host name and machine id. */
-  private static void prepareCopy(HarnessDirs dirs, Path imageRoot, String name) {
+  /** A fresh copy of the image with its own host name, machine id and apt proxy. */
+  private static void prepareCopy(
+      HarnessDirs dirs, Path imageRoot, String name, AptProxy aptProxy) {
     Path root = dirs.serverRoot(name);
     try {
       Files.createDirectories(dirs.servers());
@@ -117,6 +131,7 @@ public final class PristineServer implements AutoCloseable {
               + " pulley-host\n::1 localhost ip6-localhost ip6-loopback\n");
       Files.writeString(
           root.resolve("etc/machine-id"), UUID.randomUUID().toString().replace("-", "") + "\n");
+      Files.writeString(root.resolve(AptProxy.APT_CONF.substring(1)), aptProxy.aptConfig());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,6 +171,11 @@ public final class PristineServer implements AutoCloseable {
   /** Its link-local address, reachable from the host and from the other servers. */
   public String address() {
     return address;
+  }
+
+  /** The proxy this server's apt goes through. */
+  public AptProxy aptProxy() {
+    return aptProxy;
   }
 
   /** The container's systemd (PID 1 inside), as seen from the host. */
@@ -268,6 +288,7 @@ public final class PristineServer implements AutoCloseable {
     try {
       new ServerTeardown(dirs).remove(name, POWEROFF_TIMEOUT);
     } finally {
+      aptProxy.close();
       LiveServers.remove(this);
     }
     log.info("server {} removed in {} ms", name, (System.nanoTime() - start) / 1_000_000);
