@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /** Alembic migrations added to the sample application by tests, on top of its own first one. */
 final class SampleMigrations {
-  /** The sample's own migration, which creates the tasks table. */
-  static final String FIRST = "migrations/versions/0001_create_tasks.py";
+  /** The sample's own migration, which creates the task table. */
+  static final String FIRST = "migrations/versions/0001_create_task.py";
 
   private static final Pattern REVISION = Pattern.compile("(?m)^revision\\s*=\\s*['\"](\\w+)['\"]");
 
@@ -21,7 +21,7 @@ final class SampleMigrations {
 
   /** The same migration made harmless (it only checks the table exists). */
   static String harmlessAfter(SampleRepository repository) throws IOException {
-    return migration(firstRevision(repository), "op.execute('SELECT count(*) FROM tasks')");
+    return migration(firstRevision(repository), "op.execute('SELECT count(*) FROM task')");
   }
 
   private static String migration(String downRevision, String body) {

@@ -31,7 +31,7 @@ public final class StackBenchmark {
 
       rows.add(measure(sample, "cold: pristine server → serving", manifest, COLD));
       for (int run = 2; run < 2 + warmRuns; run++) {
-        repository.commit(Map.of("pulley_sample/VERSION", run + "\n"), "version " + run);
+        repository.commit(Map.of("pulley_sample/VERSION", run + ".0.0\n"), "version " + run);
         rows.add(measure(sample, "warm: new commit → live (v" + run + ")", manifest, WARM));
       }
       String before = sample.status().lastApply();
