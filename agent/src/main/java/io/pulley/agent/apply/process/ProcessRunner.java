@@ -1,11 +1,11 @@
-package io.pulley.agent.apply.command;
+package io.pulley.agent.apply.process;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
@@ -18,16 +18,15 @@ import org.apache.commons.exec.PumpStreamHandler;
  * Runs one argument list (never through a shell) with a timeout, capturing the tail of its combined
  * output. On timeout the process and its descendants are killed. Stateless and thread-safe.
  */
-final class ProcessRunner {
+public final class ProcessRunner implements CommandRunner {
   static final int TAIL_BYTES = 4096;
   private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);
 
-  /** How a run ended. {@code startError} is set when the program could not be started. */
-  record Result(int exitCode, boolean timedOut, String outputTail, String startError) {}
-
-  Result run(List<String> argv, Path workingDir, Map<String, String> env, Duration timeout)
-      throws InterruptedException {
-    Optional<Path> program = locate(argv.get(0), workingDir, env.get("PATH"));
+  @Override
+  public Result run(Invocation invocation) throws InterruptedException {
+    List<String> argv = invocation.argv();
+    Path workingDir = invocation.workingDir();
+    Optional<Path> program = locate(argv.get(0), workingDir, invocation.env().get("PATH"));
     if (program.isEmpty()) {
       return new Result(-1, false, "", "program '" + argv.get(0) + "' not found in PATH");
     }
@@ -40,19 +39,21 @@ final class ProcessRunner {
     DefaultExecutor executor =
         DefaultExecutor.builder()
             .setWorkingDirectory(workingDir)
-            .setExecuteStreamHandler(new PumpStreamHandler(tail, tail))
+            .setExecuteStreamHandler(
+                new PumpStreamHandler(
+                    tail, tail, new ByteArrayInputStream(invocation.stdinBytes())))
             .get();
     executor.setExitValues(null); // every exit status is a result, not an exception
     executor.setProcessDestroyer(capture);
     DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
     try {
-      executor.execute(line, env, handler);
+      executor.execute(line, invocation.env(), handler);
     } catch (IOException e) {
       return new Result(-1, false, "", "cannot start " + argv.get(0) + ": " + e.getMessage());
     }
     boolean timedOut = false;
     try {
-      handler.waitFor(timeout);
+      handler.waitFor(invocation.timeout());
       if (!handler.hasResult()) {
         timedOut = true;
         capture.killTree();
