@@ -17,9 +17,12 @@ public final class RecordingRunner implements CommandRunner {
   private final List<Invocation> calls = new ArrayList<>();
   private final Map<String, Deque<Result>> answers = new LinkedHashMap<>();
 
-  /** Answers commands whose argument line starts with {@code prefix} with {@code results}. */
+  /**
+   * Answers commands whose argument line starts with {@code prefix} with {@code results}, in turn;
+   * replaces an earlier answer for the same prefix.
+   */
   public RecordingRunner answer(String prefix, Result... results) {
-    answers.computeIfAbsent(prefix, k -> new ArrayDeque<>()).addAll(List.of(results));
+    answers.put(prefix, new ArrayDeque<>(List.of(results)));
     return this;
   }
 
