@@ -1,82 +1,92 @@
 package io.pulley.agent.apply.process;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.exec.CommandLine;
-import org.apache.commons.exec.DefaultExecuteResultHandler;
-import org.apache.commons.exec.DefaultExecutor;
-import org.apache.commons.exec.ExecuteException;
-import org.apache.commons.exec.ProcessDestroyer;
-import org.apache.commons.exec.PumpStreamHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one argument list (never through a shell) with a timeout, capturing the tail of its combined
- * output. On timeout the process and its descendants are killed. Stateless and thread-safe.
+ * output. Arguments reach the program byte for byte (no quoting, no variable expansion). On timeout
+ * the process and its descendants are killed. Stateless and thread-safe.
  */
 public final class ProcessRunner implements CommandRunner {
   static final int TAIL_BYTES = 4096;
   private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);
+  // A background child that keeps the output pipe open must not hold the apply up for long.
+  private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
 
   @Override
   public Result run(Invocation invocation) throws InterruptedException {
     List<String> argv = invocation.argv();
-    Path workingDir = invocation.workingDir();
-    Optional<Path> program = locate(argv.get(0), workingDir, invocation.env().get("PATH"));
+    Optional<Path> program =
+        locate(argv.get(0), invocation.workingDir(), invocation.env().get("PATH"));
     if (program.isEmpty()) {
       return new Result(-1, false, "", "program '" + argv.get(0) + "' not found in PATH");
     }
-    CommandLine line = new CommandLine(program.get());
-    for (String arg : argv.subList(1, argv.size())) {
-      line.addArgument(arg, false); // false: commons-exec must not add quotes of its own
-    }
-    TailBuffer tail = new TailBuffer(TAIL_BYTES);
-    ProcessCapture capture = new ProcessCapture();
-    DefaultExecutor executor =
-        DefaultExecutor.builder()
-            .setWorkingDirectory(workingDir)
-            .setExecuteStreamHandler(
-                new PumpStreamHandler(
-                    tail, tail, new ByteArrayInputStream(invocation.stdinBytes())))
-            .get();
-    executor.setExitValues(null); // every exit status is a result, not an exception
-    executor.setProcessDestroyer(capture);
-    DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
+    List<String> command = new ArrayList<>(argv);
+    command.set(0, program.get().toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(invocation.workingDir().toFile())
+            .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(invocation.env());
+    Process process;
     try {
-      executor.execute(line, invocation.env(), handler);
+      process = builder.start();
     } catch (IOException e) {
       return new Result(-1, false, "", "cannot start " + argv.get(0) + ": " + e.getMessage());
     }
-    boolean timedOut = false;
+    TailBuffer tail = new TailBuffer(TAIL_BYTES);
+    Thread pump = daemon("pulley-output", () -> copy(process.getInputStream(), tail));
+    Thread feed = daemon("pulley-input", () -> feed(process.getOutputStream(), invocation));
     try {
-      handler.waitFor(invocation.timeout());
-      if (!handler.hasResult()) {
-        timedOut = true;
-        capture.killTree();
-        handler.waitFor(DRAIN_AFTER_KILL);
+      boolean exited = process.waitFor(invocation.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!exited) {
+        killTree(process);
+        process.waitFor(DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
       }
+      pump.join((exited ? DRAIN_AFTER_EXIT : DRAIN_AFTER_KILL).toMillis());
+      feed.join(DRAIN_AFTER_EXIT.toMillis());
+      return new Result(exited ? process.exitValue() : -1, !exited, tail.tail(), "");
     } catch (InterruptedException e) {
-      capture.killTree();
+      killTree(process);
       throw e;
     }
-    return result(handler, timedOut, tail.tail(), argv.get(0));
   }
 
-  private static Result result(
-      DefaultExecuteResultHandler handler, boolean timedOut, String tail, String name) {
-    if (!handler.hasResult()) {
-      return new Result(-1, true, tail, "");
+  private static Thread daemon(String name, Runnable task) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void copy(InputStream from, OutputStream to) {
+    byte[] buffer = new byte[8192];
+    try (from) {
+      int n;
+      while ((n = from.read(buffer)) >= 0) {
+        to.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      // The pipe closed under us (the process was killed): the tail holds what arrived.
     }
-    ExecuteException failure = handler.getException();
-    if (failure != null && failure.getCause() instanceof IOException cause) {
-      return new Result(-1, timedOut, tail, "cannot start " + name + ": " + cause.getMessage());
+  }
+
+  private static void feed(OutputStream stdin, Invocation invocation) {
+    try (stdin) {
+      stdin.write(invocation.stdinBytes());
+    } catch (IOException e) {
+      // The program exited or closed its input without reading all of it; that is its business.
     }
-    int exit = failure != null ? failure.getExitValue() : handler.getExitValue();
-    return new Result(exit, timedOut, tail, "");
   }
 
   /** Resolves the program as execvp would, but against the child's PATH, not the agent's. */
@@ -97,34 +107,10 @@ public final class ProcessRunner implements CommandRunner {
     return Optional.empty();
   }
 
-  /** Learns the started process from commons-exec, so a timeout can kill its children too. */
-  private static final class ProcessCapture implements ProcessDestroyer {
-    private Process process;
-
-    @Override
-    public synchronized boolean add(Process p) {
-      process = p;
-      return true;
-    }
-
-    @Override
-    public synchronized boolean remove(Process p) {
-      return true;
-    }
-
-    @Override
-    public synchronized int size() {
-      return process == null ? 0 : 1;
-    }
-
-    synchronized void killTree() {
-      if (process == null) {
-        return;
-      }
-      // Children first would race with new forks; collect them, then kill parent and children.
-      List<ProcessHandle> children = process.descendants().toList();
-      process.destroyForcibly();
-      children.forEach(ProcessHandle::destroyForcibly);
-    }
+  /** Kills the process and its descendants, collected first so that new forks are not missed. */
+  private static void killTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRunnerTest {
   final ProcessRunner runner = new ProcessRunner();
@@ -42,5 +45,34 @@ class ProcessRunnerTest {
     assertThatThrownBy(() -> Invocation.of(List.of(), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("argv is empty");
+  }
+
+  @Test
+  void run_arguments_arriveByteForByte() throws Exception {
+    List<String> args = List.of("a\nb", "${HOME}", "\"q\" 'x'", "tab\there", "", "*");
+    List<String> argv = new java.util.ArrayList<>(List.of("printf", "[%s]"));
+    argv.addAll(args);
+
+    Result r = runner.run(Invocation.of(argv, Duration.ofSeconds(30)));
+
+    assertThat(r.outputTail()).isEqualTo("[a\nb][${HOME}][\"q\" 'x'][tab\there][][*]");
+  }
+
+  @Test
+  void run_backgroundChildHoldingTheOutput_doesNotHoldTheRunUp(@TempDir Path dir) throws Exception {
+    Path pid = dir.resolve("child.pid");
+    try {
+      Result r =
+          runner.run(
+              Invocation.of(
+                  List.of("sh", "-c", "echo before; sleep 30 & echo $! > " + pid + "; echo after"),
+                  Duration.ofSeconds(60)));
+
+      assertThat(r.succeeded()).isTrue();
+      assertThat(r.outputTail()).startsWith("before\nafter\n");
+    } finally {
+      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 }
