@@ -98,7 +98,10 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
         systemctl.stop(name);
         changes.add("stopped");
       }
-      memory.write(name, new Memory(Pending.NONE, target));
+      Memory after = new Memory(Pending.NONE, target);
+      if (!after.equals(before) || pending != Pending.NONE) {
+        memory.write(name, after); // only on a change: an unchanged apply writes nothing
+      }
       Convergence c = Convergence.of(changes, "service " + name + " is " + target);
       return drifted ? c.withDrift(running ? "was inactive" : "was active") : c;
     } catch (StepFailed e) {
