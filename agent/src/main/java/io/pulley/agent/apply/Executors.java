@@ -1,10 +1,16 @@
 package io.pulley.agent.apply;
 
+import io.pulley.agent.apply.accounts.GroupExecutor;
+import io.pulley.agent.apply.accounts.UserExecutor;
+import io.pulley.agent.apply.apt.PackageExecutor;
 import io.pulley.agent.apply.command.CommandExecutor;
 import io.pulley.agent.apply.fs.DirectoryExecutor;
 import io.pulley.agent.apply.fs.FileExecutor;
 import io.pulley.agent.apply.git.GitReleaseExecutor;
 import io.pulley.agent.apply.git.ReleaseLinkExecutor;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.ProcessRunner;
+import io.pulley.agent.apply.systemd.ServiceExecutor;
 import io.pulley.v1.Resource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,43 +21,77 @@ import java.util.List;
  * the contract means adding its executor here. Used from the apply thread only.
  */
 public final class Executors {
-  private final ResourceExecutor<io.pulley.v1.Directory> directories;
-  private final ResourceExecutor<io.pulley.v1.File> files;
-  private final ResourceExecutor<io.pulley.v1.GitRelease> releases;
-  private final ResourceExecutor<io.pulley.v1.Command> commands;
-  private final ResourceExecutor<io.pulley.v1.ReleaseLink> releaseLinks;
+  private final FileExecutors files;
+  private final ReleaseExecutors releases;
+  private final SystemExecutors system;
 
-  Executors(
+  /** The executors of files and directories. */
+  record FileExecutors(
       ResourceExecutor<io.pulley.v1.Directory> directories,
-      ResourceExecutor<io.pulley.v1.File> files,
-      ResourceExecutor<io.pulley.v1.GitRelease> releases,
-      ResourceExecutor<io.pulley.v1.Command> commands,
-      ResourceExecutor<io.pulley.v1.ReleaseLink> releaseLinks) {
-    this.directories = directories;
+      ResourceExecutor<io.pulley.v1.File> files) {
+
+    static FileExecutors of(PathGuard guard) {
+      return new FileExecutors(new DirectoryExecutor(guard), new FileExecutor(guard));
+    }
+  }
+
+  /** The executors that prepare, check and switch releases. */
+  record ReleaseExecutors(
+      ResourceExecutor<io.pulley.v1.GitRelease> checkouts,
+      ResourceExecutor<io.pulley.v1.ReleaseLink> links,
+      ResourceExecutor<io.pulley.v1.Command> commands) {
+
+    static ReleaseExecutors of(PathGuard guard, CommandRunner runner) {
+      return new ReleaseExecutors(
+          new GitReleaseExecutor(guard),
+          new ReleaseLinkExecutor(guard),
+          new CommandExecutor(guard, runner));
+    }
+  }
+
+  /** The executors that change the system through commands (apt, accounts, systemd). */
+  record SystemExecutors(
+      ResourceExecutor<io.pulley.v1.Package> packages,
+      ResourceExecutor<io.pulley.v1.Group> groups,
+      ResourceExecutor<io.pulley.v1.User> users,
+      ResourceExecutor<io.pulley.v1.Service> services) {
+
+    static SystemExecutors of(PathGuard guard, CommandRunner runner) {
+      return new SystemExecutors(
+          new PackageExecutor(runner),
+          new GroupExecutor(runner),
+          new UserExecutor(runner),
+          new ServiceExecutor(guard, runner));
+    }
+  }
+
+  Executors(FileExecutors files, ReleaseExecutors releases, SystemExecutors system) {
     this.files = files;
     this.releases = releases;
-    this.commands = commands;
-    this.releaseLinks = releaseLinks;
+    this.system = system;
   }
 
   /** The real executors, writing only under {@code allowedRoots}. */
   public static Executors forRoots(List<Path> allowedRoots) {
     PathGuard guard = new PathGuard(allowedRoots);
+    CommandRunner runner = new ProcessRunner();
     return new Executors(
-        new DirectoryExecutor(guard),
-        new FileExecutor(guard),
-        new GitReleaseExecutor(guard),
-        new CommandExecutor(),
-        new ReleaseLinkExecutor(guard));
+        FileExecutors.of(guard),
+        ReleaseExecutors.of(guard, runner),
+        SystemExecutors.of(guard, runner));
   }
 
   Convergence converge(Resource resource, ApplyContext context) throws IOException {
     return switch (resource.getKindCase()) {
-      case DIRECTORY -> directories.converge(resource.getDirectory(), context);
-      case FILE -> files.converge(resource.getFile(), context);
-      case GIT_RELEASE -> releases.converge(resource.getGitRelease(), context);
-      case COMMAND -> commands.converge(resource.getCommand(), context);
-      case RELEASE_LINK -> releaseLinks.converge(resource.getReleaseLink(), context);
+      case DIRECTORY -> files.directories().converge(resource.getDirectory(), context);
+      case FILE -> files.files().converge(resource.getFile(), context);
+      case GIT_RELEASE -> releases.checkouts().converge(resource.getGitRelease(), context);
+      case RELEASE_LINK -> releases.links().converge(resource.getReleaseLink(), context);
+      case COMMAND -> releases.commands().converge(resource.getCommand(), context);
+      case PACKAGE -> system.packages().converge(resource.getPackage(), context);
+      case GROUP -> system.groups().converge(resource.getGroup(), context);
+      case USER -> system.users().converge(resource.getUser(), context);
+      case SERVICE -> system.services().converge(resource.getService(), context);
       case KIND_NOT_SET -> Convergence.failed("resource has no kind");
       default ->
           Convergence.failed(

@@ -2,81 +2,138 @@ package io.pulley.agent.apply.command;
 
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
+import io.pulley.agent.apply.SecretScrubber;
+import io.pulley.agent.apply.accounts.AccountDatabase;
+import io.pulley.agent.apply.accounts.AccountDatabase.UserEntry;
+import io.pulley.agent.apply.accounts.AccountNames;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.CommandRunner.Invocation;
+import io.pulley.agent.apply.process.CommandRunner.Result;
 import io.pulley.v1.Command;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Runs a command as an argument list in a minimal environment. Idempotent only through its guards:
- * {@code creates} (skip if the path exists) and {@code unless} (skip if that command exits 0); an
- * unguarded command runs on every apply and reports CHANGED each time. Not thread-safe per
- * resource; one apply at a time.
+ * Runs a command as an argument list in a minimal environment, as root or as a given user.
+ * Idempotent only through its guards: {@code creates} (skip if the path exists), {@code unless}
+ * (skip if that command exits 0) and {@code done_marker} (skip while it exists; created after
+ * success); an unguarded command runs on every apply and reports CHANGED each time. Output tails
+ * are scrubbed of the application's secrets. One apply at a time.
  */
 public final class CommandExecutor implements ResourceExecutor<Command> {
   static final int DEFAULT_TIMEOUT_SECONDS = 300;
-  static final Map<String, String> BASE_ENV =
-      Map.of(
-          "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-          "LANG", "C.UTF-8");
+  // An absolute path, so a spec's PATH (a virtualenv's bin, say) cannot lose or replace it.
+  static final String RUNUSER = "/usr/sbin/runuser";
 
-  private final ProcessRunner runner = new ProcessRunner();
+  private final PathGuard guard;
+  private final CommandRunner runner;
+  private final AccountDatabase accounts;
+
+  /**
+   * @param guard where done markers may be created
+   */
+  public CommandExecutor(PathGuard guard, CommandRunner runner) {
+    this.guard = guard;
+    this.runner = runner;
+    this.accounts = new AccountDatabase(runner);
+  }
 
   @Override
-  public Convergence converge(Command spec, ApplyContext context) {
-    if (spec.getArgvCount() == 0) {
-      return Convergence.failed("argv is empty");
+  public Convergence converge(Command spec, ApplyContext context) throws IOException {
+    Optional<String> refused = refusal(spec);
+    if (refused.isPresent()) {
+      return Convergence.failed(refused.get());
     }
-    String dir = spec.getWorkingDir().isEmpty() ? "/" : spec.getWorkingDir();
-    Path workingDir = Path.of(dir);
-    if (!workingDir.isAbsolute() || !Files.isDirectory(workingDir)) {
-      return Convergence.failed("working_dir " + dir + " is not an absolute, existing directory");
-    }
-    if (spec.getTimeoutSeconds() < 0) {
-      return Convergence.failed(
-          "timeout_seconds must not be negative: " + spec.getTimeoutSeconds());
-    }
+    Path workingDir = Path.of(spec.getWorkingDir().isEmpty() ? "/" : spec.getWorkingDir());
     int seconds =
         spec.getTimeoutSeconds() == 0 ? DEFAULT_TIMEOUT_SECONDS : spec.getTimeoutSeconds();
     Duration timeout = Duration.ofSeconds(seconds);
-    Map<String, String> env = new LinkedHashMap<>(BASE_ENV);
-    env.putAll(spec.getEnvMap());
-    if (!spec.getCreates().isEmpty()) {
-      if (!Path.of(spec.getCreates()).isAbsolute()) {
-        return Convergence.failed("creates " + spec.getCreates() + " is not absolute");
-      }
-      if (Files.exists(Path.of(spec.getCreates()))) {
-        return Convergence.unchanged("skipped: " + spec.getCreates() + " exists");
-      }
+    if (!spec.getCreates().isEmpty() && Files.exists(Path.of(spec.getCreates()))) {
+      return Convergence.unchanged("skipped: " + spec.getCreates() + " exists");
+    }
+    if (!spec.getDoneMarker().isEmpty() && Files.exists(Path.of(spec.getDoneMarker()))) {
+      return Convergence.unchanged("already done: " + spec.getDoneMarker() + " exists");
     }
     try {
+      Map<String, String> env = new LinkedHashMap<>(CommandRunner.BASE_ENV);
+      if (!spec.getUser().isEmpty()) {
+        Optional<UserEntry> user = accounts.user(spec.getUser());
+        if (user.isEmpty()) {
+          return Convergence.failed("user " + spec.getUser() + " does not exist");
+        }
+        env.put("HOME", user.get().home());
+      }
+      env.putAll(spec.getEnvMap());
       if (spec.getUnlessCount() > 0) {
-        ProcessRunner.Result guard = runner.run(spec.getUnlessList(), workingDir, env, timeout);
-        if (guard.startError().isEmpty() && !guard.timedOut() && guard.exitCode() == 0) {
+        Invocation guardRun = invocation(spec.getUnlessList(), spec, workingDir, env, timeout);
+        if (runner.run(guardRun).succeeded()) {
           return Convergence.unchanged("skipped: unless command exited 0");
         }
       }
-      return outcome(runner.run(spec.getArgvList(), workingDir, env, timeout), seconds);
+      Invocation main = invocation(spec.getArgvList(), spec, workingDir, env, timeout);
+      return finish(spec, runner.run(main), timeout, context);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Convergence.failed("interrupted; the command was killed");
     }
   }
 
-  private static Convergence outcome(ProcessRunner.Result run, int seconds) {
-    Convergence c;
-    if (!run.startError().isEmpty()) {
-      c = Convergence.failed(run.startError());
-    } else if (run.timedOut()) {
-      c = Convergence.failed("timed out after " + seconds + "s");
-    } else if (run.exitCode() != 0) {
-      c = Convergence.failed("exit status " + run.exitCode());
-    } else {
-      c = Convergence.changed("ran, exit status 0");
+  private Optional<String> refusal(Command spec) throws IOException {
+    if (spec.getArgvCount() == 0) {
+      return Optional.of("argv is empty");
     }
-    return c.withOutputTail(run.outputTail());
+    String dir = spec.getWorkingDir().isEmpty() ? "/" : spec.getWorkingDir();
+    if (!Path.of(dir).isAbsolute() || !Files.isDirectory(Path.of(dir))) {
+      return Optional.of("working_dir " + dir + " is not an absolute, existing directory");
+    }
+    if (spec.getTimeoutSeconds() < 0) {
+      return Optional.of("timeout_seconds must not be negative: " + spec.getTimeoutSeconds());
+    }
+    if (!spec.getCreates().isEmpty() && !Path.of(spec.getCreates()).isAbsolute()) {
+      return Optional.of("creates " + spec.getCreates() + " is not absolute");
+    }
+    if (!spec.getUser().isEmpty()) {
+      Optional<String> badUser = AccountNames.refusal("user", spec.getUser());
+      if (badUser.isPresent()) {
+        return badUser;
+      }
+    }
+    return spec.getDoneMarker().isEmpty()
+        ? Optional.empty()
+        : guard.check(spec.getDoneMarker()).map(reason -> "done_marker: " + reason);
+  }
+
+  /** Runs {@code argv} directly, or through runuser as the spec's user (never through a shell). */
+  private static Invocation invocation(
+      List<String> argv, Command spec, Path workingDir, Map<String, String> env, Duration timeout) {
+    List<String> full = new ArrayList<>();
+    if (!spec.getUser().isEmpty()) {
+      full.addAll(List.of(RUNUSER, "-u", spec.getUser(), "--"));
+    }
+    full.addAll(argv);
+    return new Invocation(full, workingDir, env, "", timeout);
+  }
+
+  private static Convergence finish(
+      Command spec, Result run, Duration timeout, ApplyContext context) throws IOException {
+    String tail = SecretScrubber.scrub(run.outputTail(), context);
+    if (!run.succeeded()) {
+      return Convergence.failed(run.failure(timeout)).withOutputTail(tail);
+    }
+    if (!spec.getDoneMarker().isEmpty()) {
+      Path marker = Path.of(spec.getDoneMarker());
+      Files.createDirectories(marker.getParent());
+      Files.write(marker, new byte[0]);
+    }
+    return Convergence.changed("ran, exit status 0").withOutputTail(tail);
   }
 }

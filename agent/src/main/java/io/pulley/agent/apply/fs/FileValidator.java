@@ -2,8 +2,8 @@ package io.pulley.agent.apply.fs;
 
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
-import io.pulley.agent.apply.command.ProcessRunner;
-import java.nio.file.Path;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +37,9 @@ final class FileValidator {
       return Optional.empty();
     }
     String name = "validate " + String.join(" ", argv);
-    ProcessRunner.Result run;
+    CommandRunner.Result run;
     try {
-      run = runner.run(argv, Path.of("/"), ENV, TIMEOUT);
+      run = runner.run(CommandRunner.Invocation.of(argv, TIMEOUT).withEnv(ENV));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(new Rejection(name + " was interrupted", ""));

@@ -1,6 +1,7 @@
 package io.pulley.agent.apply.git;
 
-import io.pulley.agent.apply.command.ProcessRunner;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,9 @@ final class SystemGitFetcher implements Fetcher {
               url,
               "+refs/heads/*:refs/remotes/origin/*",
               "+refs/tags/*:refs/tags/*");
-      ProcessRunner.Result run = runner.run(argv, workDir, env, TIMEOUT);
+      CommandRunner.Result run =
+          runner.run(
+              CommandRunner.Invocation.of(argv, TIMEOUT).withWorkingDir(workDir).withEnv(env));
       return failure(run, url);
     } catch (IOException e) {
       return Optional.of(Credentials.redact("fetch from " + url + " failed: " + e.getMessage()));
@@ -98,7 +101,7 @@ final class SystemGitFetcher implements Fetcher {
     return "'" + word + "'";
   }
 
-  private static Optional<String> failure(ProcessRunner.Result run, String url) {
+  private static Optional<String> failure(CommandRunner.Result run, String url) {
     String prefix = "git fetch from " + url;
     if (!run.startError().isEmpty()) {
       return Optional.of(Credentials.redact(prefix + " failed: " + run.startError()));

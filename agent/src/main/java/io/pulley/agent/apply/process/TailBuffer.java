@@ -1,4 +1,4 @@
-package io.pulley.agent.apply.command;
+package io.pulley.agent.apply.process;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

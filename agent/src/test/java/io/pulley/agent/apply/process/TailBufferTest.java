@@ -1,4 +1,4 @@
-package io.pulley.agent.apply.command;
+package io.pulley.agent.apply.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

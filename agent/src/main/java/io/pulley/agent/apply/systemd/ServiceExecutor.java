@@ -1,0 +1,181 @@
+package io.pulley.agent.apply.systemd;
+
+import io.pulley.agent.apply.ApplyContext;
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.ResourceExecutor;
+import io.pulley.agent.apply.SecretScrubber;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.systemd.ServiceMemory.Memory;
+import io.pulley.agent.apply.systemd.ServiceMemory.Pending;
+import io.pulley.agent.files.AtomicWriter;
+import io.pulley.v1.Service;
+import io.pulley.v1.ServiceState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Converges a systemd service: its unit file (written only when different, then systemd reloaded),
+ * enablement, and state. It restarts the service when its unit or a {@code restart_on} resource
+ * changed, reloads it when a {@code reload_on} resource changed, and otherwise only starts or stops
+ * it as declared, so an unchanged apply restarts nothing. The action owed is recorded before
+ * anything is done and cleared after success, so a crash or a failed restart is retried on the next
+ * apply. Idempotent; one apply at a time.
+ */
+public final class ServiceExecutor implements ResourceExecutor<Service> {
+  static final Path UNIT_DIR = Path.of("/etc/systemd/system");
+  static final String RUNNING = "running";
+  static final String STOPPED = "stopped";
+
+  private final PathGuard guard;
+  private final Systemctl systemctl;
+  private final Path unitDir;
+
+  public ServiceExecutor(PathGuard guard, CommandRunner runner) {
+    this(guard, runner, UNIT_DIR);
+  }
+
+  /**
+   * @param unitDir where unit files are written
+   */
+  ServiceExecutor(PathGuard guard, CommandRunner runner, Path unitDir) {
+    this.guard = guard;
+    this.systemctl = new Systemctl(runner);
+    this.unitDir = unitDir;
+  }
+
+  @Override
+  public Convergence converge(Service spec, ApplyContext context) throws IOException {
+    String name = spec.getName();
+    Optional<String> refused = UnitNames.refusal(name);
+    if (refused.isEmpty() && spec.getState() == ServiceState.UNRECOGNIZED) {
+      refused = Optional.of("state " + spec.getStateValue() + " is not known to this agent");
+    }
+    Path unitFile = unitDir.resolve(name);
+    if (refused.isEmpty() && !spec.getUnit().isEmpty()) {
+      refused = guard.check(unitFile.toString());
+    }
+    if (refused.isPresent()) {
+      return Convergence.failed(refused.get());
+    }
+    boolean running = spec.getState() != ServiceState.SERVICE_STATE_STOPPED;
+    byte[] unit = spec.getUnit().getBytes(StandardCharsets.UTF_8);
+    boolean unitChanged = !spec.getUnit().isEmpty() && !sameContent(unitFile, unit);
+    ServiceMemory memory = new ServiceMemory(context.stateDir());
+    Memory before = memory.read(name);
+    List<String> why = new ArrayList<>();
+    Pending pending =
+        running ? owed(spec, context, unitChanged, before.pending(), why) : Pending.NONE;
+    if (pending != before.pending()) {
+      memory.write(name, new Memory(pending, before.converged()));
+    }
+    try {
+      List<String> changes = new ArrayList<>();
+      if (unitChanged) {
+        writeUnit(unitFile, unit);
+        changes.add("unit file written");
+      }
+      // An owed restart may come from a unit written before a failed daemon-reload: redo it.
+      if (unitChanged || (!spec.getUnit().isEmpty() && before.pending() == Pending.RESTART)) {
+        systemctl.daemonReload();
+      }
+      if (!spec.getDisabled() && systemctl.enable(name)) {
+        changes.add("enabled");
+      }
+      boolean active = systemctl.isActive(name);
+      String target = running ? RUNNING : STOPPED;
+      boolean drifted = before.converged().equals(target) && active != running;
+      if (running) {
+        bringUp(name, pending, active, String.join(", ", why)).ifPresent(changes::add);
+      } else if (active) {
+        systemctl.stop(name);
+        changes.add("stopped");
+      }
+      Memory after = new Memory(Pending.NONE, target);
+      if (!after.equals(before) || pending != Pending.NONE) {
+        memory.write(name, after); // only on a change: an unchanged apply writes nothing
+      }
+      Convergence c = Convergence.of(changes, "service " + name + " is " + target);
+      return drifted ? c.withDrift(running ? "was inactive" : "was active") : c;
+    } catch (StepFailed e) {
+      return Convergence.failed(e.getMessage())
+          .withOutputTail(SecretScrubber.scrub(e.tail() + journal(name), context));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Convergence.failed("interrupted");
+    }
+  }
+
+  private String journal(String name) {
+    try {
+      return systemctl.journal(name);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The strongest action owed to a running service; {@code why} collects the causes. */
+  private static Pending owed(
+      Service spec, ApplyContext context, boolean unitChanged, Pending recorded, List<String> why) {
+    if (unitChanged) {
+      why.add("unit changed");
+    }
+    List<String> restartHits = hits(spec.getRestartOnList(), context);
+    List<String> reloadHits = hits(spec.getReloadOnList(), context);
+    restartHits.forEach(id -> why.add(id + " changed"));
+    if (recorded != Pending.NONE) {
+      why.add("owed since an earlier apply");
+    }
+    Pending now =
+        unitChanged || !restartHits.isEmpty()
+            ? Pending.RESTART
+            : reloadHits.isEmpty() ? Pending.NONE : Pending.RELOAD;
+    if (now.atLeast(recorded) == Pending.RELOAD) {
+      reloadHits.forEach(id -> why.add(id + " changed"));
+    }
+    return now.atLeast(recorded);
+  }
+
+  private static List<String> hits(List<String> ids, ApplyContext context) {
+    return ids.stream().filter(context.changedResources()::contains).toList();
+  }
+
+  /** Restarts, reloads or starts a service that must run; what it did, if anything. */
+  private Optional<String> bringUp(String name, Pending pending, boolean active, String why)
+      throws StepFailed, InterruptedException {
+    String cause = why.isEmpty() ? "" : " (" + why + ")";
+    if (pending == Pending.RESTART) {
+      systemctl.restart(name);
+      return Optional.of((active ? "restarted" : "started") + cause);
+    }
+    if (pending == Pending.RELOAD && active) {
+      systemctl.reload(name);
+      return Optional.of("reloaded" + cause);
+    }
+    if (!active) {
+      // A reload owed to a stopped service is done by starting it.
+      systemctl.start(name);
+      return Optional.of("started");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sameContent(Path file, byte[] content) throws IOException {
+    return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content);
+  }
+
+  private static void writeUnit(Path file, byte[] content) throws IOException {
+    AtomicWriter.write(
+        file,
+        content,
+        temp -> Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--")));
+  }
+}

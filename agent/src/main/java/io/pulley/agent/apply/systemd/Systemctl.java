@@ -1,0 +1,86 @@
+package io.pulley.agent.apply.systemd;
+
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.CommandRunner.Invocation;
+import io.pulley.agent.apply.process.CommandRunner.Result;
+import java.time.Duration;
+import java.util.List;
+
+/** The systemctl and journalctl calls a service needs. Thread-safe as its runner is. */
+final class Systemctl {
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
+  // systemctl waits for the job; a unit's own start timeout is 90 s unless it says otherwise.
+  static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+  static final int JOURNAL_LINES = 20;
+
+  private final CommandRunner runner;
+
+  Systemctl(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  void daemonReload() throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "daemon-reload"), JOB_TIMEOUT);
+  }
+
+  /** Enables {@code unit} unless it already is; true if it was enabled now. */
+  boolean enable(String unit) throws StepFailed, InterruptedException {
+    Invocation query = Invocation.of(List.of("systemctl", "is-enabled", unit), QUERY_TIMEOUT);
+    Result r = runner.run(query);
+    if (!r.startError().isEmpty() || r.timedOut()) {
+      throw new StepFailed(query.display() + ": " + r.failure(QUERY_TIMEOUT), r.outputTail());
+    }
+    // Exit 0 covers enabled, static, alias, indirect, generated: nothing to enable.
+    if (r.exitCode() == 0) {
+      return false;
+    }
+    if (r.outputTail().strip().startsWith("masked")) {
+      throw new StepFailed(unit + " is masked (systemctl unmask it first)", r.outputTail());
+    }
+    check(List.of("systemctl", "enable", unit), JOB_TIMEOUT);
+    return true;
+  }
+
+  boolean isActive(String unit) throws StepFailed, InterruptedException {
+    Invocation query = Invocation.of(List.of("systemctl", "is-active", unit), QUERY_TIMEOUT);
+    Result r = runner.run(query);
+    if (!r.startError().isEmpty() || r.timedOut()) {
+      throw new StepFailed(query.display() + ": " + r.failure(QUERY_TIMEOUT), r.outputTail());
+    }
+    return r.exitCode() == 0;
+  }
+
+  void start(String unit) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "start", unit), JOB_TIMEOUT);
+  }
+
+  void stop(String unit) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "stop", unit), JOB_TIMEOUT);
+  }
+
+  void restart(String unit) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "restart", unit), JOB_TIMEOUT);
+  }
+
+  void reload(String unit) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "reload", unit), JOB_TIMEOUT);
+  }
+
+  /** The unit's last journal lines, or an empty string if they cannot be read. */
+  String journal(String unit) throws InterruptedException {
+    Invocation journal =
+        Invocation.of(
+            List.of("journalctl", "-u", unit, "-n", String.valueOf(JOURNAL_LINES), "--no-pager"),
+            QUERY_TIMEOUT);
+    Result r = runner.run(journal);
+    return r.startError().isEmpty() ? r.outputTail() : "";
+  }
+
+  private void check(List<String> argv, Duration timeout) throws StepFailed, InterruptedException {
+    Invocation invocation = Invocation.of(argv, timeout);
+    Result r = runner.run(invocation);
+    if (!r.succeeded()) {
+      throw new StepFailed(invocation.display() + ": " + r.failure(timeout), r.outputTail());
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package io.pulley.agent.apply.systemd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.agent.apply.ApplyContext;
+import io.pulley.agent.apply.Contexts;
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.apply.process.RecordingRunner;
+import io.pulley.v1.ResourceOutcome;
+import io.pulley.v1.Service;
+import io.pulley.v1.ServiceState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceExecutorTest {
+  static final String UNIT = "[Service]\nExecStart=/usr/bin/uwsgi --ini /srv/app/uwsgi.ini\n";
+
+  @TempDir Path unitDir;
+  @TempDir Path stateRoot;
+
+  private Path stateDir() {
+    return stateRoot.resolve("app/test");
+  }
+
+  /** A runner for a host where the unit is enabled and running, unless told otherwise. */
+  private static RecordingRunner host(boolean enabled, boolean active) {
+    return new RecordingRunner()
+        .answer("systemctl is-enabled", enabled ? 0 : 1, enabled ? "enabled\n" : "disabled\n")
+        .answer("systemctl is-active", active ? 0 : 3, active ? "active\n" : "inactive\n");
+  }
+
+  private Convergence converge(RecordingRunner runner, Service spec, ApplyContext context)
+      throws Exception {
+    return new ServiceExecutor(new PathGuard(List.of(unitDir)), runner, unitDir)
+        .converge(spec, context);
+  }
+
+  private static Service.Builder uwsgi() {
+    return Service.newBuilder()
+        .setName("app-uwsgi.service")
+        .setUnit(UNIT)
+        .addRestartOn("file:settings")
+        .addReloadOn("file:nginx-site");
+  }
+
+  @Test
+  void converge_newUnit_isWrittenReloadedEnabledAndStarted() throws Exception {
+    RecordingRunner runner = host(false, false);
+
+    Convergence c = converge(runner, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason()).isEqualTo("unit file written, enabled, started (unit changed)");
+    assertThat(c.drift()).isEmpty();
+    assertThat(runner.changes())
+        .containsExactly(
+            "systemctl daemon-reload",
+            "systemctl enable app-uwsgi.service",
+            "systemctl restart app-uwsgi.service");
+    Path file = unitDir.resolve("app-uwsgi.service");
+    assertThat(file).hasContent(UNIT);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void converge_again_changesAndRestartsNothing() throws Exception {
+    converge(host(false, false), uwsgi().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = host(true, true);
+
+    Convergence c = converge(runner, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(c.reason()).isEqualTo("service app-uwsgi.service is running");
+    assertThat(runner.changes()).isEmpty();
+  }
+
+  @Test
+  void converge_restartOnResourceChanged_restarts() throws Exception {
+    converge(host(false, false), uwsgi().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = host(true, true);
+
+    Convergence c =
+        converge(runner, uwsgi().build(), Contexts.afterChanges(stateDir(), "file:settings"));
+
+    assertThat(c.reason()).isEqualTo("restarted (file:settings changed)");
+    assertThat(runner.changes()).containsExactly("systemctl restart app-uwsgi.service");
+  }
+
+  @Test
+  void converge_reloadOnResourceChanged_reloadsARunningService() throws Exception {
+    RecordingRunner runner = host(true, true);
+    Service nginx = Service.newBuilder().setName("nginx.service").addReloadOn("file:site").build();
+
+    Convergence c = converge(runner, nginx, Contexts.afterChanges(stateDir(), "file:site"));
+
+    assertThat(c.reason()).isEqualTo("reloaded (file:site changed)");
+    assertThat(runner.changes()).containsExactly("systemctl reload nginx.service");
+  }
+
+  @Test
+  void converge_reloadOnResourceChanged_startsAStoppedService() throws Exception {
+    RecordingRunner runner = host(true, false);
+    Service nginx = Service.newBuilder().setName("nginx.service").addReloadOn("file:site").build();
+
+    converge(runner, nginx, Contexts.afterChanges(stateDir(), "file:site"));
+
+    assertThat(runner.changes()).containsExactly("systemctl start nginx.service");
+  }
+
+  @Test
+  void converge_failedRestart_isReportedWithScrubbedJournalAndRetried() throws Exception {
+    RecordingRunner failing =
+        host(true, true)
+            .answer("systemctl restart", 1, "Job for app-uwsgi.service failed.\n")
+            .answer("journalctl", 0, "uwsgi: bad password pw123456\n");
+
+    Convergence failed =
+        converge(
+            failing,
+            uwsgi().build(),
+            Contexts.withSecrets(stateDir(), Map.of("database-password", "pw123456")));
+    RecordingRunner next = host(true, true);
+    Convergence retried = converge(next, uwsgi().build(), Contexts.plain(stateDir()));
+    RecordingRunner last = host(true, true);
+    Convergence settled = converge(last, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(failed.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(failed.reason()).isEqualTo("systemctl restart app-uwsgi.service: exit status 1");
+    assertThat(failed.outputTail())
+        .isEqualTo("Job for app-uwsgi.service failed.\nuwsgi: bad password ***\n");
+    assertThat(retried.reason()).isEqualTo("restarted (owed since an earlier apply)");
+    assertThat(next.changes())
+        .containsExactly("systemctl daemon-reload", "systemctl restart app-uwsgi.service");
+    assertThat(settled.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(last.changes()).isEmpty();
+  }
+
+  @Test
+  void converge_restartIsRecordedBeforeItIsAttempted() throws Exception {
+    ServiceMemory memory = new ServiceMemory(stateDir());
+    List<ServiceMemory.Pending> owedAtRestart = new ArrayList<>();
+    RecordingRunner host = host(true, true);
+    CommandRunner watching =
+        invocation -> {
+          if (invocation.display().startsWith("systemctl restart")) {
+            owedAtRestart.add(read(memory));
+          }
+          return host.run(invocation);
+        };
+
+    new ServiceExecutor(new PathGuard(List.of(unitDir)), watching, unitDir)
+        .converge(uwsgi().build(), Contexts.afterChanges(stateDir(), "file:settings"));
+
+    assertThat(owedAtRestart).containsExactly(ServiceMemory.Pending.RESTART);
+    assertThat(read(memory)).isEqualTo(ServiceMemory.Pending.NONE);
+    Path dir = stateDir().resolve("services");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+  }
+
+  private static ServiceMemory.Pending read(ServiceMemory memory) {
+    try {
+      return memory.read("app-uwsgi.service").pending();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void converge_serviceStoppedByHand_isStartedAndReportedAsDrift() throws Exception {
+    converge(host(true, true), uwsgi().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = host(true, false);
+
+    Convergence c = converge(runner, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.reason()).isEqualTo("started");
+    assertThat(c.drift()).isEqualTo("was inactive");
+    assertThat(runner.changes()).containsExactly("systemctl start app-uwsgi.service");
+  }
+
+  @Test
+  void converge_packagedServiceNeverConverged_isStartedWithoutDrift() throws Exception {
+    RecordingRunner runner = host(true, false);
+
+    Convergence c =
+        converge(
+            runner,
+            Service.newBuilder().setName("redis-server.service").build(),
+            Contexts.plain(stateDir()));
+
+    assertThat(c.reason()).isEqualTo("started");
+    assertThat(c.drift()).isEmpty();
+    assertThat(unitDir).isEmptyDirectory();
+  }
+
+  @Test
+  void converge_stateStopped_stopsARunningServiceAndOwesNothing() throws Exception {
+    RecordingRunner runner = host(true, true);
+    Service spec = uwsgi().setState(ServiceState.SERVICE_STATE_STOPPED).setDisabled(true).build();
+
+    Convergence c = converge(runner, spec, Contexts.afterChanges(stateDir(), "file:settings"));
+
+    assertThat(c.reason()).isEqualTo("unit file written, stopped");
+    assertThat(runner.changes())
+        .containsExactly("systemctl daemon-reload", "systemctl stop app-uwsgi.service");
+    assertThat(runner.lines()).noneMatch(l -> l.startsWith("systemctl is-enabled"));
+  }
+
+  @Test
+  void converge_maskedUnit_fails() throws Exception {
+    RecordingRunner runner = host(true, true).answer("systemctl is-enabled", 1, "masked\n");
+
+    Convergence c =
+        converge(
+            runner,
+            Service.newBuilder().setName("nginx.service").build(),
+            Contexts.plain(stateDir()));
+
+    assertThat(c.reason()).isEqualTo("nginx.service is masked (systemctl unmask it first)");
+    assertThat(runner.changes()).isEmpty();
+  }
+
+  @Test
+  void converge_invalidUnitName_failsNamingItWithoutRunning() throws Exception {
+    RecordingRunner runner = host(true, true);
+
+    Convergence c =
+        converge(runner, uwsgi().setName("../../evil.service").build(), Contexts.plain(stateDir()));
+
+    assertThat(c.reason()).startsWith("unit name '../../evil.service' is not valid");
+    assertThat(runner.calls()).isEmpty();
+  }
+
+  @Test
+  void converge_unitDirOutsideTheAllowedRoots_fails() throws Exception {
+    RecordingRunner runner = host(true, true);
+    ServiceExecutor executor =
+        new ServiceExecutor(new PathGuard(List.of(stateRoot)), runner, unitDir);
+
+    Convergence c = executor.converge(uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.reason()).contains("is outside the allowed roots");
+    assertThat(runner.calls()).isEmpty();
+  }
+}
