@@ -27,8 +27,13 @@ final class SystemdUnits {
         After=%2$s
 
         [Service]
+        # uWSGI tells systemd when it accepts requests, so a restart returns once it serves.
+        Type=notify
+        NotifyAccess=all
         User=%1$s
         Group=%1$s
+        # The socket's group is nginx's, so that nginx may connect and nobody else.
+        SupplementaryGroups=www-data
         RuntimeDirectory=%1$s
         RuntimeDirectoryPreserve=yes
         WorkingDirectory=/
@@ -50,7 +55,7 @@ final class SystemdUnits {
 
   static String celeryWorker(StackLayout layout, Stack stack) {
     StackCelery celery = stack.getCelery();
-    List<String> arguments = new ArrayList<>(List.of("worker", "-n", layout.name() + "@%%H"));
+    List<String> arguments = new ArrayList<>(List.of("worker", "-n", layout.name() + "@%%h"));
     if (celery.getQueuesCount() > 0) {
       arguments.add("-Q");
       arguments.add(String.join(",", celery.getQueuesList()));

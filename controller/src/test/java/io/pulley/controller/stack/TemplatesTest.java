@@ -110,8 +110,13 @@ class TemplatesTest {
                 After=network.target postgresql.service redis-server.service
 
                 [Service]
+                # uWSGI tells systemd when it accepts requests, so a restart returns once it serves.
+                Type=notify
+                NotifyAccess=all
                 User=pulley-sample
                 Group=pulley-sample
+                # The socket's group is nginx's, so that nginx may connect and nobody else.
+                SupplementaryGroups=www-data
                 RuntimeDirectory=pulley-sample
                 RuntimeDirectoryPreserve=yes
                 WorkingDirectory=/
@@ -145,7 +150,7 @@ class TemplatesTest {
                 WorkingDirectory=/srv/pulley-sample/current
                 Environment="PULLEY_SETTINGS=/srv/pulley-sample/shared/config/settings.ini"
                 Environment="TZ=UTC"
-                ExecStart=/srv/pulley-sample/current/venv/bin/python -m celery -A pulley_sample.tasks worker -n pulley-sample@%%H -Q default,mail --concurrency 2 --loglevel INFO
+                ExecStart=/srv/pulley-sample/current/venv/bin/python -m celery -A pulley_sample.tasks worker -n pulley-sample@%%h -Q default,mail --concurrency 2 --loglevel INFO
                 KillMode=mixed
                 TimeoutStopSec=600
                 Restart=on-failure
