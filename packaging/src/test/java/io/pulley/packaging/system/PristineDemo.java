@@ -1,114 +1,127 @@
 package io.pulley.packaging.system;
 
-import io.pulley.packaging.harness.DebianImage;
-import io.pulley.packaging.harness.ExecResult;
-import io.pulley.packaging.harness.PristineServer;
-import io.pulley.packaging.harness.TestNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The newcomer's tour (`./demo.sh`): a controller on this machine, a pristine Debian 12 server with
- * systemd, the agent installed from its .deb, the example application applied, a second release, a
- * rollback — and what the server ends up with, printed at each step.
+ * systemd, the agent installed from its .deb, and the sample Pyramid application deployed by its
+ * stack manifest — nginx, uWSGI, Celery, PostgreSQL and Redis — then a new release, a release that
+ * fails its checks while the live one keeps serving, and a rollback.
  */
 public final class PristineDemo {
-  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final Duration COLD = Duration.ofMinutes(20);
+  private static final Duration WARM = Duration.ofMinutes(5);
+  private static final String APP_ENV = "shop/production";
 
   private PristineDemo() {}
 
   public static void main(String[] args) throws Exception {
     boolean keep = args.length > 0 && args[0].equals("--keep");
     Path work = Files.createTempDirectory("pulley-demo-");
-    say("A pristine Debian 12 server (the image is built once per machine, ~1 minute)");
-    try (PristineServer server = PristineServer.boot(DebianImage.bookworm(), "demo");
-        HostController controller = HostController.start(TestNetwork.HOST_ADDRESS, work);
-        SampleRepository repository =
-            SampleRepository.create(work.resolve("git"), TestNetwork.HOST_ADDRESS)) {
-      System.out.println("server " + server.hostName() + " at " + server.address());
+    say("A pristine Debian 12 server, a controller here, the agent's .deb installed on the server");
+    try (SampleSite sample = SampleSite.start(work, "demo")) {
+      HostController controller = sample.controller();
+      SampleRepository repository = sample.repository();
+      SiteClient site = sample.site("shop.example.test");
       System.out.println(
-          "controller at "
+          "server at "
+              + sample.server().address()
+              + ", controller at "
               + controller.address()
-              + " (log "
-              + work.resolve("controller.log")
-              + ")");
-      System.out.println("Git repository served at " + repository.url());
+              + ", sample repository at "
+              + repository.url());
+      print(sample.server().execOrThrow("systemctl", "is-active", "pulley-agent").stdout());
 
-      say("apt-get install ./" + Artifacts.agentDeb().getFileName() + " on the server");
-      ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
-      print(install.orThrow().stdout().lines().filter(l -> l.contains("pulley")).toList());
-      AgentOnServer.enroll(server, controller.address(), "demo-server", "web");
-      print(
-          server
-              .execOrThrow("systemctl", "--no-pager", "status", "pulley-agent")
-              .stdout()
-              .lines()
-              .limit(4)
-              .toList());
-
-      say("pulley apply -f hello.yaml");
-      Path manifest = HelloManifest.write(work, repository.url(), "Hello from Pulley");
+      say("pulley apply -f shop-production.yaml  (the whole site in one stack section)");
+      Path manifest = SampleStackManifest.production(work, repository.url(), "main");
       System.out.print(Files.readString(manifest));
       System.out.print(controller.pulley("apply", "-f", manifest.toString()).out());
-      awaitConverged(controller, 1);
-      System.out.print(controller.pulley("status").out());
-      System.out.print(controller.pulley("status", "demo-server").out());
-
-      say("On the server");
-      System.out.print(
-          server.execOrThrow("ls", "-l", "/srv/hello", "/srv/hello/app/releases").stdout());
       System.out.println(
-          "current -> "
-              + server.execOrThrow("readlink", "/srv/hello/app/current").stdout().strip());
-      System.out.print(server.execOrThrow("cat", "/srv/hello/app/current/app.py").stdout());
+          "… the agent installs nginx, uWSGI, PostgreSQL, Redis and Python packages with apt,"
+              + " creates the user, database and release (a few minutes the first time)");
+      StatusReport cold = sample.awaitApplyOf(APP_ENV, 1, "", COLD);
+      System.out.print(controller.pulley("status", SampleSite.HOST).out());
+      if (!cold.succeeded()) {
+        throw new IllegalStateException("the first deploy failed; see the status above");
+      }
 
-      say("A new release: commit, apply, live");
-      repository.release("2");
-      System.out.print(controller.pulley("apply", "-f", manifest.toString()).out());
-      awaitConverged(controller, 2);
-      System.out.print(server.execOrThrow("cat", "/srv/hello/app/current/app.py").stdout());
+      say("The site, through nginx on the server (Host: shop.example.test)");
+      show(site, "/");
+      show(site, "/health");
+      SiteClient.Response enqueued = site.get("/enqueue?message=hello-from-the-demo");
+      System.out.println("GET /enqueue?message=… → task " + enqueued.body().strip());
+      String id = enqueued.body().strip();
+      awaitTask(site, id);
+      show(site, "/tasks/" + id);
+      SiteClient.Response css = site.get("/static/style.css");
+      System.out.println("GET /static/style.css → " + css.status() + " (served by nginx itself)");
+      print(sample.psql("shop_production", "select id, message, done_at from task"));
 
-      say("pulley rollback hello system 1");
-      System.out.print(controller.pulley("rollback", "hello", "system", "1").out());
-      awaitConverged(controller, 3);
-      System.out.print(server.execOrThrow("cat", "/srv/hello/app/current/app.py").stdout());
-      System.out.print(controller.pulley("history", "hello", "system").out());
+      say("A new release: commit version 2.0.0, apply");
+      repository.commit(Map.of("pulley_sample/VERSION", "2.0.0\n"), "version 2.0.0");
+      int second = sample.apply(manifest);
+      sample.awaitApplyOf(APP_ENV, second, sample.status().lastApply(), WARM);
+      show(site, "/");
+      print(sample.server().execOrThrow("ls", "/srv/shop-production/releases").stdout());
 
-      say("The agent's journal on the server");
+      say("A release whose import fails: rejected, version 2.0.0 keeps serving");
+      repository.commit(
+          Map.of(
+              "pulley_sample/__init__.py",
+              repository.read("pulley_sample/__init__.py") + "\nimport no_such_module\n"),
+          "a broken release");
+      String before = sample.status().lastApply();
+      int broken = sample.apply(manifest);
+      StatusReport failed = sample.awaitApplyOf(APP_ENV, broken, before, WARM);
       print(
-          server
-              .journal("pulley-agent")
-              .lines()
-              .skip(Math.max(0, server.journal("pulley-agent").lines().count() - 8))
-              .toList());
+          failed.text().lines().filter(l -> l.contains("failed") || l.contains("Error")).toList());
+      show(site, "/");
+
+      say("pulley rollback shop production 1");
+      before = sample.status().lastApply();
+      int back = sample.rollback("shop", "production", 1);
+      sample.awaitApplyOf(APP_ENV, back, before, WARM);
+      show(site, "/");
+      System.out.print(controller.pulley("history", "shop", "production").out());
 
       if (keep) {
         say(
             "Still running. In another terminal: export PULLEY_CONTROLLER="
                 + controller.address()
-                + "; java -jar controller/target/pulley-controller.jar status. Press Enter to stop.");
+                + "; java -jar controller/target/pulley-controller.jar status "
+                + SampleSite.HOST
+                + ". Press Enter to stop.");
         System.in.read();
       }
       say("Done; the server, the controller and the repository are being removed");
     }
   }
 
-  private static void awaitConverged(HostController controller, long revision) throws Exception {
-    Instant deadline = Instant.now().plus(CONVERGE);
-    while (Instant.now().isBefore(deadline)) {
-      HostController.Cli status = controller.pulley("status", "demo-server");
-      if (status.exitCode() == 0 && status.out().contains("#" + revision)) {
+  private static void show(SiteClient site, String path) throws Exception {
+    SiteClient.Response response = site.get(path);
+    System.out.println(
+        "GET "
+            + path
+            + " → "
+            + response.status()
+            + ", X-Version: "
+            + response.header("X-Version")
+            + ", body: "
+            + response.body().strip());
+  }
+
+  private static void awaitTask(SiteClient site, String id) throws Exception {
+    for (int i = 0; i < 120; i++) {
+      if (site.get("/tasks/" + id).body().contains("\"done\"")) {
         return;
       }
-      Thread.sleep(300);
+      Thread.sleep(500);
     }
-    throw new IllegalStateException(
-        "the server did not converge to revision "
-            + revision
-            + ":\n"
-            + controller.pulley("status", "demo-server"));
+    throw new IllegalStateException("task " + id + " was not done by the Celery worker");
   }
 
   private static void say(String text) {
@@ -116,7 +129,11 @@ public final class PristineDemo {
     System.out.println("\033[1m== " + text + "\033[0m");
   }
 
-  private static void print(java.util.List<String> lines) {
+  private static void print(String text) {
+    System.out.print(text.endsWith("\n") ? text : text + "\n");
+  }
+
+  private static void print(List<String> lines) {
     lines.forEach(System.out::println);
   }
 }
