@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The numbered, immutable revisions of every application and environment: applying a manifest,
- * rolling back, and reading history.
+ * rolling back, reading history, and setting the secrets their plans carry.
  *
  * <p>Thread-safe. Writers are serialised so that "compare with the current revision, then append"
  * is atomic; Git refs are resolved before the lock, since that may take a network round trip.
