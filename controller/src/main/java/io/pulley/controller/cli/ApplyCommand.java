@@ -35,7 +35,7 @@ final class ApplyCommand extends ClientCommand {
 
   @Override
   int run(AdminServiceGrpc.AdminServiceBlockingStub admin) {
-    String yaml = read(file);
+    String yaml = read(file, root().in);
     ApplyManifestResponse response;
     try {
       response =
@@ -121,10 +121,10 @@ final class ApplyCommand extends ClientCommand {
     return "content " + Formats.shortId(revision.getContentHash());
   }
 
-  private static String read(String file) {
+  private static String read(String file, java.io.InputStream in) {
     try {
       byte[] bytes =
-          file.equals("-") ? System.in.readNBytes((int) MAX_BYTES + 1) : readFile(Path.of(file));
+          file.equals("-") ? in.readNBytes((int) MAX_BYTES + 1) : readFile(Path.of(file));
       if (bytes.length > MAX_BYTES) {
         throw new CliException(
             file + " is larger than 4 MiB; is it really a manifest?", ExitCodes.USAGE);

@@ -8,25 +8,28 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A subcommand that talks to the controller's AdminService. */
 abstract class ClientCommand implements Callable<Integer> {
-  @ParentCommand PulleyMain root;
   @Spec CommandSpec spec;
 
   @Override
   public final Integer call() {
-    try (ControllerConnection connection = new ControllerConnection(root.controller)) {
+    try (ControllerConnection connection = new ControllerConnection(root().controller)) {
       return run(connection.admin());
     }
   }
 
   abstract int run(AdminServiceGrpc.AdminServiceBlockingStub admin);
 
+  /** The top command, holding the global options; found through the spec, at any depth. */
+  PulleyMain root() {
+    return (PulleyMain) spec.root().userObject();
+  }
+
   boolean json() {
-    return root.output == OutputFormat.JSON;
+    return root().output == OutputFormat.JSON;
   }
 
   PrintWriter out() {
@@ -34,8 +37,17 @@ abstract class ClientCommand implements Callable<Integer> {
   }
 
   void printJson(MessageOrBuilder message) {
+    print(JsonFormat.printer(), message);
+  }
+
+  /** JSON that shows false, zero and empty fields too, for messages where they are the answer. */
+  void printJsonWithDefaults(MessageOrBuilder message) {
+    print(JsonFormat.printer().alwaysPrintFieldsWithNoPresence(), message);
+  }
+
+  private void print(JsonFormat.Printer printer, MessageOrBuilder message) {
     try {
-      out().println(JsonFormat.printer().print(message));
+      out().println(printer.print(message));
       out().flush();
     } catch (InvalidProtocolBufferException e) {
       throw new UncheckedIOException(new java.io.IOException(e));

@@ -1,6 +1,7 @@
 package io.pulley.controller.cli;
 
 import io.pulley.controller.logging.JulBridge;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       RevisionCommand.class,
       RollbackCommand.class,
       PlanCommand.class,
+      SecretCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -54,6 +56,9 @@ public final class PulleyMain {
       defaultValue = "table")
   OutputFormat output;
 
+  /** Where commands read input from: standard input, unless a test gives its own. */
+  InputStream in = System.in;
+
   private PulleyMain() {}
 
   public static void main(String[] args) {
@@ -74,7 +79,14 @@ public final class PulleyMain {
 
   /** Runs the CLI with its output going to {@code out} and {@code err}. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = new CommandLine(new PulleyMain());
+    return run(System.in, out, err, args);
+  }
+
+  /** Runs the CLI reading standard input from {@code in}. */
+  public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    PulleyMain main = new PulleyMain();
+    main.in = in;
+    CommandLine commandLine = new CommandLine(main);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,5 +1,6 @@
 package io.pulley.controller.grpc;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.plan.HostPlans;
@@ -8,6 +9,8 @@ import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.ApplyResult;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.revisions.RollbackResult;
+import io.pulley.controller.secrets.SetSecretResult;
+import io.pulley.controller.store.SecretEntry;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
 import io.pulley.v1.ApplyManifestResponse;
@@ -21,12 +24,21 @@ import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
 import io.pulley.v1.ListRevisionsRequest;
 import io.pulley.v1.ListRevisionsResponse;
+import io.pulley.v1.ListSecretsRequest;
+import io.pulley.v1.ListSecretsResponse;
 import io.pulley.v1.Revision;
 import io.pulley.v1.RollbackRequest;
 import io.pulley.v1.RollbackResponse;
+import io.pulley.v1.SecretInfo;
+import io.pulley.v1.SetSecretRequest;
+import io.pulley.v1.SetSecretResponse;
+import java.time.Instant;
 import java.util.Optional;
 
-/** The gRPC face of the admin side: a thin mapping onto the revision log and host registry. */
+/**
+ * The gRPC face of the admin side: a thin mapping onto the revision log (with the secrets its plans
+ * use) and the host registry.
+ */
 public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   private static final int DEFAULT_HISTORY = 50;
   private static final int MAX_HISTORY = 1000;
@@ -171,6 +183,53 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
         GetHostPlanResponse.newBuilder()
             .setPlan(PlanRenderer.redacted(plans.planFor(request.getHostId())))
             .build());
+  }
+
+  @Override
+  public void setSecret(SetSecretRequest request, StreamObserver<SetSecretResponse> observer) {
+    SetSecretResult result =
+        revisions.setSecret(
+            request.getApplication(),
+            request.getEnvironment(),
+            request.getName(),
+            request.getValue(),
+            Actor.current());
+    if (result instanceof SetSecretResult.Invalid invalid) {
+      observer.onError(GrpcErrors.invalidField(invalid.field(), invalid.reason()));
+      return;
+    }
+    SetSecretResult.Stored stored = (SetSecretResult.Stored) result;
+    respond(observer, SetSecretResponse.newBuilder().setCreated(stored.created()).build());
+  }
+
+  @Override
+  public void listSecrets(
+      ListSecretsRequest request, StreamObserver<ListSecretsResponse> observer) {
+    Optional<SetSecretResult.Invalid> invalid =
+        revisions.checkSecretOwner(request.getApplication(), request.getEnvironment());
+    if (invalid.isPresent()) {
+      observer.onError(GrpcErrors.invalidField(invalid.get().field(), invalid.get().reason()));
+      return;
+    }
+    ListSecretsResponse.Builder response = ListSecretsResponse.newBuilder();
+    for (SecretEntry entry :
+        revisions.secretEntries(request.getApplication(), request.getEnvironment())) {
+      response.addSecrets(secretInfo(entry));
+    }
+    respond(observer, response.build());
+  }
+
+  private static SecretInfo secretInfo(SecretEntry entry) {
+    SecretInfo.Builder info =
+        SecretInfo.newBuilder().setName(entry.name()).setGenerated(entry.generated());
+    // A secret from before times were recorded has none; an unset Timestamp says so.
+    if (!entry.updatedAt().equals(Instant.EPOCH)) {
+      info.setUpdatedAt(
+          Timestamp.newBuilder()
+              .setSeconds(entry.updatedAt().getEpochSecond())
+              .setNanos(entry.updatedAt().getNano()));
+    }
+    return info.build();
   }
 
   private HostState withLiveState(HostState host) {

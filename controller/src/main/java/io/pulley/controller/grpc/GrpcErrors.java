@@ -1,6 +1,7 @@
 package io.pulley.controller.grpc;
 
 import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -14,6 +15,27 @@ final class GrpcErrors {
 
   static StatusRuntimeException invalidArgument(String message) {
     return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  /**
+   * INVALID_ARGUMENT for one bad request field: "field: reason" as the message, and the same as a
+   * standard {@code google.rpc.BadRequest} detail for clients that read details.
+   */
+  static StatusRuntimeException invalidField(String field, String reason) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.INVALID_ARGUMENT.value())
+            .setMessage(field + ": " + reason)
+            .addDetails(
+                Any.pack(
+                    BadRequest.newBuilder()
+                        .addFieldViolations(
+                            BadRequest.FieldViolation.newBuilder()
+                                .setField(field)
+                                .setDescription(reason))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
   }
 
   static StatusRuntimeException notFound(String message) {

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  */
 final class ManifestValidator {
 
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]+");
 
   private final Checks checks;
@@ -40,17 +39,7 @@ final class ManifestValidator {
   }
 
   private void name(String field, String value) {
-    if (value.isEmpty()) {
-      checks.fail(field, field + " is required, such as \"hello\"");
-    } else if (!NAME.matcher(value).matches()) {
-      checks.fail(
-          field,
-          field
-              + " "
-              + ProtoNodeReader.quote(value)
-              + " is not a valid name; use lower-case letters, digits and \"-\", starting with a"
-              + " letter, at most 63 characters");
-    }
+    ManifestNames.problem(field, value).ifPresent(reason -> checks.fail(field, reason));
   }
 
   private void hosts(HostSelector hosts) {

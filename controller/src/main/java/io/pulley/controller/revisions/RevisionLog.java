@@ -6,6 +6,8 @@ import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.ManifestDiff;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.secrets.SecretKeeper;
+import io.pulley.controller.secrets.SetSecretResult;
+import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The numbered, immutable revisions of every application and environment: applying a manifest,
- * rolling back, and reading history.
+ * rolling back, reading history, and setting the secrets their plans carry.
  *
  * <p>Thread-safe. Writers are serialised so that "compare with the current revision, then append"
  * is atomic; Git refs are resolved before the lock, since that may take a network round trip.
@@ -42,7 +44,7 @@ public final class RevisionLog {
   /** A log whose generated secrets come from a {@link SecureRandom}. */
   public RevisionLog(
       Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
-    this(store, compiler, new SecretKeeper(store, new SecureRandom()), clock, metrics);
+    this(store, compiler, new SecretKeeper(store, new SecureRandom(), clock), clock, metrics);
   }
 
   public RevisionLog(
@@ -125,6 +127,33 @@ public final class RevisionLog {
     }
   }
 
+  /**
+   * Stores a secret an admin set. When stored, plans are rendered again, so every host whose plan
+   * uses the secret gets a new plan id and its held poll is answered.
+   */
+  public SetSecretResult setSecret(
+      String application, String environment, String name, String value, String actor) {
+    // Under the write lock: an apply generating the same secret must not interleave.
+    synchronized (writeLock) {
+      SetSecretResult result = secrets.set(application, environment, name, value, actor);
+      if (result instanceof SetSecretResult.Stored) {
+        refreshed();
+      }
+      return result;
+    }
+  }
+
+  /** Names, sources and times of an application's secrets, ordered by name; never values. */
+  public List<SecretEntry> secretEntries(String application, String environment) {
+    return secrets.entries(application, environment);
+  }
+
+  /** The mistake in naming an application and environment for a secrets call, if any. */
+  public Optional<SetSecretResult.Invalid> checkSecretOwner(
+      String application, String environment) {
+    return secrets.checkOwner(application, environment);
+  }
+
   /** One revision; number 0 means the current one. */
   public Optional<Revision> get(String application, String environment, long number) {
     return number == 0
@@ -181,7 +210,7 @@ public final class RevisionLog {
     return stored;
   }
 
-  // A new snapshot list tells plan caches that what they rendered is stale.
+  // A new snapshot list tells plan caches that what they rendered (secrets too) is stale.
   private void refreshed() {
     current = List.copyOf(store.currentRevisions());
     onChange.run();

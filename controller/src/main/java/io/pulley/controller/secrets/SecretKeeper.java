@@ -1,13 +1,16 @@
 package io.pulley.controller.secrets;
 
+import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the applications' secrets in the store: generates the missing ones a manifest uses, names
  * the deploy keys an admin still has to set, and hands a plan the secrets its resources use. Values
- * never leave through a log line or an error. Thread-safe if its {@link Random} is (a {@link
- * java.security.SecureRandom} is); generating is idempotent.
+ * never leave through a log line or an error. Admins set the secrets that cannot be generated
+ * (deploy keys) or replace generated ones. Thread-safe if its {@link Random} is (a {@link
+ * java.security.SecureRandom} is); generating is idempotent, setting the same value again too.
  */
 public final class SecretKeeper {
 
@@ -28,10 +32,45 @@ public final class SecretKeeper {
 
   private final Store store;
   private final Random random;
+  private final Clock clock;
 
-  public SecretKeeper(Store store, Random random) {
+  public SecretKeeper(Store store, Random random, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.random = Objects.requireNonNull(random, "random");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Stores a value an admin set, replacing any generated or earlier one, after checking the names
+   * and the value. Logs who set it, never the value.
+   */
+  public SetSecretResult set(
+      String application, String environment, String name, String value, String actor) {
+    Optional<SetSecretResult.Invalid> invalid =
+        SecretInput.check(application, environment, name, value);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    boolean created =
+        store.putSecret(application, environment, name, value, clock.instant(), actor);
+    log.info(
+        "secret {} of {}/{} set by {} ({})",
+        name,
+        application,
+        environment,
+        actor,
+        created ? "created" : "replaced");
+    return new SetSecretResult.Stored(created);
+  }
+
+  /** The mistake in naming an application and environment, if any, checked as a manifest is. */
+  public Optional<SetSecretResult.Invalid> checkOwner(String application, String environment) {
+    return SecretInput.checkOwner(application, environment);
+  }
+
+  /** Names, sources and times of an application's secrets, ordered by name; never values. */
+  public List<SecretEntry> entries(String application, String environment) {
+    return store.secretEntries(application, environment);
   }
 
   /**
@@ -70,7 +109,7 @@ public final class SecretKeeper {
     List<String> made = new ArrayList<>();
     for (String name : SecretReferences.of(manifest).generated()) {
       if (!known.containsKey(name)
-          && store.putSecretIfAbsent(application, environment, name, newValue())) {
+          && store.putSecretIfAbsent(application, environment, name, newValue(), clock.instant())) {
         made.add(name);
         log.info("secret generated app={} env={} name={}", application, environment, name);
       }

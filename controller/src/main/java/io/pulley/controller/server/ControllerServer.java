@@ -84,7 +84,7 @@ public final class ControllerServer implements AutoCloseable {
         new RevisionLog(
             store,
             new ManifestCompiler(resolver),
-            new SecretKeeper(store, new SecureRandom()),
+            new SecretKeeper(store, new SecureRandom(), clock),
             clock,
             metrics);
     HostPlans plans = new HostPlans(hosts, revisions);

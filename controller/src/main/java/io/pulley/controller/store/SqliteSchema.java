@@ -41,7 +41,12 @@ final class SqliteSchema {
                   + " environment TEXT NOT NULL,"
                   + " name TEXT NOT NULL,"
                   + " value TEXT NOT NULL,"
-                  + " PRIMARY KEY (application, environment, name))"));
+                  + " PRIMARY KEY (application, environment, name))"),
+          // 3: where a secret came from and when; rows from before could only be generated ones.
+          List.of(
+              "ALTER TABLE secrets ADD COLUMN generated INTEGER NOT NULL DEFAULT 1",
+              "ALTER TABLE secrets ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0",
+              "ALTER TABLE secrets ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'controller'"));
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = MIGRATIONS.size();

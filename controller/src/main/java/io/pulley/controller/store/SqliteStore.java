@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -255,37 +256,112 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public boolean putSecretIfAbsent(
-      String application, String environment, String name, String value) {
-    return writeSecret("INSERT OR IGNORE", application, environment, name, value);
+  public List<SecretEntry> secretEntries(String application, String environment) {
+    return locked(
+        "read secret names of " + application + "/" + environment,
+        () -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT name, generated, updated_at, updated_by FROM secrets"
+                      + " WHERE application = ? AND environment = ? ORDER BY name")) {
+            select.setString(1, application);
+            select.setString(2, environment);
+            List<SecretEntry> entries = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                entries.add(
+                    new SecretEntry(
+                        rows.getString(1),
+                        rows.getInt(2) != 0,
+                        Instant.ofEpochMilli(rows.getLong(3)),
+                        rows.getString(4)));
+              }
+            }
+            return entries;
+          }
+        });
   }
 
   @Override
-  public void putSecret(String application, String environment, String name, String value) {
-    writeSecret("INSERT OR REPLACE", application, environment, name, value);
+  public boolean putSecretIfAbsent(
+      String application, String environment, String name, String value, Instant generatedAt) {
+    return writeSecret(
+        "INSERT OR IGNORE",
+        application,
+        environment,
+        new SecretEntry(name, true, generatedAt, SecretEntry.CONTROLLER),
+        value);
+  }
+
+  @Override
+  public boolean putSecret(
+      String application,
+      String environment,
+      String name,
+      String value,
+      Instant setAt,
+      String setBy) {
+    SecretEntry entry = new SecretEntry(name, false, setAt, setBy);
+    requireSecretKey(application, environment, name);
+    return locked(
+        "store secret " + name + " of " + application + "/" + environment,
+        () ->
+            SqliteTransaction.immediate(
+                connection,
+                () -> {
+                  boolean existed = secretExists(application, environment, name);
+                  insertSecret("INSERT OR REPLACE", application, environment, entry, value);
+                  return !existed;
+                }));
+  }
+
+  private boolean secretExists(String application, String environment, String name)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT 1 FROM secrets WHERE application = ? AND environment = ? AND name = ?")) {
+      select.setString(1, application);
+      select.setString(2, environment);
+      select.setString(3, name);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
   }
 
   // The operation names the secret, never its value: it goes into error messages.
   private boolean writeSecret(
-      String insert, String application, String environment, String name, String value) {
+      String insert, String application, String environment, SecretEntry entry, String value) {
+    requireSecretKey(application, environment, entry.name());
+    return locked(
+        "store secret " + entry.name() + " of " + application + "/" + environment,
+        () -> insertSecret(insert, application, environment, entry, value));
+  }
+
+  private boolean insertSecret(
+      String insert, String application, String environment, SecretEntry entry, String value)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            insert
+                + " INTO secrets"
+                + " (application, environment, name, value, generated, updated_at, updated_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      statement.setString(1, application);
+      statement.setString(2, environment);
+      statement.setString(3, entry.name());
+      statement.setString(4, value);
+      statement.setInt(5, entry.generated() ? 1 : 0);
+      statement.setLong(6, entry.updatedAt().toEpochMilli());
+      statement.setString(7, entry.updatedBy());
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  private static void requireSecretKey(String application, String environment, String name) {
     requireName("application", application);
     requireName("environment", environment);
     requireName("secret name", name);
-    return locked(
-        "store secret " + name + " of " + application + "/" + environment,
-        () -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  insert
-                      + " INTO secrets (application, environment, name, value)"
-                      + " VALUES (?, ?, ?, ?)")) {
-            statement.setString(1, application);
-            statement.setString(2, environment);
-            statement.setString(3, name);
-            statement.setString(4, value);
-            return statement.executeUpdate() == 1;
-          }
-        });
   }
 
   @Override

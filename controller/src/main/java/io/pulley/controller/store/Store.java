@@ -2,6 +2,7 @@ package io.pulley.controller.store;
 
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,15 +52,30 @@ public interface Store extends AutoCloseable {
   /** The secrets of an application in an environment, by name, ordered by name. */
   Map<String, String> secrets(String application, String environment);
 
+  /** What may be shown about the secrets of an application in an environment, ordered by name. */
+  List<SecretEntry> secretEntries(String application, String environment);
+
   /**
-   * Stores a secret unless the application and environment already have one of that name.
+   * Stores a value the controller generated, unless the application and environment already have a
+   * secret of that name.
    *
    * @return true if it was stored, false if one existed (which is left as it is)
    */
-  boolean putSecretIfAbsent(String application, String environment, String name, String value);
+  boolean putSecretIfAbsent(
+      String application, String environment, String name, String value, Instant generatedAt);
 
-  /** Inserts or replaces a secret. */
-  void putSecret(String application, String environment, String name, String value);
+  /**
+   * Inserts or replaces a secret an admin set, recording when and by whom.
+   *
+   * @return true if the secret did not exist before
+   */
+  boolean putSecret(
+      String application,
+      String environment,
+      String name,
+      String value,
+      Instant setAt,
+      String setBy);
 
   /** Releases the store's resources; idempotent. */
   @Override

@@ -1,8 +1,10 @@
 package io.pulley.controller.e2e;
 
 import io.pulley.controller.cli.PulleyMain;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 
 /** Runs the real `pulley` command line in this JVM against a controller address. */
 final class Cli {
@@ -13,13 +15,23 @@ final class Cli {
   }
 
   Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Runs with {@code stdin} as standard input. */
+  Result runWithInput(String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] all = new String[args.length + 2];
     all[0] = "--controller";
     all[1] = controller;
     System.arraycopy(args, 0, all, 2, args.length);
-    int exit = PulleyMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    int exit =
+        PulleyMain.run(
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            all);
     return new Result(exit, out.toString(), err.toString());
   }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 final class LocalController implements AutoCloseable {
   private final ControllerServer server;
   private final Cli cli;
+  private boolean closed;
 
   private LocalController(ControllerServer server) {
     this.server = server;
@@ -34,8 +35,12 @@ final class LocalController implements AutoCloseable {
     return cli;
   }
 
+  /** Stops the controller; idempotent, so a test may stop it early to read its database. */
   @Override
   public void close() {
-    server.close();
+    if (!closed) {
+      closed = true;
+      server.close();
+    }
   }
 }

@@ -44,7 +44,7 @@ class PlanSecretsTest {
         new RevisionLog(
             store,
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
-            new SecretKeeper(store, new Random(7)),
+            new SecretKeeper(store, new Random(7), Clock.systemUTC()),
             Clock.systemUTC(),
             ControllerMetrics.discarding());
     plans = new HostPlans(hosts, revisions);

@@ -3,12 +3,16 @@ package io.pulley.controller.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.controller.store.InMemoryStore;
+import io.pulley.controller.store.SecretEntry;
 import io.pulley.v1.Database;
 import io.pulley.v1.File;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
 import io.pulley.v1.Resource;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,8 +20,11 @@ import org.junit.jupiter.api.Test;
 /** Secrets a manifest uses are generated once; deploy keys must be set by an admin. */
 class SecretKeeperTest {
 
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
   private final InMemoryStore store = new InMemoryStore();
-  private final SecretKeeper keeper = new SecretKeeper(store, new Random(42));
+  private final SecretKeeper keeper =
+      new SecretKeeper(store, new Random(42), Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static Manifest manifest(Resource... resources) {
     return Manifest.newBuilder()
@@ -97,5 +104,65 @@ class SecretKeeperTest {
     keeper.generateMissing(manifest);
 
     assertThat(keeper.forPlan(manifest)).containsOnlyKeys("db", "deploy-key");
+  }
+
+  @Test
+  void set_storesTheValue_recordsWhoAndWhen_andSaysWhetherItIsNew() {
+    keeper.generateMissing(manifest(database("db")));
+
+    assertThat(keeper.set("shop", "prod", "deploy-key", "KEY\n", "ann@laptop"))
+        .isEqualTo(new SetSecretResult.Stored(true));
+    assertThat(keeper.set("shop", "prod", "db", "chosen", "bob@laptop"))
+        .isEqualTo(new SetSecretResult.Stored(false));
+
+    assertThat(store.secrets("shop", "prod"))
+        .containsEntry("deploy-key", "KEY\n")
+        .containsEntry("db", "chosen");
+    assertThat(keeper.entries("shop", "prod"))
+        .containsExactly(
+            new SecretEntry("db", false, NOW, "bob@laptop"),
+            new SecretEntry("deploy-key", false, NOW, "ann@laptop"));
+  }
+
+  @Test
+  void generateMissing_recordsTheControllerAsTheAuthor() {
+    keeper.generateMissing(manifest(database("db")));
+
+    assertThat(keeper.entries("shop", "prod"))
+        .containsExactly(new SecretEntry("db", true, NOW, SecretEntry.CONTROLLER));
+  }
+
+  @Test
+  void set_rejectsBadNamesAndValues_withTheFieldAndWithoutTheValue() {
+    String big = "x".repeat(SecretInput.MAX_VALUE_BYTES + 1);
+    assertInvalid(keeper.set("Shop", "prod", "k", "v", "a"), "application", "lower-case");
+    assertInvalid(keeper.set("shop", "", "k", "v", "a"), "environment", "required");
+    assertInvalid(keeper.set("shop", "prod", "", "v", "a"), "name", "required");
+    assertInvalid(keeper.set("shop", "prod", "hunter2!", "v", "a"), "name", "not valid");
+    assertInvalid(keeper.set("shop", "prod", "-key", "v", "a"), "name", "not valid");
+    assertInvalid(keeper.set("shop", "prod", "k".repeat(64), "v", "a"), "name", "not valid");
+    assertInvalid(keeper.set("shop", "prod", "key", "", "a"), "value", "empty");
+    assertInvalid(keeper.set("shop", "prod", "key", big, "a"), "value", "65536");
+
+    assertThat(store.secrets("shop", "prod")).isEmpty();
+  }
+
+  @Test
+  void set_acceptsTheLongestNameAndValue() {
+    String name = "k".repeat(63);
+    String value = "é".repeat(SecretInput.MAX_VALUE_BYTES / 2);
+
+    assertThat(keeper.set("shop", "prod", name, value, "a"))
+        .isEqualTo(new SetSecretResult.Stored(true));
+  }
+
+  private static void assertInvalid(SetSecretResult result, String field, String reason) {
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            SetSecretResult.Invalid.class,
+            invalid -> {
+              assertThat(invalid.field()).isEqualTo(field);
+              assertThat(invalid.reason()).contains(reason).doesNotContain("hunter2");
+            });
   }
 }

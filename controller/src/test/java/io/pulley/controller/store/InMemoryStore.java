@@ -2,7 +2,9 @@ package io.pulley.controller.store;
 
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.TreeMap;
 public final class InMemoryStore implements Store {
   private final Map<String, List<Revision>> revisions = new TreeMap<>();
   private final Map<String, HostState> hosts = new TreeMap<>();
-  private final Map<String, Map<String, String>> secrets = new TreeMap<>();
+  private final Map<String, Map<String, Secret>> secrets = new TreeMap<>();
   private int hostWrites;
 
   @Override
@@ -82,23 +84,47 @@ public final class InMemoryStore implements Store {
 
   @Override
   public synchronized Map<String, String> secrets(String application, String environment) {
-    return java.util.Collections.unmodifiableMap(
-        new TreeMap<>(secrets.getOrDefault(key(application, environment), Map.of())));
+    Map<String, String> values = new TreeMap<>();
+    secrets
+        .getOrDefault(key(application, environment), Map.of())
+        .forEach((name, secret) -> values.put(name, secret.value()));
+    return Collections.unmodifiableMap(values);
+  }
+
+  @Override
+  public synchronized List<SecretEntry> secretEntries(String application, String environment) {
+    return secrets.getOrDefault(key(application, environment), Map.of()).values().stream()
+        .map(Secret::entry)
+        .toList();
   }
 
   @Override
   public synchronized boolean putSecretIfAbsent(
-      String application, String environment, String name, String value) {
-    return secrets
-            .computeIfAbsent(key(application, environment), k -> new TreeMap<>())
-            .putIfAbsent(name, value)
-        == null;
+      String application, String environment, String name, String value, Instant generatedAt) {
+    Secret secret =
+        new Secret(new SecretEntry(name, true, generatedAt, SecretEntry.CONTROLLER), value);
+    return secretsOf(application, environment).putIfAbsent(name, secret) == null;
   }
 
   @Override
-  public synchronized void putSecret(
-      String application, String environment, String name, String value) {
-    secrets.computeIfAbsent(key(application, environment), k -> new TreeMap<>()).put(name, value);
+  public synchronized boolean putSecret(
+      String application,
+      String environment,
+      String name,
+      String value,
+      Instant setAt,
+      String setBy) {
+    Secret secret = new Secret(new SecretEntry(name, false, setAt, setBy), value);
+    return secretsOf(application, environment).put(name, secret) == null;
+  }
+
+  /** Stores a secret as an admin would set it, at the epoch, for tests about something else. */
+  public void putSecret(String application, String environment, String name, String value) {
+    putSecret(application, environment, name, value, Instant.EPOCH, "test");
+  }
+
+  private Map<String, Secret> secretsOf(String application, String environment) {
+    return secrets.computeIfAbsent(key(application, environment), k -> new TreeMap<>());
   }
 
   @Override
@@ -107,4 +133,6 @@ public final class InMemoryStore implements Store {
   private static String key(String application, String environment) {
     return application + "\u0000" + environment;
   }
+
+  private record Secret(SecretEntry entry, String value) {}
 }
