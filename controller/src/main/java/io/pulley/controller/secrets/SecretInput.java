@@ -14,7 +14,8 @@ final class SecretInput {
   /** The largest value, in UTF-8 bytes: room for any SSH key or certificate chain. */
   static final int MAX_VALUE_BYTES = 64 * 1024;
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  // The same rule as secret names in manifests, so every secret a manifest names can be set.
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   private SecretInput() {}
 

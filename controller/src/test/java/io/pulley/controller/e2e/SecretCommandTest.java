@@ -81,7 +81,7 @@ class SecretCommandTest {
 
   @Test
   void set_withABadNameOrNoValue_isRejectedWithExit3_andStoresNothing() {
-    Cli.Result badName = cli.runWithInput("hunter2\n", "secret", "set", "shop", "prod", "Key_1");
+    Cli.Result badName = cli.runWithInput("hunter2\n", "secret", "set", "shop", "prod", "bad/key");
     Cli.Result empty = cli.runWithInput("\n", "secret", "set", "shop", "prod", "key");
     Cli.Result noFile =
         cli.run("secret", "set", "shop", "prod", "key", "--from-file", temp + "/missing");

@@ -199,7 +199,7 @@ class AdminGrpcServiceSecretsTest {
 
   @Test
   void setSecret_withMistakes_isInvalidArgumentNamingTheField() {
-    assertRejected(set("Deploy_Key", "hunter2-value"), "name", "not valid");
+    assertRejected(set("deploy key", "hunter2-value"), "name", "not valid");
     assertRejected(set("deploy-key", ""), "value", "empty");
     assertRejected(set("deploy-key", "x".repeat(64 * 1024 + 1)), "value", "64 KiB");
     assertRejected(
