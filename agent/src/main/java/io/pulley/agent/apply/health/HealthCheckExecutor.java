@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks a URL until it answers as expected or the deadline passes, once a second. A passing check
@@ -109,15 +113,25 @@ public final class HealthCheckExecutor implements ResourceExecutor<HealthCheck> 
   }
 
   private Answer ask(boolean insecureTls, HttpRequest request) throws InterruptedException {
+    // sendAsync with our own wait: the JDK 17 client's send() can hang on a failed TLS handshake
+    // although the request has a timeout.
+    CompletableFuture<HttpResponse<InputStream>> sent =
+        clients.get(insecureTls).sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
     try {
       HttpResponse<InputStream> response =
-          clients.get(insecureTls).send(request, HttpResponse.BodyHandlers.ofInputStream());
+          sent.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       try (InputStream body = response.body()) {
         byte[] start = body.readNBytes(BODY_LIMIT);
         return new Answer(response.statusCode(), new String(start, StandardCharsets.UTF_8), "");
       }
+    } catch (TimeoutException e) {
+      return new Answer(0, "", "no answer within " + seconds(REQUEST_TIMEOUT));
+    } catch (ExecutionException e) {
+      return new Answer(0, "", error(e.getCause()));
     } catch (IOException e) {
       return new Answer(0, "", error(e));
+    } finally {
+      sent.cancel(true);
     }
   }
 
@@ -151,15 +165,16 @@ public final class HealthCheckExecutor implements ResourceExecutor<HealthCheck> 
     return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "…";
   }
 
-  /** The innermost message: the JDK's ConnectException often has none of its own. */
-  private static String error(IOException e) {
-    String text = e.getClass().getSimpleName();
+  /** The outer kind with the innermost message: the JDK's ConnectException often has none. */
+  private static String error(Throwable e) {
+    String message = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        text = t.getClass().getSimpleName() + ": " + t.getMessage();
+        message = t.getMessage();
       }
     }
-    return text;
+    String kind = e.getClass().getSimpleName();
+    return message == null ? kind : kind + ": " + message;
   }
 
   private static String seconds(Duration d) {

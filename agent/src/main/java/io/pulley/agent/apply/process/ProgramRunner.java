@@ -38,7 +38,8 @@ public final class ProgramRunner {
 
     /** The last few kilobytes of standard output followed by standard error, for a report. */
     public String outputTail() {
-      String all = stdout.isEmpty() || stderr.isEmpty() ? stdout + stderr : stdout + "\n" + stderr;
+      boolean joined = stdout.isEmpty() || stderr.isEmpty() || stdout.endsWith("\n");
+      String all = joined ? stdout + stderr : stdout + "\n" + stderr;
       return all.length() <= TAIL_CHARS ? all : all.substring(all.length() - TAIL_CHARS);
     }
 
