@@ -50,7 +50,7 @@ public final class Executors {
         new FileExecutor(guard),
         new GitReleaseExecutor(guard),
         new CommandExecutor(),
-        new VirtualenvExecutor(),
+        new VirtualenvExecutor(guard),
         new DatabaseExecutor(),
         new HealthCheckExecutor());
   }

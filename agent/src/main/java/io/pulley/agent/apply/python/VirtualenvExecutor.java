@@ -2,6 +2,7 @@ package io.pulley.agent.apply.python;
 
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.process.ProgramRunner;
 import io.pulley.agent.apply.process.SecretScrubber;
@@ -35,12 +36,22 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
   private static final Logger log = LoggerFactory.getLogger(VirtualenvExecutor.class);
 
   private final ProgramRunner runner = new ProgramRunner();
+  private final PathGuard guard;
+
+  /** Makes and deletes environments only under {@code guard}'s roots. */
+  public VirtualenvExecutor(PathGuard guard) {
+    this.guard = guard;
+  }
 
   @Override
   public Convergence converge(Virtualenv spec, ApplyContext context) throws IOException {
     Optional<String> invalid = invalid(spec);
     if (invalid.isPresent()) {
       return Convergence.failed(invalid.get());
+    }
+    Optional<String> outside = guard.check(spec.getPath());
+    if (outside.isPresent()) {
+      return Convergence.failed(outside.get());
     }
     if (!spec.getRequirements().isEmpty()
         && !Files.isRegularFile(Path.of(spec.getRequirements()))) {

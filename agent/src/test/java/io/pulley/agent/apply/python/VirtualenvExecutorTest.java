@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class VirtualenvExecutorTest {
   @TempDir Path dir;
 
-  private final VirtualenvExecutor executor = new VirtualenvExecutor();
+  private VirtualenvExecutor executor;
+
+  @org.junit.jupiter.api.BeforeEach
+  void guardTheTempDir() {
+    executor = new VirtualenvExecutor(new PathGuard(List.of(dir.resolve("releases"))));
+  }
 
   @Test
   void converge_newRelease_createsTheVenvAndInstallsTheProject() throws IOException {
@@ -129,6 +135,16 @@ class VirtualenvExecutorTest {
 
     assertThat(c.failed()).isTrue();
     assertThat(c.reason()).contains("'releases/aaa/venv'");
+  }
+
+  @Test
+  void converge_outsideTheAllowedRoots_failsWithoutTouchingIt() throws IOException {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/venv"));
+
+    Convergence c = converge(Virtualenv.newBuilder().setPath(elsewhere.toString()).build());
+
+    assertThat(c.reason()).contains("outside the allowed roots");
+    assertThat(elsewhere).exists();
   }
 
   private Convergence converge(Virtualenv spec) throws IOException {
