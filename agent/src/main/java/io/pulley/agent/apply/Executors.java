@@ -8,8 +8,11 @@ import io.pulley.agent.apply.fs.DirectoryExecutor;
 import io.pulley.agent.apply.fs.FileExecutor;
 import io.pulley.agent.apply.git.GitReleaseExecutor;
 import io.pulley.agent.apply.git.ReleaseLinkExecutor;
+import io.pulley.agent.apply.health.HealthCheckExecutor;
+import io.pulley.agent.apply.postgres.DatabaseExecutor;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.ProcessRunner;
+import io.pulley.agent.apply.python.VirtualenvExecutor;
 import io.pulley.agent.apply.systemd.ServiceExecutor;
 import io.pulley.v1.Resource;
 import java.io.IOException;
@@ -24,6 +27,7 @@ public final class Executors {
   private final FileExecutors files;
   private final ReleaseExecutors releases;
   private final SystemExecutors system;
+  private final AppExecutors apps;
 
   /** The executors of files and directories. */
   record FileExecutors(
@@ -65,10 +69,24 @@ public final class Executors {
     }
   }
 
-  Executors(FileExecutors files, ReleaseExecutors releases, SystemExecutors system) {
+  /** The executors of what an application runs on: its Python, its database, its health. */
+  record AppExecutors(
+      ResourceExecutor<io.pulley.v1.Virtualenv> virtualenvs,
+      ResourceExecutor<io.pulley.v1.Database> databases,
+      ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks) {
+
+    static AppExecutors of(PathGuard guard) {
+      return new AppExecutors(
+          new VirtualenvExecutor(guard), new DatabaseExecutor(), new HealthCheckExecutor());
+    }
+  }
+
+  Executors(
+      FileExecutors files, ReleaseExecutors releases, SystemExecutors system, AppExecutors apps) {
     this.files = files;
     this.releases = releases;
     this.system = system;
+    this.apps = apps;
   }
 
   /** The real executors, writing only under {@code allowedRoots}. */
@@ -78,7 +96,8 @@ public final class Executors {
     return new Executors(
         FileExecutors.of(guard),
         ReleaseExecutors.of(guard, runner),
-        SystemExecutors.of(guard, runner));
+        SystemExecutors.of(guard, runner),
+        AppExecutors.of(guard));
   }
 
   Convergence converge(Resource resource, ApplyContext context) throws IOException {
@@ -92,10 +111,10 @@ public final class Executors {
       case GROUP -> system.groups().converge(resource.getGroup(), context);
       case USER -> system.users().converge(resource.getUser(), context);
       case SERVICE -> system.services().converge(resource.getService(), context);
+      case VIRTUALENV -> apps.virtualenvs().converge(resource.getVirtualenv(), context);
+      case DATABASE -> apps.databases().converge(resource.getDatabase(), context);
+      case HEALTH_CHECK -> apps.healthChecks().converge(resource.getHealthCheck(), context);
       case KIND_NOT_SET -> Convergence.failed("resource has no kind");
-      default ->
-          Convergence.failed(
-              "resource kind " + resource.getKindCase() + " is not supported by this agent");
     };
   }
 }
