@@ -126,8 +126,11 @@ final class SampleSite implements AutoCloseable {
     return pids;
   }
 
+  /** The revision named on the CLI's result line (the diff printed before it names others). */
   static int revisionIn(String cliOutput) {
-    Matcher m = Pattern.compile("revision (\\d+)").matcher(cliOutput);
+    Matcher m =
+        Pattern.compile("(?m)^(?:applied|unchanged|rolled back): .*?revision (\\d+)")
+            .matcher(cliOutput);
     if (!m.find()) {
       throw new IllegalStateException("no revision in: " + cliOutput);
     }

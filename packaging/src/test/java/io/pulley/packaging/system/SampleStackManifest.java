@@ -31,7 +31,15 @@ final class SampleStackManifest {
   static Path staging(Path dir, String repositoryUrl, String ref, String htpasswdLine)
       throws IOException {
     String auth = "    htpasswd:\n      - \"" + htpasswdLine + "\"\n";
-    return write(dir, "shop", "staging", "staging.shop.example.test", repositoryUrl, ref, auth);
+    // Its own Redis databases, so that its worker never takes production's tasks.
+    return write(
+        dir,
+        "staging",
+        "staging.shop.example.test",
+        repositoryUrl,
+        ref,
+        auth,
+        "{cache_db: 5, broker_db: 6}");
   }
 
   private static Path write(

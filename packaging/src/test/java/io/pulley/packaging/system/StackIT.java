@@ -86,7 +86,7 @@ class StackIT {
     SiteClient.Response css = site.get("/static/style.css");
     assertThat(css.status()).isEqualTo(200);
     // nginx served it itself: no upstream took part in that request.
-    assertThat(lastAccessLogLine()).contains("/static/style.css").contains("upstream=-");
+    assertThat(lastAccessLogLine()).contains("/static/style.css").contains("upstream_status=-");
   }
 
   @Test
