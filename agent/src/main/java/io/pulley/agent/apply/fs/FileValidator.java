@@ -2,6 +2,7 @@ package io.pulley.agent.apply.fs;
 
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.ProcessRunner;
 import java.time.Duration;
@@ -44,7 +45,7 @@ final class FileValidator {
       Thread.currentThread().interrupt();
       return Optional.of(new Rejection(name + " was interrupted", ""));
     }
-    String tail = SecretTemplate.scrub(run.outputTail(), context.secrets());
+    String tail = SecretScrubber.scrub(run.outputTail(), context);
     if (!run.startError().isEmpty()) {
       return Optional.of(new Rejection("validate: " + run.startError(), tail));
     }

@@ -1,8 +1,6 @@
 package io.pulley.agent.apply.fs;
 
 import io.pulley.agent.apply.ApplyContext;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +10,6 @@ import java.util.regex.Pattern;
  * and scrubs secret values out of text that leaves the host. Stateless and thread-safe.
  */
 final class SecretTemplate {
-  static final String REDACTED = "(redacted)";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{secret:([^}]*)}");
 
   /** The filled-in content, or the name of the first secret the context lacks. */
@@ -32,18 +29,5 @@ final class SecretTemplate {
     }
     m.appendTail(out);
     return new Rendered(out.toString(), Optional.empty());
-  }
-
-  /** {@code text} with every secret value replaced, longest first so no part of one survives. */
-  static String scrub(String text, Map<String, String> secrets) {
-    String result = text;
-    for (String value :
-        secrets.values().stream()
-            .filter(v -> !v.isEmpty())
-            .sorted(Comparator.comparingInt(String::length).reversed())
-            .toList()) {
-      result = result.replace(value, REDACTED);
-    }
-    return result;
   }
 }

@@ -3,7 +3,7 @@ package io.pulley.agent.apply.health;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
-import io.pulley.agent.apply.process.SecretScrubber;
+import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.v1.HealthCheck;
 import java.io.IOException;
 import java.io.InputStream;

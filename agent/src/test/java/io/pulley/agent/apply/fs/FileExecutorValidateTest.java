@@ -165,7 +165,7 @@ class FileExecutorValidateTest {
     Convergence c = executor.converge(spec, context());
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
-    assertThat(c.outputTail()).doesNotContain(PASSWORD).contains("(redacted)");
+    assertThat(c.outputTail()).doesNotContain(PASSWORD).contains("***");
     assertThat(c.reason()).doesNotContain(PASSWORD);
   }
 

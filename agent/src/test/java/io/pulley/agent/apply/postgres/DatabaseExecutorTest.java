@@ -63,7 +63,7 @@ class DatabaseExecutorTest {
     assertThat(c.failed()).isTrue();
     assertThat(c.reason())
         .startsWith("role shop created, database shop created failed: exit status 3");
-    assertThat(c.outputTail()).doesNotContain(PASSWORD).doesNotContain(sent).contains("********");
+    assertThat(c.outputTail()).doesNotContain(PASSWORD).doesNotContain(sent).contains("***");
   }
 
   @Test
