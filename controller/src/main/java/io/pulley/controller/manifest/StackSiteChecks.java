@@ -77,6 +77,17 @@ final class StackSiteChecks {
         checks.fail("stack.site.static_url", "static_url needs static_dir, the files it serves");
       }
     }
+    if (!site.getWebsocketPath().isEmpty()) {
+      text.matches(
+          "stack.site.websocket_path",
+          "websocket_path",
+          site.getWebsocketPath(),
+          URL_PREFIX,
+          "use a URL prefix that starts and ends with \"/\", such as \"/ws/\"");
+      if (!site.getWebsocket()) {
+        checks.fail("stack.site.websocket_path", "websocket_path needs websocket: true");
+      }
+    }
     if (!site.getStaticDir().isEmpty()) {
       new StackValidator(checks)
           .relativePath("stack.site.static_dir", "static_dir", site.getStaticDir());

@@ -24,6 +24,8 @@ final class NginxSite {
           + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
           + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+  static final String DEFAULT_WEBSOCKET_PATH = "/ws/";
+
   private NginxSite() {}
 
   static String render(StackLayout layout, Stack stack) {
@@ -175,7 +177,7 @@ final class NginxSite {
                   auth_basic off;
           %s    }
           """
-              .formatted(healthPath(stack), application(layout, site)));
+              .formatted(healthPath(stack), application(layout)));
     }
     if (!site.getStaticDir().isEmpty()) {
       body.append(
@@ -190,21 +192,39 @@ final class NginxSite {
                   layout.current(),
                   site.getStaticDir()));
     }
-    body.append("\n    location / {\n").append(application(layout, site)).append("    }\n}\n");
+    if (site.getWebsocket()) {
+      body.append(websocket(layout, site));
+    }
+    body.append("\n    location / {\n").append(application(layout)).append("    }\n}\n");
     return body.toString();
   }
 
   /** The lines of a location that hands requests to uWSGI. */
-  private static String application(StackLayout layout, StackSite site) {
-    String lines =
-        "        uwsgi_pass unix:" + layout.socket() + ";\n        include uwsgi_params;\n";
-    if (site.getWebsocket()) {
-      lines +=
-          "        uwsgi_param HTTP_UPGRADE $http_upgrade;\n"
-              + "        uwsgi_param HTTP_CONNECTION $"
-              + layout.nginxPrefix()
-              + "_connection_upgrade;\n";
-    }
-    return lines;
+  private static String application(StackLayout layout) {
+    return "        uwsgi_pass unix:" + layout.socket() + ";\n        include uwsgi_params;\n";
+  }
+
+  /**
+   * WebSocket endpoints, proxied over HTTP/1.1 to uWSGI's HTTP socket with the handshake's headers;
+   * the read timeout lets quiet connections stay open for an hour.
+   */
+  private static String websocket(StackLayout layout, StackSite site) {
+    return """
+
+            location %1$s {
+                proxy_pass http://unix:%2$s;
+                proxy_http_version 1.1;
+                proxy_set_header Upgrade $http_upgrade;
+                proxy_set_header Connection $%3$s_connection_upgrade;
+                proxy_set_header Host $host;
+                proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                proxy_set_header X-Forwarded-Proto $scheme;
+                proxy_read_timeout 1h;
+            }
+        """
+        .formatted(
+            site.getWebsocketPath().isEmpty() ? DEFAULT_WEBSOCKET_PATH : site.getWebsocketPath(),
+            layout.httpSocket(),
+            layout.nginxPrefix());
   }
 }

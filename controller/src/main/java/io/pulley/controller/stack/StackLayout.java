@@ -82,6 +82,11 @@ public record StackLayout(
     return runDir() + "/uwsgi.sock";
   }
 
+  /** uWSGI's HTTP socket, which carries WebSocket connections (the uwsgi protocol cannot). */
+  String httpSocket() {
+    return runDir() + "/http.sock";
+  }
+
   String uwsgiUnit() {
     return name + "-uwsgi.service";
   }
@@ -140,6 +145,11 @@ public record StackLayout(
     }
     if (stack.hasRedis()) {
       names.add("redis-server");
+    }
+    if (!stack.getGit().getDeployKeySecret().isEmpty()) {
+      // The agent fetches ssh:// remotes with the system's git and ssh.
+      names.add("git");
+      names.add("openssh-client");
     }
     for (String extra : stack.getPackagesList()) {
       if (!names.contains(extra)) {

@@ -67,6 +67,10 @@ final class UwsgiIni {
                 or(web.getListen(), DEFAULT_LISTEN),
                 or(web.getBufferSize(), DEFAULT_BUFFER_SIZE),
                 layout.runDir()));
+    if (stack.getSite().getWebsocket()) {
+      ini.append("http-socket = ").append(layout.httpSocket()).append('\n');
+      ini.append("http-websockets = true\n");
+    }
     return ini.toString();
   }
 

@@ -181,6 +181,29 @@ class StackCompileTest {
   }
 
   @Test
+  void compile_websocketPathWithoutWebsocketOrNotAPrefix_isRefused() {
+    List<ManifestError> withoutWebsocket =
+        errorsOf(
+            stackWith(
+                VALID_PARTS.replace(
+                    "site: {domains: [a.example.com]}",
+                    "site: {domains: [a.example.com], websocket_path: /live/}")));
+    List<ManifestError> notAPrefix =
+        errorsOf(
+            stackWith(
+                VALID_PARTS.replace(
+                    "site: {domains: [a.example.com]}",
+                    "site: {domains: [a.example.com], websocket: true, websocket_path: live}")));
+
+    assertThat(withoutWebsocket)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).contains("needs websocket: true"));
+    assertThat(notAPrefix)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getField()).isEqualTo("stack.site.websocket_path"));
+  }
+
+  @Test
   void compile_settingsWithLineBreaksOrClashes_areRefused() {
     List<ManifestError> errors =
         errorsOf(

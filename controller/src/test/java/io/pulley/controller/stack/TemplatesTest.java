@@ -286,8 +286,25 @@ class TemplatesTest {
 
     assertThat(site)
         .contains("map $http_upgrade $pulley_sample_connection_upgrade {")
-        .contains("uwsgi_param HTTP_CONNECTION $pulley_sample_connection_upgrade;")
+        .contains(
+            "    location /ws/ {\n"
+                + "        proxy_pass http://unix:/run/pulley-sample/http.sock;\n"
+                + "        proxy_http_version 1.1;\n"
+                + "        proxy_set_header Upgrade $http_upgrade;\n"
+                + "        proxy_set_header Connection $pulley_sample_connection_upgrade;\n")
         .contains("set_real_ip_from 10.0.0.0/8;\n", "real_ip_header X-Forwarded-For;\n")
         .contains("client_max_body_size 5m;\n");
+    assertThat(file(stack, "file:uwsgi-ini"))
+        .contains("http-socket = /run/pulley-sample/http.sock\nhttp-websockets = true\n");
+  }
+
+  @Test
+  void websocket_atAnotherPath_isProxiedThere_andWithoutWebsocketNothingIs() {
+    var stack = minimal();
+    stack.getSiteBuilder().setWebsocket(true).setWebsocketPath("/live/");
+
+    assertThat(file(stack, "file:nginx-site")).contains("    location /live/ {\n");
+    assertThat(file(minimal(), "file:nginx-site")).doesNotContain("proxy_pass");
+    assertThat(file(minimal(), "file:uwsgi-ini")).doesNotContain("http-socket");
   }
 }

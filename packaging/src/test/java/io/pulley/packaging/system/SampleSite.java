@@ -1,13 +1,12 @@
 package io.pulley.packaging.system;
 
-import static org.awaitility.Awaitility.await;
-
 import io.pulley.packaging.harness.DebianImage;
 import io.pulley.packaging.harness.ExecResult;
 import io.pulley.packaging.harness.PristineServer;
 import io.pulley.packaging.harness.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,12 +96,21 @@ final class SampleSite implements AutoCloseable {
    * Waits for a report of an apply that includes {@code revision} of {@code appEnv} (such as
    * "shop/production") and is newer than the report whose "last apply" line was {@code before}.
    */
-  StatusReport awaitApplyOf(String appEnv, int revision, String before, Duration atMost) {
+  StatusReport awaitApplyOf(String appEnv, int revision, String before, Duration atMost)
+      throws Exception {
+    // A plain loop, not Awaitility: the demo and the benchmark run without test libraries.
     String label = appEnv + "#" + revision;
-    return await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(this::status, r -> !r.lastApply().equals(before) && r.lastApply().contains(label));
+    Instant deadline = Instant.now().plus(atMost);
+    StatusReport report = status();
+    while (report.lastApply().equals(before) || !report.lastApply().contains(label)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "no apply of " + label + " reported within " + atMost + "; last:\n" + report.text());
+      }
+      Thread.sleep(1000);
+      report = status();
+    }
+    return report;
   }
 
   /** One SQL statement through psql as the postgres user; its unaligned output. */

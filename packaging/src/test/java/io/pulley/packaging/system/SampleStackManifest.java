@@ -20,17 +20,41 @@ final class SampleStackManifest {
           "python3-redis",
           "python3-psycopg2");
 
+  static final String STAGING_CERTIFICATE = "/etc/ssl/certs/shop-staging.pem";
+  static final String STAGING_KEY = "/etc/ssl/private/shop-staging.key";
+
+  /** The manifest's own resources before the stack: staging's self-signed certificate. */
+  private static final String STAGING_RESOURCES =
+      """
+      resources:
+        - command:
+            argv: [openssl, req, -x509, -newkey, "rsa:2048", -nodes, -days, "30",
+                   -subj, /CN=staging.shop.example.test, -keyout, %s, -out, %s]
+            creates: %s
+      """
+          .formatted(STAGING_KEY, STAGING_CERTIFICATE, STAGING_CERTIFICATE);
+
   private SampleStackManifest() {}
 
   /** The production site: database, Redis, Celery worker and beat, static files. */
   static Path production(Path dir, String repositoryUrl, String ref) throws IOException {
-    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "{}");
+    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "", "{}");
   }
 
-  /** A staging copy behind a password: htpasswd {@code line} ("user:hash"). */
+  /**
+   * A staging copy over HTTPS (a self-signed certificate made by the manifest's own first resource)
+   * behind a password: htpasswd {@code line} ("user:hash").
+   */
   static Path staging(Path dir, String repositoryUrl, String ref, String htpasswdLine)
       throws IOException {
-    String auth = "    htpasswd:\n      - \"" + htpasswdLine + "\"\n";
+    String auth =
+        "    htpasswd:\n      - \""
+            + htpasswdLine
+            + "\"\n    tls:\n      certificate: "
+            + STAGING_CERTIFICATE
+            + "\n      key: "
+            + STAGING_KEY
+            + "\n";
     // Its own Redis databases, so that its worker never takes production's tasks.
     return write(
         dir,
@@ -38,6 +62,7 @@ final class SampleStackManifest {
         "staging.shop.example.test",
         repositoryUrl,
         ref,
+        STAGING_RESOURCES,
         auth,
         "{cache_db: 5, broker_db: 6}");
   }
@@ -48,6 +73,7 @@ final class SampleStackManifest {
       String domain,
       String repositoryUrl,
       String ref,
+      String resources,
       String siteExtra,
       String redis)
       throws IOException {
@@ -60,7 +86,7 @@ final class SampleStackManifest {
         hosts:
           labels:
             role: web
-        stack:
+        %sstack:
           name: %s
           git:
             url: %s
@@ -96,6 +122,7 @@ final class SampleStackManifest {
             .formatted(
                 application,
                 environment,
+                resources,
                 name,
                 repositoryUrl,
                 ref,

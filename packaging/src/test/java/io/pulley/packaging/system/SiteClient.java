@@ -23,11 +23,25 @@ final class SiteClient {
   private final String address;
   private final int port;
   private final String host;
+  private final boolean tls;
 
   SiteClient(String address, int port, String host) {
+    this(address, port, host, false);
+  }
+
+  private SiteClient(String address, int port, String host, boolean tls) {
     this.address = address;
     this.port = port;
     this.host = host;
+    this.tls = tls;
+  }
+
+  /**
+   * The same site over HTTPS on {@code tlsPort}, with the site's name as SNI. Any certificate is
+   * accepted: test sites use self-signed ones, and what is checked is nginx's TLS setup, not a CA.
+   */
+  SiteClient overTls(int tlsPort) {
+    return new SiteClient(address, tlsPort, host, true);
   }
 
   /** What the site answered. Header names are lower-case. */
@@ -50,9 +64,10 @@ final class SiteClient {
   }
 
   private Response request(String path, String extraHeaders) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
-      socket.setSoTimeout(TIMEOUT_MILLIS);
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
+      plain.setSoTimeout(TIMEOUT_MILLIS);
+      Socket socket = tls ? TrustingTls.wrap(plain, host, port) : plain;
       OutputStream out = socket.getOutputStream();
       String request =
           "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + extraHeaders + "\r\n";

@@ -203,7 +203,7 @@ class StackIT {
 
   @Test
   @Order(7)
-  void stagingBehindAPassword_refusesAnonymousRequests_andAdmitsTheRightPassword()
+  void stagingOverTlsBehindAPassword_redirectsHttp_refusesAnonymousRequests_admitsThePassword()
       throws Exception {
     String before = sample.status().lastApply();
     int revision =
@@ -212,11 +212,19 @@ class StackIT {
                 work, repository.url(), "main", "tester:" + sha1Hash("s3cret-pass")));
     StatusReport report = sample.awaitApplyOf("shop/staging", revision, before, COLD);
     assertThat(report.succeeded()).as(report.text()).isTrue();
-    SiteClient staging = sample.site("staging.shop.example.test");
+    SiteClient http = sample.site("staging.shop.example.test");
+    SiteClient staging = http.overTls(443);
 
-    assertThat(staging.get("/").status()).isEqualTo(401);
+    SiteClient.Response redirect = http.get("/");
+    assertThat(redirect.status()).isEqualTo(301);
+    assertThat(redirect.header("Location")).isEqualTo("https://staging.shop.example.test/");
+    SiteClient.Response anonymous = staging.get("/");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.header("Strict-Transport-Security")).contains("max-age=63072000");
     assertThat(staging.get("/", "tester", "wrong").status()).isEqualTo(401);
-    assertThat(staging.get("/", "tester", "s3cret-pass").status()).isEqualTo(200);
+    SiteClient.Response admitted = staging.get("/", "tester", "s3cret-pass");
+    assertThat(admitted.status()).isEqualTo(200);
+    assertThat(admitted.header("X-Version")).isNotEmpty();
   }
 
   private static String lastAccessLogLine() {
