@@ -34,11 +34,13 @@ public final class StackBenchmark {
         repository.commit(Map.of("pulley_sample/VERSION", run + ".0.0\n"), "version " + run);
         rows.add(measure(sample, "warm: new commit → live (v" + run + ")", manifest, WARM));
       }
+      // Back to the release before the last: still on disk (keep: 3), so nothing is rebuilt.
+      int previous = warmRuns;
       String before = sample.status().lastApply();
       long start = System.nanoTime();
-      int revision = sample.rollback("shop", "production", 1);
+      int revision = sample.rollback("shop", "production", previous);
       StatusReport back = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
-      rows.add(row("rollback to v1", start, back));
+      rows.add(row("rollback to the previous release (v" + previous + ")", start, back));
     }
     System.out.println();
     System.out.println("| step | wall (apply → report) | agent total | top resources |");
