@@ -10,10 +10,12 @@ import io.pulley.v1.Resource;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
 import io.pulley.v1.RevisionRef;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,9 @@ public final class Applier {
               app.getEnvironment(),
               app.getSecretsMap(),
               stateRoot.resolve(app.getApplication()).resolve(app.getEnvironment()));
+      UnfinishedChanges unfinished = new UnfinishedChanges(context.stateDir());
+      carryOver(unfinished, context);
+      boolean ranAll = true;
       for (Resource resource : app.getResourcesList()) {
         ResourceResult.Builder result =
             ResourceResult.newBuilder()
@@ -82,8 +87,10 @@ public final class Applier {
                 .setEnvironment(app.getEnvironment())
                 .setResourceId(resource.getId());
         if (failedId != null) {
+          ranAll = false;
           skip(result, "skipped: " + failedId + " failed");
         } else if (stop.getAsBoolean()) {
+          ranAll = false;
           complete = false;
           skip(result, "skipped: the agent is stopping");
         } else {
@@ -97,6 +104,7 @@ public final class Applier {
               .setDuration(duration(begin, clock.instant()));
           if (c.changed()) {
             context.markChanged(resource.getId());
+            remember(unfinished, context);
           }
           if (c.failed()) {
             failedId = resource.getId();
@@ -104,6 +112,9 @@ public final class Applier {
           }
         }
         report.addResults(result);
+      }
+      if (ranAll && failedId == null) {
+        forget(unfinished);
       }
     }
     report
@@ -140,6 +151,40 @@ public final class Applier {
       // Logged with its stack trace here; the report carries one line only.
       log.warn("{}/{} {} failed", app.getApplication(), app.getEnvironment(), resource.getId(), e);
       return Convergence.failed(oneLine(e));
+    }
+  }
+
+  /** Starts from what changed in an earlier apply that did not reach the end. */
+  private static void carryOver(UnfinishedChanges unfinished, ApplyContext context) {
+    try {
+      Set<String> carried = unfinished.load();
+      if (!carried.isEmpty()) {
+        log.info(
+            "{}/{}: changes of an unfinished apply still count: {}",
+            context.application(),
+            context.environment(),
+            carried);
+        carried.forEach(context::markChanged);
+      }
+    } catch (IOException e) {
+      log.warn("cannot read the unfinished changes of {}", context.application(), e);
+    }
+  }
+
+  private static void remember(UnfinishedChanges unfinished, ApplyContext context) {
+    try {
+      unfinished.record(context.changedResources());
+    } catch (IOException e) {
+      // The apply goes on: losing this only matters if the agent also crashes before the end.
+      log.warn("cannot record the changes of {}", context.application(), e);
+    }
+  }
+
+  private static void forget(UnfinishedChanges unfinished) {
+    try {
+      unfinished.clear();
+    } catch (IOException e) {
+      log.warn("cannot clear the unfinished changes", e);
     }
   }
 
