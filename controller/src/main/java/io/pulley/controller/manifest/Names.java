@@ -14,10 +14,9 @@ final class Names {
   // Debian Policy 5.6.1: lower case letters, digits, '+', '-', '.'; at least two characters.
   static final Pattern DEBIAN_PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
   static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  static final Pattern UNIT =
-      Pattern.compile("[A-Za-z0-9_.@:-]+\\.(service|socket|timer|target|path|mount)");
+  static final Pattern UNIT = Pattern.compile("[A-Za-z0-9_.@:-]+\\.(service|socket|timer|path)");
   static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-  static final Pattern EXTENSION = Pattern.compile("[a-z0-9_][a-z0-9_-]{0,62}");
+  static final Pattern EXTENSION = Pattern.compile("[a-z_][a-z0-9_-]{0,62}");
 
   private final Checks checks;
 

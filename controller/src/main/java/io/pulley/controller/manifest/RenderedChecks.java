@@ -39,24 +39,35 @@ final class RenderedChecks {
     }
     for (int i = 0; i < ownCount; i++) {
       if (resources.get(i).hasService()) {
-        references(resources.get(i).getService(), "resources[" + i + "].service", index);
+        references(resources.get(i).getService(), "resources[" + i + "].service", i, index);
       }
     }
   }
 
-  private void references(Service service, String path, Map<String, Integer> index) {
-    watched(path + ".restart_on", service.getRestartOnList(), index);
-    watched(path + ".reload_on", service.getReloadOnList(), index);
+  private void references(Service service, String path, int position, Map<String, Integer> index) {
+    watched(path + ".restart_on", service.getRestartOnList(), position, index);
+    watched(path + ".reload_on", service.getReloadOnList(), position, index);
   }
 
-  private void watched(String field, List<String> ids, Map<String, Integer> index) {
+  /**
+   * Every watched id must name a resource before the service: resources converge in order, so a
+   * change after the service could never restart it.
+   */
+  private void watched(String field, List<String> ids, int position, Map<String, Integer> index) {
     for (int i = 0; i < ids.size(); i++) {
-      if (!index.containsKey(ids.get(i))) {
+      Integer at = index.get(ids.get(i));
+      if (at == null) {
         checks.fail(
             field + "[" + i + "]",
             "no resource has the id "
                 + quote(ids.get(i))
                 + "; name a resource of this manifest (see `pulley plan` for the stack's ids)");
+      } else if (at >= position) {
+        checks.fail(
+            field + "[" + i + "]",
+            "resource "
+                + quote(ids.get(i))
+                + " comes after this service; resources converge in order, so move it before");
       }
     }
   }

@@ -256,7 +256,7 @@ class StackCompileTest {
   }
 
   @Test
-  void compile_serviceWatchingAnUnknownId_isRefused() {
+  void compile_serviceWatchingAnUnknownIdOrALaterResource_isRefused() {
     List<ManifestError> errors =
         errorsOf(
             stackWith(VALID_PARTS)
@@ -265,12 +265,17 @@ class StackCompileTest {
                   - service: {name: extra.service, restart_on: [file:settings, file:nope]}
                 """);
 
+    // The stack's resources come after the manifest's own, so its settings file is "later".
     assertThat(errors)
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.getField()).isEqualTo("resources[0].service.restart_on[1]");
-              assertThat(e.getReason()).contains("no resource has the id \"file:nope\"");
-            });
+        .extracting(ManifestError::getField, ManifestError::getReason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "resources[0].service.restart_on[0]",
+                "resource \"file:settings\" comes after this service; resources converge in"
+                    + " order, so move it before"),
+            org.assertj.core.groups.Tuple.tuple(
+                "resources[0].service.restart_on[1]",
+                "no resource has the id \"file:nope\"; name a resource of this manifest (see"
+                    + " `pulley plan` for the stack's ids)"));
   }
 }
