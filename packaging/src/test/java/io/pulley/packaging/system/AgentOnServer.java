@@ -28,17 +28,7 @@ final class AgentOnServer {
 
   /** Writes the agent's configuration and restarts it, as after editing the conffile. */
   static void enroll(PristineServer server, String controller, String hostId, String role) {
-    server.writeFile(
-        CONFIG,
-        "# written by the system test\n"
-            + "controller: "
-            + controller
-            + "\nhost_id: "
-            + hostId
-            + "\nlabels:\n  role: "
-            + role
-            + "\nallowed_roots:\n  - /srv\n");
-    server.execOrThrow("systemctl", "restart", "pulley-agent");
+    configure(server, controller, hostId, role, "allowed_roots:\n  - /srv\n");
   }
 
   /**
@@ -47,17 +37,26 @@ final class AgentOnServer {
    */
   static void enrollForStacks(
       PristineServer server, String controller, String hostId, String role) {
+    configure(
+        server,
+        controller,
+        hostId,
+        role,
+        "allowed_roots:\n  - /srv\n  - /etc\nreconverge_interval: 20s\n");
+  }
+
+  private static void configure(
+      PristineServer server, String controller, String hostId, String role, String more) {
     server.writeFile(
         CONFIG,
-        "# written by the system test\n"
-            + "controller: "
+        "# written by the system test\ncontroller: "
             + controller
             + "\nhost_id: "
             + hostId
             + "\nlabels:\n  role: "
             + role
-            + "\nallowed_roots:\n  - /srv\n  - /etc\n"
-            + "reconverge_interval: 20s\n");
+            + "\n"
+            + more);
     server.execOrThrow("systemctl", "restart", "pulley-agent");
   }
 

@@ -1,12 +1,10 @@
 package io.pulley.agent.apply.git;
 
+import io.pulley.agent.files.Trees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +48,7 @@ final class Pruner {
     for (int i = 0; i < dirs.size() && dirs.size() - removed.size() > keep; i++) {
       String name = dirs.get(i).getFileName().toString();
       if (!protect.contains(name)) {
-        deleteTree(dirs.get(i));
+        Trees.delete(dirs.get(i));
         removed.add(name);
       }
     }
@@ -65,31 +63,5 @@ final class Pruner {
     } catch (IOException e) {
       return FileTime.fromMillis(0);
     }
-  }
-
-  /** Deletes a tree without following symlinks out of it. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import io.pulley.agent.files.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,13 +50,13 @@ final class ReleaseBuilder {
   Optional<String> build(String url, String commit, Path release, List<String> changes)
       throws IOException, InterruptedException {
     Path temp = release.resolveSibling("." + commit + ".tmp");
-    Pruner.deleteTree(temp);
+    Trees.delete(temp);
     Files.createDirectory(temp);
     Optional<String> failure =
         checkout(
             root.resolve(".pulley/repo.git"), url, ObjectId.fromString(commit), temp, 0, changes);
     if (failure.isPresent()) {
-      Pruner.deleteTree(temp);
+      Trees.delete(temp);
       return failure;
     }
     Files.move(temp, release, StandardCopyOption.ATOMIC_MOVE);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class ProgramRunner {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("argv is empty");
     }
-    Optional<Path> program = locate(argv.get(0), env.get("PATH"));
+    Optional<Path> program = ProcessRunner.locate(argv.get(0), workingDir, env.get("PATH"));
     if (program.isEmpty()) {
       return new Result(-1, false, "", "", "program '" + argv.get(0) + "' not found in PATH");
     }
@@ -119,24 +118,6 @@ public final class ProgramRunner {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  /** Resolves the program as execvp would, but against the child's PATH, not the agent's. */
-  static Optional<Path> locate(String program, String path) {
-    if (program.contains("/")) {
-      Path p = Path.of(program);
-      return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-    }
-    for (String dir : (path == null ? "" : path).split(":")) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   /** Reads one stream to its end on its own thread, keeping only the last {@code limit} bytes. */

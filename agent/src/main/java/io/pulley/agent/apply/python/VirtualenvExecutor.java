@@ -6,6 +6,7 @@ import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.ProgramRunner;
+import io.pulley.agent.files.Trees;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

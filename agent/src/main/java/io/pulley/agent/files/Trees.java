@@ -1,4 +1,4 @@
-package io.pulley.agent.apply.python;
+package io.pulley.agent.files;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -8,10 +8,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Deletes a directory tree without following symbolic links out of it. Stateless. */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
-  static void delete(Path root) throws IOException {
+  /** Deletes {@code root} (a file, a link or a whole tree); nothing if it does not exist. */
+  public static void delete(Path root) throws IOException {
     if (Files.isSymbolicLink(root) || !Files.isDirectory(root)) {
       Files.deleteIfExists(root);
       return;
