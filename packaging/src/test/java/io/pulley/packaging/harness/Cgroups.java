@@ -71,6 +71,24 @@ final class Cgroups {
     return names;
   }
 
+  /**
+   * Kills every process in cgroup {@code name} or below: through {@code cgroup.kill} where the
+   * kernel has it (it also catches processes forked meanwhile), else one by one.
+   */
+  static void kill(String name) {
+    for (Path hierarchy : hierarchies()) {
+      Path killFile = hierarchy.resolve(name).resolve("cgroup.kill");
+      if (Files.exists(killFile)) {
+        try {
+          Files.writeString(killFile, "1");
+        } catch (IOException e) {
+          // The group went away meanwhile: nothing left to kill in it.
+        }
+      }
+    }
+    pids(name).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
   /** Every process in cgroup {@code name} or below, in any hierarchy. */
   static List<Long> pids(String name) {
     List<Long> pids = new ArrayList<>();

@@ -136,13 +136,19 @@ final class ServerTeardown {
         .replace("\\134", "\\");
   }
 
-  /** A killed process leaves its cgroup a moment after it is reaped; retry briefly. */
+  /**
+   * A killed process leaves its cgroup a moment after it is reaped; retry briefly. A server torn
+   * down in the middle of its boot may still fork after the first kill, so whatever is found in the
+   * group on a retry is killed too.
+   */
   private static void removeCgroups(String name) {
     long deadline = System.nanoTime() + KILL_WAIT.toNanos();
     while (!Cgroups.remove(name)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cgroup " + name + " is still busy");
+        throw new IllegalStateException(
+            "cgroup " + name + " is still busy; processes in it: " + Cgroups.pids(name));
       }
+      Cgroups.kill(name);
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
