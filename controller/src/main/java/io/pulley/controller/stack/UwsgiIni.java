@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The uWSGI configuration, ROOT/shared/config/uwsgi.ini: the python3 plugin, the release's venv
  * reached through {@code current}, a Unix socket nginx may use, and a graceful stop on SIGTERM.
- * Stateless; every value in it was validated by the stack validator.
+ * Requests are logged by nginx only: a uWSGI line per request would flood the journal. Stateless;
+ * every value in it was validated by the stack validator.
  */
 final class UwsgiIni {
 
@@ -55,6 +56,7 @@ final class UwsgiIni {
         stats = %9$s/stats.sock
         need-app = true
         vacuum = true
+        disable-logging = true
         hook-master-start = unix_signal:15 gracefully_kill_them_all
         """
             .formatted(

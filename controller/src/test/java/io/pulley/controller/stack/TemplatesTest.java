@@ -83,6 +83,7 @@ class TemplatesTest {
                 stats = /run/pulley-sample/stats.sock
                 need-app = true
                 vacuum = true
+                disable-logging = true
                 hook-master-start = unix_signal:15 gracefully_kill_them_all
                 """);
   }
