@@ -75,9 +75,9 @@ public final class Executors {
       ResourceExecutor<io.pulley.v1.Database> databases,
       ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks) {
 
-    static AppExecutors of(PathGuard guard) {
+    static AppExecutors of(PathGuard guard, CommandRunner runner) {
       return new AppExecutors(
-          new VirtualenvExecutor(guard), new DatabaseExecutor(), new HealthCheckExecutor());
+          new VirtualenvExecutor(guard, runner), new DatabaseExecutor(), new HealthCheckExecutor());
     }
   }
 
@@ -97,7 +97,7 @@ public final class Executors {
         FileExecutors.of(guard),
         ReleaseExecutors.of(guard, runner),
         SystemExecutors.of(guard, runner),
-        AppExecutors.of(guard));
+        AppExecutors.of(guard, runner));
   }
 
   Convergence converge(Resource resource, ApplyContext context) throws IOException {

@@ -5,7 +5,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
-import io.pulley.agent.apply.process.ProgramRunner;
+import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.files.Trees;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
@@ -36,12 +36,13 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
   private static final Duration PIP_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(VirtualenvExecutor.class);
 
-  private final ProgramRunner runner = new ProgramRunner();
+  private final CommandRunner runner;
   private final PathGuard guard;
 
-  /** Makes and deletes environments only under {@code guard}'s roots. */
-  public VirtualenvExecutor(PathGuard guard) {
+  /** Makes and deletes environments only under {@code guard}'s roots; runs python with runner. */
+  public VirtualenvExecutor(PathGuard guard, CommandRunner runner) {
     this.guard = guard;
+    this.runner = runner;
   }
 
   @Override
@@ -138,13 +139,14 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
   private Optional<Convergence> step(
       List<String> argv, Duration timeout, String what, ApplyContext context)
       throws InterruptedException {
-    ProgramRunner.Result run = runner.run(argv, Path.of("/"), env(), new byte[0], timeout);
+    CommandRunner.Result run =
+        runner.run(CommandRunner.Invocation.of(argv, timeout).withEnv(env()));
     if (run.succeeded()) {
       return Optional.empty();
     }
     return Optional.of(
-        Convergence.failed(what + " failed: " + run.failure())
-            .withOutputTail(SecretScrubber.scrub(run.outputTail(), context.secrets().values())));
+        Convergence.failed(what + " failed: " + run.failure(timeout))
+            .withOutputTail(SecretScrubber.scrub(run.outputTail(), context)));
   }
 
   private static List<String> pip(Path venv) {

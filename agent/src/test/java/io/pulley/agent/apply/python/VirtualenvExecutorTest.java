@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
@@ -22,7 +23,9 @@ class VirtualenvExecutorTest {
 
   @org.junit.jupiter.api.BeforeEach
   void guardTheTempDir() {
-    executor = new VirtualenvExecutor(new PathGuard(List.of(dir.resolve("releases"))));
+    executor =
+        new VirtualenvExecutor(
+            new PathGuard(List.of(dir.resolve("releases"))), new ProcessRunner());
   }
 
   @Test
