@@ -19,6 +19,8 @@ class Task(Base):
     message = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     done_at = Column(DateTime(timezone=True), nullable=True)
+    # How often a worker ran it: more than 1 means a task was run twice (redelivered).
+    runs = Column(Integer, nullable=False, default=0, server_default="0")
 
     def as_dict(self):
         return {
@@ -27,4 +29,5 @@ class Task(Base):
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "done_at": self.done_at.isoformat() if self.done_at else None,
             "status": "done" if self.done_at else "queued",
+            "runs": self.runs,
         }

@@ -1,5 +1,7 @@
 """The Celery application: `celery -A pulley_sample.tasks worker` (and `beat`)."""
 
+import time
+
 from celery import Celery
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
@@ -22,14 +24,19 @@ app.conf.update(
 _engine = create_engine(_settings["sqlalchemy.url"], pool_pre_ping=True)
 
 
+MAX_SECONDS = 30
+
+
 @app.task(name="pulley_sample.tasks.mark_done")
-def mark_done(task_id):
-    """Marks a queued row done; the web app enqueues this for every /enqueue."""
+def mark_done(task_id, seconds=0):
+    """Marks a queued row done after working `seconds`; the web app enqueues it for /enqueue."""
+    time.sleep(min(max(float(seconds), 0.0), MAX_SECONDS))
     with Session(_engine) as session, session.begin():
         task = session.get(Task, task_id)
         if task is None:
             return False
         task.done_at = utcnow()
+        task.runs = Task.runs + 1
         return True
 
 

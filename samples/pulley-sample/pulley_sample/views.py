@@ -34,13 +34,17 @@ def enqueue(request):
     message = request.params.get("message")
     if not message:
         raise HTTPBadRequest("message is required")
+    try:
+        seconds = float(request.params.get("seconds", "0"))
+    except ValueError:
+        raise HTTPBadRequest("seconds must be a number")
     task = Task(message=message)
     request.dbsession.add(task)
     request.dbsession.commit()
     # Imported here: the Celery app reads $PULLEY_SETTINGS, which only the running site needs.
     from pulley_sample.tasks import mark_done
 
-    mark_done.delay(task.id)
+    mark_done.delay(task.id, seconds)
     return Response(f"{task.id}\n", content_type="text/plain")
 
 

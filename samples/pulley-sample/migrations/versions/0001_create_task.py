@@ -20,6 +20,7 @@ def upgrade():
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("runs", sa.Integer(), nullable=False, server_default="0"),
     )
 
 

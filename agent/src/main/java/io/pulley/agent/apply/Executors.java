@@ -8,6 +8,7 @@ import io.pulley.agent.apply.fs.DirectoryExecutor;
 import io.pulley.agent.apply.fs.FileExecutor;
 import io.pulley.agent.apply.git.GitReleaseExecutor;
 import io.pulley.agent.apply.git.ReleaseLinkExecutor;
+import io.pulley.agent.apply.handover.HandoverExecutor;
 import io.pulley.agent.apply.health.HealthCheckExecutor;
 import io.pulley.agent.apply.postgres.DatabaseExecutor;
 import io.pulley.agent.apply.process.CommandRunner;
@@ -69,15 +70,22 @@ public final class Executors {
     }
   }
 
-  /** The executors of what an application runs on: its Python, its database, its health. */
+  /**
+   * The executors of what an application runs on: its Python, its database, its health, and the
+   * handover of its traffic to a new release.
+   */
   record AppExecutors(
       ResourceExecutor<io.pulley.v1.Virtualenv> virtualenvs,
       ResourceExecutor<io.pulley.v1.Database> databases,
-      ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks) {
+      ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks,
+      ResourceExecutor<io.pulley.v1.Handover> handovers) {
 
     static AppExecutors of(PathGuard guard, CommandRunner runner) {
       return new AppExecutors(
-          new VirtualenvExecutor(guard, runner), new DatabaseExecutor(), new HealthCheckExecutor());
+          new VirtualenvExecutor(guard, runner),
+          new DatabaseExecutor(),
+          new HealthCheckExecutor(),
+          new HandoverExecutor(guard, runner));
     }
   }
 
@@ -114,6 +122,7 @@ public final class Executors {
       case VIRTUALENV -> apps.virtualenvs().converge(resource.getVirtualenv(), context);
       case DATABASE -> apps.databases().converge(resource.getDatabase(), context);
       case HEALTH_CHECK -> apps.healthChecks().converge(resource.getHealthCheck(), context);
+      case HANDOVER -> apps.handovers().converge(resource.getHandover(), context);
       case KIND_NOT_SET -> Convergence.failed("resource has no kind");
     };
   }

@@ -83,7 +83,7 @@ class UnfinishedChangesTest {
             new Executors.FileExecutors(unused(), files),
             new Executors.ReleaseExecutors(unused(), unused(), steps),
             new Executors.SystemExecutors(unused(), unused(), unused(), services),
-            new Executors.AppExecutors(unused(), unused(), unused()));
+            new Executors.AppExecutors(unused(), unused(), unused(), unused()));
     return new Applier(executors, state, clock);
   }
 

@@ -85,6 +85,13 @@ final class PlanCommand extends ClientCommand {
           resource.getReleaseLink().getRoot()
               + "/current -> "
               + resource.getReleaseLink().getCommit();
+      case HANDOVER ->
+          resource.getHandover().getWebUnit()
+              + " → "
+              + resource.getHandover().getCommit()
+              + ", "
+              + resource.getHandover().getMode().name().replace("HANDOVER_MODE_", "").toLowerCase(
+                  java.util.Locale.ROOT);
       case KIND_NOT_SET -> "?";
     };
   }

@@ -37,6 +37,7 @@ final class ManifestDefaults {
       case DATABASE -> "database:" + resource.getDatabase().getName();
       case HEALTH_CHECK -> "health_check:" + resource.getHealthCheck().getUrl();
       case RELEASE_LINK -> "release_link:" + resource.getReleaseLink().getRoot();
+      case HANDOVER -> "handover:" + resource.getHandover().getRoot();
       case KIND_NOT_SET -> "";
     };
   }

@@ -54,6 +54,11 @@ final class ResourceValidator {
           releaseChecks.releaseLink(resource.getReleaseLink(), path + ".release_link");
       case HEALTH_CHECK ->
           releaseChecks.healthCheck(resource.getHealthCheck(), path + ".health_check");
+      case HANDOVER ->
+          checks.fail(
+              path + ".handover",
+              "a handover is rendered from the stack section (stack.web.handover), not written"
+                  + " by hand");
       case KIND_NOT_SET -> noKind(path);
     }
   }

@@ -37,7 +37,8 @@ final class NginxSite {
         log_format %1$s_pulley '$remote_addr - $remote_user [$time_local] "$request" '
             '$status $body_bytes_sent "$http_referer" "$http_user_agent" '
             'upstream_status=$upstream_status request_time=$request_time '
-            'upstream_response_time=$upstream_response_time version=$upstream_http_x_version';
+            'upstream_response_time=$upstream_response_time version=$upstream_http_x_version '
+            'msec=$msec';
         """
             .formatted(prefix));
     if (site.getWebsocket()) {

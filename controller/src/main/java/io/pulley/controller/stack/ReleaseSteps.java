@@ -2,6 +2,8 @@ package io.pulley.controller.stack;
 
 import io.pulley.v1.Command;
 import io.pulley.v1.GitRelease;
+import io.pulley.v1.Handover;
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ReleaseLink;
 import io.pulley.v1.Resource;
@@ -18,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * The release part of a stack: check out, make the venv, run the checks and commands (once per
- * release each), then switch, restart and check health. Stateless.
+ * release each), then hand the traffic over and check health. Stateless.
  */
 final class ReleaseSteps {
 
@@ -26,6 +28,8 @@ final class ReleaseSteps {
   static final int DEFAULT_TIMEOUT_SECONDS = 300;
   static final int DEFAULT_DEADLINE_SECONDS = 60;
   static final int DEFAULT_EXPECT_STATUS = 200;
+  /** The queue a Celery worker consumes unless told otherwise. */
+  static final String DEFAULT_CELERY_QUEUE = "celery";
 
   private ReleaseSteps() {}
 
@@ -71,9 +75,20 @@ final class ReleaseSteps {
     return resources;
   }
 
-  /** The switch to the new release and what follows it: restarts, reloads, the health check. */
+  /**
+   * The switch to the new release and what follows it: nginx's own changes (already tested by
+   * nginx -t), the handover of uWSGI and the worker, current and pruning, beat, the health check.
+   */
   static List<Resource> golive(StackLayout layout, Stack stack) {
     List<Resource> resources = new ArrayList<>();
+    List<String> siteFiles = new ArrayList<>(List.of("file:nginx-site"));
+    if (stack.getSite().getHtpasswdCount() > 0) {
+      siteFiles.add("file:htpasswd");
+    }
+    // Before the handover: its check through nginx needs the site, which names the socket link.
+    resources.add(
+        StackRenderer.service("service:nginx", "nginx.service", "", List.of(), siteFiles));
+    resources.add(StackRenderer.resource("handover", r -> r.setHandover(handover(layout, stack))));
     resources.add(
         StackRenderer.resource(
             "release:switch",
@@ -83,40 +98,68 @@ final class ReleaseSteps {
                         .setRoot(layout.root())
                         .setCommit(layout.commit())
                         .setKeep(keep(stack)))));
-    List<String> appChanges = List.of("release:switch", "file:settings");
-    resources.add(
-        StackRenderer.service(
-            "service:uwsgi",
-            layout.uwsgiUnit(),
-            SystemdUnits.uwsgi(layout, stack),
-            List.of("release:switch", "file:settings", "file:uwsgi-ini"),
-            List.of()));
-    if (stack.hasCelery() && !stack.getCelery().getNoWorker()) {
-      resources.add(
-          StackRenderer.service(
-              "service:celery-worker",
-              layout.workerUnit(),
-              SystemdUnits.celeryWorker(layout, stack),
-              appChanges,
-              List.of()));
-    }
     if (stack.hasCelery() && stack.getCelery().getBeat()) {
+      // Beat follows current: a restart stops the old one before the new starts, never two.
       resources.add(
           StackRenderer.service(
               "service:celery-beat",
               layout.beatUnit(),
               SystemdUnits.celeryBeat(layout, stack),
-              appChanges,
+              List.of("handover", "file:settings"),
               List.of()));
     }
-    List<String> siteFiles = new ArrayList<>(List.of("file:nginx-site"));
-    if (stack.getSite().getHtpasswdCount() > 0) {
-      siteFiles.add("file:htpasswd");
-    }
-    resources.add(
-        StackRenderer.service("service:nginx", "nginx.service", "", List.of(), siteFiles));
     resources.add(StackRenderer.resource("health", r -> r.setHealthCheck(health(stack))));
     return resources;
+  }
+
+  private static Handover.Builder handover(StackLayout layout, Stack stack) {
+    Handover.Builder handover =
+        Handover.newBuilder()
+            .setRoot(layout.root())
+            .setCommit(layout.commit())
+            .setMode(
+                UwsgiIni.reloads(stack.getWeb())
+                    ? HandoverMode.HANDOVER_MODE_RELOAD
+                    : HandoverMode.HANDOVER_MODE_PER_RELEASE)
+            .setWebUnit(layout.uwsgiTemplate())
+            .setWebUnitContent(SystemdUnits.uwsgi(layout, stack))
+            .setRunDir(layout.runDir())
+            .setSocketLink(layout.socket())
+            .setWebCheck(health(stack))
+            .setSiteCheck(health(stack))
+            .setDrainSeconds(stack.getWeb().getDrainSeconds())
+            .setRequestTimeoutSeconds(UwsgiIni.harakiri(stack.getWeb()))
+            .addRetiredWebUnits(layout.uwsgiUnit())
+            .addAllRestartOn(List.of("file:settings", "file:uwsgi-ini"));
+    if (stack.getSite().getWebsocket()) {
+      handover.setHttpSocketLink(layout.httpSocket());
+    }
+    if (stack.hasCelery() && !stack.getCelery().getNoWorker()) {
+      Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
+      handover
+          .setWorkerUnit(layout.workerTemplate())
+          .setWorkerUnitContent(SystemdUnits.celeryWorker(layout, stack))
+          .setWorkerNodePrefix(layout.name() + "-")
+          .addAllWorkerQueues(
+              stack.getCelery().getQueuesCount() == 0
+                  ? List.of(DEFAULT_CELERY_QUEUE)
+                  : stack.getCelery().getQueuesList())
+          .setWorkerCelery(
+              Command.newBuilder()
+                  .addAllArgv(
+                      List.of(
+                          layout.release() + "/venv/bin/python",
+                          "-m",
+                          "celery",
+                          "-A",
+                          stack.getCelery().getApp()))
+                  .setWorkingDir(layout.release())
+                  .putAllEnv(env)
+                  .setUser(layout.name())
+                  .setTimeoutSeconds(DEFAULT_DEADLINE_SECONDS))
+          .addRetiredWorkerUnits(layout.workerUnit());
+    }
+    return handover;
   }
 
   private static int keep(Stack stack) {

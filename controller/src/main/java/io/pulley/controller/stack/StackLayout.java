@@ -78,22 +78,39 @@ public record StackLayout(
     return "/run/" + name;
   }
 
+  /** The socket path nginx uses: a link to the live instance's own socket. */
   String socket() {
     return runDir() + "/uwsgi.sock";
   }
 
-  /** uWSGI's HTTP socket, which carries WebSocket connections (the uwsgi protocol cannot). */
+  /**
+   * The link to uWSGI's HTTP socket, which carries WebSocket connections (the uwsgi protocol
+   * cannot).
+   */
   String httpSocket() {
     return runDir() + "/http.sock";
   }
 
+  /** The plain uWSGI unit of releases before per-release instances; retired by the handover. */
   String uwsgiUnit() {
     return name + "-uwsgi.service";
   }
 
+  /** uWSGI's template unit: one instance per release (or one "live" instance to reload). */
+  String uwsgiTemplate() {
+    return name + "-uwsgi@.service";
+  }
+
+  /** The plain worker unit of releases before per-release workers; retired by the handover. */
   String workerUnit() {
     return name + "-celery-worker.service";
   }
+
+  /** The Celery worker's template unit: one instance per release. */
+  String workerTemplate() {
+    return name + "-celery-worker@.service";
+  }
+
 
   String beatUnit() {
     return name + "-celery-beat.service";

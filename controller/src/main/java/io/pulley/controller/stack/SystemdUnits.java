@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The systemd units of the stack: uWSGI, the Celery worker and Celery beat. Stateless; every value
- * in them was validated by the stack validator.
+ * The systemd units of the stack: uWSGI and the Celery worker as templates (an instance per
+ * release), Celery beat as one unit that follows current. Stateless; every value in them was
+ * validated by the stack validator.
  */
 final class SystemdUnits {
 
@@ -19,15 +20,21 @@ final class SystemdUnits {
 
   private SystemdUnits() {}
 
+  /**
+   * uWSGI's template unit, one instance per release (or one "live" instance to reload). Started
+   * from / with an absolute --ini, as a reload returns to the first working directory; stopped by
+   * SIGTERM to the master only, which the ini turns into a graceful stop.
+   */
   static String uwsgi(StackLayout layout, Stack stack) {
-    return layout.header("#")
-        + """
+    StringBuilder unit = new StringBuilder(layout.header("#"));
+    unit.append(
+        """
         [Unit]
-        Description=uWSGI of %1$s (Pulley)
+        Description=uWSGI of %1$s, instance %%i (Pulley)
         After=%2$s
 
         [Service]
-        # uWSGI tells systemd when it accepts requests, so a restart returns once it serves.
+        # uWSGI tells systemd when its app has loaded, so a start returns once it can serve.
         Type=notify
         NotifyAccess=all
         User=%1$s
@@ -36,26 +43,42 @@ final class SystemdUnits {
         SupplementaryGroups=www-data
         RuntimeDirectory=%1$s
         RuntimeDirectoryPreserve=yes
+        # The ini names the release, socket, FIFO and readiness file after the instance.
+        Environment=PULLEY_INSTANCE=%%i
         WorkingDirectory=/
         ExecStart=/usr/bin/uwsgi --ini %3$s
+        """
+            .formatted(layout.name(), after(stack), layout.uwsgiIni()));
+    // At boot /run is empty: the enabled (live) instance links the path nginx uses. During a
+    // handover the link exists, ln fails harmlessly, and only the agent's rename moves it.
+    unit.append("ExecStartPost=-/usr/bin/ln -s %i.sock ").append(layout.socket()).append('\n');
+    if (stack.getSite().getWebsocket()) {
+      unit.append("ExecStartPost=-/usr/bin/ln -s %i.http.sock ")
+          .append(layout.httpSocket())
+          .append('\n');
+    }
+    unit.append(
+        """
         KillMode=mixed
         KillSignal=SIGTERM
-        TimeoutStopSec=%4$d
+        TimeoutStopSec=%d
         Restart=on-failure
 
         [Install]
         WantedBy=multi-user.target
         """
-            .formatted(
-                layout.name(),
-                after(stack),
-                layout.uwsgiIni(),
-                UwsgiIni.harakiri(stack.getWeb()) + UWSGI_STOP_MARGIN_SECONDS);
+            .formatted(UwsgiIni.harakiri(stack.getWeb()) + UWSGI_STOP_MARGIN_SECONDS));
+    return unit.toString();
   }
 
+  /**
+   * The Celery worker's template unit, one instance per release, with a node name of its own so
+   * that the new worker runs beside the old one on the same queues.
+   */
   static String celeryWorker(StackLayout layout, Stack stack) {
     StackCelery celery = stack.getCelery();
-    List<String> arguments = new ArrayList<>(List.of("worker", "-n", layout.name() + "@%%h"));
+    List<String> arguments =
+        new ArrayList<>(List.of("worker", "-n", layout.name() + "-%i@%%h"));
     if (celery.getQueuesCount() > 0) {
       arguments.add("-Q");
       arguments.add(String.join(",", celery.getQueuesList()));
@@ -68,17 +91,28 @@ final class SystemdUnits {
         layout,
         stack,
         "Celery worker",
+        layout.root() + "/releases/%i",
         arguments,
-        UwsgiIni.or(celery.getStopTimeoutSeconds(), DEFAULT_STOP_TIMEOUT));
+        workerStopTimeout(celery));
+  }
+
+  /** How long a stopping worker may finish its tasks. */
+  static int workerStopTimeout(StackCelery celery) {
+    return UwsgiIni.or(celery.getStopTimeoutSeconds(), DEFAULT_STOP_TIMEOUT);
   }
 
   static String celeryBeat(StackLayout layout, Stack stack) {
     List<String> arguments = List.of("beat", "-s", layout.root() + "/shared/celerybeat/schedule");
-    return celeryUnit(layout, stack, "Celery beat", arguments, 0);
+    return celeryUnit(layout, stack, "Celery beat", layout.current(), arguments, 0);
   }
 
   private static String celeryUnit(
-      StackLayout layout, Stack stack, String what, List<String> arguments, int stopTimeout) {
+      StackLayout layout,
+      Stack stack,
+      String what,
+      String code,
+      List<String> arguments,
+      int stopTimeout) {
     StringBuilder unit = new StringBuilder(layout.header("#"));
     unit.append(
         """
@@ -91,7 +125,7 @@ final class SystemdUnits {
         Group=%2$s
         WorkingDirectory=%4$s
         """
-            .formatted(what, layout.name(), after(stack), layout.current()));
+            .formatted(what, layout.name(), after(stack), code));
     for (Map.Entry<String, String> variable : StackLayout.environment(layout, stack).entrySet()) {
       unit.append("Environment=\"")
           .append(variable.getKey())
@@ -100,7 +134,7 @@ final class SystemdUnits {
           .append("\"\n");
     }
     unit.append("ExecStart=")
-        .append(layout.current())
+        .append(code)
         .append("/venv/bin/python -m celery -A ")
         .append(stack.getCelery().getApp())
         .append(' ')

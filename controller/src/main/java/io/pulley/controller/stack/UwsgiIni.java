@@ -5,8 +5,10 @@ import io.pulley.v1.StackWeb;
 import java.util.Map;
 
 /**
- * The uWSGI configuration, ROOT/shared/config/uwsgi.ini: the python3 plugin, the release's venv
- * reached through {@code current}, a Unix socket nginx may use, and a graceful stop on SIGTERM.
+ * The uWSGI configuration, ROOT/shared/config/uwsgi.ini, shared by the instances of the template
+ * unit: $(PULLEY_INSTANCE) (the unit's instance, a commit or "live") names the release and the
+ * instance's own socket, master FIFO, stats socket and readiness file. The python3 plugin, a
+ * graceful stop on SIGTERM, and need-app, so that a release that cannot load never starts.
  * Requests are logged by nginx only: a uWSGI line per request would flood the journal. Stateless;
  * every value in it was validated by the stack validator.
  */
@@ -16,6 +18,17 @@ final class UwsgiIni {
   static final int DEFAULT_HARAKIRI = 300;
   static final int DEFAULT_MAX_REQUESTS = 500;
   static final int DEFAULT_LISTEN = 100;
+  /**
+   * The reload mode's backlog: requests wait in it while the new code imports (rate × import time,
+   * such as 200/s × 3 s = 600); Debian 12's net.core.somaxconn is 4096.
+   */
+  static final int DEFAULT_RELOAD_LISTEN = 1024;
+
+  static final String PER_RELEASE = "per-release";
+  static final String RELOAD = "reload";
+
+  /** uWSGI expands this environment variable, set by the template unit, in every value. */
+  private static final String INSTANCE = "$(PULLEY_INSTANCE)";
   static final int DEFAULT_BUFFER_SIZE = 8192;
 
   private UwsgiIni() {}
@@ -32,7 +45,7 @@ final class UwsgiIni {
         home = %1$s/venv
         module = %2$s
         """
-            .formatted(layout.current(), wsgiModule(web.getWsgi())));
+            .formatted(codeDirectory(layout, web), wsgiModule(web.getWsgi())));
     for (Map.Entry<String, String> variable : StackLayout.environment(layout, stack).entrySet()) {
       // uWSGI expands %-magic in every value; %% is a literal percent sign.
       ini.append("env = ")
@@ -43,7 +56,7 @@ final class UwsgiIni {
     }
     ini.append(
         """
-        socket = %1$s
+        socket = %1$s/%9$s.sock
         chmod-socket = 660
         chown-socket = %2$s:www-data
         processes = %3$s
@@ -53,27 +66,50 @@ final class UwsgiIni {
         max-requests = %6$d
         listen = %7$d
         buffer-size = %8$d
-        stats = %9$s/stats.sock
+        stats = %1$s/%9$s.stats
+        master-fifo = %1$s/%9$s.fifo
+        hook-accepting1-once = create:%1$s/%9$s.ready
         need-app = true
         vacuum = true
         disable-logging = true
         hook-master-start = unix_signal:15 gracefully_kill_them_all
         """
             .formatted(
-                layout.socket(),
+                layout.runDir(),
                 layout.name(),
                 web.getProcesses() == 0 ? "%k" : Integer.toString(web.getProcesses()),
                 or(web.getThreads(), DEFAULT_THREADS),
                 harakiri(web),
                 or(web.getMaxRequests(), DEFAULT_MAX_REQUESTS),
-                or(web.getListen(), DEFAULT_LISTEN),
+                listen(web),
                 or(web.getBufferSize(), DEFAULT_BUFFER_SIZE),
-                layout.runDir()));
+                INSTANCE));
     if (stack.getSite().getWebsocket()) {
-      ini.append("http-socket = ").append(layout.httpSocket()).append('\n');
+      ini.append("http-socket = ")
+          .append(layout.runDir())
+          .append('/')
+          .append(INSTANCE)
+          .append(".http.sock\n");
       ini.append("http-websockets = true\n");
     }
     return ini.toString();
+  }
+
+  /** Whether the web tier is handed over by reloading one instance rather than a new instance. */
+  static boolean reloads(StackWeb web) {
+    return web.getHandover().equals(RELOAD);
+  }
+
+  /**
+   * Where an instance finds its code: its own release, or (reloading one instance) current, which
+   * the handover moves just before the reload.
+   */
+  private static String codeDirectory(StackLayout layout, StackWeb web) {
+    return reloads(web) ? layout.current() : layout.root() + "/releases/" + INSTANCE;
+  }
+
+  static int listen(StackWeb web) {
+    return or(web.getListen(), reloads(web) ? DEFAULT_RELOAD_LISTEN : DEFAULT_LISTEN);
   }
 
   static int harakiri(StackWeb web) {

@@ -68,7 +68,9 @@ class StackCompileTest {
     List<String> ids = manifest.getResourcesList().stream().map(Resource::getId).toList();
     assertThat(ids.get(0)).isEqualTo("directory:/srv/extra");
     assertThat(ids.get(1)).isEqualTo("package:stack");
-    assertThat(ids).endsWith("service:nginx", "health").contains("command:migrate");
+    assertThat(ids)
+        .containsSubsequence("command:migrate", "service:nginx", "handover", "release:switch")
+        .endsWith("health");
     assertThat(manifest.getResources(ids.indexOf("release:checkout")).getGitRelease().getCommit())
         .isEqualTo(FixedRefResolver.COMMIT);
   }
@@ -82,6 +84,35 @@ class StackCompileTest {
         .containsExactlyInAnyOrder(
             "stack.git.url", "stack.git.ref", "stack.web.wsgi", "stack.site.domains");
     assertThat(errors).allSatisfy(e -> assertThat(e.getLine()).isEqualTo(3));
+  }
+
+  @Test
+  void compile_unknownHandoverAndOutOfRangeWebValues_areRefusedWithTheField() {
+    List<ManifestError> errors =
+        errorsOf(
+            stackWith(
+                VALID_PARTS.replace(
+                    "web: {wsgi: app.wsgi}",
+                    "web: {wsgi: app.wsgi, handover: blue-green, drain_seconds: 900,"
+                        + " listen: 5000}")));
+
+    assertThat(errors)
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "stack.web.handover", "stack.web.drain_seconds", "stack.web.listen");
+    assertThat(errors)
+        .filteredOn(e -> e.getField().equals("stack.web.handover"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getReason())
+                    .isEqualTo(
+                        "handover must be \"per-release\" (the default) or \"reload\", was"
+                            + " \"blue-green\""));
+    assertThat(errors)
+        .filteredOn(e -> e.getField().equals("stack.web.listen"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).contains("somaxconn"));
   }
 
   @Test

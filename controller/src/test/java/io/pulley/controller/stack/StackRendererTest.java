@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulley.v1.Command;
+import io.pulley.v1.Handover;
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
 import io.pulley.v1.StackCelery;
@@ -58,11 +60,10 @@ class StackRendererTest {
             "venv",
             "check:import",
             "command:migrate",
-            "release:switch",
-            "service:uwsgi",
-            "service:celery-worker",
-            "service:celery-beat",
             "service:nginx",
+            "handover",
+            "release:switch",
+            "service:celery-beat",
             "health");
   }
 
@@ -75,9 +76,12 @@ class StackRendererTest {
             "service:redis",
             "database:pulley_sample",
             "file:htpasswd",
-            "service:celery-worker",
             "service:celery-beat")
-        .contains("file:settings", "service:uwsgi", "service:nginx", "health");
+        .contains("file:settings", "handover", "service:nginx", "health");
+    Handover handover =
+        byId(StackRenderer.render(manifest(minimal()))).get("handover").getHandover();
+    assertThat(handover.getWorkerUnit()).isEmpty();
+    assertThat(handover.getRetiredWorkerUnitsList()).isEmpty();
   }
 
   @Test
@@ -195,21 +199,55 @@ class StackRendererTest {
   }
 
   @Test
-  void render_services_restartOnTheSwitchAndTheirConfiguration() {
+  void render_handover_namesTheTemplatesLinksChecksAndTheUnitsItRetires() {
     Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
 
-    var uwsgi = resources.get("service:uwsgi").getService();
-    assertThat(uwsgi.getName()).isEqualTo("pulley-sample-uwsgi.service");
-    assertThat(uwsgi.getRestartOnList())
-        .containsExactly("release:switch", "file:settings", "file:uwsgi-ini");
-    var worker = resources.get("service:celery-worker").getService();
-    assertThat(worker.getName()).isEqualTo("pulley-sample-celery-worker.service");
-    assertThat(worker.getRestartOnList()).containsExactly("release:switch", "file:settings");
+    Handover handover = resources.get("handover").getHandover();
+    assertThat(handover.getRoot()).isEqualTo("/srv/pulley-sample");
+    assertThat(handover.getCommit()).isEqualTo(SampleStacks.COMMIT);
+    assertThat(handover.getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+    assertThat(handover.getWebUnit()).isEqualTo("pulley-sample-uwsgi@.service");
+    assertThat(handover.getRunDir()).isEqualTo("/run/pulley-sample");
+    assertThat(handover.getSocketLink()).isEqualTo("/run/pulley-sample/uwsgi.sock");
+    assertThat(handover.getHttpSocketLink()).isEmpty();
+    assertThat(handover.getWebCheck()).isEqualTo(resources.get("health").getHealthCheck());
+    assertThat(handover.getSiteCheck()).isEqualTo(resources.get("health").getHealthCheck());
+    assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(300);
+    assertThat(handover.getRetiredWebUnitsList()).containsExactly("pulley-sample-uwsgi.service");
+    assertThat(handover.getRestartOnList()).containsExactly("file:settings", "file:uwsgi-ini");
+    assertThat(handover.getWorkerUnit()).isEqualTo("pulley-sample-celery-worker@.service");
+    assertThat(handover.getWorkerNodePrefix()).isEqualTo("pulley-sample-");
+    assertThat(handover.getWorkerQueuesList()).containsExactly("celery");
+    assertThat(handover.getRetiredWorkerUnitsList())
+        .containsExactly("pulley-sample-celery-worker.service");
+    Command celery = handover.getWorkerCelery();
+    String release = "/srv/pulley-sample/releases/" + SampleStacks.COMMIT;
+    assertThat(celery.getArgvList())
+        .containsExactly(release + "/venv/bin/python", "-m", "celery", "-A", "pulley_sample.tasks");
+    assertThat(celery.getUser()).isEqualTo("pulley-sample");
+    assertThat(celery.getWorkingDir()).isEqualTo(release);
+    assertThat(celery.getEnvMap())
+        .containsEntry("PULLEY_SETTINGS", "/srv/pulley-sample/shared/config/settings.ini");
+
+    var beat = resources.get("service:celery-beat").getService();
+    assertThat(beat.getRestartOnList()).containsExactly("handover", "file:settings");
     var nginx = resources.get("service:nginx").getService();
     assertThat(nginx.getUnit()).isEmpty();
     assertThat(nginx.getReloadOnList()).containsExactly("file:nginx-site");
     assertThat(resources.get("service:postgresql").getService().getName())
         .isEqualTo("postgresql.service");
+  }
+
+  @Test
+  void render_queuesAndDrain_reachTheHandover() {
+    var stack = full();
+    stack.getCeleryBuilder().addQueues("default").addQueues("mail");
+    stack.getWebBuilder().setDrainSeconds(5).setHarakiri(60);
+
+    Handover handover = byId(StackRenderer.render(manifest(stack))).get("handover").getHandover();
+    assertThat(handover.getWorkerQueuesList()).containsExactly("default", "mail");
+    assertThat(handover.getDrainSeconds()).isEqualTo(5);
+    assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(60);
   }
 
   @Test
@@ -239,8 +277,10 @@ class StackRendererTest {
 
     assertThat(StackRenderer.render(manifest(stack)))
         .extracting(Resource::getId)
-        .contains("service:celery-beat")
-        .doesNotContain("service:celery-worker");
+        .contains("service:celery-beat");
+    assertThat(byId(StackRenderer.render(manifest(stack))).get("handover").getHandover()
+            .getWorkerUnit())
+        .isEmpty();
   }
 
   @Test
@@ -266,8 +306,8 @@ class StackRendererTest {
     Map<String, Resource> resources = byId(StackRenderer.render(manifest(stack)));
 
     assertThat(resources).containsKeys("user:shop", "directory:/opt/shop/shared/config");
-    assertThat(resources.get("service:uwsgi").getService().getName())
-        .isEqualTo("shop-uwsgi.service");
+    assertThat(resources.get("handover").getHandover().getWebUnit())
+        .isEqualTo("shop-uwsgi@.service");
     assertThat(resources.get("file:nginx-site").getFile().getPath())
         .isEqualTo("/etc/nginx/sites-enabled/shop.conf");
   }

@@ -6,6 +6,8 @@ import static io.pulley.controller.stack.SampleStacks.minimal;
 import static io.pulley.controller.stack.SampleStacks.withTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.v1.Handover;
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Stack;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,14 @@ class TemplatesTest {
         .orElseThrow()
         .getFile()
         .getContent();
+  }
+
+  private static Handover handover(Stack.Builder stack) {
+    return StackRenderer.render(manifest(stack)).stream()
+        .filter(r -> r.getId().equals("handover"))
+        .findFirst()
+        .orElseThrow()
+        .getHandover();
   }
 
   private static String unit(Stack.Builder stack, String id) {
@@ -65,12 +75,12 @@ class TemplatesTest {
                 [uwsgi]
                 plugins = python3
                 master = true
-                chdir = /srv/pulley-sample/current
-                home = /srv/pulley-sample/current/venv
+                chdir = /srv/pulley-sample/releases/$(PULLEY_INSTANCE)
+                home = /srv/pulley-sample/releases/$(PULLEY_INSTANCE)/venv
                 module = pulley_sample.wsgi:application
                 env = PULLEY_SETTINGS=/srv/pulley-sample/shared/config/settings.ini
                 env = TZ=UTC
-                socket = /run/pulley-sample/uwsgi.sock
+                socket = /run/pulley-sample/$(PULLEY_INSTANCE).sock
                 chmod-socket = 660
                 chown-socket = pulley-sample:www-data
                 processes = %k
@@ -80,12 +90,29 @@ class TemplatesTest {
                 max-requests = 500
                 listen = 100
                 buffer-size = 8192
-                stats = /run/pulley-sample/stats.sock
+                stats = /run/pulley-sample/$(PULLEY_INSTANCE).stats
+                master-fifo = /run/pulley-sample/$(PULLEY_INSTANCE).fifo
+                hook-accepting1-once = create:/run/pulley-sample/$(PULLEY_INSTANCE).ready
                 need-app = true
                 vacuum = true
                 disable-logging = true
                 hook-master-start = unix_signal:15 gracefully_kill_them_all
                 """);
+  }
+
+  @Test
+  void uwsgiIni_reloadMode_findsTheCodeThroughCurrent_withABacklogForThePause() {
+    var stack = full();
+    stack.getWebBuilder().setHandover("reload");
+
+    assertThat(file(stack, "file:uwsgi-ini"))
+        .contains(
+            "chdir = /srv/pulley-sample/current\n",
+            "home = /srv/pulley-sample/current/venv\n",
+            "listen = 1024\n",
+            "master-fifo = /run/pulley-sample/$(PULLEY_INSTANCE).fifo\n");
+    assertThat(handover(stack).getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
+    assertThat(handover(full()).getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_PER_RELEASE);
   }
 
   @Test
@@ -102,16 +129,16 @@ class TemplatesTest {
 
   @Test
   void uwsgiUnit_runsAsTheAppUserAndStopsAfterHarakiri() {
-    assertThat(unit(full(), "service:uwsgi"))
+    assertThat(handover(full()).getWebUnitContent())
         .isEqualTo(
             HEADER
                 + """
                 [Unit]
-                Description=uWSGI of pulley-sample (Pulley)
+                Description=uWSGI of pulley-sample, instance %i (Pulley)
                 After=network.target postgresql.service redis-server.service
 
                 [Service]
-                # uWSGI tells systemd when it accepts requests, so a restart returns once it serves.
+                # uWSGI tells systemd when its app has loaded, so a start returns once it can serve.
                 Type=notify
                 NotifyAccess=all
                 User=pulley-sample
@@ -120,8 +147,11 @@ class TemplatesTest {
                 SupplementaryGroups=www-data
                 RuntimeDirectory=pulley-sample
                 RuntimeDirectoryPreserve=yes
+                # The ini names the release, socket, FIFO and readiness file after the instance.
+                Environment=PULLEY_INSTANCE=%i
                 WorkingDirectory=/
                 ExecStart=/usr/bin/uwsgi --ini /srv/pulley-sample/shared/config/uwsgi.ini
+                ExecStartPost=-/usr/bin/ln -s %i.sock /run/pulley-sample/uwsgi.sock
                 KillMode=mixed
                 KillSignal=SIGTERM
                 TimeoutStopSec=330
@@ -137,7 +167,7 @@ class TemplatesTest {
     var stack = full();
     stack.getCeleryBuilder().addQueues("default").addQueues("mail").setConcurrency(2);
 
-    assertThat(unit(stack, "service:celery-worker"))
+    assertThat(handover(stack).getWorkerUnitContent())
         .isEqualTo(
             HEADER
                 + """
@@ -148,10 +178,10 @@ class TemplatesTest {
                 [Service]
                 User=pulley-sample
                 Group=pulley-sample
-                WorkingDirectory=/srv/pulley-sample/current
+                WorkingDirectory=/srv/pulley-sample/releases/%i
                 Environment="PULLEY_SETTINGS=/srv/pulley-sample/shared/config/settings.ini"
                 Environment="TZ=UTC"
-                ExecStart=/srv/pulley-sample/current/venv/bin/python -m celery -A pulley_sample.tasks worker -n pulley-sample@%%h -Q default,mail --concurrency 2 --loglevel INFO
+                ExecStart=/srv/pulley-sample/releases/%i/venv/bin/python -m celery -A pulley_sample.tasks worker -n pulley-sample-%i@%%h -Q default,mail --concurrency 2 --loglevel INFO
                 KillMode=mixed
                 TimeoutStopSec=600
                 Restart=on-failure
@@ -296,7 +326,12 @@ class TemplatesTest {
         .contains("set_real_ip_from 10.0.0.0/8;\n", "real_ip_header X-Forwarded-For;\n")
         .contains("client_max_body_size 5m;\n");
     assertThat(file(stack, "file:uwsgi-ini"))
-        .contains("http-socket = /run/pulley-sample/http.sock\nhttp-websockets = true\n");
+        .contains(
+            "http-socket = /run/pulley-sample/$(PULLEY_INSTANCE).http.sock\n"
+                + "http-websockets = true\n");
+    assertThat(handover(stack).getHttpSocketLink()).isEqualTo("/run/pulley-sample/http.sock");
+    assertThat(handover(stack).getWebUnitContent())
+        .contains("ExecStartPost=-/usr/bin/ln -s %i.http.sock /run/pulley-sample/http.sock\n");
   }
 
   @Test

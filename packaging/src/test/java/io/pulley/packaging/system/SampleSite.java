@@ -120,6 +120,17 @@ final class SampleSite implements AutoCloseable {
         .stdout();
   }
 
+  /** The active units matching the glob {@code pattern}, such as "shop-*", sorted. */
+  List<String> runningUnits(String pattern) {
+    String out =
+        server
+            .execOrThrow(
+                "systemctl", "list-units", "--plain", "--no-legend", "--state=active", pattern)
+            .stdout();
+    return new java.util.ArrayList<>(
+        out.lines().map(l -> l.strip().split("\\s+")[0]).filter(u -> !u.isEmpty()).sorted().toList());
+  }
+
   /** Main PIDs of {@code units}: a restart changes them. */
   Map<String, String> mainPids(List<String> units) {
     Map<String, String> pids = new TreeMap<>();

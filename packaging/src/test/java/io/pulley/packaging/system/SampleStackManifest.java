@@ -38,7 +38,26 @@ final class SampleStackManifest {
 
   /** The production site: database, Redis, Celery worker and beat, static files. */
   static Path production(Path dir, String repositoryUrl, String ref) throws IOException {
-    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "", "{}");
+    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "", "{}", "", "");
+  }
+
+  /**
+   * The production site handed over in {@code mode} ("per-release" or "reload"), with a health
+   * check that gives up after 15 s, so that a release that never gets healthy is rejected soon.
+   */
+  static Path handedOver(Path dir, String repositoryUrl, String ref, String mode)
+      throws IOException {
+    return write(
+        dir,
+        "production",
+        "shop.example.test",
+        repositoryUrl,
+        ref,
+        "",
+        "",
+        "{}",
+        "    handover: " + mode + "\n",
+        "    deadline_seconds: 15\n");
   }
 
   /**
@@ -64,7 +83,9 @@ final class SampleStackManifest {
         ref,
         STAGING_RESOURCES,
         auth,
-        "{cache_db: 5, broker_db: 6}");
+        "{cache_db: 5, broker_db: 6}",
+        "",
+        "");
   }
 
   private static Path write(
@@ -75,7 +96,9 @@ final class SampleStackManifest {
       String ref,
       String resources,
       String siteExtra,
-      String redis)
+      String redis,
+      String webExtra,
+      String healthExtra)
       throws IOException {
     String application = "shop";
     String name = application + "-" + environment;
@@ -100,7 +123,7 @@ final class SampleStackManifest {
             wsgi: pulley_sample.wsgi:application
             processes: 2
             threads: 2
-          site:
+        %s  site:
             domains: [%s]
             static_dir: pulley_sample/static
         %s  celery:
@@ -118,7 +141,7 @@ final class SampleStackManifest {
           health:
             path: /health
             expect_body: ok
-        """
+        %s"""
             .formatted(
                 application,
                 environment,
@@ -127,9 +150,11 @@ final class SampleStackManifest {
                 repositoryUrl,
                 ref,
                 String.join(", ", PYTHON_PACKAGES),
+                webExtra,
                 domain,
                 siteExtra,
-                redis);
+                redis,
+                healthExtra);
     return Files.writeString(dir.resolve(name + ".yaml"), yaml);
   }
 }

@@ -30,9 +30,6 @@ class StackIT {
   private static final Duration WARM = Duration.ofMinutes(3);
   private static final String APP_ENV = "shop/production";
   private static final String NAME = "shop-production";
-  private static final List<String> UNITS =
-      List.of(
-          NAME + "-uwsgi", NAME + "-celery-worker", NAME + "-celery-beat", "nginx", "redis-server");
 
   private static Path work;
   private static SampleSite sample;
@@ -92,7 +89,14 @@ class StackIT {
   @Test
   @Order(2)
   void applyAgain_changesNothing_andRestartsNothing() throws Exception {
-    Map<String, String> pids = sample.mainPids(UNITS);
+    List<String> units = sample.runningUnits(NAME + "-*");
+    units.addAll(List.of("nginx.service", "redis-server.service"));
+    assertThat(units)
+        .contains(
+            NAME + "-uwsgi@" + firstCommit + ".service",
+            NAME + "-celery-worker@" + firstCommit + ".service",
+            NAME + "-celery-beat.service");
+    Map<String, String> pids = sample.mainPids(units);
     String before = sample.status().lastApply();
 
     // The agent re-applies its plan by itself (reconverge_interval in its configuration).
@@ -100,7 +104,7 @@ class StackIT {
 
     assertThat(again.succeeded()).as(again.text()).isTrue();
     assertThat(again.resourcesWith("changed", "failed", "skipped")).as(again.text()).isEmpty();
-    assertThat(sample.mainPids(UNITS)).isEqualTo(pids);
+    assertThat(sample.mainPids(units)).isEqualTo(pids);
   }
 
   @Test
@@ -129,7 +133,12 @@ class StackIT {
     assertThat(back.outcomes())
         .containsEntry("release:checkout", "unchanged")
         .containsEntry("venv", "unchanged")
-        .containsEntry("release:switch", "changed");
+        .containsEntry("handover", "changed");
+    // The release handed over from runs no more: one uWSGI and one worker, both the live one's.
+    assertThat(sample.runningUnits(NAME + "-uwsgi@*"))
+        .containsExactly(NAME + "-uwsgi@" + firstCommit + ".service");
+    assertThat(sample.runningUnits(NAME + "-celery-worker@*"))
+        .containsExactly(NAME + "-celery-worker@" + firstCommit + ".service");
   }
 
   @Test
@@ -149,7 +158,7 @@ class StackIT {
     assertThat(failed.succeeded()).isFalse();
     assertThat(failed.outcomes())
         .containsEntry("check:import", "failed")
-        .containsEntry("release:switch", "skipped");
+        .containsEntry("handover", "skipped");
     assertThat(failed.text()).contains("output of check:import").contains("broken on purpose");
     assertThat(site.get("/").header("X-Version")).isEqualTo(live);
   }
@@ -175,7 +184,7 @@ class StackIT {
     assertThat(failed.outcomes())
         .containsEntry("check:import", "changed")
         .containsEntry("command:migrate", "failed")
-        .containsEntry("release:switch", "skipped");
+        .containsEntry("handover", "skipped");
     assertThat(failed.text()).contains("output of command:migrate").contains("fails on purpose");
     assertThat(site.get("/").header("X-Version")).isEqualTo(live);
   }

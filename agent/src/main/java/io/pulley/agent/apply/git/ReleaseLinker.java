@@ -1,10 +1,9 @@
 package io.pulley.agent.apply.git;
 
+import io.pulley.agent.files.Symlinks;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,19 +75,12 @@ final class ReleaseLinker {
   }
 
   private static Path currentTarget(Path current) throws IOException {
-    return Files.isSymbolicLink(current) ? Files.readSymbolicLink(current) : null;
+    return Symlinks.target(current).orElse(null);
   }
 
   /** A relative link renamed over the old one: readers see the old or the new, never none. */
   private static void switchCurrent(Path root, Path target) throws IOException {
-    Path current = root.resolve("current");
-    if (Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException(current + " is a directory, not a symlink; move it away first");
-    }
-    Path temp = root.resolve(".current.tmp");
-    Files.deleteIfExists(temp);
-    Files.createSymbolicLink(temp, target);
-    Files.move(temp, current, StandardCopyOption.ATOMIC_MOVE);
+    Symlinks.replace(root.resolve("current"), target);
   }
 
   static String abbreviate(String commit) {

@@ -160,7 +160,7 @@ public final class HealthCheckExecutor implements ResourceExecutor<HealthCheck> 
   }
 
   /** The body's start on one line, short enough for a report reason. */
-  static String excerpt(String body) {
+  public static String excerpt(String body) {
     String line = body.strip().replaceAll("\\s+", " ");
     return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "…";
   }

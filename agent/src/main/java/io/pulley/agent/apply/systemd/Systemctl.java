@@ -4,10 +4,11 @@ import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The systemctl and journalctl calls a service needs. Thread-safe as its runner is. */
-final class Systemctl {
+public final class Systemctl {
   static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
   // systemctl waits for the job; a unit's own start timeout is 90 s unless it says otherwise.
   static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
@@ -15,16 +16,16 @@ final class Systemctl {
 
   private final CommandRunner runner;
 
-  Systemctl(CommandRunner runner) {
+  public Systemctl(CommandRunner runner) {
     this.runner = runner;
   }
 
-  void daemonReload() throws StepFailed, InterruptedException {
+  public void daemonReload() throws StepFailed, InterruptedException {
     check(List.of("systemctl", "daemon-reload"), JOB_TIMEOUT);
   }
 
   /** Enables {@code unit} unless it already is; true if it was enabled now. */
-  boolean enable(String unit) throws StepFailed, InterruptedException {
+  public boolean enable(String unit) throws StepFailed, InterruptedException {
     Invocation query = Invocation.of(List.of("systemctl", "is-enabled", unit), QUERY_TIMEOUT);
     Result r = runner.run(query);
     if (!r.startError().isEmpty() || r.timedOut()) {
@@ -41,7 +42,7 @@ final class Systemctl {
     return true;
   }
 
-  boolean isActive(String unit) throws StepFailed, InterruptedException {
+  public boolean isActive(String unit) throws StepFailed, InterruptedException {
     Invocation query = Invocation.of(List.of("systemctl", "is-active", unit), QUERY_TIMEOUT);
     Result r = runner.run(query);
     if (!r.startError().isEmpty() || r.timedOut()) {
@@ -50,24 +51,81 @@ final class Systemctl {
     return r.exitCode() == 0;
   }
 
-  void start(String unit) throws StepFailed, InterruptedException {
+  public void start(String unit) throws StepFailed, InterruptedException {
     check(List.of("systemctl", "start", unit), JOB_TIMEOUT);
   }
 
-  void stop(String unit) throws StepFailed, InterruptedException {
+  public void stop(String unit) throws StepFailed, InterruptedException {
     check(List.of("systemctl", "stop", unit), JOB_TIMEOUT);
   }
 
-  void restart(String unit) throws StepFailed, InterruptedException {
+  /** Queues a stop job and returns: the unit is deactivating, and restarts no more. */
+  public void stopNoBlock(String unit) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "stop", "--no-block", unit), JOB_TIMEOUT);
+  }
+
+  /** Sends {@code signal} (such as "SIGINT") to the unit's main process only. */
+  public void killMain(String unit, String signal) throws StepFailed, InterruptedException {
+    check(
+        List.of("systemctl", "kill", "--kill-whom=main", "--signal=" + signal, unit), JOB_TIMEOUT);
+  }
+
+  public void restart(String unit) throws StepFailed, InterruptedException {
     check(List.of("systemctl", "restart", unit), JOB_TIMEOUT);
   }
 
-  void reload(String unit) throws StepFailed, InterruptedException {
+  public void reload(String unit) throws StepFailed, InterruptedException {
     check(List.of("systemctl", "reload", unit), JOB_TIMEOUT);
   }
 
+  /** Disables {@code unit} if it is enabled; true if it was disabled now. */
+  public boolean disable(String unit) throws StepFailed, InterruptedException {
+    Invocation query = Invocation.of(List.of("systemctl", "is-enabled", unit), QUERY_TIMEOUT);
+    Result r = runner.run(query);
+    if (r.exitCode() != 0 || !r.outputTail().strip().equals("enabled")) {
+      return false;
+    }
+    check(List.of("systemctl", "disable", unit), JOB_TIMEOUT);
+    return true;
+  }
+
+  /**
+   * The units matching {@code pattern} (a glob such as "shop-uwsgi@*.service") that are active,
+   * activating, reloading or deactivating: every one that may still hold a socket or a task.
+   */
+  public List<String> running(String pattern) throws StepFailed, InterruptedException {
+    Invocation query =
+        Invocation.of(
+            List.of(
+                "systemctl",
+                "list-units",
+                "--plain",
+                "--no-legend",
+                "--all",
+                "--state=active,activating,reloading,deactivating",
+                pattern),
+            QUERY_TIMEOUT);
+    Result r = runner.run(query);
+    if (!r.succeeded()) {
+      throw new StepFailed(query.display() + ": " + r.failure(QUERY_TIMEOUT), r.outputTail());
+    }
+    List<String> units = new ArrayList<>();
+    for (String line : r.outputTail().split("\n")) {
+      String[] columns = line.strip().split("\\s+");
+      if (!columns[0].isEmpty()) {
+        units.add(columns[0]);
+      }
+    }
+    return units;
+  }
+
+  /** Forgets a failed unit's state, so that a later start is not refused by its rate limit. */
+  public void resetFailed(String unit) throws InterruptedException {
+    runner.run(Invocation.of(List.of("systemctl", "reset-failed", unit), QUERY_TIMEOUT));
+  }
+
   /** The unit's last journal lines, or an empty string if they cannot be read. */
-  String journal(String unit) throws InterruptedException {
+  public String journal(String unit) throws InterruptedException {
     Invocation journal =
         Invocation.of(
             List.of("journalctl", "-u", unit, "-n", String.valueOf(JOURNAL_LINES), "--no-pager"),

@@ -1,0 +1,149 @@
+package io.pulley.agent.apply.handover;
+
+import io.pulley.agent.apply.process.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * systemd and Celery as a handover sees them, for unit tests: units that systemctl starts and
+ * stops, uWSGI instances that create their readiness file when started, workers that answer a
+ * ping while they run. Records every command. Not thread-safe.
+ */
+final class FakeHost implements CommandRunner {
+  private final Path runDir;
+  private final Set<String> active = new LinkedHashSet<>();
+  private final Set<String> enabled = new LinkedHashSet<>();
+  private final Set<String> failingStarts = new LinkedHashSet<>();
+  private final List<String> lines = new ArrayList<>();
+  private boolean workersAnswer = true;
+
+  FakeHost(Path runDir) {
+    this.runDir = runDir;
+  }
+
+  FakeHost running(String unit) {
+    active.add(unit);
+    enabled.add(unit);
+    return this;
+  }
+
+  /** {@code systemctl start unit} fails, as when uWSGI exits because the app cannot load. */
+  FakeHost failsToStart(String unit) {
+    failingStarts.add(unit);
+    return this;
+  }
+
+  FakeHost workersSilent() {
+    workersAnswer = false;
+    return this;
+  }
+
+  Set<String> active() {
+    return Set.copyOf(active);
+  }
+
+  Set<String> enabled() {
+    return Set.copyOf(enabled);
+  }
+
+  List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  /** The commands that changed something, in order. */
+  List<String> changes() {
+    return lines.stream()
+        .filter(l -> l.startsWith("systemctl ") && !l.contains(" is-") && !l.contains("list-units"))
+        .filter(l -> !l.contains("reset-failed"))
+        .toList();
+  }
+
+  @Override
+  public Result run(Invocation invocation) {
+    List<String> argv = invocation.argv();
+    lines.add(invocation.display());
+    if (argv.get(0).equals("journalctl")) {
+      return Result.exited(0, "journal of " + argv.get(2) + "\n");
+    }
+    if (argv.get(0).endsWith("runuser")) {
+      return argv.contains("ping") ? ping(argv.get(argv.size() - 1)) : Result.exited(0, "ok\n");
+    }
+    String verb = argv.get(1);
+    String unit = argv.get(argv.size() - 1);
+    return switch (verb) {
+      case "is-active" -> Result.exited(active.contains(unit) ? 0 : 3, "");
+      case "is-enabled" ->
+          enabled.contains(unit) ? Result.exited(0, "enabled\n") : Result.exited(1, "disabled\n");
+      case "enable" -> add(enabled, unit);
+      case "disable" -> {
+        enabled.remove(unit);
+        yield Result.exited(0, "");
+      }
+      case "start" -> start(unit);
+      case "stop" -> {
+        active.remove(unit);
+        yield Result.exited(0, "");
+      }
+      case "restart" -> {
+        active.add(unit);
+        yield Result.exited(0, "");
+      }
+      case "list-units" -> listUnits(unit);
+      default -> Result.exited(0, "");
+    };
+  }
+
+  private Result start(String unit) {
+    if (failingStarts.contains(unit)) {
+      return Result.exited(1, "Job for " + unit + " failed.\n");
+    }
+    active.add(unit);
+    if (unit.contains("-uwsgi@")) {
+      String instance = unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
+      try {
+        Files.writeString(runDir.resolve(instance + ".ready"), "");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return Result.exited(0, "");
+  }
+
+  /** Answers for the addressed node ("app-INSTANCE@host") if its worker runs. */
+  private Result ping(String destination) {
+    StringBuilder out = new StringBuilder();
+    for (String unit : active) {
+      if (workersAnswer && unit.contains("-celery-worker@")) {
+        String instance = unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
+        if (destination.equals("app-" + instance + "@host")) {
+          out.append("-> ").append(destination).append(": OK\n        pong\n");
+        }
+      }
+    }
+    return out.isEmpty() ? Result.exited(69, "Error: No nodes replied within time constraint\n")
+        : Result.exited(0, out.toString());
+  }
+
+  private Result listUnits(String glob) {
+    Pattern pattern = Pattern.compile(Pattern.quote(glob).replace("*", "\\E.*\\Q"));
+    StringBuilder out = new StringBuilder();
+    for (String unit : active) {
+      if (pattern.matcher(unit).matches()) {
+        out.append(unit).append(" loaded active running x\n");
+      }
+    }
+    return Result.exited(0, out.toString());
+  }
+
+  private static Result add(Set<String> set, String unit) {
+    set.add(unit);
+    return Result.exited(0, "");
+  }
+}

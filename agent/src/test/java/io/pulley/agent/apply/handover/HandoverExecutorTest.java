@@ -1,0 +1,437 @@
+package io.pulley.agent.apply.handover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.agent.apply.ApplyContext;
+import io.pulley.agent.apply.Contexts;
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.v1.Command;
+import io.pulley.v1.Handover;
+import io.pulley.v1.HandoverMode;
+import io.pulley.v1.HealthCheck;
+import io.pulley.v1.ResourceOutcome;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HandoverExecutorTest {
+  static final String A = "a".repeat(40);
+  static final String B = "b".repeat(40);
+
+  @TempDir Path dir;
+  private Path root;
+  private Path runRoot;
+  private Path runDir;
+  private Path unitDir;
+  private final Map<String, Integer> statusBySocket = new HashMap<>();
+  private final List<Duration> pauses = new ArrayList<>();
+  private Convergence siteAnswer = Convergence.unchanged("200 after 0.0 s");
+
+  @BeforeEach
+  void layout() throws Exception {
+    root = Files.createDirectories(dir.resolve("srv/app"));
+    Files.createDirectories(root.resolve("releases/" + A));
+    Files.createDirectories(root.resolve("releases/" + B));
+    runRoot = Files.createDirectories(dir.resolve("run"));
+    runDir = Files.createDirectories(runRoot.resolve("app"));
+    unitDir = Files.createDirectories(dir.resolve("units"));
+  }
+
+  private Handover.Builder spec(String commit) {
+    return Handover.newBuilder()
+        .setRoot(root.toString())
+        .setCommit(commit)
+        .setWebUnit("app-uwsgi@.service")
+        .setWebUnitContent("[Service]\nExecStart=/usr/bin/uwsgi --ini x\n")
+        .setRunDir(runDir.toString())
+        .setSocketLink(runDir.resolve("uwsgi.sock").toString())
+        .setWebCheck(HealthCheck.newBuilder().setUrl("http://127.0.0.1/health").setHostHeader("a"))
+        .setSiteCheck(HealthCheck.newBuilder().setUrl("http://127.0.0.1/health"))
+        .setWorkerUnit("app-celery-worker@.service")
+        .setWorkerUnitContent("[Service]\nExecStart=celery worker\n")
+        .setWorkerNodePrefix("app-")
+        .addWorkerQueues("celery")
+        .setWorkerCelery(Command.newBuilder().addArgv("celery").setUser("app").setTimeoutSeconds(3))
+        .addRetiredWebUnits("app-uwsgi.service")
+        .addRetiredWorkerUnits("app-celery-worker.service")
+        .addRestartOn("file:settings");
+  }
+
+  private Convergence converge(FakeHost host, Handover spec) throws Exception {
+    return converge(host, spec, Contexts.plain(dir.resolve("state")));
+  }
+
+  private Convergence converge(FakeHost host, Handover spec, ApplyContext context)
+      throws Exception {
+    SocketProbe probe =
+        (socket, h, path) -> {
+          int status = statusBySocket.getOrDefault(socket.getFileName().toString(), 200);
+          return new SocketProbe.Answer(status, status == 200 ? "ok" : "no", "");
+        };
+    // The test's clock moves with every pause, so deadlines pass without waiting.
+    MovingClock clock = new MovingClock();
+    HandoverExecutor executor =
+        new HandoverExecutor(
+            new PathGuard(List.of(dir)),
+            host,
+            () -> "host",
+            probe,
+            stats -> Optional.of(new UwsgiStats.Load(0, 0)),
+            (check, c) -> siteAnswer,
+            d -> {
+              pauses.add(d);
+              clock.advance(d);
+              Thread.sleep(1); // lets the fake master's thread keep up
+            },
+            clock,
+            unitDir,
+            runRoot);
+    return executor.converge(spec, context);
+  }
+
+  /** A host serving release A: its instance, its worker, both links. */
+  private FakeHost servingA() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of(A + ".sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    Files.writeString(runDir.resolve(A + ".ready"), "");
+    Files.writeString(unitDir.resolve("app-uwsgi@.service"), spec(A).getWebUnitContent());
+    Files.writeString(
+        unitDir.resolve("app-celery-worker@.service"), spec(A).getWorkerUnitContent());
+    return new FakeHost(runDir)
+        .running("app-uwsgi@" + A + ".service")
+        .running("app-celery-worker@" + A + ".service");
+  }
+
+  private String socketTarget() throws Exception {
+    return Files.readSymbolicLink(runDir.resolve("uwsgi.sock")).toString();
+  }
+
+  private String currentTarget() throws Exception {
+    return Files.readSymbolicLink(root.resolve("current")).toString();
+  }
+
+  @Test
+  void firstHandover_startsWorkerThenWeb_linksSocketAndCurrent_andEnablesBoth() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes())
+        .containsExactly(
+            "systemctl daemon-reload",
+            "systemctl start app-celery-worker@" + A + ".service",
+            "systemctl start app-uwsgi@" + A + ".service",
+            "systemctl enable app-uwsgi@" + A + ".service",
+            "systemctl enable app-celery-worker@" + A + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+    assertThat(unitDir.resolve("app-uwsgi@.service")).hasContent(spec(A).getWebUnitContent());
+    assertThat(pauses).as("nothing to drain").doesNotContain(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void convergedHandover_touchesNothing() throws Exception {
+    FakeHost host = servingA();
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(host.changes()).isEmpty();
+  }
+
+  @Test
+  void newRelease_startsBesideTheOld_switches_drains_thenStopsOldWebThenOldWorker()
+      throws Exception {
+    FakeHost host = servingA();
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes())
+        .containsExactly(
+            "systemctl start app-celery-worker@" + B + ".service",
+            "systemctl start app-uwsgi@" + B + ".service",
+            "systemctl enable app-uwsgi@" + B + ".service",
+            "systemctl stop --no-block app-uwsgi@" + A + ".service",
+            "systemctl kill --kill-whom=main --signal=SIGINT app-uwsgi@" + A + ".service",
+            "systemctl stop app-uwsgi@" + A + ".service",
+            "systemctl disable app-uwsgi@" + A + ".service",
+            "systemctl enable app-celery-worker@" + B + ".service",
+            "systemctl stop app-celery-worker@" + A + ".service",
+            "systemctl disable app-celery-worker@" + A + ".service");
+    assertThat(pauses).contains(Duration.ofSeconds(2));
+    assertThat(socketTarget()).isEqualTo(B + ".sock");
+    assertThat(currentTarget()).isEqualTo("releases/" + B);
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + B + ".service", "app-celery-worker@" + B + ".service");
+    assertThat(runDir.resolve(A + ".ready")).doesNotExist();
+    assertThat(host.lines())
+        .contains(
+            "/usr/sbin/runuser -u app -- celery inspect ping --timeout 3 --destination app-"
+                + B
+                + "@host",
+            "/usr/sbin/runuser -u app -- celery control cancel_consumer celery --timeout 3"
+                + " --destination app-"
+                + A
+                + "@host");
+    List<String> lines = host.lines();
+    assertThat(lines.indexOf("systemctl stop app-celery-worker@" + A + ".service"))
+        .as("the old worker stops consuming before its warm shutdown")
+        .isGreaterThan(
+            lines.indexOf(
+                "/usr/sbin/runuser -u app -- celery control cancel_consumer celery --timeout 3"
+                    + " --destination app-"
+                    + A
+                    + "@host"));
+  }
+
+  @Test
+  void releaseThatNeverAnswersHealthy_getsNoTraffic_andWhatItStartedStops() throws Exception {
+    FakeHost host = servingA();
+    statusBySocket.put(B + ".sock", 503);
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason())
+        .contains("release bbbbbbbbbbbb got no traffic")
+        .contains("status 503 (expected 200)");
+    assertThat(c.outputTail()).contains("journal of app-uwsgi@" + B);
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + A + ".service", "app-celery-worker@" + A + ".service");
+  }
+
+  @Test
+  void siteFailingAfterTheSwitch_isSwitchedBack_andTheReportSaysWhy() throws Exception {
+    FakeHost host = servingA();
+    siteAnswer = Convergence.failed("no healthy answer from http://127.0.0.1/health in 60.0 s");
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason())
+        .isEqualTo(
+            "the site failed after the switch to bbbbbbbbbbbb, switched back to aaaaaaaaaaaa: no"
+                + " healthy answer from http://127.0.0.1/health in 60.0 s");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + A + ".service", "app-celery-worker@" + A + ".service");
+  }
+
+  @Test
+  void workerThatNeverAnswers_stopsTheHandoverBeforeTheWebTier() throws Exception {
+    FakeHost host = servingA().workersSilent();
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).contains("worker app-celery-worker@" + B + ".service did not answer");
+    assertThat(host.changes()).noneMatch(l -> l.contains("app-uwsgi@" + B));
+    assertThat(host.active()).doesNotContain("app-celery-worker@" + B + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+  }
+
+  @Test
+  void instanceThatFailsToStart_isReportedWithItsJournal_andTheOldKeepsServing()
+      throws Exception {
+    FakeHost host = servingA().failsToStart("app-uwsgi@" + B + ".service");
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).contains("systemctl start app-uwsgi@" + B + ".service");
+    assertThat(c.outputTail()).contains("journal of app-uwsgi@" + B);
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + A + ".service", "app-celery-worker@" + A + ".service");
+  }
+
+  @Test
+  void crashAfterTheSwitch_resumes_byStoppingWhatTheOldReleaseStillRuns() throws Exception {
+    FakeHost host = servingA().running("app-uwsgi@" + B + ".service");
+    host.running("app-celery-worker@" + B + ".service");
+    Files.delete(runDir.resolve("uwsgi.sock"));
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of(B + ".sock"));
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes()).noneMatch(l -> l.startsWith("systemctl start"));
+    assertThat(currentTarget()).isEqualTo("releases/" + B);
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + B + ".service", "app-celery-worker@" + B + ".service");
+  }
+
+  @Test
+  void unitsOfTheOlderLayout_areRetiredAfterTheSwitch() throws Exception {
+    FakeHost host =
+        new FakeHost(runDir).running("app-uwsgi.service").running("app-celery-worker.service");
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + A + ".service", "app-celery-worker@" + A + ".service");
+    assertThat(host.enabled()).doesNotContain("app-uwsgi.service", "app-celery-worker.service");
+    List<String> changes = host.changes();
+    assertThat(changes.indexOf("systemctl stop app-uwsgi.service"))
+        .isGreaterThan(changes.indexOf("systemctl start app-uwsgi@" + A + ".service"));
+  }
+
+  @Test
+  void reloadMode_movesCurrent_thenReloadsTheOneInstanceThroughItsFifo() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    FakeHost host =
+        new FakeHost(runDir)
+            .running("app-uwsgi@live.service")
+            .running("app-celery-worker@" + A + ".service");
+    try (FakeMaster master = FakeMaster.start(runDir, "live")) {
+      Convergence c =
+          converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
+
+      assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+      assertThat(c.reason()).contains("reloaded app-uwsgi@live.service gracefully");
+      assertThat(master.commands()).isEqualTo("r");
+    }
+    assertThat(currentTarget()).isEqualTo("releases/" + B);
+    assertThat(socketTarget()).isEqualTo("live.sock");
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@live.service", "app-celery-worker@" + B + ".service");
+  }
+
+  @Test
+  void changedSettings_reloadTheLiveInstance_andRestartTheWorker() throws Exception {
+    FakeHost host = servingA();
+    try (FakeMaster master = FakeMaster.start(runDir, A)) {
+      Convergence c =
+          converge(
+              host, spec(A).build(), Contexts.afterChanges(dir.resolve("state"), "file:settings"));
+
+      assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+      assertThat(master.commands()).isEqualTo("r");
+    }
+    assertThat(host.changes()).contains("systemctl restart app-celery-worker@" + A + ".service");
+  }
+
+  @Test
+  void refusals_nameTheField() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    assertThat(converge(host, spec("main").build()).reason()).contains("40-hex-digit");
+    assertThat(converge(host, spec(A).setRunDir("/tmp/x").build()).reason())
+        .contains("run_dir '/tmp/x' is not a directory directly in " + runRoot);
+    assertThat(converge(host, spec(A).setSocketLink("/etc/passwd").build()).reason())
+        .contains("socket link '/etc/passwd' is not directly in");
+    assertThat(converge(host, spec(A).setWebUnit("app-uwsgi.service").build()).reason())
+        .contains("is not a template");
+    assertThat(host.changes()).isEmpty();
+  }
+
+  /** A clock that the test's pauses move forward. */
+  private static final class MovingClock extends Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-12-02T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  /**
+   * A uWSGI master's FIFO end, as real as a unit test gets: a FIFO made with mkfifo, read by a
+   * thread that records the commands and, on "r", recreates the readiness file as a reloaded
+   * instance would.
+   */
+  private static final class FakeMaster implements AutoCloseable {
+    private final StringBuilder commands = new StringBuilder();
+    private final FileChannel channel;
+    private final Thread reader;
+
+    private FakeMaster(Path runDir, String instance) throws Exception {
+      Path fifo = runDir.resolve(instance + ".fifo");
+      Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+      assertThat(mkfifo.waitFor()).isZero();
+      channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      Path ready = runDir.resolve(instance + ".ready");
+      reader =
+          new Thread(
+              () -> {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                try {
+                  while (channel.read(one) > 0) {
+                    char command = (char) one.get(0);
+                    one.clear();
+                    synchronized (commands) {
+                      commands.append(command);
+                    }
+                    if (command == 'r') {
+                      Files.writeString(ready, "");
+                    }
+                  }
+                } catch (Exception e) {
+                  // closed by the test
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static FakeMaster start(Path runDir, String instance) throws Exception {
+      return new FakeMaster(runDir, instance);
+    }
+
+    String commands() {
+      synchronized (commands) {
+        return commands.toString();
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      channel.close();
+      try {
+        reader.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.pulley.packaging.system;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Lines of an nginx access log in the stack's format (status, upstream_status, version, msec),
+ * and the counts a handover is judged by. Immutable.
+ */
+final class AccessLog {
+  private static final Pattern LINE =
+      Pattern.compile(
+          "\"[A-Z]+ (\\S+) [^\"]*\" (\\d{3}) .*upstream_status=(\\S+) request_time=([\\d.]+)"
+              + " .*version=(\\S*) msec=([\\d.]+)");
+
+  /** One request: what nginx answered, what the upstream said, which release, when, how long. */
+  record Entry(String path, int status, String upstream, double seconds, String version, double at) {}
+
+  private final List<Entry> entries;
+
+  private AccessLog(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  static AccessLog parse(String text) {
+    List<Entry> entries = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      Matcher m = LINE.matcher(line);
+      if (m.find()) {
+        entries.add(
+            new Entry(
+                m.group(1),
+                Integer.parseInt(m.group(2)),
+                m.group(3),
+                Double.parseDouble(m.group(4)),
+                m.group(5),
+                Double.parseDouble(m.group(6))));
+      }
+    }
+    return new AccessLog(entries);
+  }
+
+  List<Entry> entries() {
+    return entries;
+  }
+
+  long requests() {
+    return entries.size();
+  }
+
+  /** Answers other than 2xx, leaving out 499 (the client closed: a generator stopping). */
+  long failed() {
+    return entries.stream().filter(e -> e.status() / 100 != 2 && e.status() != 499).count();
+  }
+
+  /** 499: the client closed the connection before the answer (wrk and httperf when stopped). */
+  long clientClosed() {
+    return entries.stream().filter(e -> e.status() == 499).count();
+  }
+
+  /** The distinct versions in order of first appearance, and how often the version changed. */
+  List<String> versions() {
+    List<String> seen = new ArrayList<>();
+    for (Entry e : entries) {
+      if (!e.version().isEmpty() && !e.version().equals("-") && !seen.contains(e.version())) {
+        seen.add(e.version());
+      }
+    }
+    return seen;
+  }
+
+  /** Changes of X-Version between consecutive answered requests: one per switch, ideally. */
+  long cutovers() {
+    long changes = 0;
+    String last = null;
+    for (Entry e : entries) {
+      if (e.version().isEmpty() || e.version().equals("-")) {
+        continue;
+      }
+      if (last != null && !last.equals(e.version())) {
+        changes++;
+      }
+      last = e.version();
+    }
+    return changes;
+  }
+
+  /** Requests answered between {@code from} and {@code to} (epoch seconds). */
+  AccessLog between(double from, double to) {
+    return new AccessLog(entries.stream().filter(e -> e.at() >= from && e.at() <= to).toList());
+  }
+
+  /** Requests answered during any of {@code deploys}. */
+  AccessLog during(List<HandoverProof.Deploy> deploys) {
+    return new AccessLog(
+        entries.stream()
+            .filter(e -> deploys.stream().anyMatch(d -> e.at() >= d.from() && e.at() <= d.to()))
+            .toList());
+  }
+
+  /** The {@code quantile} (0..1) of request_time in seconds; 0 without requests. */
+  double latency(double quantile) {
+    double[] times = entries.stream().mapToDouble(Entry::seconds).sorted().toArray();
+    if (times.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(quantile * times.length) - 1;
+    return times[Math.max(0, Math.min(times.length - 1, index))];
+  }
+}

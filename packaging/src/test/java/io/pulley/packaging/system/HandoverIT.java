@@ -1,0 +1,77 @@
+package io.pulley.packaging.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zero-downtime handover under load on one pristine Debian 12 server, the short version of
+ * {@link HandoverBenchmark}: a few handovers between two releases and one release that never gets
+ * healthy, under wrk and httperf at once, Celery tasks throughout; then both negative controls.
+ * One failed request or one lost task fails the build. Counts, not timings.
+ */
+class HandoverIT {
+  private static final HandoverProof.Plan PLAN =
+      new HandoverProof.Plan(4, 2, 8, 30, "per-release");
+
+  private static Path work;
+  private static SampleSite sample;
+
+  @BeforeAll
+  static void boot() throws Exception {
+    work = Files.createTempDirectory("pulley-handover-it");
+    sample = SampleSite.start(work, ProcessHandle.current().pid() + "-handover");
+  }
+
+  @AfterAll
+  static void shutDown() {
+    if (sample != null) {
+      sample.close();
+    }
+  }
+
+  @Test
+  void handoversUnderLoad_failNoRequest_loseNoTask_whileTheControlsShowTheHarnessSeesFailures()
+      throws Exception {
+    HandoverProof.Result result = new HandoverProof(sample, work, PLAN).run(true);
+    String table = result.table();
+    System.out.println(table);
+
+    // Every handover went through; the unhealthy release was refused at the handover.
+    assertThat(result.deploys()).hasSize(PLAN.deploys() + 1);
+    assertThat(result.deploys().stream().filter(d -> !d.succeeded()))
+        .as(table)
+        .singleElement()
+        .satisfies(d -> assertThat(d.outcome()).isEqualTo("failed"));
+    assertThat(result.succeeded()).as(table).isEqualTo(PLAN.deploys());
+
+    // Not one failed request, from nginx's logs or from either generator.
+    assertThat(result.traffic().requests()).as(table).isGreaterThan(1000);
+    assertThat(result.traffic().failed()).as(table).isZero();
+    assertThat(result.upstreamErrors()).as(table).isEmpty();
+    assertThat(result.socketErrors()).as(table).isZero();
+    assertThat(result.generators()).allSatisfy(g -> assertThat(g.non2xx()).as(g.text()).isZero());
+    assertThat(result.clientClosedBeforeStop()).as(table).isZero();
+
+    // The cutover is in the log, and the unhealthy release never answered a request.
+    assertThat(result.traffic().versions())
+        .as(table)
+        .contains("2.0.0")
+        .doesNotContain(HandoverProof.BROKEN_VERSION);
+    assertThat(result.traffic().cutovers()).as(table).isGreaterThanOrEqualTo(PLAN.deploys());
+
+    // Every task enqueued across the worker handovers ran.
+    assertThat(result.tasks().enqueued()).as(table).isGreaterThan(20);
+    assertThat(result.tasks().lost()).as(table).isZero();
+
+    // The controls: the naive restart fails requests, the cgroup stop loses tasks.
+    assertThat(result.naiveRestart().failed() + result.naiveRestart().socketErrors())
+        .as(table)
+        .isPositive();
+    assertThat(result.cgroupStop().lost()).as(table).isPositive();
+  }
+}

@@ -1,0 +1,253 @@
+package io.pulley.packaging.system;
+
+import io.pulley.packaging.harness.PristineServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The proof of the zero-downtime handover, shared by its system test and its benchmark: the sample
+ * site under load from wrk (closed loop) and httperf (open loop) while the agent hands it over
+ * between two releases again and again, with a release that never gets healthy in the middle and
+ * Celery tasks enqueued throughout; then, in the same harness and run, the negative controls that
+ * show the harness sees failures: a naive restart of a Debian-style uWSGI unit, and a worker whose
+ * whole control group is stopped. Every count comes from nginx's logs, the generators' summaries
+ * and the task table.
+ */
+final class HandoverProof {
+  static final String APP_ENV = "shop/production";
+  static final String NAME = "shop-production";
+  static final String DOMAIN = "shop.example.test";
+  static final String BROKEN_VERSION = "9.9.9";
+  private static final Duration COLD = Duration.ofMinutes(15);
+  private static final Duration WARM = Duration.ofMinutes(5);
+  private static final String ACCESS_LOG = "/var/log/nginx/" + NAME + ".access.log";
+  private static final String ERROR_LOG = "/var/log/nginx/" + NAME + ".error.log";
+
+  /**
+   * How big a run is.
+   *
+   * @param deploys handovers between the two releases
+   * @param brokenAfter after how many of them the unhealthy release is tried
+   * @param wrkConnections wrk's connections
+   * @param httperfRate httperf's new connections per second
+   * @param mode the manifest's stack.web.handover
+   */
+  record Plan(int deploys, int brokenAfter, int wrkConnections, int httperfRate, String mode) {}
+
+  /** One deploy in the sequence: what was asked, how it ended, and when (epoch seconds). */
+  record Deploy(String label, boolean succeeded, String outcome, double from, double to) {}
+
+  /** Everything a run measured. */
+  record Result(
+      Plan plan,
+      List<Deploy> deploys,
+      AccessLog traffic,
+      AccessLog steady,
+      AccessLog handovers,
+      List<String> upstreamErrors,
+      List<LoadGenerator.Summary> generators,
+      TaskCount tasks,
+      NaiveRestart.Outcome naiveRestart,
+      TaskCount cgroupStop,
+      long clientClosedBeforeStop) {
+
+    long socketErrors() {
+      return generators.stream().mapToLong(LoadGenerator.Summary::socketErrors).sum();
+    }
+
+    String table() {
+      StringBuilder t = new StringBuilder();
+      t.append("| measure | value |\n|---|---|\n");
+      row(t, "handovers (succeeded / asked)", succeeded() + " / " + deploys.size());
+      row(t, "requests through nginx", traffic.requests());
+      row(t, "failed requests (non-2xx except 499)", traffic.failed());
+      row(t, "499 before the generators stopped", clientClosedBeforeStop);
+      row(t, "499 as the generators stopped (connections closed)",
+          traffic.clientClosed() - clientClosedBeforeStop);
+      row(t, "upstream errors in nginx's error log", upstreamErrors.size());
+      for (LoadGenerator.Summary g : generators) {
+        row(t, g.name() + ": requests / socket errors / non-2xx", g.requests() + " / "
+            + g.socketErrors() + " / " + g.non2xx());
+      }
+      row(t, "X-Version cutovers seen", traffic.cutovers());
+      row(t, "versions served", String.join(" → ", traffic.versions()));
+      row(t, "steady p99 / worst", ms(steady.latency(0.99)) + " / " + ms(steady.latency(1)));
+      row(t, "during handovers p99 / worst",
+          ms(handovers.latency(0.99)) + " / " + ms(handovers.latency(1)));
+      row(t, "p99 ratio, worst ratio (handover ÷ steady)",
+          ratio(handovers.latency(0.99), steady.latency(0.99)) + ", "
+              + ratio(handovers.latency(1), steady.latency(1)));
+      row(t, "Celery tasks enqueued / done / lost / run twice",
+          tasks.enqueued() + " / " + tasks.done() + " / " + tasks.lost() + " / " + tasks.twice());
+      row(t, "control: naive restarts → failed requests", naiveRestart.restarts() + " → "
+          + naiveRestart.failed() + " (" + naiveRestart.upstreamErrors() + " upstream errors, "
+          + naiveRestart.socketErrors() + " socket errors)");
+      if (cgroupStop != null) {
+        row(t, "control: worker's cgroup stopped → tasks enqueued / lost",
+            cgroupStop.enqueued() + " / " + cgroupStop.lost());
+      }
+      return t.toString();
+    }
+
+    long succeeded() {
+      return deploys.stream().filter(Deploy::succeeded).count();
+    }
+
+    private static void row(StringBuilder t, String name, Object value) {
+      t.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static String ms(double seconds) {
+      return String.format(Locale.ROOT, "%.0f ms", seconds * 1000);
+    }
+
+    private static String ratio(double a, double b) {
+      return b == 0 ? "-" : String.format(Locale.ROOT, "%.1f×", a / b);
+    }
+  }
+
+  private final SampleSite sample;
+  private final Path work;
+  private final Plan plan;
+
+  HandoverProof(SampleSite sample, Path work, Plan plan) {
+    this.sample = sample;
+    this.work = work;
+    this.plan = plan;
+  }
+
+  /** Runs the whole proof; {@code withCgroupControl} adds the Celery negative control. */
+  Result run(boolean withCgroupControl) throws Exception {
+    PristineServer server = sample.server();
+    SampleRepository repository = sample.repository();
+    Path manifest = SampleStackManifest.handedOver(work, repository.url(), "main", plan.mode());
+    int first = deploy(manifest, COLD);
+    repository.commit(Map.of("pulley_sample/VERSION", "2.0.0\n"), "version 2");
+    int second = deploy(manifest, WARM);
+    server.execOrThrow("apt-get", "install", "-y", "-q", "wrk", "httperf");
+    NaiveRestart control = NaiveRestart.install(server, NAME, DOMAIN);
+
+    int logStart = lines(ACCESS_LOG);
+    server.execOrThrow("truncate", "-s", "0", ERROR_LOG);
+    List<LoadGenerator> load =
+        List.of(
+            LoadGenerator.wrk(server, "wrk", DOMAIN, 80, plan.wrkConnections()),
+            LoadGenerator.httperf(server, "httperf", DOMAIN, 80, plan.httperfRate()));
+    TaskFeed feed = TaskFeed.start(sample.site(DOMAIN), "handover", 0.5);
+    List<Deploy> deploys = new ArrayList<>();
+    List<LoadGenerator.Summary> summaries = new ArrayList<>();
+    double steadyEnd;
+    double stopAt;
+    try {
+      Thread.sleep(10_000); // steady state before the first handover
+      steadyEnd = now();
+      for (int i = 0; i < plan.deploys(); i++) {
+        if (i == plan.brokenAfter()) {
+          deploys.add(unhealthy(manifest));
+        }
+        int to = i % 2 == 0 ? first : second;
+        deploys.add(rollback(to, i % 2 == 0 ? "v1" : "v2"));
+      }
+      Thread.sleep(5_000); // steady again: the last handover's drain and stops are over
+    } finally {
+      stopAt = now();
+      feed.stop();
+      for (LoadGenerator generator : load) {
+        summaries.add(generator.stop());
+      }
+    }
+    AccessLog traffic = AccessLog.parse(tail(ACCESS_LOG, logStart));
+    AccessLog handovers = traffic.during(deploys);
+    TaskCount tasks = TaskCount.await(sample, feed.ids(), Duration.ofMinutes(3));
+
+    NaiveRestart.Outcome naive = control.run(3);
+    TaskCount cgroup = withCgroupControl ? CgroupStop.run(sample, server, NAME) : null;
+    return new Result(
+        plan,
+        deploys,
+        traffic,
+        traffic.between(0, steadyEnd),
+        handovers,
+        upstreamErrors(server, ERROR_LOG),
+        summaries,
+        tasks,
+        naive,
+        cgroup,
+        traffic.between(0, stopAt).clientClosed());
+  }
+
+  private int deploy(Path manifest, Duration atMost) throws Exception {
+    String before = sample.status().lastApply();
+    int revision = sample.apply(manifest);
+    StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, atMost);
+    if (!report.succeeded()) {
+      throw new IllegalStateException("deploy failed:\n" + report.text());
+    }
+    return revision;
+  }
+
+  private Deploy rollback(int revision, String label) throws Exception {
+    String before = sample.status().lastApply();
+    double from = now();
+    int created = sample.rollback("shop", "production", revision);
+    StatusReport report = sample.awaitApplyOf(APP_ENV, created, before, WARM);
+    return new Deploy(label, report.succeeded(), report.outcomes().get("handover"), from, now());
+  }
+
+  /** A release whose health check answers 503: it must be refused at the handover. */
+  private Deploy unhealthy(Path manifest) throws Exception {
+    SampleRepository repository = sample.repository();
+    repository.commit(
+        Map.of(
+            "pulley_sample/VERSION",
+            BROKEN_VERSION + "\n",
+            "pulley_sample/views.py",
+            repository
+                .read("pulley_sample/views.py")
+                .replace(
+                    "    return Response(\"ok\", content_type=\"text/plain\")",
+                    "    return Response(\"broken\", status=503, content_type=\"text/plain\")")),
+        "a release that never gets healthy");
+    String before = sample.status().lastApply();
+    double from = now();
+    int revision = sample.apply(manifest);
+    StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
+    String outcome = report.outcomes().get("handover");
+    String label = "unhealthy release: " + outcome + " — " + reasonOf(report, "handover");
+    return new Deploy(label, report.succeeded(), outcome, from, now());
+  }
+
+  private static String reasonOf(StatusReport report, String id) {
+    return report.text().lines().filter(l -> l.contains(id)).findFirst().orElse("").strip();
+  }
+
+  private int lines(String file) {
+    String out = sample.server().execOrThrow("wc", "-l", file).stdout().strip();
+    return Integer.parseInt(out.split("\\s+")[0]);
+  }
+
+  private String tail(String file, int afterLines) {
+    return sample.server().execOrThrow("tail", "-n", "+" + (afterLines + 1), file).stdout();
+  }
+
+  static List<String> upstreamErrors(PristineServer server, String errorLog) {
+    String text = server.execOrThrow("cat", errorLog).stdout();
+    return text.lines()
+        .filter(
+            l ->
+                l.contains("connect() failed")
+                    || l.contains("no live upstreams")
+                    || l.contains("reset by peer")
+                    || l.contains("prematurely closed")
+                    || l.contains("upstream timed out"))
+        .toList();
+  }
+
+  static double now() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+}
