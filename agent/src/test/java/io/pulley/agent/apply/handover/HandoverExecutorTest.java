@@ -39,6 +39,7 @@ class HandoverExecutorTest {
   private final Map<String, Integer> statusBySocket = new HashMap<>();
   private final List<Duration> pauses = new ArrayList<>();
   private Convergence siteAnswer = Convergence.unchanged("200 after 0.0 s");
+  private Optional<UwsgiStats.Load> statsAnswer = Optional.of(new UwsgiStats.Load(0, 0));
 
   @BeforeEach
   void layout() throws Exception {
@@ -89,7 +90,7 @@ class HandoverExecutorTest {
             host,
             () -> "host",
             probe,
-            stats -> Optional.of(new UwsgiStats.Load(0, 0)),
+            stats -> statsAnswer,
             (check, c) -> siteAnswer,
             d -> {
               pauses.add(d);
@@ -198,6 +199,21 @@ class HandoverExecutorTest {
                     + " --destination app-"
                     + A
                     + "@host"));
+  }
+
+  @Test
+  void oldInstanceStillServing_isWaitedFor_thenStoppedGracefully() throws Exception {
+    FakeHost host = servingA();
+    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0)); // a request that outlasts harakiri
+
+    Convergence c = converge(host, spec(B).setRequestTimeoutSeconds(30).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes())
+        .contains("systemctl stop app-uwsgi@" + A + ".service")
+        .noneMatch(l -> l.contains("SIGINT"));
+    Duration waited = pauses.stream().reduce(Duration.ZERO, Duration::plus);
+    assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
