@@ -146,7 +146,7 @@ final class StackValidator {
       pythonReference("stack.web.wsgi", "wsgi", web.getWsgi());
     }
     text.range("stack.web.processes", web.getProcesses(), 1, 1024, "one per CPU");
-    text.range("stack.web.threads", web.getThreads(), 1, 256, "4");
+    text.range("stack.web.threads", web.getThreads(), 1, 256, "1");
     text.range("stack.web.harakiri", web.getHarakiri(), 1, MAX_SECONDS, "300");
     text.range("stack.web.max_requests", web.getMaxRequests(), 1, 10_000_000, "500");
     text.range("stack.web.listen", web.getListen(), 1, 4096, "100, or 1024 with handover: reload; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");

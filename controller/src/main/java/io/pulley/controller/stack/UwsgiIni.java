@@ -14,7 +14,12 @@ import java.util.Map;
  */
 final class UwsgiIni {
 
-  static final int DEFAULT_THREADS = 4;
+  /**
+   * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that
+   * recycles (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it
+   * the requests it had accepted (fixed in uWSGI 2.0.25, unbit/uwsgi#2615).
+   */
+  static final int DEFAULT_THREADS = 1;
   static final int DEFAULT_HARAKIRI = 300;
   static final int DEFAULT_MAX_REQUESTS = 500;
   static final int DEFAULT_LISTEN = 100;

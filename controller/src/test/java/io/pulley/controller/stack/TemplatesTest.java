@@ -84,7 +84,7 @@ class TemplatesTest {
                 chmod-socket = 660
                 chown-socket = pulley-sample:www-data
                 processes = %k
-                threads = 4
+                threads = 1
                 enable-threads = true
                 harakiri = 300
                 max-requests = 500

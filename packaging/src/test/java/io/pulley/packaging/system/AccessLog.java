@@ -71,6 +71,29 @@ final class AccessLog {
     return seen;
   }
 
+  /**
+   * Where the failures are: counts by second, status and upstream status, the busiest first, at
+   * most {@code rows} of them ("04:08:16 502 upstream=502: 12").
+   */
+  List<String> failuresBySecond(int rows) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (Entry e : entries) {
+      if (e.status() / 100 != 2) {
+        String second =
+            java.time.LocalTime.ofInstant(
+                    java.time.Instant.ofEpochMilli((long) (e.at() * 1000)), java.time.ZoneOffset.UTC)
+                .withNano(0)
+                .toString();
+        counts.merge(second + " " + e.status() + " upstream=" + e.upstream(), 1L, Long::sum);
+      }
+    }
+    return counts.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(rows)
+        .map(c -> c.getKey() + ": " + c.getValue())
+        .toList();
+  }
+
   /** Changes of X-Version between consecutive answered requests: one per switch, ideally. */
   long cutovers() {
     long changes = 0;

@@ -86,6 +86,16 @@ final class HandoverProof {
       row(t, "control: naive restarts → failed requests", naiveRestart.restarts() + " → "
           + naiveRestart.failed() + " (" + naiveRestart.upstreamErrors() + " upstream errors, "
           + naiveRestart.socketErrors() + " socket errors)");
+      for (String failure : traffic.failuresBySecond(15)) {
+        row(t, "failures at", failure);
+      }
+      for (String error : upstreamErrors.stream().limit(10).toList()) {
+        row(t, "upstream error", error.replace('|', '/'));
+      }
+      for (Deploy d : deploys) {
+        row(t, "deploy " + d.label(), (d.succeeded() ? "ok " : "refused ") + clock(d.from())
+            + "–" + clock(d.to()));
+      }
       if (cgroupStop != null) {
         row(t, "control: worker's cgroup stopped → tasks enqueued / lost",
             cgroupStop.enqueued() + " / " + cgroupStop.lost());
@@ -99,6 +109,14 @@ final class HandoverProof {
 
     private static void row(StringBuilder t, String name, Object value) {
       t.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static String clock(double epochSeconds) {
+      return java.time.LocalTime.ofInstant(
+              java.time.Instant.ofEpochMilli((long) (epochSeconds * 1000)),
+              java.time.ZoneOffset.UTC)
+          .withNano(0)
+          .toString();
     }
 
     private static String ms(double seconds) {

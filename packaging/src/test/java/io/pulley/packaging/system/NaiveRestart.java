@@ -40,8 +40,7 @@ final class NaiveRestart {
         env = PULLEY_SETTINGS=%1$s/shared/config/settings.ini
         socket = /run/uwsgi-control/socket
         chmod-socket = 666
-        processes = 2
-        threads = 2
+        processes = 3
         need-app = true
         disable-logging = true
         """

@@ -121,8 +121,7 @@ final class SampleStackManifest {
           packages: [%s]
           web:
             wsgi: pulley_sample.wsgi:application
-            processes: 2
-            threads: 2
+            processes: 3
         %s  site:
             domains: [%s]
             static_dir: pulley_sample/static

@@ -445,8 +445,10 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       }
     }
 
+    /** Stops the worker this handover started, as an old one is stopped: consumer first. */
     private void stopNewWorker() throws StepFailed, InterruptedException {
       if (startedWorker != null) {
+        workers.instanceOf(startedWorker).ifPresent(this::stopConsuming);
         systemctl.stop(startedWorker);
         startedWorker = null;
       }
