@@ -116,9 +116,6 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
     }
     try {
       return new Switch(spec, context, release).run();
-    } catch (HandoverFailed e) {
-      return Convergence.failed(SecretScrubber.scrub(e.getMessage(), context))
-          .withOutputTail(SecretScrubber.scrub(e.tail(), context));
     } catch (StepFailed e) {
       return Convergence.failed(SecretScrubber.scrub(e.getMessage(), context))
           .withOutputTail(SecretScrubber.scrub(e.tail(), context));
@@ -151,7 +148,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       this.restart = spec.getRestartOnList().stream().anyMatch(context.changedResources()::contains);
     }
 
-    Convergence run() throws IOException, StepFailed, InterruptedException, HandoverFailed {
+    Convergence run() throws IOException, StepFailed, InterruptedException {
       writeUnits();
       if (!spec.getWorkerUnit().isEmpty()) {
         worker();
@@ -210,7 +207,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
     }
 
     /** The release's worker runs and answers before the web tier can send it new task names. */
-    private void worker() throws StepFailed, InterruptedException, HandoverFailed, IOException {
+    private void worker() throws StepFailed, InterruptedException, IOException {
       String unit = workers.unit(spec.getCommit());
       if (!systemctl.isActive(unit)) {
         systemctl.resetFailed(unit);
@@ -229,13 +226,13 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       if (silent.isPresent()) {
         String journal = systemctl.journal(unit);
         stopNewWorker();
-        throw new HandoverFailed("worker " + unit + " did not answer: " + silent.get(), journal);
+        throw new StepFailed("worker " + unit + " did not answer: " + silent.get(), journal);
       }
     }
 
     /** Starts the instance beside the live one, checks it, then moves the traffic to it. */
     private void handOver(String instance, String unit, Optional<String> previous)
-        throws IOException, StepFailed, InterruptedException, HandoverFailed {
+        throws IOException, StepFailed, InterruptedException {
       Optional<Path> previousCurrent = Symlinks.target(current);
       boolean reloadMode = spec.getMode() == HandoverMode.HANDOVER_MODE_RELOAD;
       if (reloadMode) {
@@ -248,7 +245,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
         systemctl.resetFailed(unit);
         try {
           startOrExplain(unit);
-        } catch (HandoverFailed e) {
+        } catch (StepFailed e) {
           restoreCurrent(reloadMode, previousCurrent);
           systemctl.stop(unit);
           stopNewWorker();
@@ -264,7 +261,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
           systemctl.stop(unit);
         }
         stopNewWorker();
-        throw new HandoverFailed(
+        throw new StepFailed(
             "release " + abbreviate(spec.getCommit()) + " got no traffic: " + unhealthy.get(),
             journal);
       }
@@ -285,7 +282,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
         restoreCurrent(true, previousCurrent);
         systemctl.stop(unit);
         stopNewWorker();
-        throw new HandoverFailed(
+        throw new StepFailed(
             "the site failed after the switch to "
                 + abbreviate(spec.getCommit())
                 + ", switched back"
@@ -299,7 +296,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
 
     /** The reload mode's new code, or new settings for the same release: a graceful reload. */
     private void reload(String instance)
-        throws IOException, StepFailed, InterruptedException, HandoverFailed {
+        throws IOException, StepFailed, InterruptedException {
       Optional<Path> previousCurrent = Symlinks.target(current);
       Symlinks.replace(current, Path.of("releases", spec.getCommit()));
       Files.deleteIfExists(web.ready(instance));
@@ -315,7 +312,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
           Files.deleteIfExists(web.ready(instance));
           MasterFifo.send(web.fifo(instance), 'r');
         }
-        throw new HandoverFailed(
+        throw new StepFailed(
             "graceful reload onto " + abbreviate(spec.getCommit()) + " failed, reloaded back: "
                 + site.reason(),
             journal);
@@ -437,11 +434,11 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
     }
 
     private void startOrExplain(String unit)
-        throws StepFailed, InterruptedException, HandoverFailed {
+        throws StepFailed, InterruptedException {
       try {
         systemctl.start(unit);
       } catch (StepFailed e) {
-        throw new HandoverFailed(e.getMessage(), e.tail() + systemctl.journal(unit));
+        throw new StepFailed(e.getMessage(), e.tail() + systemctl.journal(unit));
       }
     }
 

@@ -1,8 +1,9 @@
 package io.pulley.agent.apply.systemd;
 
 /**
- * A systemctl step failed; the executor turns it into a FAILED result. Carries the command's
- * output, which may hold secrets until it is scrubbed.
+ * A step of a change made through systemd failed (a systemctl call, a handover's check); the
+ * executor turns it into a FAILED result. Carries the output that explains it (a command's, a
+ * journal), which may hold secrets until it is scrubbed.
  */
 public final class StepFailed extends Exception {
   private static final long serialVersionUID = 1L;
