@@ -18,7 +18,9 @@ public final class Symlinks {
 
   /** Where {@code link} points, or empty when it is missing or not a symlink. */
   public static Optional<Path> target(Path link) throws IOException {
-    return Files.isSymbolicLink(link) ? Optional.of(Files.readSymbolicLink(link)) : Optional.empty();
+    return Files.isSymbolicLink(link)
+        ? Optional.of(Files.readSymbolicLink(link))
+        : Optional.empty();
   }
 
   /**

@@ -90,8 +90,12 @@ final class PlanCommand extends ClientCommand {
               + " → "
               + resource.getHandover().getCommit()
               + ", "
-              + resource.getHandover().getMode().name().replace("HANDOVER_MODE_", "").toLowerCase(
-                  java.util.Locale.ROOT);
+              + resource
+                  .getHandover()
+                  .getMode()
+                  .name()
+                  .replace("HANDOVER_MODE_", "")
+                  .toLowerCase(java.util.Locale.ROOT);
       case KIND_NOT_SET -> "?";
     };
   }

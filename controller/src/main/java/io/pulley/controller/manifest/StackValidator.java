@@ -149,7 +149,12 @@ final class StackValidator {
     text.range("stack.web.threads", web.getThreads(), 1, 256, "1");
     text.range("stack.web.harakiri", web.getHarakiri(), 1, MAX_SECONDS, "300");
     text.range("stack.web.max_requests", web.getMaxRequests(), 1, 10_000_000, "500");
-    text.range("stack.web.listen", web.getListen(), 1, 4096, "100, or 1024 with handover: reload; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
+    text.range(
+        "stack.web.listen",
+        web.getListen(),
+        1,
+        4096,
+        "100, or 1024 with handover: reload; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
     text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, "8192");
     text.range("stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, "2");
     if (!List.of("", "per-release", "reload").contains(web.getHandover())) {

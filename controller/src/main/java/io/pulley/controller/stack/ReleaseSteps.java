@@ -28,6 +28,7 @@ final class ReleaseSteps {
   static final int DEFAULT_TIMEOUT_SECONDS = 300;
   static final int DEFAULT_DEADLINE_SECONDS = 60;
   static final int DEFAULT_EXPECT_STATUS = 200;
+
   /** The queue a Celery worker consumes unless told otherwise. */
   static final String DEFAULT_CELERY_QUEUE = "celery";
 
@@ -76,8 +77,8 @@ final class ReleaseSteps {
   }
 
   /**
-   * The switch to the new release and what follows it: nginx's own changes (already tested by
-   * nginx -t), the handover of uWSGI and the worker, current and pruning, beat, the health check.
+   * The switch to the new release and what follows it: nginx's own changes (already tested by nginx
+   * -t), the handover of uWSGI and the worker, current and pruning, beat, the health check.
    */
   static List<Resource> golive(StackLayout layout, Stack stack) {
     List<Resource> resources = new ArrayList<>();

@@ -111,7 +111,6 @@ public record StackLayout(
     return name + "-celery-worker@.service";
   }
 
-
   String beatUnit() {
     return name + "-celery-beat.service";
   }

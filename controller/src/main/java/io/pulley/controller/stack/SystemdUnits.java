@@ -77,8 +77,7 @@ final class SystemdUnits {
    */
   static String celeryWorker(StackLayout layout, Stack stack) {
     StackCelery celery = stack.getCelery();
-    List<String> arguments =
-        new ArrayList<>(List.of("worker", "-n", layout.name() + "-%i@%%h"));
+    List<String> arguments = new ArrayList<>(List.of("worker", "-n", layout.name() + "-%i@%%h"));
     if (celery.getQueuesCount() > 0) {
       arguments.add("-Q");
       arguments.add(String.join(",", celery.getQueuesList()));

@@ -8,21 +8,23 @@ import java.util.Map;
  * The uWSGI configuration, ROOT/shared/config/uwsgi.ini, shared by the instances of the template
  * unit: $(PULLEY_INSTANCE) (the unit's instance, a commit or "live") names the release and the
  * instance's own socket, master FIFO, stats socket and readiness file. The python3 plugin, a
- * graceful stop on SIGTERM, and need-app, so that a release that cannot load never starts.
- * Requests are logged by nginx only: a uWSGI line per request would flood the journal. Stateless;
- * every value in it was validated by the stack validator.
+ * graceful stop on SIGTERM, and need-app, so that a release that cannot load never starts. Requests
+ * are logged by nginx only: a uWSGI line per request would flood the journal. Stateless; every
+ * value in it was validated by the stack validator.
  */
 final class UwsgiIni {
 
   /**
-   * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that
-   * recycles (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it
-   * the requests it had accepted (fixed in uWSGI 2.0.25, unbit/uwsgi#2615).
+   * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that recycles
+   * (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it the
+   * requests it had accepted (fixed in uWSGI 2.0.25, unbit/uwsgi#2615).
    */
   static final int DEFAULT_THREADS = 1;
+
   static final int DEFAULT_HARAKIRI = 300;
   static final int DEFAULT_MAX_REQUESTS = 500;
   static final int DEFAULT_LISTEN = 100;
+
   /**
    * The reload mode's backlog: requests wait in it while the new code imports (rate × import time,
    * such as 200/s × 3 s = 600); Debian 12's net.core.somaxconn is 4096.
@@ -34,6 +36,7 @@ final class UwsgiIni {
 
   /** uWSGI expands this environment variable, set by the template unit, in every value. */
   private static final String INSTANCE = "$(PULLEY_INSTANCE)";
+
   static final int DEFAULT_BUFFER_SIZE = 8192;
 
   private UwsgiIni() {}

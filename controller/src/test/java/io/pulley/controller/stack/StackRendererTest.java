@@ -278,8 +278,11 @@ class StackRendererTest {
     assertThat(StackRenderer.render(manifest(stack)))
         .extracting(Resource::getId)
         .contains("service:celery-beat");
-    assertThat(byId(StackRenderer.render(manifest(stack))).get("handover").getHandover()
-            .getWorkerUnit())
+    assertThat(
+            byId(StackRenderer.render(manifest(stack)))
+                .get("handover")
+                .getHandover()
+                .getWorkerUnit())
         .isEmpty();
   }
 

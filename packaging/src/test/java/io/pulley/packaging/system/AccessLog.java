@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Lines of an nginx access log in the stack's format (status, upstream_status, version, msec),
- * and the counts a handover is judged by. Immutable.
+ * Lines of an nginx access log in the stack's format (status, upstream_status, version, msec), and
+ * the counts a handover is judged by. Immutable.
  */
 final class AccessLog {
   private static final Pattern LINE =
@@ -16,7 +16,8 @@ final class AccessLog {
               + " .*version=(\\S*) msec=([\\d.]+)");
 
   /** One request: what nginx answered, what the upstream said, which release, when, how long. */
-  record Entry(String path, int status, String upstream, double seconds, String version, double at) {}
+  record Entry(
+      String path, int status, String upstream, double seconds, String version, double at) {}
 
   private final List<Entry> entries;
 
@@ -81,7 +82,8 @@ final class AccessLog {
       if (e.status() / 100 != 2) {
         String second =
             java.time.LocalTime.ofInstant(
-                    java.time.Instant.ofEpochMilli((long) (e.at() * 1000)), java.time.ZoneOffset.UTC)
+                    java.time.Instant.ofEpochMilli((long) (e.at() * 1000)),
+                    java.time.ZoneOffset.UTC)
                 .withNano(0)
                 .toString();
         counts.merge(second + " " + e.status() + " upstream=" + e.upstream(), 1L, Long::sum);

@@ -18,7 +18,8 @@ final class CgroupStop {
 
   static TaskCount run(SampleSite sample, PristineServer server, String name) throws Exception {
     String worker = liveWorker(server, name);
-    List<String> ids = TaskFeed.burst(sample.site(HandoverProof.DOMAIN), "cgroup", TASK_SECONDS, TASKS);
+    List<String> ids =
+        TaskFeed.burst(sample.site(HandoverProof.DOMAIN), "cgroup", TASK_SECONDS, TASKS);
     Thread.sleep(1500); // the first tasks are running
     server.execOrThrow("systemctl", "kill", "--kill-whom=all", "--signal=SIGTERM", worker);
     while (server.exec("systemctl", "is-active", "--quiet", worker).ok()) {
@@ -40,7 +41,8 @@ final class CgroupStop {
                 "--state=active",
                 name + "-celery-worker@*.service")
             .stdout();
-    return units.lines()
+    return units
+        .lines()
         .map(l -> l.strip().split("\\s+")[0])
         .filter(u -> !u.isEmpty())
         .findFirst()

@@ -7,8 +7,8 @@ import java.nio.file.Path;
  * The zero-downtime handover measured (docs/benchmarks.md): 20 handovers between two releases of
  * the sample site under wrk (16 connections) and httperf (50 new connections a second), an
  * unhealthy release after the tenth, Celery tasks throughout, then both negative controls in the
- * same run. Prints the table of counts and latency ratios. Run with
- * `sudo packaging/bench/handover.sh [per-release|reload] [DEPLOYS]`.
+ * same run. Prints the table of counts and latency ratios. Run with `sudo
+ * packaging/bench/handover.sh [per-release|reload] [DEPLOYS]`.
  */
 public final class HandoverBenchmark {
 

@@ -11,12 +11,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The zero-downtime handover under load on one pristine Debian 12 server, the short version of
  * {@link HandoverBenchmark}: a few handovers between two releases and one release that never gets
- * healthy, under wrk and httperf at once, Celery tasks throughout; then both negative controls.
- * One failed request or one lost task fails the build. Counts, not timings.
+ * healthy, under wrk and httperf at once, Celery tasks throughout; then both negative controls. One
+ * failed request or one lost task fails the build. Counts, not timings.
  */
 class HandoverIT {
-  private static final HandoverProof.Plan PLAN =
-      new HandoverProof.Plan(4, 2, 8, 30, "per-release");
+  private static final HandoverProof.Plan PLAN = new HandoverProof.Plan(4, 2, 8, 30, "per-release");
 
   private static Path work;
   private static SampleSite sample;

@@ -66,29 +66,49 @@ final class HandoverProof {
       row(t, "requests through nginx", traffic.requests());
       row(t, "failed requests (non-2xx except 499)", traffic.failed());
       row(t, "499 before the generators stopped", clientClosedBeforeStop);
-      row(t, "499 as the generators stopped (connections closed)",
+      row(
+          t,
+          "499 as the generators stopped (connections closed)",
           traffic.clientClosed() - clientClosedBeforeStop);
       row(t, "upstream errors in nginx's error log", upstreamErrors.size());
       for (LoadGenerator.Summary g : generators) {
-        row(t, g.name() + ": requests / socket errors / non-2xx", g.requests() + " / "
-            + g.socketErrors() + " / " + g.non2xx());
-        g.text().lines()
+        row(
+            t,
+            g.name() + ": requests / socket errors / non-2xx",
+            g.requests() + " / " + g.socketErrors() + " / " + g.non2xx());
+        g.text()
+            .lines()
             .filter(l -> l.contains("Socket errors") || l.startsWith("Errors:"))
             .forEach(l -> row(t, g.name() + " says", l.strip()));
       }
       row(t, "X-Version cutovers seen", traffic.cutovers());
       row(t, "versions served", String.join(" → ", traffic.versions()));
       row(t, "steady p99 / worst", ms(steady.latency(0.99)) + " / " + ms(steady.latency(1)));
-      row(t, "during handovers p99 / worst",
+      row(
+          t,
+          "during handovers p99 / worst",
           ms(handovers.latency(0.99)) + " / " + ms(handovers.latency(1)));
-      row(t, "p99 ratio, worst ratio (handover ÷ steady)",
-          ratio(handovers.latency(0.99), steady.latency(0.99)) + ", "
+      row(
+          t,
+          "p99 ratio, worst ratio (handover ÷ steady)",
+          ratio(handovers.latency(0.99), steady.latency(0.99))
+              + ", "
               + ratio(handovers.latency(1), steady.latency(1)));
-      row(t, "Celery tasks enqueued / done / lost / run twice",
+      row(
+          t,
+          "Celery tasks enqueued / done / lost / run twice",
           tasks.enqueued() + " / " + tasks.done() + " / " + tasks.lost() + " / " + tasks.twice());
-      row(t, "control: naive restarts → failed requests", naiveRestart.restarts() + " → "
-          + naiveRestart.failed() + " (" + naiveRestart.upstreamErrors() + " upstream errors, "
-          + naiveRestart.socketErrors() + " socket errors)");
+      row(
+          t,
+          "control: naive restarts → failed requests",
+          naiveRestart.restarts()
+              + " → "
+              + naiveRestart.failed()
+              + " ("
+              + naiveRestart.upstreamErrors()
+              + " upstream errors, "
+              + naiveRestart.socketErrors()
+              + " socket errors)");
       for (String failure : traffic.failuresBySecond(15)) {
         row(t, "failures at", failure);
       }
@@ -96,11 +116,15 @@ final class HandoverProof {
         row(t, "upstream error", error.replace('|', '/'));
       }
       for (Deploy d : deploys) {
-        row(t, "deploy " + d.label(), (d.succeeded() ? "ok " : "refused ") + clock(d.from())
-            + "–" + clock(d.to()));
+        row(
+            t,
+            "deploy " + d.label(),
+            (d.succeeded() ? "ok " : "refused ") + clock(d.from()) + "–" + clock(d.to()));
       }
       if (cgroupStop != null) {
-        row(t, "control: worker's cgroup stopped → tasks enqueued / lost",
+        row(
+            t,
+            "control: worker's cgroup stopped → tasks enqueued / lost",
             cgroupStop.enqueued() + " / " + cgroupStop.lost());
       }
       return t.toString();

@@ -37,7 +37,8 @@ final class LoadGenerator {
   }
 
   /** wrk with {@code connections} connections and a client timeout long enough for any answer. */
-  static LoadGenerator wrk(PristineServer server, String name, String host, int port, int connections) {
+  static LoadGenerator wrk(
+      PristineServer server, String name, String host, int port, int connections) {
     return new LoadGenerator(
         server,
         name,
@@ -55,7 +56,8 @@ final class LoadGenerator {
   }
 
   /** httperf opening {@code rate} connections a second, one request each. */
-  static LoadGenerator httperf(PristineServer server, String name, String host, int port, int rate) {
+  static LoadGenerator httperf(
+      PristineServer server, String name, String host, int port, int rate) {
     return new LoadGenerator(
         server,
         name,

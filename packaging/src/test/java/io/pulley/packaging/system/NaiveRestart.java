@@ -15,7 +15,8 @@ final class NaiveRestart {
   private static final String ERROR_LOG = "/var/log/nginx/control.error.log";
 
   /** What the restarts cost. */
-  record Outcome(int restarts, long requests, long failed, long upstreamErrors, long socketErrors) {}
+  record Outcome(
+      int restarts, long requests, long failed, long upstreamErrors, long socketErrors) {}
 
   private final PristineServer server;
   private final String domain;

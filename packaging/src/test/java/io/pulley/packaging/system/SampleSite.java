@@ -128,7 +128,11 @@ final class SampleSite implements AutoCloseable {
                 "systemctl", "list-units", "--plain", "--no-legend", "--state=active", pattern)
             .stdout();
     return new java.util.ArrayList<>(
-        out.lines().map(l -> l.strip().split("\\s+")[0]).filter(u -> !u.isEmpty()).sorted().toList());
+        out.lines()
+            .map(l -> l.strip().split("\\s+")[0])
+            .filter(u -> !u.isEmpty())
+            .sorted()
+            .toList());
   }
 
   /** Main PIDs of {@code units}: a restart changes them. */

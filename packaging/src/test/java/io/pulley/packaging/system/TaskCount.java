@@ -54,7 +54,8 @@ record TaskCount(int enqueued, int done, int twice) {
   /** Nothing waits in the broker: neither in the queue nor delivered and unacknowledged. */
   private static boolean queueEmpty(SampleSite sample) {
     String queued = sample.server().execOrThrow("redis-cli", "-n", "3", "llen", "celery").stdout();
-    String unacked = sample.server().execOrThrow("redis-cli", "-n", "3", "hlen", "unacked").stdout();
+    String unacked =
+        sample.server().execOrThrow("redis-cli", "-n", "3", "hlen", "unacked").stdout();
     return queued.strip().equals("0") && unacked.strip().equals("0");
   }
 }

@@ -57,7 +57,8 @@ final class TaskFeed {
   }
 
   private void enqueueOne(int i) throws Exception {
-    SiteClient.Response r = site.get("/enqueue?message=" + prefix + "-" + i + "&seconds=" + seconds);
+    SiteClient.Response r =
+        site.get("/enqueue?message=" + prefix + "-" + i + "&seconds=" + seconds);
     if (r.status() == 200 && r.body().strip().matches("\\d+")) {
       synchronized (ids) {
         ids.add(r.body().strip());

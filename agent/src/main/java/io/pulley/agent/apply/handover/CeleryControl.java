@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Remote control of one Celery worker through the broker, with the release's own celery command
- * run as the app user: ping it, or make it stop consuming a queue. Each call is addressed to one
- * node (--destination NODE@HOST), so it returns as soon as that node answers. Thread-safe as its
- * runner is.
+ * Remote control of one Celery worker through the broker, with the release's own celery command run
+ * as the app user: ping it, or make it stop consuming a queue. Each call is addressed to one node
+ * (--destination NODE@HOST), so it returns as soon as that node answers. Thread-safe as its runner
+ * is.
  */
 final class CeleryControl {
   static final Duration TIMEOUT = Duration.ofSeconds(30);

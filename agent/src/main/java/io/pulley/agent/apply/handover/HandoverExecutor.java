@@ -32,15 +32,17 @@ import java.util.Optional;
 /**
  * Converges a {@link Handover}: the web application and its Celery worker end up on the release,
  * switched in the order that fails no request and loses no task (see the message's comment). Each
- * step is checked before the next: a release that never answers never gets traffic, and a site
- * that fails after the switch is switched back. What already runs is reused, so a crash at any
- * point resumes on the next apply, and a converged handover touches nothing. One apply at a time.
+ * step is checked before the next: a release that never answers never gets traffic, and a site that
+ * fails after the switch is switched back. What already runs is reused, so a crash at any point
+ * resumes on the next apply, and a converged handover touches nothing. One apply at a time.
  */
 public final class HandoverExecutor implements ResourceExecutor<Handover> {
   static final Path UNIT_DIR = Path.of("/etc/systemd/system");
   static final Path RUN_ROOT = Path.of("/run");
+
   /** The reload mode's one instance. */
   static final String LIVE = "live";
+
   private static final Duration IDLE_INTERVAL = Duration.ofMillis(200);
   private static final Duration CONSUMER_SETTLE = Duration.ofSeconds(3);
 
@@ -145,7 +147,8 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       Path runDir = Path.of(spec.getRunDir());
       this.web = new Instances(spec.getWebUnit(), runDir);
       this.workers = new Instances(spec.getWorkerUnit(), runDir);
-      this.restart = spec.getRestartOnList().stream().anyMatch(context.changedResources()::contains);
+      this.restart =
+          spec.getRestartOnList().stream().anyMatch(context.changedResources()::contains);
     }
 
     Convergence run() throws IOException, StepFailed, InterruptedException {
@@ -153,7 +156,8 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       if (!spec.getWorkerUnit().isEmpty()) {
         worker();
       }
-      String instance = spec.getMode() == HandoverMode.HANDOVER_MODE_RELOAD ? LIVE : spec.getCommit();
+      String instance =
+          spec.getMode() == HandoverMode.HANDOVER_MODE_RELOAD ? LIVE : spec.getCommit();
       String unit = web.unit(instance);
       Optional<String> live = Symlinks.target(socketLink()).flatMap(Instances::ofSocket);
       boolean serving = live.equals(Optional.of(instance)) && systemctl.isActive(unit);
@@ -165,7 +169,8 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
         reload(instance);
       }
       if (!release.equals(currentRelease())) {
-        Symlinks.replace(current, Path.of("releases", spec.getCommit())); // after a crash between links
+        Symlinks.replace(
+            current, Path.of("releases", spec.getCommit())); // after a crash between links
       }
       if (systemctl.enable(unit)) {
         changes.add("enabled " + unit);
@@ -201,7 +206,8 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       AtomicWriter.write(
           file,
           bytes,
-          temp -> Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--")));
+          temp ->
+              Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--")));
       changes.add("unit " + name + " written");
       return true;
     }
@@ -252,8 +258,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
           throw e;
         }
       }
-      Optional<String> unhealthy =
-          readiness.webAnswers(web, instance, spec.getWebCheck(), started);
+      Optional<String> unhealthy = readiness.webAnswers(web, instance, spec.getWebCheck(), started);
       if (unhealthy.isPresent()) {
         String journal = systemctl.journal(unit);
         restoreCurrent(reloadMode, previousCurrent);
@@ -295,8 +300,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
     }
 
     /** The reload mode's new code, or new settings for the same release: a graceful reload. */
-    private void reload(String instance)
-        throws IOException, StepFailed, InterruptedException {
+    private void reload(String instance) throws IOException, StepFailed, InterruptedException {
       Optional<Path> previousCurrent = Symlinks.target(current);
       Symlinks.replace(current, Path.of("releases", spec.getCommit()));
       Files.deleteIfExists(web.ready(instance));
@@ -313,7 +317,9 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
           MasterFifo.send(web.fifo(instance), 'r');
         }
         throw new StepFailed(
-            "graceful reload onto " + abbreviate(spec.getCommit()) + " failed, reloaded back: "
+            "graceful reload onto "
+                + abbreviate(spec.getCommit())
+                + " failed, reloaded back: "
                 + site.reason(),
             journal);
       }
@@ -382,8 +388,8 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
 
     /** What a stopped instance leaves in /run: uWSGI's vacuum removes sockets, not these. */
     /**
-     * Waits until the retiring instance serves no request and has none queued, as long as a
-     * request may run; false if that never came or its stats cannot be read.
+     * Waits until the retiring instance serves no request and has none queued, as long as a request
+     * may run; false if that never came or its stats cannot be read.
      */
     private boolean idle(Path stats) throws InterruptedException {
       Instant end = clock.instant().plus(Duration.ofSeconds(requestTimeout()));
@@ -433,8 +439,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       }
     }
 
-    private void startOrExplain(String unit)
-        throws StepFailed, InterruptedException {
+    private void startOrExplain(String unit) throws StepFailed, InterruptedException {
       try {
         systemctl.start(unit);
       } catch (StepFailed e) {

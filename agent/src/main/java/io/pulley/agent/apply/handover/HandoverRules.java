@@ -26,8 +26,7 @@ final class HandoverRules {
    *
    * @param runRoot where runtime directories are: /run
    */
-  static Optional<String> refusal(Handover spec, PathGuard guard, Path runRoot)
-      throws IOException {
+  static Optional<String> refusal(Handover spec, PathGuard guard, Path runRoot) throws IOException {
     if (!COMMIT.matcher(spec.getCommit()).matches()) {
       return Optional.of("commit '" + spec.getCommit() + "' is not a 40-hex-digit id");
     }
@@ -39,7 +38,8 @@ final class HandoverRules {
       return root;
     }
     if (!TEMPLATE.matcher(spec.getWebUnit()).matches()) {
-      return Optional.of("web_unit '" + spec.getWebUnit() + "' is not a template such as a@.service");
+      return Optional.of(
+          "web_unit '" + spec.getWebUnit() + "' is not a template such as a@.service");
     }
     if (!spec.getWorkerUnit().isEmpty() && !TEMPLATE.matcher(spec.getWorkerUnit()).matches()) {
       return Optional.of(

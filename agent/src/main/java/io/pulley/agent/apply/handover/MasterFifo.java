@@ -20,8 +20,8 @@ final class MasterFifo {
 
   /**
    * Writes the one-letter {@code command} to the FIFO at {@code fifo}. Opening a FIFO for writing
-   * blocks until someone reads it, forever if uWSGI is gone; read-write never blocks (Linux, fifo(7)),
-   * so the caller checks beforehand that the instance runs.
+   * blocks until someone reads it, forever if uWSGI is gone; read-write never blocks (Linux,
+   * fifo(7)), so the caller checks beforehand that the instance runs.
    */
   static void send(Path fifo, char command) throws IOException {
     PosixFileAttributes attributes =

@@ -52,7 +52,8 @@ final class Readiness {
     }
     int expected = check.getExpectStatus() == 0 ? 200 : check.getExpectStatus();
     while (true) {
-      SocketProbe.Answer answer = probe.get(web.socket(instance), check.getHostHeader(), path(check));
+      SocketProbe.Answer answer =
+          probe.get(web.socket(instance), check.getHostHeader(), path(check));
       if (answer.error().isEmpty()
           && answer.status() == expected
           && answer.body().contains(check.getExpectBody())) {
@@ -60,7 +61,10 @@ final class Readiness {
       }
       if (!clock.instant().isBefore(end)) {
         return Optional.of(
-            "no healthy answer on " + web.socket(instance) + "; last: " + describe(answer, expected));
+            "no healthy answer on "
+                + web.socket(instance)
+                + "; last: "
+                + describe(answer, expected));
       }
       pause.pause(INTERVAL);
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * A {@link SocketProbe} that speaks the uwsgi protocol, as nginx's {@code uwsgi_pass} does: one
  * packet of CGI variables, then the application's raw HTTP response until the socket closes. The
- * request is answered by the instance that owns the socket, whatever nginx points at. Stateless
- * and thread-safe.
+ * request is answered by the instance that owns the socket, whatever nginx points at. Stateless and
+ * thread-safe.
  */
 public final class UwsgiProbe implements SocketProbe {
   @Override

@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a uWSGI instance is doing, from its stats socket (which writes one JSON document and closes):
- * how many requests it is serving and how many wait in its listen queue. Only those two numbers
- * are read; the document also holds the variables of running requests, which never leave here.
+ * What a uWSGI instance is doing, from its stats socket (which writes one JSON document and
+ * closes): how many requests it is serving and how many wait in its listen queue. Only those two
+ * numbers are read; the document also holds the variables of running requests, which never leave
+ * here.
  */
 final class UwsgiStats {
   private static final Pattern IN_REQUEST = Pattern.compile("\"in_request\"\\s*:\\s*(\\d+)");
@@ -28,8 +29,9 @@ final class UwsgiStats {
   /** The instance's load, or empty if its stats socket does not answer. */
   static Optional<Load> read(Path statsSocket) {
     try {
-      return Optional.of(parse(new String(UnixSockets.exchange(statsSocket, new byte[0]),
-          StandardCharsets.UTF_8)));
+      return Optional.of(
+          parse(
+              new String(UnixSockets.exchange(statsSocket, new byte[0]), StandardCharsets.UTF_8)));
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }

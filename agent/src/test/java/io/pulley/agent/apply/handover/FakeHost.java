@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * systemd and Celery as a handover sees them, for unit tests: units that systemctl starts and
- * stops, uWSGI instances that create their readiness file when started, workers that answer a
- * ping while they run. Records every command. Not thread-safe.
+ * stops, uWSGI instances that create their readiness file when started, workers that answer a ping
+ * while they run. Records every command. Not thread-safe.
  */
 final class FakeHost implements CommandRunner {
   private final Path runDir;
@@ -121,13 +121,15 @@ final class FakeHost implements CommandRunner {
     StringBuilder out = new StringBuilder();
     for (String unit : active) {
       if (workersAnswer && unit.contains("-celery-worker@")) {
-        String instance = unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
+        String instance =
+            unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
         if (destination.equals("app-" + instance + "@host")) {
           out.append("-> ").append(destination).append(": OK\n        pong\n");
         }
       }
     }
-    return out.isEmpty() ? Result.exited(69, "Error: No nodes replied within time constraint\n")
+    return out.isEmpty()
+        ? Result.exited(69, "Error: No nodes replied within time constraint\n")
         : Result.exited(0, out.toString());
   }
 

@@ -268,8 +268,7 @@ class HandoverExecutorTest {
   }
 
   @Test
-  void instanceThatFailsToStart_isReportedWithItsJournal_andTheOldKeepsServing()
-      throws Exception {
+  void instanceThatFailsToStart_isReportedWithItsJournal_andTheOldKeepsServing() throws Exception {
     FakeHost host = servingA().failsToStart("app-uwsgi@" + B + ".service");
 
     Convergence c = converge(host, spec(B).build());
@@ -326,8 +325,7 @@ class HandoverExecutorTest {
             .running("app-uwsgi@live.service")
             .running("app-celery-worker@" + A + ".service");
     try (FakeMaster master = FakeMaster.start(runDir, "live")) {
-      Convergence c =
-          converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
+      Convergence c = converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
 
       assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
       assertThat(c.reason()).contains("reloaded app-uwsgi@live.service gracefully");
@@ -336,8 +334,7 @@ class HandoverExecutorTest {
     assertThat(currentTarget()).isEqualTo("releases/" + B);
     assertThat(socketTarget()).isEqualTo("live.sock");
     assertThat(host.active())
-        .containsExactlyInAnyOrder(
-            "app-uwsgi@live.service", "app-celery-worker@" + B + ".service");
+        .containsExactlyInAnyOrder("app-uwsgi@live.service", "app-celery-worker@" + B + ".service");
   }
 
   @Test

@@ -41,7 +41,8 @@ class UwsgiProbeTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
     assertThat(ok.status()).isEqualTo(503);
     assertThat(ok.body()).isEqualTo("database down");
-    assertThat(UwsgiProbe.parse(new byte[0]).error()).isEqualTo("the socket closed without an answer");
+    assertThat(UwsgiProbe.parse(new byte[0]).error())
+        .isEqualTo("the socket closed without an answer");
     assertThat(UwsgiProbe.parse("hello".getBytes(StandardCharsets.UTF_8)).error())
         .isEqualTo("not HTTP: hello");
   }
