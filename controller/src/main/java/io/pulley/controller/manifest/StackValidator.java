@@ -154,7 +154,7 @@ final class StackValidator {
         web.getListen(),
         1,
         4096,
-        "100, or 1024 with handover: reload; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
+        "1024; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
     text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, "8192");
     text.range("stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, "2");
     if (!List.of("", "per-release", "reload").contains(web.getHandover())) {

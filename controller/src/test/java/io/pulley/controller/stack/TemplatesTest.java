@@ -88,7 +88,7 @@ class TemplatesTest {
                 enable-threads = true
                 harakiri = 300
                 max-requests = 500
-                listen = 100
+                listen = 1024
                 buffer-size = 8192
                 stats = /run/pulley-sample/$(PULLEY_INSTANCE).stats
                 master-fifo = /run/pulley-sample/$(PULLEY_INSTANCE).fifo
@@ -109,7 +109,6 @@ class TemplatesTest {
         .contains(
             "chdir = /srv/pulley-sample/current\n",
             "home = /srv/pulley-sample/current/venv\n",
-            "listen = 1024\n",
             "master-fifo = /run/pulley-sample/$(PULLEY_INSTANCE).fifo\n");
     assertThat(handover(stack).getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
     assertThat(handover(full()).getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_PER_RELEASE);
