@@ -182,7 +182,7 @@ final class HandoverProof {
     NaiveRestart control = NaiveRestart.install(server, NAME, DOMAIN);
 
     int logStart = lines(ACCESS_LOG);
-    server.execOrThrow("truncate", "-s", "0", ERROR_LOG);
+    server.execOrThrow("truncate", "-s", "0", ERROR_LOG, "/var/log/nginx/error.log");
     List<LoadGenerator> load =
         List.of(
             LoadGenerator.wrk(server, "wrk", DOMAIN, 80, plan.wrkConnections()),
@@ -213,6 +213,7 @@ final class HandoverProof {
     AccessLog traffic = AccessLog.parse(tail(ACCESS_LOG, logStart));
     AccessLog handovers = traffic.during(deploys);
     TaskCount tasks = TaskCount.await(sample, feed.ids(), Duration.ofMinutes(3));
+    List<String> errors = upstreamErrors(server, ERROR_LOG); // before the controls add theirs
 
     NaiveRestart.Outcome naive = control.run(3);
     TaskCount cgroup = withCgroupControl ? CgroupStop.run(sample, server, NAME) : null;
@@ -222,7 +223,7 @@ final class HandoverProof {
         traffic,
         traffic.between(0, steadyEnd),
         handovers,
-        upstreamErrors(server, ERROR_LOG),
+        errors,
         summaries,
         tasks,
         naive,
@@ -290,7 +291,10 @@ final class HandoverProof {
    * upstream prematurely closed, timed out).
    */
   static List<String> upstreamErrors(PristineServer server, String errorLog) {
-    String text = server.execOrThrow("cat", errorLog).stdout();
+    // nginx's own log too: a worker process that dies takes its connections with it.
+    String text =
+        server.execOrThrow("cat", errorLog).stdout()
+            + server.execOrThrow("cat", "/var/log/nginx/error.log").stdout();
     return text.lines()
         .filter(
             l ->

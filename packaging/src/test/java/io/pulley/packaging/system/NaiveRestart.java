@@ -89,7 +89,7 @@ final class NaiveRestart {
   /** {@code restarts} restarts, 3 s apart, under wrk; what nginx and wrk saw. */
   Outcome run(int restarts) throws InterruptedException {
     server.execOrThrow("truncate", "-s", "0", ACCESS_LOG);
-    server.execOrThrow("truncate", "-s", "0", ERROR_LOG);
+    server.execOrThrow("truncate", "-s", "0", ERROR_LOG, "/var/log/nginx/error.log");
     LoadGenerator wrk = LoadGenerator.wrk(server, "wrk-control", domain, PORT, 8);
     LoadGenerator.Summary summary;
     try {
