@@ -32,7 +32,6 @@ final class UwsgiIni {
    */
   static final int DEFAULT_LISTEN = 1024;
 
-  static final String PER_RELEASE = "per-release";
   static final String RELOAD = "reload";
 
   /** uWSGI expands this environment variable, set by the template unit, in every value. */
