@@ -74,8 +74,8 @@ final class HandoverProof {
       for (LoadGenerator.Summary g : generators) {
         row(
             t,
-            g.name() + ": requests / socket errors / non-2xx",
-            g.requests() + " / " + g.socketErrors() + " / " + g.non2xx());
+            g.name() + ": requests / socket errors / read errors / non-2xx",
+            g.requests() + " / " + g.socketErrors() + " / " + g.readErrors() + " / " + g.non2xx());
         g.text()
             .lines()
             .filter(l -> l.contains("Socket errors") || l.startsWith("Errors:"))

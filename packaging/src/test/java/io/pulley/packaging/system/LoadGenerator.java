@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
 final class LoadGenerator {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-  /** What a generator saw: requests answered, and the errors it counted itself. */
-  record Summary(String name, long requests, long socketErrors, long non2xx, String text) {}
+  /**
+   * What a generator saw: requests answered, and the errors it counted itself. {@code socketErrors}
+   * are failures to connect, write or get an answer in time; {@code readErrors} are wrk's reads
+   * that found a kept-alive connection closed before any answer (see docs/testing.md).
+   */
+  record Summary(
+      String name, long requests, long socketErrors, long readErrors, long non2xx, String text) {}
 
   private final PristineServer server;
   private final String name;
@@ -100,16 +105,19 @@ final class LoadGenerator {
         Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
             .matcher(text);
     long socket = 0;
+    long read = 0;
     if (errors.find()) {
-      for (int i = 1; i <= 4; i++) {
-        socket += Long.parseLong(errors.group(i));
-      }
+      socket =
+          Long.parseLong(errors.group(1))
+              + Long.parseLong(errors.group(3))
+              + Long.parseLong(errors.group(4));
+      read = Long.parseLong(errors.group(2));
     }
     long non2xx = text.contains("Non-2xx") ? number(text, "Non-2xx or 3xx responses: (\\d+)") : 0;
     if (requests < 0) {
       throw new IllegalStateException(name + " printed no summary:\n" + text);
     }
-    return new Summary(name, requests, socket, non2xx, text);
+    return new Summary(name, requests, socket, read, non2xx, text);
   }
 
   static Summary httperfSummary(String name, String text) {
@@ -122,7 +130,7 @@ final class LoadGenerator {
       throw new IllegalStateException(name + " printed no summary:\n" + text);
     }
     long non2xx = replies - Long.parseLong(status.group(2));
-    return new Summary(name, replies, errors, non2xx, text);
+    return new Summary(name, replies, errors, 0, non2xx, text);
   }
 
   private static long number(String text, String regex) {

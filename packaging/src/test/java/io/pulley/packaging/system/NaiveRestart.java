@@ -107,6 +107,6 @@ final class NaiveRestart {
         log.requests(),
         log.failed(),
         HandoverProof.upstreamErrors(server, ERROR_LOG).size(),
-        summary.socketErrors());
+        summary.socketErrors() + summary.readErrors());
   }
 }
