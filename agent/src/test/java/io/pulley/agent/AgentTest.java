@@ -14,6 +14,7 @@ import io.pulley.agent.poll.ConnectionListener;
 import io.pulley.agent.poll.PollLoop;
 import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.StateStore;
+import io.pulley.agent.testing.ManualClock;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
@@ -245,7 +246,7 @@ class AgentTest {
 
   @Test
   void failedPlan_isTriedAgainAfterTheRetryDelay_andNotBefore() throws Exception {
-    SettableClock clock = new SettableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
     Path missing = srv.resolve("not-yet");
     Resource file =
         Resource.newBuilder()
@@ -278,7 +279,7 @@ class AgentTest {
 
   @Test
   void unchangedPlan_isAppliedAgainAfterTheReconvergeInterval_correctingDrift() throws Exception {
-    SettableClock clock = new SettableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
     controller.setPlan(plan("p1", "one\n"));
     agent(clock).start();
     await().atMost(WAIT).until(() -> reportedPlanIds().size() == 1);
@@ -296,34 +297,6 @@ class AgentTest {
     assertThat(again.getResults(0).getDrift())
         .isEqualTo("content edited outside Pulley, at line 1:\n-one\n+edited");
     assertThat(srv.resolve("hello.txt")).hasContent("one");
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 
   @Test

@@ -17,7 +17,7 @@ final class CgroupStop {
   private CgroupStop() {}
 
   static TaskCount run(SampleSite sample, PristineServer server, String name) throws Exception {
-    String worker = liveWorker(server, name);
+    String worker = liveWorker(sample, name);
     List<String> ids =
         TaskFeed.burst(sample.site(HandoverProof.DOMAIN), "cgroup", TASK_SECONDS, TASKS);
     Thread.sleep(1500); // the first tasks are running
@@ -30,22 +30,11 @@ final class CgroupStop {
     return TaskCount.await(sample, ids, Duration.ofMinutes(2));
   }
 
-  private static String liveWorker(PristineServer server, String name) {
-    String units =
-        server
-            .execOrThrow(
-                "systemctl",
-                "list-units",
-                "--plain",
-                "--no-legend",
-                "--state=active",
-                name + "-celery-worker@*.service")
-            .stdout();
-    return units
-        .lines()
-        .map(l -> l.strip().split("\\s+")[0])
-        .filter(u -> !u.isEmpty())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no worker runs: " + units));
+  private static String liveWorker(SampleSite sample, String name) {
+    List<String> workers = sample.runningUnits(name + "-celery-worker@*.service");
+    if (workers.isEmpty()) {
+      throw new IllegalStateException("no worker runs");
+    }
+    return workers.get(0);
   }
 }

@@ -6,6 +6,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.testing.ManualClock;
 import io.pulley.v1.Command;
 import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;
@@ -16,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +83,7 @@ class HandoverExecutorTest {
           return new SocketProbe.Answer(status, status == 200 ? "ok" : "no", "");
         };
     // The test's clock moves with every pause, so deadlines pass without waiting.
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(java.time.Instant.parse("2026-12-02T00:00:00Z"));
     HandoverExecutor executor =
         new HandoverExecutor(
             new PathGuard(List.of(dir)),
@@ -362,30 +362,6 @@ class HandoverExecutorTest {
     assertThat(converge(host, spec(A).setWebUnit("app-uwsgi.service").build()).reason())
         .contains("is not a template");
     assertThat(host.changes()).isEmpty();
-  }
-
-  /** A clock that the test's pauses move forward. */
-  private static final class MovingClock extends Clock {
-    private java.time.Instant now = java.time.Instant.parse("2026-12-02T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return now;
-    }
   }
 
   /**

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.testing.ManualClock;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ResourceOutcome;
 import java.io.IOException;
@@ -13,10 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HealthCheckExecutorTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final List<Duration> pauses = new ArrayList<>();
   private final HealthCheckExecutor executor =
       new HealthCheckExecutor(
@@ -199,30 +198,6 @@ class HealthCheckExecutorTest {
     exchange.sendResponseHeaders(answer.status(), body.length);
     try (var out = exchange.getResponseBody()) {
       out.write(body);
-    }
-  }
-
-  /** A clock that moves only when told to. */
-  static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException("fixed zone");
     }
   }
 }

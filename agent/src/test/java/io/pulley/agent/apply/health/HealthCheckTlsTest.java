@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.process.ProgramRunner;
+import io.pulley.agent.testing.ManualClock;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ResourceOutcome;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
@@ -35,7 +37,7 @@ class HealthCheckTlsTest {
   private static HttpsServer server;
   private static String url;
 
-  private final HealthCheckExecutorTest.TestClock clock = new HealthCheckExecutorTest.TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final HealthCheckExecutor executor = new HealthCheckExecutor(clock, clock::advance);
 
   @BeforeAll
