@@ -38,7 +38,7 @@ final class NginxSite {
             '$status $body_bytes_sent "$http_referer" "$http_user_agent" '
             'upstream_status=$upstream_status request_time=$request_time '
             'upstream_response_time=$upstream_response_time version=$upstream_http_x_version '
-            'msec=$msec';
+            'msec=$msec connection=$pid:$connection:$connection_requests';
         """
             .formatted(prefix));
     if (site.getWebsocket()) {

@@ -13,11 +13,18 @@ final class AccessLog {
   private static final Pattern LINE =
       Pattern.compile(
           "\"[A-Z]+ (\\S+) [^\"]*\" (\\d{3}) .*upstream_status=(\\S+) request_time=([\\d.]+)"
-              + " .*version=(\\S*) msec=([\\d.]+)");
+              + " .*version=(\\S*) msec=([\\d.]+)(?: connection=(\\d+:\\d+):(\\d+))?");
 
   /** One request: what nginx answered, what the upstream said, which release, when, how long. */
   record Entry(
-      String path, int status, String upstream, double seconds, String version, double at) {}
+      String path,
+      int status,
+      String upstream,
+      double seconds,
+      String version,
+      double at,
+      String connection,
+      int connectionRequests) {}
 
   private final List<Entry> entries;
 
@@ -37,7 +44,9 @@ final class AccessLog {
                 m.group(3),
                 Double.parseDouble(m.group(4)),
                 m.group(5),
-                Double.parseDouble(m.group(6))));
+                Double.parseDouble(m.group(6)),
+                m.group(7) == null ? "" : m.group(7),
+                m.group(8) == null ? 0 : Integer.parseInt(m.group(8))));
       }
     }
     return new AccessLog(entries);
@@ -133,5 +142,35 @@ final class AccessLog {
     }
     int index = (int) Math.ceil(quantile * times.length) - 1;
     return times[Math.max(0, Math.min(times.length - 1, index))];
+  }
+
+  /**
+   * Kept-alive connections (more than one request) whose last request ended before {@code until}
+   * (epoch seconds): connections that nginx or the client closed while the load still ran. Each is
+   * "04:08:16.123 after 5231 requests, last 200 in 0.004 s".
+   */
+  List<String> keptAliveClosedBefore(double until) {
+    java.util.Map<String, Entry> last = new java.util.LinkedHashMap<>();
+    for (Entry e : entries) {
+      if (!e.connection().isEmpty()) {
+        last.merge(e.connection(), e, (a, b) -> b.at() >= a.at() ? b : a);
+      }
+    }
+    return last.values().stream()
+        .filter(e -> e.connectionRequests() > 1 && e.at() < until)
+        .sorted(java.util.Comparator.comparingDouble(Entry::at))
+        .map(
+            e ->
+                java.time.LocalTime.ofInstant(
+                        java.time.Instant.ofEpochMilli((long) (e.at() * 1000)),
+                        java.time.ZoneOffset.UTC)
+                    + " after "
+                    + e.connectionRequests()
+                    + " requests, last "
+                    + e.status()
+                    + " in "
+                    + e.seconds()
+                    + " s")
+        .toList();
   }
 }

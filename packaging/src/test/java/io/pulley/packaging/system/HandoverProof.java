@@ -53,7 +53,9 @@ final class HandoverProof {
       TaskCount tasks,
       NaiveRestart.Outcome naiveRestart,
       TaskCount cgroupStop,
-      long clientClosedBeforeStop) {
+      long clientClosedBeforeStop,
+      List<String> closedConnections,
+      List<String> nginxJournal) {
 
     long socketErrors() {
       return generators.stream().mapToLong(LoadGenerator.Summary::socketErrors).sum();
@@ -109,6 +111,13 @@ final class HandoverProof {
               + " upstream errors, "
               + naiveRestart.socketErrors()
               + " socket errors)");
+      row(t, "kept-alive connections closed under load", closedConnections.size());
+      for (String closed : closedConnections.stream().limit(20).toList()) {
+        row(t, "connection closed at", closed);
+      }
+      for (String line : nginxJournal) {
+        row(t, "nginx", line.replace('|', '/'));
+      }
       for (String failure : traffic.failuresBySecond(15)) {
         row(t, "failures at", failure);
       }
@@ -178,10 +187,11 @@ final class HandoverProof {
     // not retry a request that crosses that close and counts a read error, a client artefact
     // that no deploy causes. The generators' connections stay open for the whole run instead.
     server.writeFile("/etc/nginx/conf.d/pulley-load.conf", "keepalive_requests 100000000;\n");
-    server.execOrThrow("systemctl", "reload", "nginx");
+    NginxReload.andWaitForOldWorkers(server);
     NaiveRestart control = NaiveRestart.install(server, NAME, DOMAIN);
 
     int logStart = lines(ACCESS_LOG);
+    double loadStart = now();
     server.execOrThrow("truncate", "-s", "0", ERROR_LOG, "/var/log/nginx/error.log");
     List<LoadGenerator> load =
         List.of(
@@ -214,6 +224,7 @@ final class HandoverProof {
     AccessLog handovers = traffic.during(deploys);
     TaskCount tasks = TaskCount.await(sample, feed.ids(), Duration.ofMinutes(3));
     List<String> errors = upstreamErrors(server, ERROR_LOG); // before the controls add theirs
+    List<String> journal = nginxJournal(server, loadStart);
 
     NaiveRestart.Outcome naive = control.run(3);
     TaskCount cgroup = withCgroupControl ? CgroupStop.run(sample, server, NAME) : null;
@@ -228,7 +239,26 @@ final class HandoverProof {
         tasks,
         naive,
         cgroup,
-        traffic.between(0, stopAt).clientClosed());
+        traffic.between(0, stopAt).clientClosed(),
+        traffic.keptAliveClosedBefore(stopAt - 1),
+        journal);
+  }
+
+  /** What systemd did to nginx while the load ran: a reload closes every kept-alive connection. */
+  private static List<String> nginxJournal(PristineServer server, double since) {
+    String text =
+        server
+            .execOrThrow(
+                "journalctl",
+                "-u",
+                "nginx",
+                "-o",
+                "short-precise",
+                "--no-pager",
+                "--since",
+                "@" + (long) since)
+            .stdout();
+    return text.lines().filter(l -> !l.startsWith("-- ")).toList();
   }
 
   private int deploy(Path manifest, Duration atMost) throws Exception {

@@ -27,7 +27,8 @@ final class NaiveRestart {
   }
 
   /** Sets the control up beside the stack {@code name}, on its current release. */
-  static NaiveRestart install(PristineServer server, String name, String domain) {
+  static NaiveRestart install(PristineServer server, String name, String domain)
+      throws InterruptedException {
     String root = "/srv/" + name;
     server.writeFile(
         "/etc/uwsgi-control.ini",
@@ -82,7 +83,7 @@ final class NaiveRestart {
     server.execOrThrow("systemctl", "daemon-reload");
     server.execOrThrow("systemctl", "start", UNIT);
     server.execOrThrow("nginx", "-t");
-    server.execOrThrow("systemctl", "reload", "nginx");
+    NginxReload.andWaitForOldWorkers(server);
     return new NaiveRestart(server, domain);
   }
 

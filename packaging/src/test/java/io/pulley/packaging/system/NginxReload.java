@@ -1,0 +1,40 @@
+package io.pulley.packaging.system;
+
+import io.pulley.packaging.harness.PristineServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Reloads nginx and waits until its old worker processes have exited. {@code systemctl reload}
+ * returns once the master has been signalled; until the old workers are gone they still accept
+ * connections and close them after a request or two (graceful shutdown), which a load generator
+ * started in that window counts as read errors that no deploy caused.
+ */
+final class NginxReload {
+  private static final Duration OLD_WORKERS_TIMEOUT = Duration.ofSeconds(60);
+
+  private NginxReload() {}
+
+  static void andWaitForOldWorkers(PristineServer server) throws InterruptedException {
+    List<String> old = workers(server);
+    server.execOrThrow("systemctl", "reload", "nginx");
+    Instant end = Instant.now().plus(OLD_WORKERS_TIMEOUT);
+    while (!old.isEmpty() && alive(server, old)) {
+      if (Instant.now().isAfter(end)) {
+        throw new IllegalStateException("nginx's old workers " + old + " did not exit");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static List<String> workers(PristineServer server) {
+    String master = server.execOrThrow("cat", "/run/nginx.pid").stdout().strip();
+    return server.exec("pgrep", "-P", master).stdout().lines().map(String::strip).toList();
+  }
+
+  private static boolean alive(PristineServer server, List<String> pids) {
+    // ps exits 1 when none of the processes exists any more.
+    return server.exec("ps", "-o", "pid=", "-p", String.join(",", pids)).ok();
+  }
+}
