@@ -121,6 +121,11 @@ final class AccessLog {
     return changes;
   }
 
+  /** The requests {@code leaveOut} does not pick. */
+  AccessLog excluding(java.util.function.Predicate<Entry> leaveOut) {
+    return new AccessLog(entries.stream().filter(leaveOut.negate()).toList());
+  }
+
   /** Requests answered between {@code from} and {@code to} (epoch seconds). */
   AccessLog between(double from, double to) {
     return new AccessLog(entries.stream().filter(e -> e.at() >= from && e.at() <= to).toList());

@@ -22,6 +22,9 @@ final class HandoverProof {
   static final String NAME = "shop-production";
   static final String DOMAIN = "shop.example.test";
   static final String BROKEN_VERSION = "9.9.9";
+  static final String BROKEN_BEHIND_SITE_VERSION = "9.9.8";
+  private static final String BEHIND_SITE = "release broken behind the site";
+  private static final String HEALTH_PATH = "/health";
   private static final Duration COLD = Duration.ofMinutes(15);
   private static final Duration WARM = Duration.ofMinutes(5);
   private static final String ACCESS_LOG = "/var/log/nginx/" + NAME + ".access.log";
@@ -55,7 +58,8 @@ final class HandoverProof {
       TaskCount cgroupStop,
       long clientClosedBeforeStop,
       List<String> closedConnections,
-      List<String> nginxJournal) {
+      List<String> nginxJournal,
+      long brokenSiteChecks) {
 
     long socketErrors() {
       return generators.stream().mapToLong(LoadGenerator.Summary::socketErrors).sum();
@@ -67,6 +71,10 @@ final class HandoverProof {
       row(t, "handovers (succeeded / asked)", succeeded() + " / " + deploys.size());
       row(t, "requests through nginx", traffic.requests());
       row(t, "failed requests (non-2xx except 499)", traffic.failed());
+      row(
+          t,
+          "the agent's site checks of the release broken behind the site (not judged)",
+          brokenSiteChecks);
       row(t, "499 before the generators stopped", clientClosedBeforeStop);
       row(
           t,
@@ -208,6 +216,7 @@ final class HandoverProof {
       for (int i = 0; i < plan.deploys(); i++) {
         if (i == plan.brokenAfter()) {
           deploys.add(unhealthy(manifest));
+          deploys.add(brokenBehindSite(manifest));
         }
         int to = i % 2 == 0 ? first : second;
         deploys.add(rollback(to, i % 2 == 0 ? "v1" : "v2"));
@@ -220,7 +229,19 @@ final class HandoverProof {
         summaries.add(generator.stop());
       }
     }
-    AccessLog traffic = AccessLog.parse(tail(ACCESS_LOG, logStart));
+    AccessLog everything = AccessLog.parse(tail(ACCESS_LOG, logStart));
+    // The agent's own site checks of the release broken behind the site are answered 503 by
+    // design: they are how it is caught. Every other request is judged.
+    Deploy behindSite =
+        deploys.stream().filter(d -> d.label().startsWith(BEHIND_SITE)).findFirst().orElse(null);
+    java.util.function.Predicate<AccessLog.Entry> siteCheckOfBroken =
+        e ->
+            behindSite != null
+                && e.path().startsWith(HEALTH_PATH)
+                && e.at() >= behindSite.from()
+                && e.at() <= behindSite.to();
+    AccessLog traffic = everything.excluding(siteCheckOfBroken);
+    long brokenSiteChecks = everything.requests() - traffic.requests();
     AccessLog handovers = traffic.during(deploys);
     TaskCount tasks = TaskCount.await(sample, feed.ids(), Duration.ofMinutes(3));
     List<String> errors = upstreamErrors(server, ERROR_LOG); // before the controls add theirs
@@ -241,7 +262,8 @@ final class HandoverProof {
         cgroup,
         traffic.between(0, stopAt).clientClosed(),
         traffic.keptAliveClosedBefore(stopAt - 1),
-        journal);
+        journal,
+        brokenSiteChecks);
   }
 
   /** What systemd did to nginx while the load ran: a reload closes every kept-alive connection. */
@@ -299,6 +321,37 @@ final class HandoverProof {
     StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     String outcome = report.outcomes().get("handover");
     String label = "unhealthy release: " + outcome + " — " + reasonOf(report, "handover");
+    return new Deploy(label, report.succeeded(), outcome, from, now());
+  }
+
+  /**
+   * A release healthy on its own socket that fails its health check through nginx (it answers 503
+   * to any request nginx passes on, which carries DOCUMENT_ROOT): it stands for a release broken
+   * only behind the real site, by a proxy header or an allowed-hosts list. It gets the socket link,
+   * fails the site check, and must be switched back.
+   */
+  private Deploy brokenBehindSite(Path manifest) throws Exception {
+    SampleRepository repository = sample.repository();
+    repository.commit(
+        Map.of(
+            "pulley_sample/VERSION",
+            BROKEN_BEHIND_SITE_VERSION + "\n",
+            "pulley_sample/views.py",
+            repository
+                .read("pulley_sample/views.py")
+                .replace(
+                    "    return Response(\"broken\", status=503, content_type=\"text/plain\")",
+                    "    if \"DOCUMENT_ROOT\" in request.environ:\n"
+                        + "        return Response(\"broken\", status=503, content_type=\"text/plain\")\n"
+                        + "    return Response(\"ok\", content_type=\"text/plain\")")),
+        "a release that fails only behind the site");
+    String before = sample.status().lastApply();
+    double from = now();
+    int revision = sample.apply(manifest);
+    StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
+    String outcome = report.outcomes().get("handover");
+    String label =
+        "release broken behind the site: " + outcome + " — " + reasonOf(report, "handover");
     return new Deploy(label, report.succeeded(), outcome, from, now());
   }
 

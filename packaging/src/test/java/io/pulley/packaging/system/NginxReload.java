@@ -29,12 +29,20 @@ final class NginxReload {
   }
 
   private static List<String> workers(PristineServer server) {
+    // /proc, not pgrep or ps: a minbase server has no procps.
     String master = server.execOrThrow("cat", "/run/nginx.pid").stdout().strip();
-    return server.exec("pgrep", "-P", master).stdout().lines().map(String::strip).toList();
+    String children =
+        server
+            .execOrThrow("cat", "/proc/" + master + "/task/" + master + "/children")
+            .stdout()
+            .strip();
+    if (children.isEmpty()) {
+      throw new IllegalStateException("nginx's master " + master + " has no worker processes");
+    }
+    return List.of(children.split("\\s+"));
   }
 
   private static boolean alive(PristineServer server, List<String> pids) {
-    // ps exits 1 when none of the processes exists any more.
-    return server.exec("ps", "-o", "pid=", "-p", String.join(",", pids)).ok();
+    return pids.stream().anyMatch(pid -> server.exec("test", "-e", "/proc/" + pid).ok());
   }
 }
