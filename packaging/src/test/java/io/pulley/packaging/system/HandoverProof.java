@@ -315,13 +315,7 @@ final class HandoverProof {
                     "    return Response(\"ok\", content_type=\"text/plain\")",
                     "    return Response(\"broken\", status=503, content_type=\"text/plain\")")),
         "a release that never gets healthy");
-    String before = sample.status().lastApply();
-    double from = now();
-    int revision = sample.apply(manifest);
-    StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
-    String outcome = report.outcomes().get("handover");
-    String label = "unhealthy release: " + outcome + " — " + reasonOf(report, "handover");
-    return new Deploy(label, report.succeeded(), outcome, from, now());
+    return applyLabelled(manifest, "unhealthy release");
   }
 
   /**
@@ -345,13 +339,17 @@ final class HandoverProof {
                         + "        return Response(\"broken\", status=503, content_type=\"text/plain\")\n"
                         + "    return Response(\"ok\", content_type=\"text/plain\")")),
         "a release that fails only behind the site");
+    return applyLabelled(manifest, BEHIND_SITE);
+  }
+
+  /** Applies the manifest at the repository's newest commit; the label says how it ended. */
+  private Deploy applyLabelled(Path manifest, String name) throws Exception {
     String before = sample.status().lastApply();
     double from = now();
     int revision = sample.apply(manifest);
     StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     String outcome = report.outcomes().get("handover");
-    String label =
-        "release broken behind the site: " + outcome + " — " + reasonOf(report, "handover");
+    String label = name + ": " + outcome + " — " + reasonOf(report, "handover");
     return new Deploy(label, report.succeeded(), outcome, from, now());
   }
 
