@@ -66,11 +66,18 @@ final class SampleStackManifest {
    */
   static Path staging(Path dir, String repositoryUrl, String ref, String htpasswdLine)
       throws IOException {
+    return staging(dir, repositoryUrl, ref, htpasswdLine, STAGING_CERTIFICATE);
+  }
+
+  /** The staging copy, its site naming {@code certificate} (which may not exist on the host). */
+  static Path staging(
+      Path dir, String repositoryUrl, String ref, String htpasswdLine, String certificate)
+      throws IOException {
     String auth =
         "    htpasswd:\n      - \""
             + htpasswdLine
             + "\"\n    tls:\n      certificate: "
-            + STAGING_CERTIFICATE
+            + certificate
             + "\n      key: "
             + STAGING_KEY
             + "\n";

@@ -236,6 +236,46 @@ class StackIT {
     assertThat(admitted.header("X-Version")).isNotEmpty();
   }
 
+  @Test
+  @Order(8)
+  void siteThatNginxRefuses_isPutBack_notLoaded_andBothSitesKeepServing() throws Exception {
+    String siteFile = "/etc/nginx/sites-enabled/shop-staging.conf";
+    String loaded = sample.server().execOrThrow("cat", siteFile).stdout();
+    String nginxMaster = sample.server().execOrThrow("cat", "/run/nginx.pid").stdout().strip();
+    String workers = nginxWorkers(nginxMaster);
+    String before = sample.status().lastApply();
+    int revision =
+        sample.apply(
+            SampleStackManifest.staging(
+                work,
+                repository.url(),
+                "main",
+                "tester:" + sha1Hash("s3cret-pass"),
+                "/etc/ssl/certs/missing-on-purpose.pem"));
+
+    StatusReport refused = sample.awaitApplyOf("shop/staging", revision, before, WARM);
+
+    assertThat(refused.succeeded()).isFalse();
+    assertThat(refused.outcomes()).containsEntry("file:nginx-site", "failed");
+    assertThat(refused.text())
+        .contains("the previous content was put back")
+        .contains("missing-on-purpose.pem");
+    assertThat(sample.server().execOrThrow("cat", siteFile).stdout()).isEqualTo(loaded);
+    // Not reloaded: the same worker processes serve, and both sites answer as before.
+    assertThat(nginxWorkers(nginxMaster)).isEqualTo(workers);
+    SiteClient staging = sample.site("staging.shop.example.test").overTls(443);
+    assertThat(staging.get("/", "tester", "s3cret-pass").status()).isEqualTo(200);
+    assertThat(site.get("/").status()).isEqualTo(200);
+  }
+
+  private static String nginxWorkers(String master) {
+    return sample
+        .server()
+        .execOrThrow("cat", "/proc/" + master + "/task/" + master + "/children")
+        .stdout()
+        .strip();
+  }
+
   private static String lastAccessLogLine() {
     String log =
         sample.server().execOrThrow("cat", "/var/log/nginx/" + NAME + ".access.log").stdout();
