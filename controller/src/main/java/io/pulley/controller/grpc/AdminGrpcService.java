@@ -14,12 +14,16 @@ import io.pulley.controller.store.SecretEntry;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
 import io.pulley.v1.ApplyManifestResponse;
+import io.pulley.v1.ControlRolloutRequest;
 import io.pulley.v1.GetHostPlanRequest;
 import io.pulley.v1.GetHostPlanResponse;
 import io.pulley.v1.GetHostReportRequest;
 import io.pulley.v1.GetHostReportResponse;
 import io.pulley.v1.GetRevisionRequest;
+import io.pulley.v1.GetRolloutRequest;
 import io.pulley.v1.HostState;
+import io.pulley.v1.ListEventsRequest;
+import io.pulley.v1.ListEventsResponse;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
 import io.pulley.v1.ListRevisionsRequest;
@@ -29,6 +33,7 @@ import io.pulley.v1.ListSecretsResponse;
 import io.pulley.v1.Revision;
 import io.pulley.v1.RollbackRequest;
 import io.pulley.v1.RollbackResponse;
+import io.pulley.v1.Rollout;
 import io.pulley.v1.SecretInfo;
 import io.pulley.v1.SetSecretRequest;
 import io.pulley.v1.SetSecretResponse;
@@ -47,9 +52,15 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   private final HostRegistry hosts;
   private final HostPlans plans;
   private final PollHub pollHub;
+  private final RolloutCalls rolloutCalls;
 
   public AdminGrpcService(
-      RevisionLog revisions, HostRegistry hosts, HostPlans plans, PollHub pollHub) {
+      RevisionLog revisions,
+      HostRegistry hosts,
+      HostPlans plans,
+      PollHub pollHub,
+      RolloutCalls rolloutCalls) {
+    this.rolloutCalls = rolloutCalls;
     this.revisions = revisions;
     this.hosts = hosts;
     this.plans = plans;
@@ -107,7 +118,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
     for (Revision revision :
         revisions.history(request.getApplication(), request.getEnvironment(), limit)) {
-      response.addRevisions(revision.toBuilder().clearManifest());
+      response.addRevisions(revision.toBuilder().clearManifest().clearSourceYaml());
     }
     respond(observer, response.build());
   }
@@ -242,6 +253,29 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   private static io.grpc.StatusRuntimeException unknownHost(String hostId) {
     return GrpcErrors.notFound(
         "no host \"" + hostId + "\" has polled this controller; see `pulley hosts`");
+  }
+
+  @Override
+  public void getRollout(GetRolloutRequest request, StreamObserver<Rollout> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      rolloutCalls.get(request, observer);
+    }
+  }
+
+  @Override
+  public void controlRollout(ControlRolloutRequest request, StreamObserver<Rollout> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      rolloutCalls.control(request, observer);
+    }
+  }
+
+  @Override
+  public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      int limit =
+          request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+      rolloutCalls.events(request, limit, observer);
+    }
   }
 
   private static boolean namesGiven(

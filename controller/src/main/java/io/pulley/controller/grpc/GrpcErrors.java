@@ -38,6 +38,10 @@ final class GrpcErrors {
     return StatusProto.toStatusRuntimeException(status);
   }
 
+  static StatusRuntimeException failedPrecondition(String message) {
+    return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
+  }
+
   static StatusRuntimeException notFound(String message) {
     return Status.NOT_FOUND.withDescription(message).asRuntimeException();
   }

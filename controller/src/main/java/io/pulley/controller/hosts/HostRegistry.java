@@ -80,7 +80,10 @@ public final class HostRegistry {
           HostState previous =
               entry == null ? HostState.newBuilder().setHostId(id).build() : entry.state;
           HostState.Builder updated =
-              previous.toBuilder().setLastReport(report).setLastSeen(toTimestamp(now));
+              previous.toBuilder()
+                  .setLastReport(report)
+                  .setLastReportAt(toTimestamp(now))
+                  .setLastSeen(toTimestamp(now));
           if (report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED) {
             updated
                 .setHealth(HostHealth.HOST_HEALTH_HEALTHY)

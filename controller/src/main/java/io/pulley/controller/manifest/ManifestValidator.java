@@ -36,6 +36,7 @@ final class ManifestValidator {
     if (manifest.hasStack()) {
       new StackValidator(checks).validate(manifest.getStack());
     }
+    new DeliveryValidator(checks).validate(manifest);
   }
 
   private void name(String field, String value) {

@@ -40,6 +40,13 @@ public final class RevisionLog {
   private final Object writeLock = new Object();
   private volatile List<Revision> current;
   private volatile Runnable onChange = () -> {};
+  private volatile StoredListener onStored = (stored, previous) -> {};
+
+  /** Told of each new revision, before the plans are: rollouts start here. */
+  @FunctionalInterface
+  public interface StoredListener {
+    void stored(Revision revision, Optional<Revision> previous);
+  }
 
   /** A log whose generated secrets come from a {@link SecureRandom}. */
   public RevisionLog(
@@ -64,6 +71,11 @@ public final class RevisionLog {
   /** Sets what to run after a new revision is stored (the poll hub's wake-up). */
   public void onChange(Runnable action) {
     this.onChange = action;
+  }
+
+  /** Sets what to tell of each new revision, under the write lock and before the plans change. */
+  public void onStored(StoredListener listener) {
+    this.onStored = listener;
   }
 
   /** Validates and stores a manifest; in a dry run, only validates and diffs. */
@@ -98,7 +110,15 @@ public final class RevisionLog {
         metrics.applied("unchanged");
         return new ApplyResult.Accepted(previous, false, diff, false);
       }
-      Revision stored = append(manifest, hash, actor, RevisionOrigin.REVISION_ORIGIN_APPLY, 0);
+      Revision stored =
+          append(
+              Revision.newBuilder()
+                  .setManifest(manifest)
+                  .setContentHash(hash)
+                  .setAppliedBy(actor)
+                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_APPLY)
+                  .setSourceYaml(yaml),
+              previous);
       metrics.applied("created");
       return new ApplyResult.Accepted(Optional.of(stored), true, diff, false);
     }
@@ -118,11 +138,15 @@ public final class RevisionLog {
       secrets.generateMissing(target.get().getManifest());
       Revision stored =
           append(
-              target.get().getManifest(),
-              target.get().getContentHash(),
-              actor,
-              RevisionOrigin.REVISION_ORIGIN_ROLLBACK,
-              to);
+              Revision.newBuilder()
+                  .setManifest(target.get().getManifest())
+                  .setContentHash(target.get().getContentHash())
+                  .setAppliedBy(actor)
+                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_ROLLBACK)
+                  .setRestores(to)
+                  .setSourceYaml(target.get().getSourceYaml())
+                  .setTrigger("rollback to revision " + to),
+              Optional.of(previous));
       return new RollbackResult.RolledBack(stored, true);
     }
   }
@@ -179,23 +203,51 @@ public final class RevisionLog {
     return current;
   }
 
-  private Revision append(
-      Manifest manifest, String hash, String actor, RevisionOrigin origin, long restores) {
+  /**
+   * Stores a revision the controller made itself (tracking a Git remote): {@code manifest} compiled
+   * from {@code sourceYaml} with a new ref. Nothing is stored if the current revision of the
+   * application has that content already.
+   *
+   * @param basedOn the revision whose source was compiled; if it is no longer the current one, an
+   *     admin changed the manifest meanwhile and nothing is stored
+   */
+  public Optional<Revision> appendTracked(
+      Revision basedOn, Manifest manifest, String actor, String trigger) {
+    synchronized (writeLock) {
+      Optional<Revision> previous =
+          store.currentRevision(manifest.getApplication(), manifest.getEnvironment());
+      String hash = ContentHash.of(manifest);
+      if (previous.isEmpty()
+          || previous.get().getNumber() != basedOn.getNumber()
+          || previous.get().getContentHash().equals(hash)) {
+        return Optional.empty();
+      }
+      secrets.generateMissing(manifest);
+      return Optional.of(
+          append(
+              Revision.newBuilder()
+                  .setManifest(manifest)
+                  .setContentHash(hash)
+                  .setAppliedBy(actor)
+                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_TRACK)
+                  .setSourceYaml(basedOn.getSourceYaml())
+                  .setTrigger(trigger),
+              previous));
+    }
+  }
+
+  private Revision append(Revision.Builder revision, Optional<Revision> previous) {
     Instant now = clock.instant();
+    Manifest manifest = revision.getManifest();
     Revision stored =
         store.appendRevision(
-            Revision.newBuilder()
+            revision
                 .setApplication(manifest.getApplication())
                 .setEnvironment(manifest.getEnvironment())
-                .setManifest(manifest)
-                .setContentHash(hash)
-                .setAppliedBy(actor)
                 .setAppliedAt(
                     com.google.protobuf.Timestamp.newBuilder()
                         .setSeconds(now.getEpochSecond())
                         .setNanos(now.getNano()))
-                .setOrigin(origin)
-                .setRestores(restores)
                 .build());
     current = List.copyOf(store.currentRevisions());
     metrics.revisionCreated();
@@ -204,10 +256,19 @@ public final class RevisionLog {
         stored.getApplication(),
         stored.getEnvironment(),
         stored.getNumber(),
-        origin == RevisionOrigin.REVISION_ORIGIN_ROLLBACK ? "rollback to #" + restores : "apply",
-        actor);
+        describe(stored),
+        stored.getAppliedBy());
+    onStored.stored(stored, previous);
     onChange.run();
     return stored;
+  }
+
+  private static String describe(Revision revision) {
+    return switch (revision.getOrigin()) {
+      case REVISION_ORIGIN_ROLLBACK -> "rollback to #" + revision.getRestores();
+      case REVISION_ORIGIN_TRACK -> revision.getTrigger();
+      default -> "apply";
+    };
   }
 
   // A new snapshot list tells plan caches that what they rendered (secrets too) is stale.

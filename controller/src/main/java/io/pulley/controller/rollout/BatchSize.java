@@ -43,7 +43,7 @@ public sealed interface BatchSize {
    * Reads a manifest's {@code rollout.batch}: empty for every host that is left, "N" for N hosts (1
    * to 999999), "P%" for P percent (1 to 100); empty if it is neither.
    */
-  static Optional<BatchSize> parse(String text) {
+  public static Optional<BatchSize> parse(String text) {
     if (text.isEmpty()) {
       return Optional.of(new Rest());
     }

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.controller.grpc.Actor;
 import io.pulley.controller.grpc.AdminGrpcService;
 import io.pulley.controller.grpc.AgentGrpcService;
+import io.pulley.controller.grpc.RolloutCalls;
 import io.pulley.controller.grpc.UnexpectedErrors;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.GitRefResolver;
@@ -22,6 +23,9 @@ import io.pulley.controller.metrics.MetricsEndpoint;
 import io.pulley.controller.plan.HostPlans;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.rollout.RegistryFleet;
+import io.pulley.controller.rollout.Rollouts;
 import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.store.Store;
@@ -87,7 +91,17 @@ public final class ControllerServer implements AutoCloseable {
             new SecretKeeper(store, new SecureRandom(), clock),
             clock,
             metrics);
-    HostPlans plans = new HostPlans(hosts, revisions);
+    AuditTrail audit = new AuditTrail(store, clock);
+    Rollouts rollouts =
+        new Rollouts(
+            store,
+            hosts,
+            new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3)),
+            audit,
+            clock,
+            revisions::get);
+    revisions.onStored(rollouts::revisionStored);
+    HostPlans plans = new HostPlans(hosts, revisions, rollouts);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "poll-timer"));
     ExecutorService fanOut = Executors.newFixedThreadPool(2, r -> daemon(r, "poll-fanout"));
@@ -100,7 +114,9 @@ public final class ControllerServer implements AutoCloseable {
             new PollHub.HoldTime(config.pollHold(), config.pollHoldJitter(), new Random()),
             metrics);
     revisions.onChange(pollHub::plansChanged);
+    rollouts.onPinsMoved(pollHub::plansChanged);
     timer.scheduleWithFixedDelay(() -> flushHosts(hosts), 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> tickRollouts(rollouts), 1, 1, TimeUnit.SECONDS);
 
     HealthStatusManager health = new HealthStatusManager();
     Server server =
@@ -111,7 +127,8 @@ public final class ControllerServer implements AutoCloseable {
             .maxConnectionIdle(10, TimeUnit.MINUTES)
             .addService(
                 ServerInterceptors.intercept(
-                    new AdminGrpcService(revisions, hosts, plans, pollHub),
+                    new AdminGrpcService(
+                        revisions, hosts, plans, pollHub, new RolloutCalls(rollouts, audit)),
                     new UnexpectedErrors(),
                     Actor.interceptor()))
             .addService(
@@ -186,6 +203,15 @@ public final class ControllerServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // A failed flush is retried a second later; the hosts stay marked.
       log.warn("writing host records failed: {}", e.toString());
+    }
+  }
+
+  private static void tickRollouts(Rollouts rollouts) {
+    try {
+      rollouts.tick();
+    } catch (RuntimeException e) {
+      // The next tick, a second later, tries again from the stored state.
+      log.warn("moving rollouts on failed: {}", e.toString());
     }
   }
 

@@ -62,7 +62,8 @@ final class ReleaseSteps {
                 "-c",
                 "import " + UwsgiIni.importable(stack.getWeb().getWsgi())),
             DEFAULT_TIMEOUT_SECONDS,
-            "check-import"));
+            "check-import",
+            false));
     for (StackCommand step : stack.getCommandsList()) {
       resources.add(
           command(
@@ -71,7 +72,8 @@ final class ReleaseSteps {
               "command:" + step.getName(),
               step.getArgvList(),
               UwsgiIni.or(step.getTimeoutSeconds(), DEFAULT_TIMEOUT_SECONDS),
-              "command-" + step.getName()));
+              "command-" + step.getName(),
+              step.getOncePerEnvironment()));
     }
     return resources;
   }
@@ -193,7 +195,8 @@ final class ReleaseSteps {
       String id,
       List<String> argv,
       int timeout,
-      String markerName) {
+      String markerName,
+      boolean oncePerEnvironment) {
     Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
     env.put("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH);
     return StackRenderer.resource(
@@ -206,7 +209,8 @@ final class ReleaseSteps {
                     .putAllEnv(env)
                     .setTimeoutSeconds(timeout)
                     .setUser(layout.name())
-                    .setDoneMarker(layout.release() + "/.pulley-done/" + markerName)));
+                    .setDoneMarker(layout.release() + "/.pulley-done/" + markerName)
+                    .setOncePerEnvironment(oncePerEnvironment)));
   }
 
   private static HealthCheck.Builder health(Stack stack) {

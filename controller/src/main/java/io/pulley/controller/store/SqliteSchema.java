@@ -46,7 +46,29 @@ final class SqliteSchema {
           List.of(
               "ALTER TABLE secrets ADD COLUMN generated INTEGER NOT NULL DEFAULT 1",
               "ALTER TABLE secrets ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0",
-              "ALTER TABLE secrets ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'controller'"));
+              "ALTER TABLE secrets ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'controller'"),
+          // 4: rollouts across hosts, the audit trail, and releases tracking must not retry.
+          List.of(
+              "CREATE TABLE rollouts ("
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " revision INTEGER NOT NULL,"
+                  + " body BLOB NOT NULL,"
+                  + " PRIMARY KEY (application, environment, revision))",
+              "CREATE TABLE events ("
+                  + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " at INTEGER NOT NULL,"
+                  + " body BLOB NOT NULL)",
+              "CREATE INDEX events_by_app ON events (application, environment, id)",
+              "CREATE TABLE quarantine ("
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " ref TEXT NOT NULL,"
+                  + " commit_id TEXT NOT NULL,"
+                  + " at INTEGER NOT NULL,"
+                  + " PRIMARY KEY (application, environment, ref, commit_id))"));
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = MIGRATIONS.size();

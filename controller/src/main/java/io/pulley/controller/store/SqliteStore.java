@@ -1,7 +1,9 @@
 package io.pulley.controller.store;
 
+import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
+import io.pulley.v1.Rollout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -44,11 +47,13 @@ public final class SqliteStore implements Store {
   private final ReentrantLock lock = new ReentrantLock();
   private final Path file;
   private final Connection connection;
+  private final SqliteRolloutTables rollouts;
   private boolean closed;
 
   private SqliteStore(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.rollouts = new SqliteRolloutTables(connection);
   }
 
   /**
@@ -362,6 +367,62 @@ public final class SqliteStore implements Store {
     requireName("application", application);
     requireName("environment", environment);
     requireName("secret name", name);
+  }
+
+  @Override
+  public void putRollout(Rollout rollout) {
+    requireName("application", rollout.getApplication());
+    requireName("environment", rollout.getEnvironment());
+    locked(
+        "put rollout of " + rollout.getApplication() + "/" + rollout.getEnvironment(),
+        () -> {
+          rollouts.putRollout(rollout);
+          return null;
+        });
+  }
+
+  @Override
+  public List<Rollout> latestRollouts() {
+    return locked("list rollouts", rollouts::latestRollouts);
+  }
+
+  @Override
+  public void appendEvent(AuditEvent event) {
+    requireName("application", event.getApplication());
+    requireName("environment", event.getEnvironment());
+    locked(
+        "append event of " + event.getApplication() + "/" + event.getEnvironment(),
+        () -> {
+          rollouts.appendEvent(event);
+          return null;
+        });
+  }
+
+  @Override
+  public List<AuditEvent> events(String application, String environment, int limit) {
+    return locked(
+        "read events of " + application + "/" + environment,
+        () -> rollouts.events(application, environment, limit));
+  }
+
+  @Override
+  public void quarantine(
+      String application, String environment, String ref, String commit, Instant at) {
+    requireName("application", application);
+    requireName("environment", environment);
+    locked(
+        "quarantine " + ref + " of " + application + "/" + environment,
+        () -> {
+          rollouts.quarantine(application, environment, ref, commit, at);
+          return null;
+        });
+  }
+
+  @Override
+  public Set<List<String>> quarantined(String application, String environment) {
+    return locked(
+        "read quarantine of " + application + "/" + environment,
+        () -> rollouts.quarantined(application, environment));
   }
 
   @Override

@@ -1,16 +1,20 @@
 package io.pulley.controller.store;
 
+import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
+import io.pulley.v1.Rollout;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The controller's durable state: revisions of every application and environment, their secrets,
- * and the host registry. Implementations are thread-safe. A method that returns has made its write
- * durable: it survives kill -9 of the controller.
+ * the host registry, rollouts, the audit trail and quarantined releases. Implementations are
+ * thread-safe. A method that returns has made its write durable: it survives kill -9 of the
+ * controller.
  */
 public interface Store extends AutoCloseable {
 
@@ -76,6 +80,29 @@ public interface Store extends AutoCloseable {
       String value,
       Instant setAt,
       String setBy);
+
+  /** Inserts or replaces a rollout, keyed by its application, environment and revision. */
+  void putRollout(Rollout rollout);
+
+  /** The newest rollout of every application and environment that has one. */
+  List<Rollout> latestRollouts();
+
+  /** Appends an event to the audit trail. */
+  void appendEvent(AuditEvent event);
+
+  /** Up to {@code limit} events of an application in an environment, newest first. */
+  List<AuditEvent> events(String application, String environment, int limit);
+
+  /**
+   * Records that tracking must not deploy {@code ref} (a tag or branch) while it points at {@code
+   * commit}.
+   */
+  void quarantine(String application, String environment, String ref, String commit, Instant at);
+
+  /**
+   * The quarantined refs of an application in an environment, each as {@code List.of(ref, commit)}.
+   */
+  Set<List<String>> quarantined(String application, String environment);
 
   /** Releases the store's resources; idempotent. */
   @Override

@@ -24,6 +24,9 @@ import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.plan.HostPlans;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.rollout.RegistryFleet;
+import io.pulley.controller.rollout.Rollouts;
 import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.v1.AdminServiceGrpc;
@@ -109,7 +112,20 @@ class AdminGrpcServiceSecretsTest {
             .directExecutor()
             .addService(
                 ServerInterceptors.intercept(
-                    new AdminGrpcService(revisions, hosts, plans, pollHub),
+                    new AdminGrpcService(
+                        revisions,
+                        hosts,
+                        plans,
+                        pollHub,
+                        new RolloutCalls(
+                            new Rollouts(
+                                store,
+                                hosts,
+                                new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
+                                new AuditTrail(store, clock),
+                                clock,
+                                revisions::get),
+                            new AuditTrail(store, clock))),
                     new UnexpectedErrors(),
                     Actor.interceptor()))
             .addService(new AgentGrpcService(pollHub, hosts, metrics))

@@ -1,14 +1,18 @@
 package io.pulley.controller.store;
 
+import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
+import io.pulley.v1.Rollout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** A store in memory, for unit tests that are about something else. Thread-safe. */
@@ -16,7 +20,51 @@ public final class InMemoryStore implements Store {
   private final Map<String, List<Revision>> revisions = new TreeMap<>();
   private final Map<String, HostState> hosts = new TreeMap<>();
   private final Map<String, Map<String, Secret>> secrets = new TreeMap<>();
+  private final Map<String, Rollout> rollouts = new TreeMap<>();
+  private final Map<String, List<AuditEvent>> events = new TreeMap<>();
+  private final Map<String, Set<List<String>>> quarantine = new TreeMap<>();
   private int hostWrites;
+
+  @Override
+  public synchronized void putRollout(Rollout rollout) {
+    String key = key(rollout.getApplication(), rollout.getEnvironment());
+    Rollout latest = rollouts.get(key);
+    if (latest == null || latest.getRevision() <= rollout.getRevision()) {
+      rollouts.put(key, rollout);
+    }
+  }
+
+  @Override
+  public synchronized List<Rollout> latestRollouts() {
+    return List.copyOf(rollouts.values());
+  }
+
+  @Override
+  public synchronized void appendEvent(AuditEvent event) {
+    events
+        .computeIfAbsent(
+            key(event.getApplication(), event.getEnvironment()), k -> new ArrayList<>())
+        .add(0, event);
+  }
+
+  @Override
+  public synchronized List<AuditEvent> events(String application, String environment, int limit) {
+    List<AuditEvent> all = events.getOrDefault(key(application, environment), List.of());
+    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  @Override
+  public synchronized void quarantine(
+      String application, String environment, String ref, String commit, Instant at) {
+    quarantine
+        .computeIfAbsent(key(application, environment), k -> new HashSet<>())
+        .add(List.of(ref, commit));
+  }
+
+  @Override
+  public synchronized Set<List<String>> quarantined(String application, String environment) {
+    return Set.copyOf(quarantine.getOrDefault(key(application, environment), Set.of()));
+  }
 
   @Override
   public synchronized Revision appendRevision(Revision revision) {

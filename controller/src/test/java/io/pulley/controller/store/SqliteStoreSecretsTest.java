@@ -110,7 +110,7 @@ class SqliteStoreSecretsTest {
     }
     try (Connection connection =
         DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.FILE_NAME))) {
-      assertThat(SqliteSchema.userVersion(connection)).isEqualTo(3);
+      assertThat(SqliteSchema.userVersion(connection)).isEqualTo(SqliteSchema.CURRENT_VERSION);
     }
   }
 }

@@ -1,0 +1,68 @@
+package io.pulley.controller.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.rollout.RolloutControl;
+import io.pulley.controller.rollout.Rollouts;
+import io.pulley.v1.ControlRolloutRequest;
+import io.pulley.v1.GetRolloutRequest;
+import io.pulley.v1.ListEventsRequest;
+import io.pulley.v1.ListEventsResponse;
+import io.pulley.v1.Rollout;
+import io.pulley.v1.RolloutAction;
+import java.util.Optional;
+
+/** The admin calls about rollouts and the audit trail; names are checked by the caller. */
+public final class RolloutCalls {
+  private final Rollouts rollouts;
+  private final AuditTrail audit;
+
+  public RolloutCalls(Rollouts rollouts, AuditTrail audit) {
+    this.rollouts = rollouts;
+    this.audit = audit;
+  }
+
+  void get(GetRolloutRequest request, StreamObserver<Rollout> observer) {
+    Optional<Rollout> rollout = rollouts.get(request.getApplication(), request.getEnvironment());
+    if (rollout.isEmpty()) {
+      observer.onError(
+          GrpcErrors.notFound(
+              request.getApplication()
+                  + "/"
+                  + request.getEnvironment()
+                  + " has no rollout: its manifest has no rollout policy, or no revision has"
+                  + " been stored since it got one"));
+      return;
+    }
+    observer.onNext(rollout.get());
+    observer.onCompleted();
+  }
+
+  void control(ControlRolloutRequest request, StreamObserver<Rollout> observer) {
+    if (request.getAction() == RolloutAction.ROLLOUT_ACTION_UNSPECIFIED
+        || request.getAction() == RolloutAction.UNRECOGNIZED) {
+      observer.onError(GrpcErrors.invalidField("action", "say pause, resume or abort"));
+      return;
+    }
+    RolloutControl.Result result =
+        rollouts.control(
+            request.getApplication(),
+            request.getEnvironment(),
+            request.getAction(),
+            Actor.current());
+    if (result instanceof RolloutControl.Done done) {
+      observer.onNext(done.rollout());
+      observer.onCompleted();
+    } else {
+      observer.onError(GrpcErrors.failedPrecondition(((RolloutControl.Refused) result).reason()));
+    }
+  }
+
+  void events(ListEventsRequest request, int limit, StreamObserver<ListEventsResponse> observer) {
+    observer.onNext(
+        ListEventsResponse.newBuilder()
+            .addAllEvents(audit.events(request.getApplication(), request.getEnvironment(), limit))
+            .build());
+    observer.onCompleted();
+  }
+}

@@ -1,0 +1,54 @@
+package io.pulley.controller.rollout;
+
+import io.pulley.controller.store.Store;
+import io.pulley.v1.AuditEvent;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The record of who or what did what to an application: every revision, rollout step, pause, abort,
+ * rollback and quarantine, stored and logged as one line each. Thread-safe. Details are written by
+ * the controller from names, numbers and agents' reasons, which never carry a secret's value
+ * (agents redact theirs).
+ */
+public final class AuditTrail {
+  private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+  private final Store store;
+  private final Clock clock;
+
+  public AuditTrail(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Records one event; {@code revision} 0 when it concerns none. */
+  public void record(
+      String application,
+      String environment,
+      long revision,
+      String kind,
+      String actor,
+      String detail) {
+    AuditEvent event =
+        AuditEvent.newBuilder()
+            .setApplication(application)
+            .setEnvironment(environment)
+            .setRevision(revision)
+            .setKind(kind)
+            .setActor(actor)
+            .setDetail(detail)
+            .setAt(NewRollout.timestamp(clock.instant()))
+            .build();
+    store.appendEvent(event);
+    log.info(
+        "audit {}/{} #{} {} by {}: {}", application, environment, revision, kind, actor, detail);
+  }
+
+  /** Up to {@code limit} events, newest first. */
+  public List<AuditEvent> events(String application, String environment, int limit) {
+    return store.events(application, environment, limit);
+  }
+}

@@ -1,0 +1,317 @@
+package io.pulley.controller.rollout;
+
+import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.plan.PlanRenderer;
+import io.pulley.controller.store.Store;
+import io.pulley.v1.HostState;
+import io.pulley.v1.Resource;
+import io.pulley.v1.Revision;
+import io.pulley.v1.RevisionOrigin;
+import io.pulley.v1.Rollout;
+import io.pulley.v1.RolloutAction;
+import io.pulley.v1.RolloutStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The rollouts of every application and environment whose manifest has a rollout policy: started
+ * when a revision is stored, moved on by {@link #tick()} from what hosts report, paused, resumed
+ * and aborted by admins, and asked by the plans which revision each host gets.
+ *
+ * <p>Thread-safe: changes are serialised; readers see an immutable snapshot per application, and
+ * {@link #version()} tells plan caches when any pin may have moved.
+ */
+public final class Rollouts implements RevisionChooser {
+  /**
+   * A revision chosen for a host, and whether its once-per-environment commands are in its plan.
+   */
+  public record Choice(Revision revision, boolean withOnceCommands) {}
+
+  /** Where older revisions are read from (the revision log). */
+  @FunctionalInterface
+  public interface RevisionSource {
+    Optional<Revision> get(String application, String environment, long number);
+  }
+
+  private final Store store;
+  private final HostRegistry hosts;
+  private final Fleet fleet;
+  private final AuditTrail audit;
+  private final Clock clock;
+  private final RevisionSource revisions;
+  private final Map<List<String>, Rollout> latest = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Revision> olderRevisions = new ConcurrentHashMap<>();
+  private volatile long version;
+  private volatile Runnable onPinsMoved = () -> {};
+  private volatile Consumer<Rollout> onHalt = rollout -> {};
+
+  public Rollouts(
+      Store store,
+      HostRegistry hosts,
+      Fleet fleet,
+      AuditTrail audit,
+      Clock clock,
+      RevisionSource revisions) {
+    this.store = store;
+    this.hosts = hosts;
+    this.fleet = fleet;
+    this.audit = audit;
+    this.clock = clock;
+    this.revisions = revisions;
+    for (Rollout rollout : store.latestRollouts()) {
+      latest.put(key(rollout.getApplication(), rollout.getEnvironment()), rollout);
+    }
+  }
+
+  /** Sets what to run when some host's revision may have changed (the poll hub's wake-up). */
+  public void onPinsMoved(Runnable action) {
+    this.onPinsMoved = action;
+  }
+
+  /** Sets what to run when a rollout halts (tracking's quarantine). */
+  public void onHalt(Consumer<Rollout> action) {
+    this.onHalt = action;
+  }
+
+  /** Counts every change of any rollout; equal values mean every host's pins are unchanged. */
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /**
+   * Starts the rollout of a newly stored revision if its manifest has a policy; a rollout still
+   * running for an older revision is superseded, its hosts keeping what it gave them until their
+   * turn in the new one.
+   *
+   * @param previous the revision that was current before, if any
+   */
+  public synchronized void revisionStored(Revision revision, Optional<Revision> previous) {
+    audit.record(
+        revision.getApplication(),
+        revision.getEnvironment(),
+        revision.getNumber(),
+        "revision",
+        revision.getAppliedBy(),
+        describeRevision(revision));
+    List<String> key = key(revision.getApplication(), revision.getEnvironment());
+    Optional<Rollout> last = Optional.ofNullable(latest.get(key));
+    last.filter(Rollouts::unfinished)
+        .ifPresent(
+            old -> {
+              Rollout superseded =
+                  old.toBuilder()
+                      .setStatus(RolloutStatus.ROLLOUT_STATUS_SUPERSEDED)
+                      .setReason("revision " + revision.getNumber() + " came before it ended")
+                      .setFinishedAt(NewRollout.timestamp(clock.instant()))
+                      .build();
+              store.putRollout(superseded);
+              latest.put(key, superseded);
+            });
+    if (!revision.getManifest().hasRollout()) {
+      changed();
+      return;
+    }
+    // Pins of a rollout for an older revision than the one before are not this revision's past.
+    Optional<Rollout> governing =
+        last.filter(r -> previous.map(p -> p.getNumber() == r.getRevision()).orElse(false));
+    boolean rollback = revision.getOrigin() == RevisionOrigin.REVISION_ORIGIN_ROLLBACK;
+    Rollout started =
+        NewRollout.start(
+            revision,
+            selectedHosts(revision),
+            governing,
+            previous.map(Revision::getNumber).orElse(0L),
+            rollback,
+            clock.instant());
+    store.putRollout(started);
+    latest.put(key, started);
+    audit.record(
+        revision.getApplication(),
+        revision.getEnvironment(),
+        revision.getNumber(),
+        "rollout",
+        "controller",
+        "rollout of revision "
+            + revision.getNumber()
+            + " started: "
+            + describeBatches(started)
+            + (rollback ? " (a rollback: every host at once)" : ""));
+    advance(started, revision);
+  }
+
+  /** Moves every unfinished rollout on; called every second and after reports. */
+  public synchronized void tick() {
+    for (Rollout rollout : List.copyOf(latest.values())) {
+      if (unfinished(rollout)) {
+        revision(rollout.getApplication(), rollout.getEnvironment(), rollout.getRevision())
+            .ifPresent(revision -> advance(rollout, revision));
+      }
+    }
+  }
+
+  /** Pauses, resumes or aborts the newest rollout of an application in an environment. */
+  public synchronized RolloutControl.Result control(
+      String application, String environment, RolloutAction action, String actor) {
+    Rollout rollout = latest.get(key(application, environment));
+    if (rollout == null) {
+      return new RolloutControl.Refused(
+          application + "/" + environment + " has no rollout (its manifest has no rollout policy)");
+    }
+    RolloutControl.Result result = RolloutControl.apply(rollout, action, clock.instant());
+    if (result instanceof RolloutControl.Done done) {
+      store.putRollout(done.rollout());
+      latest.put(key(application, environment), done.rollout());
+      audit.record(application, environment, rollout.getRevision(), "control", actor, done.event());
+      changed();
+      Optional<Revision> revision = revision(application, environment, rollout.getRevision());
+      revision.ifPresent(r -> advance(done.rollout(), r));
+      return new RolloutControl.Done(latest.get(key(application, environment)), done.event());
+    }
+    return result;
+  }
+
+  /** The newest rollout of an application in an environment. */
+  public Optional<Rollout> get(String application, String environment) {
+    return Optional.ofNullable(latest.get(key(application, environment)));
+  }
+
+  /**
+   * For each current revision, the revision {@code hostId} gets and whether its plan keeps the
+   * once-per-environment commands; a revision the host gets none of is left out.
+   */
+  @Override
+  public List<Choice> choose(String hostId, List<Revision> current) {
+    List<Choice> choices = new ArrayList<>(current.size());
+    for (Revision revision : current) {
+      Rollout rollout = latest.get(key(revision.getApplication(), revision.getEnvironment()));
+      if (rollout == null || rollout.getRevision() != revision.getNumber()) {
+        choices.add(new Choice(revision, true));
+        continue;
+      }
+      long pinned = Pins.revisionFor(rollout, hostId);
+      if (pinned == 0) {
+        continue;
+      }
+      boolean once = pinned == rollout.getRevision() && hostId.equals(rollout.getFirstHost());
+      if (pinned == revision.getNumber()) {
+        choices.add(new Choice(revision, once));
+      } else {
+        revision(revision.getApplication(), revision.getEnvironment(), pinned)
+            .ifPresent(older -> choices.add(new Choice(older, false)));
+      }
+    }
+    return choices;
+  }
+
+  /** {@code revision} without its once-per-environment commands. */
+  public static Revision withoutOnceCommands(Revision revision) {
+    List<Resource> kept =
+        revision.getManifest().getResourcesList().stream()
+            .filter(r -> !(r.hasCommand() && r.getCommand().getOncePerEnvironment()))
+            .toList();
+    if (kept.size() == revision.getManifest().getResourcesCount()) {
+      return revision;
+    }
+    Revision.Builder copy = revision.toBuilder();
+    copy.getManifestBuilder().clearResources().addAllResources(kept);
+    return copy.build();
+  }
+
+  private void advance(Rollout rollout, Revision revision) {
+    RolloutStepper.Step step =
+        RolloutStepper.advance(rollout, fleet, clock.instant(), hasOnceCommands(revision));
+    if (!step.changed(rollout)) {
+      return;
+    }
+    Rollout next = step.rollout();
+    store.putRollout(next);
+    latest.put(key(next.getApplication(), next.getEnvironment()), next);
+    for (String event : step.events()) {
+      audit.record(
+          next.getApplication(),
+          next.getEnvironment(),
+          next.getRevision(),
+          "rollout",
+          "controller",
+          event);
+    }
+    changed();
+    if (next.getStatus() == RolloutStatus.ROLLOUT_STATUS_HALTED
+        && rollout.getStatus() != RolloutStatus.ROLLOUT_STATUS_HALTED) {
+      onHalt.accept(next);
+    }
+  }
+
+  private void changed() {
+    version++;
+    onPinsMoved.run();
+  }
+
+  private List<String> selectedHosts(Revision revision) {
+    List<String> selected = new ArrayList<>();
+    for (HostState host : hosts.all()) {
+      if (PlanRenderer.selects(
+          revision.getManifest().getHosts(), host.getHostId(), host.getFacts())) {
+        selected.add(host.getHostId());
+      }
+    }
+    return selected;
+  }
+
+  private Optional<Revision> revision(String application, String environment, long number) {
+    List<Object> key = List.of(application, environment, number);
+    Revision cached = olderRevisions.get(key);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Revision> read = revisions.get(application, environment, number);
+    read.ifPresent(r -> olderRevisions.put(key, r));
+    return read;
+  }
+
+  private static boolean hasOnceCommands(Revision revision) {
+    return revision.getManifest().getResourcesList().stream()
+        .anyMatch(r -> r.hasCommand() && r.getCommand().getOncePerEnvironment());
+  }
+
+  private static boolean unfinished(Rollout rollout) {
+    RolloutStatus status = rollout.getStatus();
+    return status == RolloutStatus.ROLLOUT_STATUS_RUNNING
+        || status == RolloutStatus.ROLLOUT_STATUS_PAUSED
+        || status == RolloutStatus.ROLLOUT_STATUS_HALTED;
+  }
+
+  private static String describeRevision(Revision revision) {
+    String what =
+        switch (revision.getOrigin()) {
+          case REVISION_ORIGIN_ROLLBACK ->
+              "rollback to the content of revision " + revision.getRestores();
+          case REVISION_ORIGIN_TRACK -> revision.getTrigger();
+          default -> "manifest applied";
+        };
+    return "revision " + revision.getNumber() + " stored: " + what;
+  }
+
+  private static String describeBatches(Rollout rollout) {
+    if (rollout.getBatchesCount() == 0) {
+      return "no host is selected yet";
+    }
+    List<String> sizes = new ArrayList<>();
+    rollout.getBatchesList().forEach(b -> sizes.add(Integer.toString(b.getHostsCount())));
+    return rollout.getBatchesCount()
+        + " batch(es) of "
+        + String.join(", ", sizes)
+        + " host(s), canary "
+        + rollout.getFirstHost();
+  }
+
+  private static List<String> key(String application, String environment) {
+    return List.of(application, environment);
+  }
+}
