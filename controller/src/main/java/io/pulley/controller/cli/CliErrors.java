@@ -46,6 +46,11 @@ final class CliErrors implements IExecutionExceptionHandler {
         err.flush();
         return ExitCodes.REJECTED;
       }
+      case FAILED_PRECONDITION -> {
+        err.println("pulley: refused: " + status.getDescription());
+        err.flush();
+        return ExitCodes.REJECTED;
+      }
       case NOT_FOUND -> {
         err.println("pulley: not found: " + status.getDescription());
         err.flush();

@@ -1,18 +1,24 @@
 package io.pulley.controller.cli;
 
 import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.v1.AuditEvent;
+import io.pulley.v1.ListEventsRequest;
+import io.pulley.v1.ListEventsResponse;
 import io.pulley.v1.ListRevisionsRequest;
 import io.pulley.v1.ListRevisionsResponse;
 import io.pulley.v1.Revision;
-import io.pulley.v1.RevisionOrigin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "history",
-    description = "List the revisions of an application in an environment, newest first.")
+    description =
+        "List the revisions of an application in an environment, newest first, then its audit"
+            + " trail: rollout steps, pauses, aborts, rollbacks and quarantines, with who did them.")
 final class HistoryCommand extends ClientCommand {
+  private static final int RECENT_EVENTS = 20;
+
   @Parameters(index = "0", paramLabel = "APP")
   String application;
 
@@ -25,8 +31,14 @@ final class HistoryCommand extends ClientCommand {
       description = "At most this many (default ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--events", description = "Only the audit trail (with --json too).")
+  boolean eventsOnly;
+
   @Override
   int run(AdminServiceGrpc.AdminServiceBlockingStub admin) {
+    if (eventsOnly) {
+      return printEvents(admin, limit);
+    }
     ListRevisionsResponse response =
         admin.listRevisions(
             ListRevisionsRequest.newBuilder()
@@ -53,12 +65,41 @@ final class HistoryCommand extends ClientCommand {
           Formats.shortId(revision.getContentHash()));
     }
     table.print(out());
+    out().println();
+    printEvents(admin, Math.min(limit, RECENT_EVENTS));
+    return ExitCodes.OK;
+  }
+
+  private int printEvents(AdminServiceGrpc.AdminServiceBlockingStub admin, int count) {
+    ListEventsResponse events =
+        admin.listEvents(
+            ListEventsRequest.newBuilder()
+                .setApplication(application)
+                .setEnvironment(environment)
+                .setLimit(count)
+                .build());
+    if (json()) {
+      printJson(events);
+      return ExitCodes.OK;
+    }
+    TextTable table = new TextTable("WHEN", "REVISION", "BY", "WHAT");
+    for (AuditEvent event : events.getEventsList()) {
+      table.row(
+          Formats.time(event.getAt()),
+          event.getRevision() == 0 ? "-" : Long.toString(event.getRevision()),
+          event.getActor(),
+          event.getDetail());
+    }
+    table.print(out());
+    out().flush();
     return ExitCodes.OK;
   }
 
   private static String origin(Revision revision) {
-    return revision.getOrigin() == RevisionOrigin.REVISION_ORIGIN_ROLLBACK
-        ? "rollback to #" + revision.getRestores()
-        : "apply";
+    return switch (revision.getOrigin()) {
+      case REVISION_ORIGIN_ROLLBACK -> "rollback to #" + revision.getRestores();
+      case REVISION_ORIGIN_TRACK -> "track: " + revision.getTrigger();
+      default -> "apply";
+    };
   }
 }

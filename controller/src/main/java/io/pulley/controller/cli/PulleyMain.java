@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       RevisionCommand.class,
       RollbackCommand.class,
+      RolloutCommand.class,
       PlanCommand.class,
       SecretCommand.class,
       CommandLine.HelpCommand.class
