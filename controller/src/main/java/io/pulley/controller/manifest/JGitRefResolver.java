@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *       entry), not to the tag object.
  * </ul>
  */
-public final class JGitRefResolver implements GitRefResolver {
+public final class JGitRefResolver implements GitRefResolver, RemoteRefs {
 
   private static final Logger log = LoggerFactory.getLogger(JGitRefResolver.class);
   private static final Pattern FULL_COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
@@ -73,6 +74,27 @@ public final class JGitRefResolver implements GitRefResolver {
       }
     }
     return RefResolution.notFound();
+  }
+
+  @Override
+  public Map<String, String> list(String url) throws IOException {
+    Map<String, Ref> advertised;
+    try {
+      advertised = lsRemote(url);
+    } catch (IOException | URISyntaxException | JGitInternalException e) {
+      // Without the cause: its message may carry the URL's credentials.
+      throw new IOException(RemoteUrl.redact(String.valueOf(e.getMessage())));
+    }
+    Map<String, String> commits = new TreeMap<>();
+    for (Map.Entry<String, Ref> ref : advertised.entrySet()) {
+      ObjectId id = ref.getValue().getObjectId();
+      if (id == null) {
+        continue;
+      }
+      ObjectId peeled = ref.getValue().getPeeledObjectId();
+      commits.put(ref.getKey(), (peeled != null ? peeled : id).name());
+    }
+    return commits;
   }
 
   private Map<String, Ref> lsRemote(String url) throws IOException, URISyntaxException {

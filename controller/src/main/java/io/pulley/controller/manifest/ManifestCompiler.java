@@ -4,6 +4,7 @@ import io.pulley.controller.stack.StackRenderer;
 import io.pulley.v1.Manifest;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Compiles the YAML an admin writes into the manifest the controller stores: parses it against the
@@ -27,6 +28,15 @@ public final class ManifestCompiler {
    * mistakes, so a typo never costs a network call.
    */
   public CompileResult compile(String yamlText, String sourceName) {
+    return compile(yamlText, sourceName, manifest -> {});
+  }
+
+  /**
+   * Compiles {@code yamlText} with {@code adjust} applied to the parsed manifest before it is
+   * checked: tracking compiles an admin's manifest again with a new Git ref this way.
+   */
+  public CompileResult compile(
+      String yamlText, String sourceName, Consumer<Manifest.Builder> adjust) {
     Objects.requireNonNull(yamlText, "yamlText");
     Objects.requireNonNull(sourceName, "sourceName");
     Problems problems = new Problems();
@@ -36,6 +46,7 @@ public final class ManifestCompiler {
       return CompileResult.failure(problems.list());
     }
     Manifest.Builder manifest = parsed.get();
+    adjust.accept(manifest);
     new ManifestValidator(problems, positions).validate(manifest.build());
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());

@@ -3,7 +3,7 @@ package io.pulley.controller.manifest;
 import java.util.regex.Pattern;
 
 /** The Git remote URLs a manifest may name, and how to show one without its credentials. */
-final class RemoteUrl {
+public final class RemoteUrl {
 
   private static final Pattern SCHEME_URL = Pattern.compile("(?i)(file|https?|ssh)://[^\\s]+");
   private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
@@ -23,7 +23,7 @@ final class RemoteUrl {
    * {@code text} with the user information of every URL in it removed, so a password or token
    * written into a URL never reaches an error message or a log.
    */
-  static String redact(String text) {
+  public static String redact(String text) {
     String withoutUserinfo = USERINFO.matcher(text).replaceAll("$1");
     return USER_AND_SECRET.matcher(withoutUserinfo).replaceAll("");
   }

@@ -17,7 +17,9 @@ import io.pulley.controller.grpc.RolloutCalls;
 import io.pulley.controller.grpc.UnexpectedErrors;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.GitRefResolver;
+import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
+import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.metrics.MetricsEndpoint;
 import io.pulley.controller.plan.HostPlans;
@@ -29,6 +31,7 @@ import io.pulley.controller.rollout.Rollouts;
 import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.store.Store;
+import io.pulley.controller.tracking.Tracker;
 import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -100,10 +103,25 @@ public final class ControllerServer implements AutoCloseable {
             audit,
             clock,
             revisions::get);
-    revisions.onStored(rollouts::revisionStored);
+    Tracker tracker =
+        new Tracker(
+            revisions,
+            resolver instanceof RemoteRefs remotes ? remotes : new JGitRefResolver(),
+            store,
+            audit,
+            clock,
+            new Random());
+    revisions.onStored(
+        (revision, previous) -> {
+          rollouts.revisionStored(revision, previous);
+          tracker.revisionStored(revision, previous);
+        });
+    rollouts.onHalt(tracker::halted);
     HostPlans plans = new HostPlans(hosts, revisions, rollouts);
     ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "poll-timer"));
+        // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts,
+        // host writes and rollout steps must not wait for it.
+        Executors.newScheduledThreadPool(2, r -> daemon(r, "controller-timer"));
     ExecutorService fanOut = Executors.newFixedThreadPool(2, r -> daemon(r, "poll-fanout"));
     PollHub pollHub =
         new PollHub(
@@ -117,6 +135,7 @@ public final class ControllerServer implements AutoCloseable {
     rollouts.onPinsMoved(pollHub::plansChanged);
     timer.scheduleWithFixedDelay(() -> flushHosts(hosts), 1, 1, TimeUnit.SECONDS);
     timer.scheduleWithFixedDelay(() -> tickRollouts(rollouts), 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> track(tracker), 1, 1, TimeUnit.SECONDS);
 
     HealthStatusManager health = new HealthStatusManager();
     Server server =
@@ -203,6 +222,14 @@ public final class ControllerServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // A failed flush is retried a second later; the hosts stay marked.
       log.warn("writing host records failed: {}", e.toString());
+    }
+  }
+
+  private static void track(Tracker tracker) {
+    try {
+      tracker.tick();
+    } catch (RuntimeException e) {
+      log.warn("tracking Git remotes failed: {}", e.toString());
     }
   }
 

@@ -59,6 +59,15 @@ public final class TestRepository implements AutoCloseable {
     git.tag().setName(name).setAnnotated(false).setSigned(false).call();
   }
 
+  public void deleteTag(String name) throws GitAPIException {
+    git.tagDelete().setTags(name).call();
+  }
+
+  /** Moves the checked-out branch back to {@code commit}, as a force-push of a rewrite would. */
+  public void resetHard(String commit) throws GitAPIException {
+    git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(commit).call();
+  }
+
   public void branch(String name) throws GitAPIException {
     git.branchCreate().setName(name).call();
   }

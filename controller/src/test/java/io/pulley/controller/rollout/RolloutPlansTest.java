@@ -10,6 +10,7 @@ import io.pulley.controller.plan.HostPlans;
 import io.pulley.controller.revisions.ApplyResult;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.store.InMemoryStore;
+import io.pulley.controller.testing.HandClock;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
@@ -24,11 +25,8 @@ import io.pulley.v1.RevisionRef;
 import io.pulley.v1.Rollout;
 import io.pulley.v1.RolloutAction;
 import io.pulley.v1.RolloutStatus;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,33 +237,5 @@ class RolloutPlansTest {
         .filter(Resource::hasCommand)
         .map(Resource::getId)
         .toList();
-  }
-
-  /** A UTC clock the test moves by hand. */
-  private static final class HandClock extends Clock {
-    private volatile Instant now;
-
-    HandClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -1,0 +1,209 @@
+package io.pulley.controller.tracking;
+
+import io.pulley.controller.manifest.CompileResult;
+import io.pulley.controller.manifest.GitRefResolver;
+import io.pulley.controller.manifest.ManifestCompiler;
+import io.pulley.controller.manifest.RefResolution;
+import io.pulley.controller.manifest.RemoteRefs;
+import io.pulley.controller.manifest.RemoteUrl;
+import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.store.Store;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Revision;
+import io.pulley.v1.RevisionOrigin;
+import io.pulley.v1.Rollout;
+import io.pulley.v1.StackGit;
+import io.pulley.v1.Tracking;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the Git remotes of tracked applications: reads each remote's refs on a jittered interval
+ * (once per remote per round, however many applications share it), or at once when a webhook says
+ * it changed, and stores a new revision when an application's rule picks a new ref or commit.
+ * Quarantines the release of a rollout that halted, and the release an admin rolled back from.
+ *
+ * <p>Thread-safe; {@link #tick()} runs on one thread of its own, since reading a remote may take
+ * seconds.
+ */
+public final class Tracker {
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+  private static final Logger log = LoggerFactory.getLogger(Tracker.class);
+
+  private final RevisionLog revisions;
+  private final RemoteRefs remotes;
+  private final Store store;
+  private final AuditTrail audit;
+  private final Clock clock;
+  private final Random random;
+  private final Map<String, Instant> nextRead = new ConcurrentHashMap<>();
+  private final Map<String, String> pendingNotice = new ConcurrentHashMap<>();
+
+  public Tracker(
+      RevisionLog revisions,
+      RemoteRefs remotes,
+      Store store,
+      AuditTrail audit,
+      Clock clock,
+      Random random) {
+    this.revisions = revisions;
+    this.remotes = remotes;
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** Reads every remote that is due (or was noticed) and stores the revisions that calls for. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    Map<String, List<Revision>> byRemote = new LinkedHashMap<>();
+    for (Revision revision : revisions.current()) {
+      if (revision.getManifest().hasTrack() && !revision.getSourceYaml().isEmpty()) {
+        byRemote
+            .computeIfAbsent(
+                revision.getManifest().getStack().getGit().getUrl(), u -> new ArrayList<>())
+            .add(revision);
+      }
+    }
+    nextRead.keySet().retainAll(byRemote.keySet());
+    for (Map.Entry<String, List<Revision>> remote : byRemote.entrySet()) {
+      String url = remote.getKey();
+      String notice = pendingNotice.remove(url);
+      if (notice == null && now.isBefore(nextRead.getOrDefault(url, Instant.MIN))) {
+        continue;
+      }
+      nextRead.put(url, now.plus(jittered(shortestInterval(remote.getValue()))));
+      read(url, remote.getValue(), notice == null ? "seen by polling" : notice);
+    }
+  }
+
+  /**
+   * Makes the next tick read {@code application}'s remote whatever its interval, as a push webhook
+   * asks; {@code how} says who noticed ("the GitHub webhook").
+   *
+   * @return false if the application tracks nothing
+   */
+  public boolean notice(String application, String environment, String how) {
+    Optional<Revision> current = revisions.get(application, environment, 0);
+    if (current.isEmpty() || !current.get().getManifest().hasTrack()) {
+      return false;
+    }
+    pendingNotice.put(current.get().getManifest().getStack().getGit().getUrl(), "seen by " + how);
+    return true;
+  }
+
+  /** Quarantines the release of a halted rollout, so tracking does not deploy it again. */
+  public void halted(Rollout rollout) {
+    revisions
+        .get(rollout.getApplication(), rollout.getEnvironment(), rollout.getRevision())
+        .ifPresent(revision -> quarantine(revision, "its rollout halted: " + rollout.getReason()));
+  }
+
+  /** An admin's rollback quarantines the release rolled back from. */
+  public void revisionStored(Revision revision, Optional<Revision> previous) {
+    if (revision.getOrigin() == RevisionOrigin.REVISION_ORIGIN_ROLLBACK && previous.isPresent()) {
+      quarantine(previous.get(), "an admin rolled it back");
+    }
+  }
+
+  private void read(String url, List<Revision> tracking, String how) {
+    Map<String, String> refs;
+    try {
+      refs = remotes.list(url);
+    } catch (IOException e) {
+      log.warn("tracking cannot read {}: {}", RemoteUrl.redact(url), e.getMessage());
+      return;
+    }
+    for (Revision current : tracking) {
+      Tracking track = current.getManifest().getTrack();
+      Optional<TrackDecision.Target> target =
+          TrackDecision.next(
+              track,
+              current,
+              refs,
+              store.quarantined(current.getApplication(), current.getEnvironment()));
+      target.ifPresent(t -> deploy(current, url, t, how));
+    }
+  }
+
+  private void deploy(Revision current, String url, TrackDecision.Target target, String how) {
+    // The commit was just read: compile with it, not with a second ls-remote that may see another.
+    GitRefResolver pinned =
+        (u, ref) ->
+            u.equals(url) && ref.equals(target.ref())
+                ? RefResolution.resolved(target.commit())
+                : RefResolution.unreachable("only " + target.ref() + " is read when tracking");
+    CompileResult compiled =
+        new ManifestCompiler(pinned)
+            .compile(
+                current.getSourceYaml(),
+                current.getApplication() + "/" + current.getEnvironment(),
+                manifest -> manifest.getStackBuilder().getGitBuilder().setRef(target.ref()));
+    String trigger = target.why() + ", " + how;
+    if (!compiled.ok()) {
+      audit.record(
+          current.getApplication(),
+          current.getEnvironment(),
+          current.getNumber(),
+          "track",
+          "tracker",
+          "cannot deploy " + target.why() + ": " + compiled.errors().get(0).getReason());
+      return;
+    }
+    Manifest manifest = compiled.manifest().orElseThrow();
+    revisions.appendTracked(current, manifest, "tracker", trigger);
+  }
+
+  private void quarantine(Revision revision, String why) {
+    StackGit git = revision.getManifest().getStack().getGit();
+    if (git.getRef().isEmpty() || git.getCommit().isEmpty()) {
+      return;
+    }
+    store.quarantine(
+        revision.getApplication(),
+        revision.getEnvironment(),
+        git.getRef(),
+        git.getCommit(),
+        clock.instant());
+    audit.record(
+        revision.getApplication(),
+        revision.getEnvironment(),
+        revision.getNumber(),
+        "quarantine",
+        "controller",
+        git.getRef()
+            + " at "
+            + git.getCommit().substring(0, Math.min(12, git.getCommit().length()))
+            + " is quarantined: "
+            + why
+            + "; tracking skips it until a newer release appears");
+  }
+
+  private static Duration shortestInterval(List<Revision> tracking) {
+    return tracking.stream()
+        .map(r -> r.getManifest().getTrack().getIntervalSeconds())
+        .map(s -> s > 0 ? Duration.ofSeconds(s) : DEFAULT_INTERVAL)
+        .min(Duration::compareTo)
+        .orElse(DEFAULT_INTERVAL);
+  }
+
+  // Up to a tenth either way, so controllers and remotes shared by many do not march in step.
+  private Duration jittered(Duration interval) {
+    long millis = interval.toMillis();
+    long spread = millis / 10;
+    return Duration.ofMillis(millis - spread + (long) (random.nextDouble() * 2 * spread));
+  }
+}
