@@ -40,6 +40,13 @@ final class ServeCommand implements Callable<Integer> {
   String metricsListen;
 
   @Option(
+      names = "--webhook-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve push webhooks (GitHub, GitLab, Gitea) at http://HOST:PORT/hooks/APP/ENV.")
+  String webhookListen;
+
+  @Option(
       names = "--port-file",
       paramLabel = "FILE",
       description =
@@ -66,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
             .withPollHold(hold, hold.dividedBy(6));
     if (metricsListen != null) {
       config = config.withMetrics(address("--metrics-listen", metricsListen));
+    }
+    if (webhookListen != null) {
+      config = config.withWebhooks(address("--webhook-listen", webhookListen));
     }
     ControllerServer server =
         ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());

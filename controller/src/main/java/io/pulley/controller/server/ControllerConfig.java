@@ -13,13 +13,15 @@ import java.util.Optional;
  * @param metricsListen where to serve Prometheus metrics, if anywhere
  * @param pollHold how long a poll is held before "unchanged"
  * @param pollHoldJitter how much the hold varies either way, so agents drift apart
+ * @param webhookListen where to serve push webhooks ({@code POST /hooks/APP/ENV}), if anywhere
  */
 public record ControllerConfig(
     Path dataDir,
     InetSocketAddress listen,
     Optional<InetSocketAddress> metricsListen,
     Duration pollHold,
-    Duration pollHoldJitter) {
+    Duration pollHoldJitter,
+    Optional<InetSocketAddress> webhookListen) {
 
   /** The hold an agent should expect: about a minute, give or take ten seconds. */
   public static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
@@ -36,14 +38,20 @@ public record ControllerConfig(
   /** A controller on {@code listen} with defaults for everything else. */
   public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
     return new ControllerConfig(
-        dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER);
+        dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER, Optional.empty());
   }
 
   public ControllerConfig withPollHold(Duration hold, Duration jitter) {
-    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter);
+    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter, webhookListen);
   }
 
   public ControllerConfig withMetrics(InetSocketAddress address) {
-    return new ControllerConfig(dataDir, listen, Optional.of(address), pollHold, pollHoldJitter);
+    return new ControllerConfig(
+        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen);
+  }
+
+  public ControllerConfig withWebhooks(InetSocketAddress address) {
+    return new ControllerConfig(
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address));
   }
 }

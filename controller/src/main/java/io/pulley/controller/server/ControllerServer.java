@@ -32,6 +32,7 @@ import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.store.Store;
 import io.pulley.controller.tracking.Tracker;
+import io.pulley.controller.tracking.WebhookEndpoint;
 import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +46,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running controller: the store, the services over gRPC, and the metrics endpoint. */
+/**
+ * A running controller: the store, the services over gRPC, and the metrics and webhook endpoints.
+ */
 public final class ControllerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControllerServer.class);
 
@@ -57,6 +60,7 @@ public final class ControllerServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ExecutorService fanOut;
   private final MetricsEndpoint metricsEndpoint;
+  private final WebhookEndpoint webhookEndpoint;
 
   private ControllerServer(
       Store store,
@@ -66,7 +70,8 @@ public final class ControllerServer implements AutoCloseable {
       HealthStatusManager health,
       ScheduledExecutorService timer,
       ExecutorService fanOut,
-      MetricsEndpoint metricsEndpoint) {
+      MetricsEndpoint metricsEndpoint,
+      WebhookEndpoint webhookEndpoint) {
     this.store = store;
     this.hosts = hosts;
     this.pollHub = pollHub;
@@ -75,6 +80,7 @@ public final class ControllerServer implements AutoCloseable {
     this.timer = timer;
     this.fanOut = fanOut;
     this.metricsEndpoint = metricsEndpoint;
+    this.webhookEndpoint = webhookEndpoint;
   }
 
   /** Opens the store and starts serving; returns once the port is bound. */
@@ -175,7 +181,14 @@ public final class ControllerServer implements AutoCloseable {
         server.getListenSockets(),
         config.dataDir(),
         endpoint == null ? "" : ", metrics on port " + endpoint.port());
-    return new ControllerServer(store, hosts, pollHub, server, health, timer, fanOut, endpoint);
+    WebhookEndpoint webhooks = null;
+    if (config.webhookListen().isPresent()) {
+      webhooks =
+          WebhookEndpoint.start(config.webhookListen().get(), revisions, store, tracker, audit);
+      log.info("webhooks on port {} at /hooks/APP/ENV", webhooks.port());
+    }
+    return new ControllerServer(
+        store, hosts, pollHub, server, health, timer, fanOut, endpoint, webhooks);
   }
 
   /** The gRPC port actually bound. */
@@ -186,6 +199,11 @@ public final class ControllerServer implements AutoCloseable {
   /** The metrics port, or -1 if metrics are off. */
   public int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  /** The webhook port, or -1 if webhooks are off. */
+  public int webhookPort() {
+    return webhookEndpoint == null ? -1 : webhookEndpoint.port();
   }
 
   /** Blocks until the server has shut down. */
@@ -210,6 +228,9 @@ public final class ControllerServer implements AutoCloseable {
     timer.shutdownNow();
     fanOut.shutdownNow();
     flushHosts(hosts);
+    if (webhookEndpoint != null) {
+      webhookEndpoint.close();
+    }
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }

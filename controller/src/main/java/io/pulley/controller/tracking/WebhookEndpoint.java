@@ -1,0 +1,178 @@
+package io.pulley.controller.tracking;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.store.Store;
+import io.pulley.v1.Revision;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code POST /hooks/APP/ENV} for push webhooks: a request signed with the application's
+ * {@code track.webhook_secret} makes tracking read the remote at once (202); one with a bad or no
+ * signature is refused (401), logged and put in the trail, and changes nothing. The body is only
+ * authenticated, never trusted for what it says: the controller reads the refs itself.
+ */
+public final class WebhookEndpoint implements AutoCloseable {
+  static final int MAX_BODY_BYTES = 1 << 20;
+  static final Duration REJECTIONS_RECORDED_EVERY = Duration.ofMinutes(1);
+  private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
+  private static final Pattern PATH =
+      Pattern.compile("/hooks/([a-z][a-z0-9-]{0,62})/([a-z][a-z0-9-]{0,62})/?");
+
+  private final HttpServer server;
+
+  private WebhookEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  public static WebhookEndpoint start(
+      InetSocketAddress address,
+      RevisionLog revisions,
+      Store store,
+      Tracker tracker,
+      AuditTrail audit)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 64);
+    Handler handler = new Handler(revisions, store, tracker, audit);
+    server.createContext(
+        "/hooks/",
+        exchange -> {
+          try (exchange) {
+            handler.handle(exchange);
+          }
+        });
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread thread = new Thread(r, "webhook-http");
+              thread.setDaemon(true);
+              return thread;
+            }));
+    server.start();
+    return new WebhookEndpoint(server);
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private record Handler(
+      RevisionLog revisions,
+      Store store,
+      Tracker tracker,
+      AuditTrail audit,
+      Map<String, Instant> lastRejectionRecorded) {
+    Handler(RevisionLog revisions, Store store, Tracker tracker, AuditTrail audit) {
+      this(revisions, store, tracker, audit, new ConcurrentHashMap<>());
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        answer(exchange, 405, "POST a push event here\n");
+        return;
+      }
+      Matcher path = PATH.matcher(exchange.getRequestURI().getPath());
+      if (!path.matches()) {
+        answer(exchange, 404, "use /hooks/APP/ENV\n");
+        return;
+      }
+      String application = path.group(1);
+      String environment = path.group(2);
+      Optional<String> secret = secretOf(application, environment);
+      if (secret.isEmpty()) {
+        // The same answer whether the application is unknown or has no webhook: nothing to learn.
+        answer(exchange, 404, "no webhook for " + application + "/" + environment + "\n");
+        return;
+      }
+      byte[] body = readBody(exchange);
+      if (body == null) {
+        answer(exchange, 413, "a push event is at most 1 MiB\n");
+        return;
+      }
+      WebhookSignature.Verdict verdict =
+          WebhookSignature.check(
+              name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)),
+              body,
+              secret.get());
+      String from = exchange.getRemoteAddress().getAddress().getHostAddress();
+      if (verdict instanceof WebhookSignature.Rejected rejected) {
+        log.warn(
+            "webhook for {}/{} from {} rejected: {}",
+            application,
+            environment,
+            from,
+            rejected.reason());
+        // Anyone can send these: the trail gets one a minute per application, the log all.
+        Instant now = Instant.now();
+        Instant last = lastRejectionRecorded.get(application + "/" + environment);
+        if (last == null || now.isAfter(last.plus(REJECTIONS_RECORDED_EVERY))) {
+          lastRejectionRecorded.put(application + "/" + environment, now);
+          audit.record(
+              application,
+              environment,
+              0,
+              "webhook",
+              "webhook from " + from,
+              "rejected: " + rejected.reason());
+        }
+        answer(exchange, 401, "rejected: " + rejected.reason() + "\n");
+        return;
+      }
+      String sender = ((WebhookSignature.Verified) verdict).sender();
+      tracker.notice(application, environment, sender);
+      log.info(
+          "webhook for {}/{} from {}: {} noticed a push", application, environment, from, sender);
+      answer(exchange, 202, "noticed; the remote is read now\n");
+    }
+
+    private Optional<String> secretOf(String application, String environment) {
+      Optional<Revision> current = revisions.get(application, environment, 0);
+      if (current.isEmpty()
+          || current.get().getManifest().getTrack().getWebhookSecret().isEmpty()) {
+        return Optional.empty();
+      }
+      String name = current.get().getManifest().getTrack().getWebhookSecret();
+      return Optional.ofNullable(store.secrets(application, environment).get(name))
+          .filter(s -> !s.isEmpty());
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+      try (InputStream in = exchange.getRequestBody()) {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        return body.length > MAX_BODY_BYTES ? null : body;
+      }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String text) throws IOException {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}
