@@ -48,17 +48,16 @@ final class DeliveryValidator {
     }
     boolean tags = !track.getTags().isEmpty();
     boolean branch = !track.getBranch().isEmpty();
-    if (tags == branch) {
+    if (tags && branch) {
+      checks.fail("track.branch", "give either track.tags or track.branch, not both");
+    } else if (!tags && !branch) {
       checks.fail(
-          "track",
-          tags
-              ? "give either track.tags or track.branch, not both"
-              : "say what to follow: track.tags (a glob such as \"v*\") or track.branch");
+          "track", "say what to follow: track.tags (a glob such as \"v*\") or track.branch");
     }
     if (tags && track.getTags().chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
       checks.fail("track.tags", "tag pattern " + quote(track.getTags()) + " has blanks in it");
     }
-    if (branch && !BRANCH.matcher(track.getBranch()).matches()) {
+    if (branch && !tags && !BRANCH.matcher(track.getBranch()).matches()) {
       checks.fail("track.branch", quote(track.getBranch()) + " is not a valid Git branch name");
     }
     if (branch && track.getPrereleases()) {
