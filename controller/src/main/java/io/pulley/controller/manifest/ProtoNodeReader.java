@@ -269,8 +269,18 @@ final class ProtoNodeReader {
   }
 
   private static String enumNames(FieldDescriptor field) {
+    String prefix =
+        field
+                .getEnumType()
+                .getName()
+                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .toUpperCase(Locale.ROOT)
+            + "_";
     return field.getEnumType().getValues().stream()
         .map(EnumValueDescriptor::getName)
+        .filter(name -> !name.equals(prefix + "UNSPECIFIED"))
+        .map(name -> name.startsWith(prefix) ? name.substring(prefix.length()) : name)
+        .map(name -> name.toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));
   }
 

@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -57,8 +58,22 @@ final class ScalarValue {
     return REAL.matcher(text).matches() ? Optional.of(Double.valueOf(text)) : Optional.empty();
   }
 
+  // "block" reads as OFFLINE_HOSTS_BLOCK: the enum's own name is its values' prefix (protobuf's
+  // style), which nobody should have to write in a manifest. The full name works too.
   private static Optional<Object> enumValue(FieldDescriptor field, String text) {
     EnumValueDescriptor value = field.getEnumType().findValueByName(text);
+    if (value == null) {
+      String prefix =
+          field
+              .getEnumType()
+              .getName()
+              .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+              .toUpperCase(Locale.ROOT);
+      String suffix = text.toUpperCase(Locale.ROOT).replace('-', '_');
+      if (!suffix.equals("UNSPECIFIED")) {
+        value = field.getEnumType().findValueByName(prefix + "_" + suffix);
+      }
+    }
     return Optional.ofNullable(value).map(Object.class::cast);
   }
 }

@@ -27,11 +27,13 @@ class DeliveryValidationTest {
         compile(
             """
             track: {tags: "v*", prereleases: true, interval_seconds: 30, webhook_secret: hook}
-            rollout: {canary: 1, batch: "25%", bake_seconds: 120, offline_hosts: OFFLINE_HOSTS_BLOCK}
+            rollout: {canary: 1, batch: "25%", bake_seconds: 120, offline_hosts: block}
             """
                 + STACK);
 
     assertThat(result.errors()).isEmpty();
+    assertThat(result.manifest().orElseThrow().getRollout().getOfflineHosts())
+        .isEqualTo(io.pulley.v1.OfflineHosts.OFFLINE_HOSTS_BLOCK);
     assertThat(result.manifest().orElseThrow().getResourcesList())
         .filteredOn(r -> r.getId().equals("command:migrate"))
         .extracting(Resource::getCommand)
