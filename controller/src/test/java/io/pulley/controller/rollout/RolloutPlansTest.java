@@ -57,14 +57,7 @@ class RolloutPlansTest {
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
             clock,
             ControllerMetrics.discarding());
-    rollouts =
-        new Rollouts(
-            store,
-            hosts,
-            new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
-            new AuditTrail(store, clock),
-            clock,
-            revisions::get);
+    rollouts = newRollouts();
     rollouts.onHalt(halted::add);
     revisions.onStored(rollouts::revisionStored);
     plans = new HostPlans(hosts, revisions, rollouts);
@@ -141,20 +134,24 @@ class RolloutPlansTest {
   void aRestartedControllerGoesOnFromTheStoredRollout() {
     rollOutFully("v1");
     apply("v2");
-    Rollouts restarted =
-        new Rollouts(
-            store,
-            hosts,
-            new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
-            new AuditTrail(store, clock),
-            clock,
-            revisions::get);
+    Rollouts restarted = newRollouts();
     HostPlans restartedPlans = new HostPlans(hosts, revisions, restarted);
 
     assertThat(restartedPlans.planFor("web-2").getApps(0).getRevision()).isEqualTo(1);
     report("web-1", 2, true);
     restarted.tick();
     assertThat(restartedPlans.planFor("web-2").getApps(0).getRevision()).isEqualTo(2);
+  }
+
+  // A controller's rollouts as it builds them, reading what the store has.
+  private Rollouts newRollouts() {
+    return new Rollouts(
+        store,
+        hosts,
+        new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
+        new AuditTrail(store, clock),
+        clock,
+        revisions::get);
   }
 
   private void rollOutFully(String release) {
