@@ -42,6 +42,9 @@ final class RevisionCommand extends ClientCommand {
             Formats.time(revision.getAppliedAt()),
             revision.getAppliedBy(),
             revision.getContentHash());
+    if (!revision.getTrigger().isEmpty()) {
+      out().printf("trigger: %s%n%n", revision.getTrigger());
+    }
     out().print(TextFormat.printer().printToString(revision.getManifest()));
     out().flush();
     return ExitCodes.OK;
