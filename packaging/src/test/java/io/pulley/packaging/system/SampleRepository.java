@@ -98,6 +98,25 @@ final class SampleRepository implements AutoCloseable {
     return head();
   }
 
+  /** Tags the head with an annotated tag and pushes it to the served copy. */
+  void tag(String name) throws IOException, InterruptedException {
+    git(
+        work,
+        "-c",
+        "user.name=Pulley Test",
+        "-c",
+        "user.email=test@example.invalid",
+        "-c",
+        "tag.gpgsign=false",
+        "tag",
+        "-a",
+        name,
+        "-m",
+        "release " + name);
+    git(work, "push", "-q", served.resolve("hello.git").toString(), "refs/tags/" + name);
+    http.updateServerInfo("hello.git");
+  }
+
   /** The content of {@code file} at the head of the working copy. */
   String read(String file) throws IOException {
     return Files.readString(work.resolve(file));

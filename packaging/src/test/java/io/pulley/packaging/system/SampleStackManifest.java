@@ -61,6 +61,25 @@ final class SampleStackManifest {
   }
 
   /**
+   * The production site with top-level {@code delivery} sections (track, rollout) before the stack,
+   * and a health check that gives up after 15 s.
+   */
+  static Path delivered(Path dir, String repositoryUrl, String ref, String delivery)
+      throws IOException {
+    return write(
+        dir,
+        "production",
+        "shop.example.test",
+        repositoryUrl,
+        ref,
+        delivery,
+        "",
+        "{}",
+        "",
+        "    deadline_seconds: 15\n");
+  }
+
+  /**
    * A staging copy over HTTPS (a self-signed certificate made by the manifest's own first resource)
    * behind a password: htpasswd {@code line} ("user:hash").
    */
