@@ -63,6 +63,18 @@ public final class ControllerMetrics {
         .increment();
   }
 
+  /**
+   * An entry of the audit trail was recorded: revision, rollout, control, quarantine, track or
+   * webhook (a rejected one).
+   */
+  public void audited(String kind) {
+    Counter.builder("pulley.controller.audit.events")
+        .description("Audit trail entries by kind: revisions, rollout steps, controls, quarantines")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
   /** Publishes the number of held polls, which is the number of connected agents. */
   public void gaugeHeldPolls(Supplier<Number> count) {
     Gauge.builder("pulley.controller.connected.hosts", count)

@@ -1,5 +1,6 @@
 package io.pulley.controller.rollout;
 
+import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.AuditEvent;
 import java.time.Clock;
@@ -18,10 +19,17 @@ public final class AuditTrail {
 
   private final Store store;
   private final Clock clock;
+  private final ControllerMetrics metrics;
 
+  /** A trail whose entries are counted nowhere, for tests. */
   public AuditTrail(Store store, Clock clock) {
+    this(store, clock, ControllerMetrics.discarding());
+  }
+
+  public AuditTrail(Store store, Clock clock, ControllerMetrics metrics) {
     this.store = store;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Records one event; {@code revision} 0 when it concerns none. */
@@ -43,6 +51,7 @@ public final class AuditTrail {
             .setAt(NewRollout.timestamp(clock.instant()))
             .build();
     store.appendEvent(event);
+    metrics.audited(kind);
     log.info(
         "audit {}/{} #{} {} by {}: {}", application, environment, revision, kind, actor, detail);
   }

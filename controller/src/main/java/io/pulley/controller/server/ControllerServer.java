@@ -100,7 +100,7 @@ public final class ControllerServer implements AutoCloseable {
             new SecretKeeper(store, new SecureRandom(), clock),
             clock,
             metrics);
-    AuditTrail audit = new AuditTrail(store, clock);
+    AuditTrail audit = new AuditTrail(store, clock, metrics);
     Rollouts rollouts =
         new Rollouts(
             store,
