@@ -184,7 +184,13 @@ public final class ControllerServer implements AutoCloseable {
     WebhookEndpoint webhooks = null;
     if (config.webhookListen().isPresent()) {
       webhooks =
-          WebhookEndpoint.start(config.webhookListen().get(), revisions, store, tracker, audit);
+          WebhookEndpoint.start(
+              config.webhookListen().get(),
+              revisions,
+              store,
+              tracker,
+              audit,
+              () -> timer.execute(() -> track(tracker)));
       log.info("webhooks on port {} at /hooks/APP/ENV", webhooks.port());
     }
     return new ControllerServer(

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code POST /hooks/APP/ENV} for push webhooks: a request signed with the application's
- * {@code track.webhook_secret} makes tracking read the remote at once (202); one with a bad or no
- * signature is refused (401), logged and put in the trail, and changes nothing. The body is only
- * authenticated, never trusted for what it says: the controller reads the refs itself.
+ * {@code track.webhook_secret} makes tracking read the remote at once ({@code readNow}; 202); one
+ * with a bad or no signature is refused (401), logged and put in the trail, and changes nothing.
+ * The body is only authenticated, never trusted for what it says: the controller reads the refs
+ * itself.
  */
 public final class WebhookEndpoint implements AutoCloseable {
   static final int MAX_BODY_BYTES = 1 << 20;
@@ -46,10 +47,11 @@ public final class WebhookEndpoint implements AutoCloseable {
       RevisionLog revisions,
       Store store,
       Tracker tracker,
-      AuditTrail audit)
+      AuditTrail audit,
+      Runnable readNow)
       throws IOException {
     HttpServer server = HttpServer.create(address, 64);
-    Handler handler = new Handler(revisions, store, tracker, audit);
+    Handler handler = new Handler(revisions, store, tracker, audit, readNow);
     server.createContext(
         "/hooks/",
         exchange -> {
@@ -84,9 +86,11 @@ public final class WebhookEndpoint implements AutoCloseable {
       Store store,
       Tracker tracker,
       AuditTrail audit,
+      Runnable readNow,
       Map<String, Instant> lastRejectionRecorded) {
-    Handler(RevisionLog revisions, Store store, Tracker tracker, AuditTrail audit) {
-      this(revisions, store, tracker, audit, new ConcurrentHashMap<>());
+    Handler(
+        RevisionLog revisions, Store store, Tracker tracker, AuditTrail audit, Runnable readNow) {
+      this(revisions, store, tracker, audit, readNow, new ConcurrentHashMap<>());
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -143,6 +147,8 @@ public final class WebhookEndpoint implements AutoCloseable {
       }
       String sender = ((WebhookSignature.Verified) verdict).sender();
       tracker.notice(application, environment, sender);
+      // Not at the next tick of the tracker's timer: a push is worth reading at once.
+      readNow.run();
       log.info(
           "webhook for {}/{} from {}: {} noticed a push", application, environment, from, sender);
       answer(exchange, 202, "noticed; the remote is read now\n");

@@ -7,19 +7,19 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the real `pulley` command line in this JVM against a controller address. */
-final class Cli {
+public final class Cli {
   private final String controller;
 
-  Cli(String controller) {
+  public Cli(String controller) {
     this.controller = controller;
   }
 
-  Result run(String... args) {
+  public Result run(String... args) {
     return runWithInput("", args);
   }
 
   /** Runs with {@code stdin} as standard input. */
-  Result runWithInput(String stdin, String... args) {
+  public Result runWithInput(String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] all = new String[args.length + 2];
@@ -35,7 +35,7 @@ final class Cli {
     return new Result(exit, out.toString(), err.toString());
   }
 
-  record Result(int exitCode, String out, String err) {
+  public record Result(int exitCode, String out, String err) {
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real agents in this JVM, each with its own channel to a controller, closed together. */
-final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable {
   private final List<Agent> agents = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   /** Starts an agent for {@code hostId} with label role=web, writing only under {@code root}. */
-  Agent start(String controller, String hostId, Path dataDir, Path root) {
+  public Agent start(String controller, String hostId, Path dataDir, Path root) {
     ManagedChannel channel = NettyChannelBuilder.forTarget(controller).usePlaintext().build();
     channels.add(channel);
     AgentConfig config =

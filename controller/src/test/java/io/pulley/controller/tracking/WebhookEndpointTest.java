@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class WebhookEndpointTest {
   private Tracker tracker;
   private WebhookEndpoint endpoint;
   private int reads;
+  private final AtomicInteger readsAsked = new AtomicInteger();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -93,7 +95,8 @@ class WebhookEndpointTest {
             revisions,
             store,
             tracker,
-            audit);
+            audit,
+            readsAsked::incrementAndGet);
   }
 
   @AfterEach
@@ -112,6 +115,9 @@ class WebhookEndpointTest {
             "/hooks/shop/production",
             Map.of("X-Hub-Signature-256", "sha256=" + WebhookSignature.hmacHex(PUSH, SECRET)));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(readsAsked.get())
+        .as("a read is asked for at once, not at the next tick")
+        .isEqualTo(1);
     tracker.tick();
 
     assertThat(reads).isEqualTo(1);
@@ -151,6 +157,7 @@ class WebhookEndpointTest {
       assertThat(wrong.body()).contains("X-Hub-Signature-256 does not match");
       assertThat(token.statusCode()).isEqualTo(401);
       assertThat(reads).isZero();
+      assertThat(readsAsked.get()).isZero();
       assertThat(logs.text())
           .contains("webhook for shop/production from 127.0.0.1 rejected: no signature")
           .doesNotContain(SECRET);
