@@ -286,12 +286,31 @@ public final class PristineServer implements AutoCloseable {
     }
     long start = System.nanoTime();
     try {
+      killWrapperBeforeNspawn();
       new ServerTeardown(dirs).remove(name, POWEROFF_TIMEOUT);
     } finally {
       aptProxy.close();
       LiveServers.remove(this);
     }
     log.info("server {} removed in {} ms", name, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * A server closed within milliseconds of its start may still be the cgroup wrapper shell, not yet
+   * nspawn: the teardown, which finds nspawn by its machine name, would miss it, and the shell
+   * would create the server's cgroup after the teardown removed it. Killed and reaped first, it
+   * cannot; had it just become nspawn, the teardown kills what nspawn left in the cgroup.
+   */
+  private void killWrapperBeforeNspawn() {
+    if (!nspawn.isAlive() || !NspawnProcesses.forMachine(name).isEmpty()) {
+      return;
+    }
+    nspawn.destroyForcibly();
+    try {
+      nspawn.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
