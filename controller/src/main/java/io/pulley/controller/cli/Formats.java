@@ -2,6 +2,7 @@ package io.pulley.controller.cli;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.ResourceOutcome;
@@ -24,7 +25,7 @@ final class Formats {
     if (timestamp.getSeconds() == 0 && timestamp.getNanos() == 0) {
       return "-";
     }
-    return TIME.format(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()));
+    return TIME.format(ProtoTime.instant(timestamp));
   }
 
   static String ago(Timestamp timestamp, Instant now) {

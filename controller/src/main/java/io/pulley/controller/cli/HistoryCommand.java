@@ -1,5 +1,6 @@
 package io.pulley.controller.cli;
 
+import io.pulley.controller.rollout.RolloutControl;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.ListEventsRequest;
@@ -7,6 +8,7 @@ import io.pulley.v1.ListEventsResponse;
 import io.pulley.v1.ListRevisionsRequest;
 import io.pulley.v1.ListRevisionsResponse;
 import io.pulley.v1.Revision;
+import io.pulley.v1.RolloutStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,12 +57,13 @@ final class HistoryCommand extends ClientCommand {
       printJson(response);
       return ExitCodes.OK;
     }
-    TextTable table = new TextTable("REVISION", "APPLIED", "BY", "ORIGIN", "CONTENT");
+    TextTable table = new TextTable("REVISION", "APPLIED", "BY", "ROLLOUT", "ORIGIN", "CONTENT");
     for (Revision revision : response.getRevisionsList()) {
       table.row(
           revision.getNumber(),
           Formats.time(revision.getAppliedAt()),
           revision.getAppliedBy(),
+          rollout(response.getRolloutStatusMap().get(revision.getNumber())),
           origin(revision),
           Formats.shortId(revision.getContentHash()));
     }
@@ -93,6 +96,15 @@ final class HistoryCommand extends ClientCommand {
     table.print(out());
     out().flush();
     return ExitCodes.OK;
+  }
+
+  // A halted rollout is the revision's failure: say so, with how it ended.
+  private static String rollout(RolloutStatus status) {
+    if (status == null) {
+      return "-";
+    }
+    String word = RolloutControl.describe(status);
+    return status == RolloutStatus.ROLLOUT_STATUS_HALTED ? "failed (" + word + ")" : word;
   }
 
   private static String origin(Revision revision) {

@@ -38,6 +38,7 @@ import io.pulley.v1.SecretInfo;
 import io.pulley.v1.SetSecretRequest;
 import io.pulley.v1.SetSecretResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -115,11 +116,14 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     }
     int limit =
         request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+    List<Revision> listed =
+        revisions.history(request.getApplication(), request.getEnvironment(), limit);
     ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
-    for (Revision revision :
-        revisions.history(request.getApplication(), request.getEnvironment(), limit)) {
+    for (Revision revision : listed) {
       response.addRevisions(revision.toBuilder().clearManifest().clearSourceYaml());
     }
+    response.putAllRolloutStatus(
+        rolloutCalls.statuses(request.getApplication(), request.getEnvironment(), listed));
     respond(observer, response.build());
   }
 

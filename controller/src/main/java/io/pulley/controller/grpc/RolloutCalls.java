@@ -8,8 +8,12 @@ import io.pulley.v1.ControlRolloutRequest;
 import io.pulley.v1.GetRolloutRequest;
 import io.pulley.v1.ListEventsRequest;
 import io.pulley.v1.ListEventsResponse;
+import io.pulley.v1.Revision;
 import io.pulley.v1.Rollout;
 import io.pulley.v1.RolloutAction;
+import io.pulley.v1.RolloutStatus;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The admin calls about rollouts and the audit trail; names are checked by the caller. */
@@ -20,6 +24,12 @@ public final class RolloutCalls {
   public RolloutCalls(Rollouts rollouts, AuditTrail audit) {
     this.rollouts = rollouts;
     this.audit = audit;
+  }
+
+  /** The status of each rollout of these revisions, by revision number. */
+  Map<Long, RolloutStatus> statuses(String application, String environment, List<Revision> listed) {
+    long oldest = listed.stream().mapToLong(Revision::getNumber).min().orElse(Long.MAX_VALUE);
+    return rollouts.statuses(application, environment, oldest);
   }
 
   void get(GetRolloutRequest request, StreamObserver<Rollout> observer) {

@@ -1,7 +1,7 @@
 package io.pulley.controller.hosts;
 
-import com.google.protobuf.Timestamp;
 import io.pulley.controller.store.Store;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostHealth;
@@ -38,7 +38,7 @@ public final class HostRegistry {
     this.store = store;
     this.clock = clock;
     for (HostState host : store.hosts()) {
-      hosts.put(host.getHostId(), new Entry(host, toInstant(host.getLastSeen())));
+      hosts.put(host.getHostId(), new Entry(host, ProtoTime.instant(host.getLastSeen())));
     }
   }
 
@@ -55,7 +55,7 @@ public final class HostRegistry {
                   .setFacts(request.getFacts())
                   .setAppliedPlanId(request.getAppliedPlanId())
                   .setHealth(request.getHealth())
-                  .setLastSeen(toTimestamp(now))
+                  .setLastSeen(ProtoTime.timestamp(now))
                   .build();
           boolean meaningful =
               entry == null
@@ -82,8 +82,8 @@ public final class HostRegistry {
           HostState.Builder updated =
               previous.toBuilder()
                   .setLastReport(report)
-                  .setLastReportAt(toTimestamp(now))
-                  .setLastSeen(toTimestamp(now));
+                  .setLastReportAt(ProtoTime.timestamp(now))
+                  .setLastSeen(ProtoTime.timestamp(now));
           if (report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED) {
             updated
                 .setHealth(HostHealth.HOST_HEALTH_HEALTHY)
@@ -138,15 +138,4 @@ public final class HostRegistry {
   }
 
   private record Entry(HostState state, Instant persistedAt) {}
-
-  static Timestamp toTimestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
-        .build();
-  }
-
-  static Instant toInstant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-  }
 }

@@ -2,6 +2,7 @@ package io.pulley.controller.rollout;
 
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.store.Store;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.AuditEvent;
 import java.time.Clock;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class AuditTrail {
             .setKind(kind)
             .setActor(actor)
             .setDetail(detail)
-            .setAt(NewRollout.timestamp(clock.instant()))
+            .setAt(ProtoTime.timestamp(clock.instant()))
             .build();
     store.appendEvent(event);
     metrics.audited(kind);

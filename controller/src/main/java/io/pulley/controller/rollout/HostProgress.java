@@ -1,5 +1,6 @@
 package io.pulley.controller.rollout;
 
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostState;
 import io.pulley.v1.ResourceOutcome;
@@ -27,7 +28,7 @@ final class HostProgress {
   static Seen of(HostState host, RevisionRef revision, Instant since) {
     ApplyReport report = host.getLastReport();
     boolean fresh =
-        host.hasLastReportAt() && !NewRollout.instant(host.getLastReportAt()).isBefore(since);
+        host.hasLastReportAt() && !ProtoTime.instant(host.getLastReportAt()).isBefore(since);
     if (fresh && report.getRevisionsList().contains(revision)) {
       Optional<ResourceResult> failed =
           report.getResultsList().stream()

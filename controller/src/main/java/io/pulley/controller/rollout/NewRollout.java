@@ -1,6 +1,6 @@
 package io.pulley.controller.rollout;
 
-import com.google.protobuf.Timestamp;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.HostStep;
 import io.pulley.v1.Revision;
 import io.pulley.v1.Rollout;
@@ -49,7 +49,7 @@ public final class NewRollout {
             .setPolicy(immediate ? policy.toBuilder().setBakeSeconds(0).build() : policy)
             .setStatus(RolloutStatus.ROLLOUT_STATUS_RUNNING)
             .setStableRevision(stable(previous, previousRevision))
-            .setStartedAt(timestamp(now));
+            .setStartedAt(ProtoTime.timestamp(now));
     if (!hosts.isEmpty()) {
       rollout.setFirstHost(hosts.get(0));
     }
@@ -62,7 +62,7 @@ public final class NewRollout {
                 .setStep(HostStep.HOST_STEP_WAITING)
                 .setPreviousRevision(
                     previous.map(p -> Pins.revisionFor(p, host)).orElse(previousRevision))
-                .setSince(timestamp(now)));
+                .setSince(ProtoTime.timestamp(now)));
       }
       rollout.addBatches(built);
     }
@@ -78,16 +78,5 @@ public final class NewRollout {
     return last.getStatus() == RolloutStatus.ROLLOUT_STATUS_SUCCEEDED
         ? last.getRevision()
         : last.getStableRevision();
-  }
-
-  static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
-        .build();
-  }
-
-  static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

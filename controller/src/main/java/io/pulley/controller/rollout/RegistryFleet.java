@@ -1,6 +1,7 @@
 package io.pulley.controller.rollout;
 
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.HostState;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public final class RegistryFleet implements Fleet {
     if (host.isEmpty() || !host.get().hasLastSeen()) {
       return false;
     }
-    Instant seen = NewRollout.instant(host.get().getLastSeen());
+    Instant seen = ProtoTime.instant(host.get().getLastSeen());
     return clock.instant().isBefore(seen.plus(onlineWithin));
   }
 }

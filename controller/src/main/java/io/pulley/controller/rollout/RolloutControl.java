@@ -1,5 +1,6 @@
 package io.pulley.controller.rollout;
 
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.HostStep;
 import io.pulley.v1.Rollout;
 import io.pulley.v1.RolloutAction;
@@ -22,11 +23,7 @@ public final class RolloutControl {
   public static Result apply(Rollout rollout, RolloutAction action, Instant now) {
     RolloutStatus status = rollout.getStatus();
     String name = "the rollout of revision " + rollout.getRevision();
-    boolean ended =
-        status != RolloutStatus.ROLLOUT_STATUS_RUNNING
-            && status != RolloutStatus.ROLLOUT_STATUS_PAUSED
-            && status != RolloutStatus.ROLLOUT_STATUS_HALTED;
-    if (ended) {
+    if (!unfinished(status)) {
       return new Refused(name + " has ended (" + describe(status) + ")");
     }
     return switch (action) {
@@ -48,7 +45,7 @@ public final class RolloutControl {
               rollout.toBuilder()
                   .setStatus(RolloutStatus.ROLLOUT_STATUS_ABORTED)
                   .setReason("aborted: every host was given its previous revision back")
-                  .setFinishedAt(NewRollout.timestamp(now))
+                  .setFinishedAt(ProtoTime.timestamp(now))
                   .build(),
               "aborted " + name + "; every host gets its previous revision back");
       default -> new Refused("no such rollout action: " + action);
@@ -62,9 +59,7 @@ public final class RolloutControl {
     for (RolloutBatch.Builder batch : builder.getBatchesBuilderList()) {
       for (RolloutHost.Builder host : batch.getHostsBuilderList()) {
         if (host.getStep() == HostStep.HOST_STEP_FAILED) {
-          host.setStep(HostStep.HOST_STEP_WAITING)
-              .setDetail("")
-              .setSince(NewRollout.timestamp(now));
+          host.setStep(HostStep.HOST_STEP_WAITING).setDetail("").setSince(ProtoTime.timestamp(now));
           batch.clearLiveAt();
         }
       }
@@ -73,6 +68,16 @@ public final class RolloutControl {
   }
 
   /** A status in words: "running", "halted", … */
+  /**
+   * Whether a rollout can still move or be controlled: running, paused, or halted (which a resume
+   * retries). The others ended for good.
+   */
+  public static boolean unfinished(RolloutStatus status) {
+    return status == RolloutStatus.ROLLOUT_STATUS_RUNNING
+        || status == RolloutStatus.ROLLOUT_STATUS_PAUSED
+        || status == RolloutStatus.ROLLOUT_STATUS_HALTED;
+  }
+
   public static String describe(RolloutStatus status) {
     return switch (status) {
       case ROLLOUT_STATUS_RUNNING -> "running";

@@ -1,5 +1,6 @@
 package io.pulley.controller.rollout;
 
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.HostStep;
 import io.pulley.v1.OfflineHosts;
 import io.pulley.v1.RevisionRef;
@@ -70,7 +71,7 @@ public final class RolloutStepper {
     rollout
         .setStatus(RolloutStatus.ROLLOUT_STATUS_SUCCEEDED)
         .setReason("")
-        .setFinishedAt(NewRollout.timestamp(now));
+        .setFinishedAt(ProtoTime.timestamp(now));
     events.add("rollout of revision " + rollout.getRevision() + " succeeded on every host");
   }
 
@@ -89,7 +90,7 @@ public final class RolloutStepper {
         if (!Pins.started(step)) {
           continue;
         }
-        Instant since = NewRollout.instant(host.getSince());
+        Instant since = ProtoTime.instant(host.getSince());
         HostProgress.Seen seen =
             fleet
                 .state(host.getHostId())
@@ -139,7 +140,7 @@ public final class RolloutStepper {
     RolloutBatch.Builder batch = rollout.getBatchesBuilder(index);
     if (batch.hasLiveAt()) {
       Duration bake = Duration.ofSeconds(rollout.getPolicy().getBakeSeconds());
-      if (now.isBefore(NewRollout.instant(batch.getLiveAt()).plus(bake))) {
+      if (now.isBefore(ProtoTime.instant(batch.getLiveAt()).plus(bake))) {
         waiting("baking batch " + (index + 1) + " for " + bake.toSeconds() + " s");
         return false;
       }
@@ -161,7 +162,7 @@ public final class RolloutStepper {
       waiting("batch " + (index + 1) + " waits for " + String.join(", ", pending));
       return false;
     }
-    batch.setLiveAt(NewRollout.timestamp(now));
+    batch.setLiveAt(ProtoTime.timestamp(now));
     events.add("batch " + (index + 1) + " of " + rollout.getBatchesCount() + " is live");
     return finishBatch(index);
   }
@@ -221,7 +222,7 @@ public final class RolloutStepper {
   }
 
   private void moveTo(RolloutHost.Builder host, HostStep step, String detail) {
-    host.setStep(step).setDetail(detail).setSince(NewRollout.timestamp(now));
+    host.setStep(step).setDetail(detail).setSince(ProtoTime.timestamp(now));
   }
 
   private Duration hostTimeout() {

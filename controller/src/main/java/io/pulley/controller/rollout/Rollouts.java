@@ -3,6 +3,7 @@ package io.pulley.controller.rollout;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.store.Store;
+import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Revision;
@@ -12,6 +13,7 @@ import io.pulley.v1.RolloutAction;
 import io.pulley.v1.RolloutStatus;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +110,7 @@ public final class Rollouts implements RevisionChooser {
                   old.toBuilder()
                       .setStatus(RolloutStatus.ROLLOUT_STATUS_SUPERSEDED)
                       .setReason("revision " + revision.getNumber() + " came before it ended")
-                      .setFinishedAt(NewRollout.timestamp(clock.instant()))
+                      .setFinishedAt(ProtoTime.timestamp(clock.instant()))
                       .build();
               store.putRollout(superseded);
               latest.put(key, superseded);
@@ -179,6 +181,23 @@ public final class Rollouts implements RevisionChooser {
   /** The newest rollout of an application in an environment. */
   public Optional<Rollout> get(String application, String environment) {
     return Optional.ofNullable(latest.get(key(application, environment)));
+  }
+
+  /**
+   * How the rollout of each revision from {@code fromRevision} on ended, or where it is; revisions
+   * stored without a policy had none and are left out.
+   */
+  public Map<Long, RolloutStatus> statuses(
+      String application, String environment, long fromRevision) {
+    Map<Long, RolloutStatus> statuses = new HashMap<>();
+    for (Rollout rollout : store.rollouts(application, environment, fromRevision)) {
+      statuses.put(rollout.getRevision(), rollout.getStatus());
+    }
+    // The newest may have moved on since it was last stored.
+    get(application, environment)
+        .filter(r -> r.getRevision() >= fromRevision)
+        .ifPresent(r -> statuses.put(r.getRevision(), r.getStatus()));
+    return statuses;
   }
 
   /**
@@ -281,10 +300,7 @@ public final class Rollouts implements RevisionChooser {
   }
 
   private static boolean unfinished(Rollout rollout) {
-    RolloutStatus status = rollout.getStatus();
-    return status == RolloutStatus.ROLLOUT_STATUS_RUNNING
-        || status == RolloutStatus.ROLLOUT_STATUS_PAUSED
-        || status == RolloutStatus.ROLLOUT_STATUS_HALTED;
+    return RolloutControl.unfinished(rollout.getStatus());
   }
 
   private static String describeRevision(Revision revision) {

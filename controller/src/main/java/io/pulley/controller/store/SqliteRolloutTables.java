@@ -31,6 +31,10 @@ final class SqliteRolloutTables {
           + " ON r.application = m.application AND r.environment = m.environment"
           + " AND r.revision = m.revision ORDER BY r.application, r.environment";
 
+  private static final String SELECT_ROLLOUTS =
+      "SELECT body FROM rollouts WHERE application = ? AND environment = ? AND revision >= ?"
+          + " ORDER BY revision DESC";
+
   private static final String INSERT_EVENT =
       "INSERT INTO events (application, environment, at, body) VALUES (?, ?, ?, ?)";
 
@@ -63,6 +67,16 @@ final class SqliteRolloutTables {
 
   List<Rollout> latestRollouts() throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_LATEST_ROLLOUTS)) {
+      return read(select, Rollout.parser(), "pulley.v1.Rollout");
+    }
+  }
+
+  List<Rollout> rollouts(String application, String environment, long fromRevision)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_ROLLOUTS)) {
+      select.setString(1, application);
+      select.setString(2, environment);
+      select.setLong(3, fromRevision);
       return read(select, Rollout.parser(), "pulley.v1.Rollout");
     }
   }

@@ -387,6 +387,13 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public List<Rollout> rollouts(String application, String environment, long fromRevision) {
+    return locked(
+        "list rollouts of " + application + "/" + environment,
+        () -> rollouts.rollouts(application, environment, fromRevision));
+  }
+
+  @Override
   public void appendEvent(AuditEvent event) {
     requireName("application", event.getApplication());
     requireName("environment", event.getEnvironment());

@@ -87,6 +87,12 @@ public interface Store extends AutoCloseable {
   /** The newest rollout of every application and environment that has one. */
   List<Rollout> latestRollouts();
 
+  /**
+   * The rollouts of an application in an environment of revision {@code fromRevision} or newer,
+   * newest first.
+   */
+  List<Rollout> rollouts(String application, String environment, long fromRevision);
+
   /** Appends an event to the audit trail. */
   void appendEvent(AuditEvent event);
 

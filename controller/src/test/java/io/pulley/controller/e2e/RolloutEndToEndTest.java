@@ -66,6 +66,9 @@ class RolloutEndToEndTest {
         .containsPattern("(?m)^canary +web-1 +failed \\(on #1\\)")
         .containsPattern("(?m)^2 +web-2 +waiting \\(on #1\\)");
     assertThat(cli.run("status", "web-2").out()).contains("hello/test#1");
+    assertThat(cli.run("history", "hello", "test").out())
+        .containsPattern("(?m)^2 .* failed \\(halted\\) +apply ")
+        .containsPattern("(?m)^1 .* succeeded +apply ");
 
     Cli.Result abort = cli.run("rollout", "abort", "hello", "test");
     assertThat(abort.exitCode()).as(abort.toString()).isZero();
@@ -76,6 +79,7 @@ class RolloutEndToEndTest {
 
     Cli.Result history = cli.run("history", "hello", "test");
     assertThat(history.out())
+        .containsPattern("(?m)^2 .* aborted +apply ")
         .contains("revision 2 stored: manifest applied")
         .contains("host web-1 failed revision 2: check:")
         .contains("rollout of revision 2 halted")

@@ -20,23 +20,32 @@ public final class InMemoryStore implements Store {
   private final Map<String, List<Revision>> revisions = new TreeMap<>();
   private final Map<String, HostState> hosts = new TreeMap<>();
   private final Map<String, Map<String, Secret>> secrets = new TreeMap<>();
-  private final Map<String, Rollout> rollouts = new TreeMap<>();
+  private final Map<String, TreeMap<Long, Rollout>> rollouts = new TreeMap<>();
   private final Map<String, List<AuditEvent>> events = new TreeMap<>();
   private final Map<String, Set<List<String>>> quarantine = new TreeMap<>();
   private int hostWrites;
 
   @Override
   public synchronized void putRollout(Rollout rollout) {
-    String key = key(rollout.getApplication(), rollout.getEnvironment());
-    Rollout latest = rollouts.get(key);
-    if (latest == null || latest.getRevision() <= rollout.getRevision()) {
-      rollouts.put(key, rollout);
-    }
+    rollouts
+        .computeIfAbsent(
+            key(rollout.getApplication(), rollout.getEnvironment()), k -> new TreeMap<>())
+        .put(rollout.getRevision(), rollout);
   }
 
   @Override
   public synchronized List<Rollout> latestRollouts() {
-    return List.copyOf(rollouts.values());
+    return rollouts.values().stream().map(byRevision -> byRevision.lastEntry().getValue()).toList();
+  }
+
+  @Override
+  public synchronized List<Rollout> rollouts(
+      String application, String environment, long fromRevision) {
+    TreeMap<Long, Rollout> byRevision = rollouts.get(key(application, environment));
+    if (byRevision == null) {
+      return List.of();
+    }
+    return List.copyOf(byRevision.tailMap(fromRevision, true).descendingMap().values());
   }
 
   @Override
