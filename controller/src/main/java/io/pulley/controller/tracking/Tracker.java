@@ -48,7 +48,7 @@ public final class Tracker {
   private final AuditTrail audit;
   private final Clock clock;
   private final Random random;
-  private final Map<String, Instant> nextRead = new ConcurrentHashMap<>();
+  private final Map<String, Round> lastRead = new ConcurrentHashMap<>();
   private final Map<String, String> pendingNotice = new ConcurrentHashMap<>();
 
   public Tracker(
@@ -78,14 +78,18 @@ public final class Tracker {
             .add(revision);
       }
     }
-    nextRead.keySet().retainAll(byRemote.keySet());
+    lastRead.keySet().retainAll(byRemote.keySet());
     for (Map.Entry<String, List<Revision>> remote : byRemote.entrySet()) {
       String url = remote.getKey();
       String notice = pendingNotice.remove(url);
-      if (notice == null && now.isBefore(nextRead.getOrDefault(url, Instant.MIN))) {
+      Round last = lastRead.get(url);
+      // Due by the interval the manifests give now: an apply that shortens it counts at once.
+      if (notice == null
+          && last != null
+          && now.isBefore(last.dueAfter(shortestInterval(remote.getValue())))) {
         continue;
       }
-      nextRead.put(url, now.plus(jittered(shortestInterval(remote.getValue()))));
+      lastRead.put(url, new Round(now, jitter()));
       read(url, remote.getValue(), notice == null ? "seen by polling" : notice);
     }
   }
@@ -201,9 +205,14 @@ public final class Tracker {
   }
 
   // Up to a tenth either way, so controllers and remotes shared by many do not march in step.
-  private Duration jittered(Duration interval) {
-    long millis = interval.toMillis();
-    long spread = millis / 10;
-    return Duration.ofMillis(millis - spread + (long) (random.nextDouble() * 2 * spread));
+  private double jitter() {
+    return 0.9 + random.nextDouble() * 0.2;
+  }
+
+  /** When a remote was last read, and the jitter drawn for the wait after it. */
+  private record Round(Instant readAt, double jitter) {
+    Instant dueAfter(Duration interval) {
+      return readAt.plusMillis((long) (interval.toMillis() * jitter));
+    }
   }
 }

@@ -181,6 +181,22 @@ class TrackerTest {
     assertThat(tracker.notice("blog", "production", "the GitHub webhook")).isFalse();
   }
 
+  @Test
+  void anApplyThatShortensTheIntervalCountsFromTheLastRead_notFromTheLongWaitItHadDrawn()
+      throws Exception {
+    repository.annotatedTag("v1.0.0");
+    apply("v1.0.0", "tags: \"v*\", interval_seconds: 3600");
+    tick();
+    assertThat(remotes.reads).isEqualTo(1);
+    apply("v1.0.0", "tags: \"v*\", interval_seconds: 5");
+    clock.advance(Duration.ofSeconds(4));
+    tracker.tick();
+    assertThat(remotes.reads).as("within 5 s less a tenth").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(2));
+    tracker.tick();
+    assertThat(remotes.reads).as("5 s (jittered by 0.5 s) after the last read").isEqualTo(2);
+  }
+
   private void apply(String ref, String track) {
     String yaml =
         """
