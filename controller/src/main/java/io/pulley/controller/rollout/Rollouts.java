@@ -320,11 +320,12 @@ public final class Rollouts implements RevisionChooser {
     }
     List<String> sizes = new ArrayList<>();
     rollout.getBatchesList().forEach(b -> sizes.add(Integer.toString(b.getHostsCount())));
-    return rollout.getBatchesCount()
-        + " batch(es) of "
+    // "batches of 1, 2 hosts; web-1 first"
+    return (sizes.size() == 1 ? "one batch of " : "batches of ")
         + String.join(", ", sizes)
-        + " host(s), canary "
-        + rollout.getFirstHost();
+        + (sizes.size() == 1 && sizes.get(0).equals("1") ? " host; " : " hosts; ")
+        + rollout.getFirstHost()
+        + " first";
   }
 
   private static List<String> key(String application, String environment) {

@@ -81,6 +81,7 @@ class RolloutEndToEndTest {
     assertThat(history.out())
         .containsPattern("(?m)^2 .* aborted +apply ")
         .contains("revision 2 stored: manifest applied")
+        .contains("rollout of revision 2 started: batches of 1, 1 hosts; web-1 first")
         .contains("host web-1 failed revision 2: check:")
         .contains("rollout of revision 2 halted")
         .containsPattern("aborted the rollout of revision 2; every host gets its previous");
