@@ -308,12 +308,8 @@ final class HandoverProof {
         Map.of(
             "pulley_sample/VERSION",
             BROKEN_VERSION + "\n",
-            "pulley_sample/views.py",
-            repository
-                .read("pulley_sample/views.py")
-                .replace(
-                    "    return Response(\"ok\", content_type=\"text/plain\")",
-                    "    return Response(\"broken\", status=503, content_type=\"text/plain\")")),
+            SampleHealth.VIEWS,
+            SampleHealth.failing(repository.read(SampleHealth.VIEWS))),
         "a release that never gets healthy");
     return applyLabelled(manifest, "unhealthy release");
   }
@@ -330,14 +326,8 @@ final class HandoverProof {
         Map.of(
             "pulley_sample/VERSION",
             BROKEN_BEHIND_SITE_VERSION + "\n",
-            "pulley_sample/views.py",
-            repository
-                .read("pulley_sample/views.py")
-                .replace(
-                    "    return Response(\"broken\", status=503, content_type=\"text/plain\")",
-                    "    if \"DOCUMENT_ROOT\" in request.environ:\n"
-                        + "        return Response(\"broken\", status=503, content_type=\"text/plain\")\n"
-                        + "    return Response(\"ok\", content_type=\"text/plain\")")),
+            SampleHealth.VIEWS,
+            SampleHealth.failingBehindSite(repository.read(SampleHealth.VIEWS))),
         "a release that fails only behind the site");
     return applyLabelled(manifest, BEHIND_SITE);
   }

@@ -29,10 +29,17 @@ final class HostController implements AutoCloseable {
 
   static HostController start(String listenAddress, Path workDir)
       throws IOException, InterruptedException {
+    return start(listenAddress, workDir, List.of());
+  }
+
+  /** As {@link #start(String, Path)}, with more options for `serve`. */
+  static HostController start(String listenAddress, Path workDir, List<String> serveOptions)
+      throws IOException, InterruptedException {
     Path portFile = workDir.resolve("controller.port");
     Path log = workDir.resolve("controller.log");
-    Process process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java(),
                 "-jar",
                 Artifacts.controllerJar().toString(),
@@ -42,10 +49,10 @@ final class HostController implements AutoCloseable {
                 "--listen",
                 listenAddress + ":0",
                 "--port-file",
-                portFile.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+                portFile.toString()));
+    command.addAll(serveOptions);
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (!Files.exists(portFile)) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -64,12 +71,20 @@ final class HostController implements AutoCloseable {
 
   /** Runs `pulley --controller ADDRESS ARGS…` and returns what it printed. */
   Cli pulley(String... args) throws IOException, InterruptedException {
+    return pulleyWithInput("", args);
+  }
+
+  /** As {@link #pulley}, with {@code input} on its standard input (a secret's value, say). */
+  Cli pulleyWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(java(), "-jar", Artifacts.controllerJar().toString()));
     command.add("--controller");
     command.add(address);
     command.addAll(List.of(args));
     Process cli = new ProcessBuilder(command).start();
+    try (var stdin = cli.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
     String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!cli.waitFor(60, TimeUnit.SECONDS)) {

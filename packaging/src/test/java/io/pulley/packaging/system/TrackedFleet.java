@@ -1,0 +1,229 @@
+package io.pulley.packaging.system;
+
+import io.pulley.packaging.harness.DebianImage;
+import io.pulley.packaging.harness.PristineServer;
+import io.pulley.packaging.harness.ServerFleet;
+import io.pulley.packaging.harness.TestNetwork;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pristine servers running the sample site from one controller that serves push webhooks, and the
+ * sample's Git repository to tag releases in: what the rollout system test and the tag-to-live
+ * benchmark share. The site's domain is {@code shop.example.test}, each server answers with its
+ * release's version in {@code X-Version}.
+ */
+final class TrackedFleet implements AutoCloseable {
+  static final String APP = "shop";
+  static final String ENV = "production";
+  private static final Duration COLD = Duration.ofMinutes(20);
+  private static final Duration POLL = Duration.ofSeconds(2);
+
+  private final ServerFleet fleet;
+  private final HostController controller;
+  private final SampleRepository repository;
+  private final List<String> hosts;
+  private final int webhookPort;
+  private final Path work;
+
+  private TrackedFleet(
+      ServerFleet fleet,
+      HostController controller,
+      SampleRepository repository,
+      List<String> hosts,
+      int webhookPort,
+      Path work) {
+    this.fleet = fleet;
+    this.controller = controller;
+    this.repository = repository;
+    this.hosts = hosts;
+    this.webhookPort = webhookPort;
+    this.work = work;
+  }
+
+  /**
+   * Boots {@code count} servers named web-1…, enrols them for stacks, tags v1.0.0 and deploys it to
+   * all at once (no rollout policy yet: the cold start is the same for every test).
+   */
+  static TrackedFleet start(Path work, int count) throws Exception {
+    ServerFleet fleet = ServerFleet.boot(DebianImage.bookworm(), count);
+    HostController controller = null;
+    SampleRepository repository = null;
+    try {
+      int webhookPort = freePort();
+      controller =
+          HostController.start(
+              TestNetwork.HOST_ADDRESS,
+              work,
+              List.of("--webhook-listen", TestNetwork.HOST_ADDRESS + ":" + webhookPort));
+      repository =
+          SampleRepository.seededFrom(
+              Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
+      List<String> hosts = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        PristineServer server = fleet.servers().get(i);
+        String host = "web-" + (i + 1);
+        AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
+        AgentOnServer.enrollForStacks(server, controller.address(), host, "web");
+        hosts.add(host);
+      }
+      TrackedFleet tracked =
+          new TrackedFleet(fleet, controller, repository, hosts, webhookPort, work);
+      tracked.release("1.0.0", "v1.0.0");
+      tracked.apply(SampleStackManifest.production(work, repository.url(), "v1.0.0"));
+      tracked.awaitEveryHostOn(1, COLD);
+      return tracked;
+    } catch (Exception | Error e) {
+      closeQuietly(repository);
+      closeQuietly(controller);
+      fleet.close();
+      throw e;
+    }
+  }
+
+  HostController controller() {
+    return controller;
+  }
+
+  SampleRepository repository() {
+    return repository;
+  }
+
+  List<String> hosts() {
+    return hosts;
+  }
+
+  /** Where the controller takes push webhooks for the sample: {@code http://…/hooks/shop/…}. */
+  String webhookUrl() {
+    return "http://" + TestNetwork.HOST_ADDRESS + ":" + webhookPort + "/hooks/" + APP + "/" + ENV;
+  }
+
+  /** Applies the production site with these top-level delivery sections (track, rollout). */
+  void applyDelivered(String ref, String delivery) throws Exception {
+    apply(SampleStackManifest.delivered(work, repository.url(), ref, delivery));
+  }
+
+  void apply(Path manifest) throws Exception {
+    HostController.Cli apply = controller.pulley("apply", "-f", manifest.toString());
+    if (apply.exitCode() != 0) {
+      throw new IllegalStateException("pulley apply failed: " + apply);
+    }
+  }
+
+  /** Tags a healthy release of {@code version}, committing it first unless the head is one. */
+  void release(String version, String tag) throws Exception {
+    String views = SampleHealth.healthy(repository.read(SampleHealth.VIEWS));
+    boolean same =
+        repository.read("pulley_sample/VERSION").strip().equals(version)
+            && repository.read(SampleHealth.VIEWS).equals(views);
+    if (!same) {
+      repository.commit(
+          Map.of("pulley_sample/VERSION", version + "\n", SampleHealth.VIEWS, views),
+          "version " + version);
+    }
+    repository.tag(tag);
+  }
+
+  /** Tags a release whose health check answers 503, so that the handover refuses it. */
+  void brokenRelease(String version, String tag) throws Exception {
+    repository.commit(
+        Map.of(
+            "pulley_sample/VERSION",
+            version + "\n",
+            SampleHealth.VIEWS,
+            SampleHealth.failing(repository.read(SampleHealth.VIEWS))),
+        "a broken release");
+    repository.tag(tag);
+  }
+
+  /** Waits until every host reports revision {@code revision} healthy. */
+  void awaitEveryHostOn(int revision, Duration atMost) throws Exception {
+    awaitUntil(
+        () ->
+            controller
+                    .pulley("status")
+                    .out()
+                    .lines()
+                    .filter(l -> l.contains(APP + "/" + ENV + "#" + revision))
+                    .filter(l -> l.contains("healthy"))
+                    .count()
+                == hosts.size(),
+        atMost,
+        "every host healthy on revision " + revision);
+  }
+
+  /** Waits until the newest rollout is of {@code revision} and has {@code status}. */
+  void awaitRollout(int revision, String status, Duration atMost) throws Exception {
+    awaitUntil(
+        () -> rolloutStatus().contains(APP + "/" + ENV + " revision " + revision + ": " + status),
+        atMost,
+        "rollout of revision " + revision + " " + status);
+  }
+
+  String rolloutStatus() throws Exception {
+    return controller.pulley("rollout", "status", APP, ENV).out();
+  }
+
+  /** The version each server's site answers with, in host order. */
+  List<String> versions() throws IOException {
+    List<String> versions = new ArrayList<>();
+    for (PristineServer server : fleet.servers()) {
+      versions.add(version(server));
+    }
+    return versions;
+  }
+
+  List<PristineServer> servers() {
+    return fleet.servers();
+  }
+
+  static String version(PristineServer server) throws IOException {
+    return new SiteClient(server.address(), 80, "shop.example.test").get("/").header("X-Version");
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(repository);
+    closeQuietly(controller);
+    fleet.close();
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitUntil(Condition condition, Duration atMost, String what)
+      throws Exception {
+    Instant deadline = Instant.now().plus(atMost);
+    while (!condition.holds()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("not within " + atMost + ": " + what);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  // The webhook listener takes a fixed port; one the kernel just handed out is free in practice.
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Closing the rest matters more than why one would not close.
+    }
+  }
+}
