@@ -165,7 +165,8 @@ final class SampleSite implements AutoCloseable {
     closeAll(repository, controller, server);
   }
 
-  private static void closeAll(AutoCloseable... parts) {
+  /** Closes each part given (nulls skipped), going on past one that fails. */
+  static void closeAll(AutoCloseable... parts) {
     for (AutoCloseable part : parts) {
       if (part == null) {
         continue;

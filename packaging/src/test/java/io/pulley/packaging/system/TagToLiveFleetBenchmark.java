@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -235,7 +236,7 @@ public final class TagToLiveFleetBenchmark {
     return table.toString();
   }
 
-  private static double median(List<Push> pushes, java.util.function.Function<Push, Duration> of) {
+  private static double median(List<Push> pushes, Function<Push, Duration> of) {
     double[] sorted = pushes.stream().mapToDouble(p -> seconds(of.apply(p))).sorted().toArray();
     int middle = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -80,9 +80,7 @@ final class TrackedFleet implements AutoCloseable {
       tracked.awaitEveryHostOn(1, COLD);
       return tracked;
     } catch (Exception | Error e) {
-      closeQuietly(repository);
-      closeQuietly(controller);
-      fleet.close();
+      SampleSite.closeAll(repository, controller, fleet);
       throw e;
     }
   }
@@ -189,9 +187,7 @@ final class TrackedFleet implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(repository);
-    closeQuietly(controller);
-    fleet.close();
+    SampleSite.closeAll(repository, controller, fleet);
   }
 
   interface Condition {
@@ -213,17 +209,6 @@ final class TrackedFleet implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    if (closeable == null) {
-      return;
-    }
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      // Closing the rest matters more than why one would not close.
     }
   }
 }
