@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 KEEP=false
 [[ "${1:-}" == "--keep" ]] && KEEP=true
 DEMO=/tmp/pulley-demo
-CONTROLLER_JAR=controller/target/pulley-controller.jar
+CONTROLLER_JAR=controller/app/target/pulley-controller.jar
 AGENT_JAR=agent/target/pulley-agent.jar
 PIDS=()
 

@@ -9,4 +9,4 @@
 # Needs root (containers and network namespaces). ./demo-local.sh is a shorter tour without root.
 set -euo pipefail
 # The tour is a Java program beside the system tests, so it uses the same tested fixtures.
-exec "$(dirname "$0")/packaging/harness/run-on-servers.sh" io.pulley.packaging.system.PristineDemo "$@"
+exec "$(dirname "$0")/packaging/system-tests/harness/run-on-servers.sh" io.pulley.packaging.system.PristineDemo "$@"

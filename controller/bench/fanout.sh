@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # Builds the controller's fat jar and compiles the benchmark (a test-source program).
-./mvnw -B -o -q -pl controller -am package -DskipTests
+./mvnw -B -o -q -pl controller/app -am package -DskipTests
 
 # Each agent is one connection: the load generator needs one descriptor per agent, and so does
 # the controller, which inherits this limit.
@@ -24,5 +24,5 @@ fi
 exec java \
   -Xms256m -Xmx2g \
   -Dlogback.configurationFile=controller/bench/logback-bench.xml \
-  -cp controller/target/test-classes:controller/target/pulley-controller.jar \
+  -cp controller/app/target/test-classes:testing/target/classes:controller/app/target/pulley-controller.jar \
   io.pulley.controller.bench.FanoutBenchmark "$@"

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # Builds the controller's fat jar and the agent, and compiles the benchmark (a test-source program).
-./mvnw -B -o -q -pl controller -am package -DskipTests
+./mvnw -B -o -q -pl controller/app -am package -DskipTests
 
 # The fat jar carries gRPC, protobuf, JGit and everything else the agent needs but its own classes,
 # which the thin agent jar adds.
@@ -20,5 +20,5 @@ agent_jar="$(ls agent/target/pulley-agent-*.jar | grep -v -e sources -e javadoc 
 exec java \
   -Xms256m -Xmx1g \
   -Dlogback.configurationFile=controller/bench/logback-bench.xml \
-  -cp "controller/target/test-classes:controller/target/pulley-controller.jar:${agent_jar}" \
+  -cp "controller/app/target/test-classes:testing/target/classes:controller/app/target/pulley-controller.jar:${agent_jar}" \
   io.pulley.controller.bench.TagToLiveBenchmark "$@"

@@ -9,4 +9,4 @@
 #
 # Needs root (containers and network namespaces), like ./demo.sh.
 set -euo pipefail
-exec "$(dirname "$0")/../harness/run-on-servers.sh" io.pulley.packaging.system.TagToLiveFleetBenchmark "$@"
+exec "$(dirname "$0")/../system-tests/harness/run-on-servers.sh" io.pulley.packaging.system.TagToLiveFleetBenchmark "$@"

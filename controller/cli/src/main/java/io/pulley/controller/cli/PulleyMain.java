@@ -1,0 +1,90 @@
+package io.pulley.controller.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The admin CLI {@code pulley}: its global options and commands, each of which talks to a
+ * controller through the AdminService contract only. The jar's entry point adds the daemon's {@code
+ * serve} to these.
+ */
+@Command(
+    name = "pulley",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Pulley: pull-based deploys for Python web applications.",
+    subcommands = {
+      ApplyCommand.class,
+      StatusCommand.class,
+      HostsCommand.class,
+      HistoryCommand.class,
+      RevisionCommand.class,
+      RollbackCommand.class,
+      RolloutCommand.class,
+      PlanCommand.class,
+      SecretCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the operation failed (for example a host's last apply failed)",
+      "2:usage error",
+      "3:the manifest or request was rejected as invalid; nothing was stored",
+      "4:not found (no such revision, application or host)",
+      "5:the controller could not be reached"
+    })
+public final class PulleyMain {
+
+  @Option(
+      names = "--controller",
+      scope = ScopeType.INHERIT,
+      paramLabel = "HOST:PORT",
+      description = "Controller address (default: $PULLEY_CONTROLLER, else ${DEFAULT-VALUE}).",
+      defaultValue = "${env:PULLEY_CONTROLLER:-127.0.0.1:7400}")
+  String controller;
+
+  @Option(
+      names = {"-o", "--output"},
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      description = "Output format: table (default) or json.",
+      defaultValue = "table")
+  OutputFormat output;
+
+  /** Where commands read input from: standard input, unless a test gives its own. */
+  InputStream in = System.in;
+
+  private PulleyMain() {}
+
+  /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
+  public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI with its output going to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(System.in, out, err, args);
+  }
+
+  /** Runs the CLI reading standard input from {@code in}. */
+  public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    return commandLine(in, out, err).execute(args);
+  }
+
+  /** The admin commands, ready to execute; a launcher may add its own (the daemon's serve). */
+  public static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
+    PulleyMain main = new PulleyMain();
+    main.in = in;
+    CommandLine commandLine = new CommandLine(main);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setExecutionExceptionHandler(new CliErrors());
+    return commandLine;
+  }
+}

@@ -1,0 +1,298 @@
+package io.pulley.controller.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.stub.StreamObserver;
+import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.plan.PlanRenderer;
+import io.pulley.controller.poll.HostPlans;
+import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.revisions.ApplyResult;
+import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.revisions.RollbackResult;
+import io.pulley.controller.secrets.SetSecretResult;
+import io.pulley.controller.store.SecretEntry;
+import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.v1.ApplyManifestRequest;
+import io.pulley.v1.ApplyManifestResponse;
+import io.pulley.v1.ControlRolloutRequest;
+import io.pulley.v1.GetHostPlanRequest;
+import io.pulley.v1.GetHostPlanResponse;
+import io.pulley.v1.GetHostReportRequest;
+import io.pulley.v1.GetHostReportResponse;
+import io.pulley.v1.GetRevisionRequest;
+import io.pulley.v1.GetRolloutRequest;
+import io.pulley.v1.HostState;
+import io.pulley.v1.ListEventsRequest;
+import io.pulley.v1.ListEventsResponse;
+import io.pulley.v1.ListHostsRequest;
+import io.pulley.v1.ListHostsResponse;
+import io.pulley.v1.ListRevisionsRequest;
+import io.pulley.v1.ListRevisionsResponse;
+import io.pulley.v1.ListSecretsRequest;
+import io.pulley.v1.ListSecretsResponse;
+import io.pulley.v1.Revision;
+import io.pulley.v1.RollbackRequest;
+import io.pulley.v1.RollbackResponse;
+import io.pulley.v1.Rollout;
+import io.pulley.v1.SecretInfo;
+import io.pulley.v1.SetSecretRequest;
+import io.pulley.v1.SetSecretResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gRPC face of the admin side: a thin mapping onto the revision log (with the secrets its plans
+ * use) and the host registry.
+ */
+public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
+  private static final int DEFAULT_HISTORY = 50;
+  private static final int MAX_HISTORY = 1000;
+
+  private final RevisionLog revisions;
+  private final HostRegistry hosts;
+  private final HostPlans plans;
+  private final PollHub pollHub;
+  private final RolloutCalls rolloutCalls;
+
+  public AdminGrpcService(
+      RevisionLog revisions,
+      HostRegistry hosts,
+      HostPlans plans,
+      PollHub pollHub,
+      RolloutCalls rolloutCalls) {
+    this.rolloutCalls = rolloutCalls;
+    this.revisions = revisions;
+    this.hosts = hosts;
+    this.plans = plans;
+    this.pollHub = pollHub;
+  }
+
+  @Override
+  public void applyManifest(
+      ApplyManifestRequest request, StreamObserver<ApplyManifestResponse> observer) {
+    String source = request.getSourceName().isEmpty() ? "manifest" : request.getSourceName();
+    ApplyResult result =
+        revisions.apply(request.getManifestYaml(), source, request.getDryRun(), Actor.current());
+    if (result instanceof ApplyResult.Rejected rejected) {
+      observer.onError(GrpcErrors.manifestRejected(rejected.errors()));
+      return;
+    }
+    ApplyResult.Accepted accepted = (ApplyResult.Accepted) result;
+    ApplyManifestResponse.Builder response =
+        ApplyManifestResponse.newBuilder()
+            .setChanged(accepted.changed())
+            .setDiff(accepted.diff())
+            .setDryRun(accepted.dryRun());
+    accepted.revision().ifPresent(response::setRevision);
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getRevision(GetRevisionRequest request, StreamObserver<Revision> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    Optional<Revision> revision =
+        revisions.get(request.getApplication(), request.getEnvironment(), request.getNumber());
+    if (revision.isEmpty()) {
+      observer.onError(
+          GrpcErrors.notFound(
+              (request.getNumber() == 0 ? "no revision" : "no revision " + request.getNumber())
+                  + " of "
+                  + request.getApplication()
+                  + "/"
+                  + request.getEnvironment()));
+      return;
+    }
+    respond(observer, revision.get());
+  }
+
+  @Override
+  public void listRevisions(
+      ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    int limit =
+        request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+    List<Revision> listed =
+        revisions.history(request.getApplication(), request.getEnvironment(), limit);
+    ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
+    for (Revision revision : listed) {
+      response.addRevisions(revision.toBuilder().clearManifest().clearSourceYaml());
+    }
+    response.putAllRolloutStatus(
+        rolloutCalls.statuses(request.getApplication(), request.getEnvironment(), listed));
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
+    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      return;
+    }
+    RollbackResult result =
+        revisions.rollback(
+            request.getApplication(),
+            request.getEnvironment(),
+            request.getToRevision(),
+            Actor.current());
+    if (result instanceof RollbackResult.RolledBack done) {
+      respond(
+          observer,
+          RollbackResponse.newBuilder()
+              .setRevision(done.revision())
+              .setChanged(done.changed())
+              .build());
+      return;
+    }
+    observer.onError(
+        GrpcErrors.notFound(
+            "no revision "
+                + request.getToRevision()
+                + " of "
+                + request.getApplication()
+                + "/"
+                + request.getEnvironment()
+                + "; see `pulley history "
+                + request.getApplication()
+                + " "
+                + request.getEnvironment()
+                + "`"));
+  }
+
+  @Override
+  public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> observer) {
+    ListHostsResponse.Builder response = ListHostsResponse.newBuilder();
+    for (HostState host : hosts.all()) {
+      response.addHosts(withLiveState(host));
+    }
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getHostReport(
+      GetHostReportRequest request, StreamObserver<GetHostReportResponse> observer) {
+    Optional<HostState> host = hosts.get(request.getHostId());
+    if (host.isEmpty()) {
+      observer.onError(unknownHost(request.getHostId()));
+      return;
+    }
+    GetHostReportResponse.Builder response = GetHostReportResponse.newBuilder();
+    if (host.get().hasLastReport()) {
+      response.setReport(host.get().getLastReport());
+    }
+    respond(observer, response.build());
+  }
+
+  @Override
+  public void getHostPlan(
+      GetHostPlanRequest request, StreamObserver<GetHostPlanResponse> observer) {
+    if (hosts.get(request.getHostId()).isEmpty()) {
+      observer.onError(unknownHost(request.getHostId()));
+      return;
+    }
+    respond(
+        observer,
+        GetHostPlanResponse.newBuilder()
+            .setPlan(PlanRenderer.redacted(plans.planFor(request.getHostId())))
+            .build());
+  }
+
+  @Override
+  public void setSecret(SetSecretRequest request, StreamObserver<SetSecretResponse> observer) {
+    SetSecretResult result =
+        revisions.setSecret(
+            request.getApplication(),
+            request.getEnvironment(),
+            request.getName(),
+            request.getValue(),
+            Actor.current());
+    if (result instanceof SetSecretResult.Invalid invalid) {
+      observer.onError(GrpcErrors.invalidField(invalid.field(), invalid.reason()));
+      return;
+    }
+    SetSecretResult.Stored stored = (SetSecretResult.Stored) result;
+    respond(observer, SetSecretResponse.newBuilder().setCreated(stored.created()).build());
+  }
+
+  @Override
+  public void listSecrets(
+      ListSecretsRequest request, StreamObserver<ListSecretsResponse> observer) {
+    Optional<SetSecretResult.Invalid> invalid =
+        revisions.checkSecretOwner(request.getApplication(), request.getEnvironment());
+    if (invalid.isPresent()) {
+      observer.onError(GrpcErrors.invalidField(invalid.get().field(), invalid.get().reason()));
+      return;
+    }
+    ListSecretsResponse.Builder response = ListSecretsResponse.newBuilder();
+    for (SecretEntry entry :
+        revisions.secretEntries(request.getApplication(), request.getEnvironment())) {
+      response.addSecrets(secretInfo(entry));
+    }
+    respond(observer, response.build());
+  }
+
+  private static SecretInfo secretInfo(SecretEntry entry) {
+    SecretInfo.Builder info =
+        SecretInfo.newBuilder().setName(entry.name()).setGenerated(entry.generated());
+    // A secret from before times were recorded has none; an unset Timestamp says so.
+    if (!entry.updatedAt().equals(Instant.EPOCH)) {
+      info.setUpdatedAt(
+          Timestamp.newBuilder()
+              .setSeconds(entry.updatedAt().getEpochSecond())
+              .setNanos(entry.updatedAt().getNano()));
+    }
+    return info.build();
+  }
+
+  private HostState withLiveState(HostState host) {
+    return host.toBuilder()
+        .setConnected(pollHub.isHeld(host.getHostId()))
+        .setDesiredPlanId(plans.planFor(host.getHostId()).getPlanId())
+        .build();
+  }
+
+  private static io.grpc.StatusRuntimeException unknownHost(String hostId) {
+    return GrpcErrors.notFound(
+        "no host \"" + hostId + "\" has polled this controller; see `pulley hosts`");
+  }
+
+  @Override
+  public void getRollout(GetRolloutRequest request, StreamObserver<Rollout> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      rolloutCalls.get(request, observer);
+    }
+  }
+
+  @Override
+  public void controlRollout(ControlRolloutRequest request, StreamObserver<Rollout> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      rolloutCalls.control(request, observer);
+    }
+  }
+
+  @Override
+  public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> observer) {
+    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+      int limit =
+          request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
+      rolloutCalls.events(request, limit, observer);
+    }
+  }
+
+  private static boolean namesGiven(
+      String application, String environment, StreamObserver<?> observer) {
+    if (application.isEmpty() || environment.isEmpty()) {
+      observer.onError(GrpcErrors.invalidArgument("application and environment are required"));
+      return false;
+    }
+    return true;
+  }
+
+  private static <T> void respond(StreamObserver<T> observer, T response) {
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+}

@@ -1,0 +1,331 @@
+package io.pulley.controller.store;
+
+import io.pulley.v1.AuditEvent;
+import io.pulley.v1.HostState;
+import io.pulley.v1.Revision;
+import io.pulley.v1.Rollout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link Store}: one SQLite file, {@code pulley.db}, in the controller's data
+ * directory. Needs nothing installed.
+ *
+ * <p>Thread-safe: one connection, used under one lock. That costs no write throughput because
+ * SQLite serialises writers anyway, and reads are short. Appends also take SQLite's write lock
+ * (IMMEDIATE transactions), so two processes sharing the file still number revisions without gaps
+ * or duplicates.
+ */
+public final class SqliteStore implements Store {
+
+  /** The database's file name inside the data directory. */
+  public static final String FILE_NAME = "pulley.db";
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+  // How long a statement waits for another process's write lock before failing.
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Path file;
+  private final Connection connection;
+  private final SqliteRevisionTables tables;
+  private final SqliteRolloutTables rollouts;
+  private final SqliteSecretTables secrets;
+  private boolean closed;
+
+  private SqliteStore(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+    this.tables = new SqliteRevisionTables(connection);
+    this.rollouts = new SqliteRolloutTables(connection);
+    this.secrets = new SqliteSecretTables(connection);
+  }
+
+  /**
+   * Opens (creating if needed) {@code dataDir/pulley.db} and migrates it to the current schema.
+   *
+   * @throws StoreException if the directory or the database cannot be opened, or the database was
+   *     written by a newer Pulley
+   */
+  public static SqliteStore open(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create data directory " + dataDir, e);
+    }
+    Connection connection = null;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      configure(connection, file);
+      SqliteSchema.migrate(connection, file);
+      log.info("store opened file={} schemaVersion={}", file, SqliteSchema.CURRENT_VERSION);
+      return new SqliteStore(file, connection);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection, e);
+      if (e instanceof StoreException) {
+        throw (StoreException) e;
+      }
+      throw new StoreException("cannot open database " + file, e);
+    }
+  }
+
+  private static void configure(Connection connection, Path file) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+      // WAL: readers never block the writer, and a commit appends to one file. FULL, not NORMAL:
+      // in WAL mode NORMAL skips the fsync at commit, so a returned append would survive kill -9
+      // but could vanish on power loss; FULL fsyncs the WAL on every commit.
+      try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
+        if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
+          throw new StoreException("database " + file + " refused WAL journal mode");
+        }
+      }
+      statement.execute("PRAGMA synchronous = FULL");
+      statement.execute("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  @Override
+  public Revision appendRevision(Revision revision) {
+    requireName("application", revision.getApplication());
+    requireName("environment", revision.getEnvironment());
+    return locked(
+        "append revision of " + revision.getApplication() + "/" + revision.getEnvironment(),
+        () -> SqliteTransaction.immediate(connection, () -> tables.insertNext(revision)));
+  }
+
+  @Override
+  public Optional<Revision> currentRevision(String application, String environment) {
+    return listRevisions(application, environment, 1).stream().findFirst();
+  }
+
+  @Override
+  public Optional<Revision> revision(String application, String environment, long number) {
+    return locked(
+        "read revision " + number + " of " + application + "/" + environment,
+        () -> tables.revision(application, environment, number));
+  }
+
+  @Override
+  public List<Revision> listRevisions(String application, String environment, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return locked(
+        "list revisions of " + application + "/" + environment,
+        () -> tables.newestRevisions(application, environment, limit));
+  }
+
+  @Override
+  public List<Revision> currentRevisions() {
+    return locked("list current revisions", tables::currentRevisions);
+  }
+
+  @Override
+  public void putHost(HostState host) {
+    putHosts(List.of(host));
+  }
+
+  /** One transaction for the batch: a thousand hosts cost one fsync, not a thousand. */
+  @Override
+  public void putHosts(List<HostState> hosts) {
+    for (HostState host : hosts) {
+      requireName("host_id", host.getHostId());
+    }
+    locked(
+        hosts.size() == 1
+            ? "put host " + hosts.get(0).getHostId()
+            : "put " + hosts.size() + " hosts",
+        () -> SqliteTransaction.immediate(connection, () -> tables.putHosts(hosts)));
+  }
+
+  @Override
+  public Optional<HostState> host(String hostId) {
+    return locked("read host " + hostId, () -> tables.host(hostId));
+  }
+
+  @Override
+  public List<HostState> hosts() {
+    return locked("list hosts", tables::hosts);
+  }
+
+  @Override
+  public Map<String, String> secrets(String application, String environment) {
+    return locked(
+        "read secrets of " + application + "/" + environment,
+        () -> secrets.values(application, environment));
+  }
+
+  @Override
+  public List<SecretEntry> secretEntries(String application, String environment) {
+    return locked(
+        "read secret names of " + application + "/" + environment,
+        () -> secrets.entries(application, environment));
+  }
+
+  @Override
+  public boolean putSecretIfAbsent(
+      String application, String environment, String name, String value, Instant generatedAt) {
+    SecretEntry entry = new SecretEntry(name, true, generatedAt, SecretEntry.CONTROLLER);
+    requireSecretKey(application, environment, name);
+    // The operation names the secret, never its value: it goes into error messages.
+    return locked(
+        "store secret " + name + " of " + application + "/" + environment,
+        () -> secrets.insert("INSERT OR IGNORE", application, environment, entry, value));
+  }
+
+  @Override
+  public boolean putSecret(
+      String application,
+      String environment,
+      String name,
+      String value,
+      Instant setAt,
+      String setBy) {
+    SecretEntry entry = new SecretEntry(name, false, setAt, setBy);
+    requireSecretKey(application, environment, name);
+    return locked(
+        "store secret " + name + " of " + application + "/" + environment,
+        () ->
+            SqliteTransaction.immediate(
+                connection,
+                () -> {
+                  boolean existed = secrets.exists(application, environment, name);
+                  secrets.insert("INSERT OR REPLACE", application, environment, entry, value);
+                  return !existed;
+                }));
+  }
+
+  private static void requireSecretKey(String application, String environment, String name) {
+    requireName("application", application);
+    requireName("environment", environment);
+    requireName("secret name", name);
+  }
+
+  @Override
+  public void putRollout(Rollout rollout) {
+    requireName("application", rollout.getApplication());
+    requireName("environment", rollout.getEnvironment());
+    locked(
+        "put rollout of " + rollout.getApplication() + "/" + rollout.getEnvironment(),
+        () -> {
+          rollouts.putRollout(rollout);
+          return null;
+        });
+  }
+
+  @Override
+  public List<Rollout> latestRollouts() {
+    return locked("list rollouts", rollouts::latestRollouts);
+  }
+
+  @Override
+  public List<Rollout> rollouts(String application, String environment, long fromRevision) {
+    return locked(
+        "list rollouts of " + application + "/" + environment,
+        () -> rollouts.rollouts(application, environment, fromRevision));
+  }
+
+  @Override
+  public void appendEvent(AuditEvent event) {
+    requireName("application", event.getApplication());
+    requireName("environment", event.getEnvironment());
+    locked(
+        "append event of " + event.getApplication() + "/" + event.getEnvironment(),
+        () -> {
+          rollouts.appendEvent(event);
+          return null;
+        });
+  }
+
+  @Override
+  public List<AuditEvent> events(String application, String environment, int limit) {
+    return locked(
+        "read events of " + application + "/" + environment,
+        () -> rollouts.events(application, environment, limit));
+  }
+
+  @Override
+  public void quarantine(
+      String application, String environment, String ref, String commit, Instant at) {
+    requireName("application", application);
+    requireName("environment", environment);
+    locked(
+        "quarantine " + ref + " of " + application + "/" + environment,
+        () -> {
+          rollouts.quarantine(application, environment, ref, commit, at);
+          return null;
+        });
+  }
+
+  @Override
+  public Set<List<String>> quarantined(String application, String environment) {
+    return locked(
+        "read quarantine of " + application + "/" + environment,
+        () -> rollouts.quarantined(application, environment));
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      connection.close();
+      log.info("store closed file={}", file);
+    } catch (SQLException e) {
+      throw new StoreException("cannot close database " + file, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(String operation, SqliteTransaction.SqlWork<T> work) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("store " + file + " is closed");
+      }
+      return work.run();
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + operation + " in " + file + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void requireName(String field, String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(field + " must not be empty");
+    }
+  }
+
+  private static void closeQuietly(Connection connection, Exception cause) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.pulley.packaging.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The build's outputs that system tests install: found in the module's and siblings' targets. */
+final class Artifacts {
+  /** The checkout's top: two folders up from this module, where Maven runs it; set by ./demo.sh. */
+  private static final Path TOP =
+      Path.of(System.getProperty("pulley.top.dir", "../..")).toAbsolutePath().normalize();
+
+  /** Where the packaging module leaves the packages it built. */
+  private static final Path PACKAGES = TOP.resolve("packaging/target");
+
+  private Artifacts() {}
+
+  static Path agentDeb() {
+    return deb("pulley-agent_");
+  }
+
+  static Path controllerDeb() {
+    return deb("pulley-controller_");
+  }
+
+  /** The sample Pyramid application's source tree (samples/pulley-sample). */
+  static Path sampleApplication() {
+    Path sample = TOP.resolve("samples/pulley-sample");
+    if (!Files.isDirectory(sample)) {
+      throw new IllegalStateException(sample + " is missing");
+    }
+    return sample;
+  }
+
+  /** The controller's fat jar: the controller and CLI run on this machine, the test's host side. */
+  static Path controllerJar() {
+    Path jar = TOP.resolve("controller/app/target/pulley-controller.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing; run the build from the top (./mvnw verify)");
+    }
+    return jar;
+  }
+
+  /**
+   * The newest package in packaging/target: snapshot versions carry their build time and sort by
+   * it, so after a build that is the one it made.
+   */
+  private static Path deb(String prefix) {
+    try (Stream<Path> files = Files.list(PACKAGES)) {
+      List<Path> found =
+          files
+              .filter(p -> p.getFileName().toString().startsWith(prefix))
+              .filter(p -> p.getFileName().toString().endsWith("_all.deb"))
+              .sorted()
+              .toList();
+      if (found.isEmpty()) {
+        throw new IllegalStateException(
+            "no " + prefix + "*_all.deb in " + PACKAGES + "; run ./mvnw package");
+      }
+      return found.get(found.size() - 1);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + PACKAGES + ": " + e.getMessage(), e);
+    }
+  }
+}
