@@ -8,29 +8,23 @@ import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.systemd.ServiceMemory.Memory;
 import io.pulley.agent.apply.systemd.ServiceMemory.Pending;
-import io.pulley.agent.files.AtomicWriter;
 import io.pulley.v1.Service;
 import io.pulley.v1.ServiceState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Converges a systemd service: its unit file (written only when different, then systemd reloaded),
- * enablement, and state. It restarts the service when its unit or a {@code restart_on} resource
- * changed, reloads it when a {@code reload_on} resource changed, and otherwise only starts or stops
- * it as declared, so an unchanged apply restarts nothing. The action owed is recorded before
- * anything is done and cleared after success, so a crash or a failed restart is retried on the next
- * apply. Idempotent; one apply at a time.
+ * Converges a systemd service: its unit file (written through {@link UnitFiles}: only when
+ * different, then systemd reloaded), enablement, and state. It restarts the service when its unit
+ * or a {@code restart_on} resource changed, reloads it when a {@code reload_on} resource changed,
+ * and otherwise only starts or stops it as declared, so an unchanged apply restarts nothing. The
+ * action owed is recorded before anything is done and cleared after success, so a crash or a failed
+ * restart is retried on the next apply. Idempotent; one apply at a time.
  */
 public final class ServiceExecutor implements ResourceExecutor<Service> {
-  static final Path UNIT_DIR = Path.of("/etc/systemd/system");
   static final String RUNNING = "running";
   static final String STOPPED = "stopped";
 
@@ -39,7 +33,7 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
   private final Path unitDir;
 
   public ServiceExecutor(PathGuard guard, CommandRunner runner) {
-    this(guard, runner, UNIT_DIR);
+    this(guard, runner, UnitFiles.SYSTEM_DIR);
   }
 
   /**
@@ -58,16 +52,15 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
     if (refused.isEmpty() && spec.getState() == ServiceState.UNRECOGNIZED) {
       refused = Optional.of("state " + spec.getStateValue() + " is not known to this agent");
     }
-    Path unitFile = unitDir.resolve(name);
+    UnitFiles units = new UnitFiles(unitDir, context.stateDir(), systemctl);
     if (refused.isEmpty() && !spec.getUnit().isEmpty()) {
-      refused = guard.check(unitFile.toString());
+      refused = guard.check(units.file(name).toString());
     }
     if (refused.isPresent()) {
       return Convergence.failed(refused.get());
     }
     boolean running = spec.getState() != ServiceState.SERVICE_STATE_STOPPED;
-    byte[] unit = spec.getUnit().getBytes(StandardCharsets.UTF_8);
-    boolean unitChanged = !spec.getUnit().isEmpty() && !sameContent(unitFile, unit);
+    boolean unitChanged = !spec.getUnit().isEmpty() && units.differs(name, spec.getUnit());
     ServiceMemory memory = new ServiceMemory(context.stateDir());
     Memory before = memory.read(name);
     List<String> why = new ArrayList<>();
@@ -79,13 +72,14 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
     try {
       List<String> changes = new ArrayList<>();
       if (unitChanged) {
-        writeUnit(unitFile, unit);
+        units.write(name, spec.getUnit());
         changes.add("unit file written");
       }
       // An owed restart may come from a unit written before a failed daemon-reload: redo it.
-      if (unitChanged || (!spec.getUnit().isEmpty() && before.pending() == Pending.RESTART)) {
-        systemctl.daemonReload();
+      if (!spec.getUnit().isEmpty() && before.pending() == Pending.RESTART) {
+        units.oweReload();
       }
+      units.reloadIfOwed();
       if (!spec.getDisabled() && systemctl.enable(name)) {
         changes.add("enabled");
       }
@@ -166,16 +160,5 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
       return Optional.of("started");
     }
     return Optional.empty();
-  }
-
-  private static boolean sameContent(Path file, byte[] content) throws IOException {
-    return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content);
-  }
-
-  private static void writeUnit(Path file, byte[] content) throws IOException {
-    AtomicWriter.write(
-        file,
-        content,
-        temp -> Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--")));
   }
 }

@@ -23,6 +23,7 @@ final class FakeHost implements CommandRunner {
   private final Set<String> failingStarts = new LinkedHashSet<>();
   private final List<String> lines = new ArrayList<>();
   private boolean workersAnswer = true;
+  private int failingDaemonReloads;
 
   FakeHost(Path runDir) {
     this.runDir = runDir;
@@ -37,6 +38,12 @@ final class FakeHost implements CommandRunner {
   /** {@code systemctl start unit} fails, as when uWSGI exits because the app cannot load. */
   FakeHost failsToStart(String unit) {
     failingStarts.add(unit);
+    return this;
+  }
+
+  /** The next {@code count} daemon-reloads fail, as when a unit file does not parse. */
+  FakeHost failsDaemonReloads(int count) {
+    failingDaemonReloads = count;
     return this;
   }
 
@@ -96,6 +103,7 @@ final class FakeHost implements CommandRunner {
         yield Result.exited(0, "");
       }
       case "list-units" -> listUnits(unit);
+      case "daemon-reload" -> daemonReload();
       default -> Result.exited(0, "");
     };
   }
@@ -112,6 +120,14 @@ final class FakeHost implements CommandRunner {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+    return Result.exited(0, "");
+  }
+
+  private Result daemonReload() {
+    if (failingDaemonReloads > 0) {
+      failingDaemonReloads--;
+      return Result.exited(1, "Failed to reload daemon.\n");
     }
     return Result.exited(0, "");
   }

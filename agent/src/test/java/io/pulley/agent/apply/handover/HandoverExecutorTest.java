@@ -12,11 +12,8 @@ import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ResourceOutcome;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +37,7 @@ class HandoverExecutorTest {
   private final List<Duration> pauses = new ArrayList<>();
   private Convergence siteAnswer = Convergence.unchanged("200 after 0.0 s");
   private Optional<UwsgiStats.Load> statsAnswer = Optional.of(new UwsgiStats.Load(0, 0));
+  private int statsReads;
 
   @BeforeEach
   void layout() throws Exception {
@@ -68,7 +66,10 @@ class HandoverExecutorTest {
         .setWorkerCelery(Command.newBuilder().addArgv("celery").setUser("app").setTimeoutSeconds(3))
         .addRetiredWebUnits("app-uwsgi.service")
         .addRetiredWorkerUnits("app-celery-worker.service")
-        .addRestartOn("file:settings");
+        .addRestartOn("file:settings")
+        // The controller always sets both (the stack's drain_seconds and uWSGI's harakiri).
+        .setDrainSeconds(2)
+        .setRequestTimeoutSeconds(300);
   }
 
   private Convergence converge(FakeHost host, Handover spec) throws Exception {
@@ -90,7 +91,10 @@ class HandoverExecutorTest {
             host,
             () -> "host",
             probe,
-            stats -> statsAnswer,
+            stats -> {
+              statsReads++;
+              return statsAnswer;
+            },
             (check, c) -> siteAnswer,
             d -> {
               pauses.add(d);
@@ -352,6 +356,100 @@ class HandoverExecutorTest {
   }
 
   @Test
+  void failedDaemonReload_startsNothing_andIsRetriedByTheNextApply() throws Exception {
+    FakeHost host = servingA().failsDaemonReloads(1);
+    Handover spec =
+        spec(B).setWebUnitContent("[Service]\nExecStart=/usr/bin/uwsgi --ini y\n").build();
+
+    Convergence failed = converge(host, spec);
+    List<String> afterFailure = host.changes();
+    Convergence retried = converge(host, spec);
+
+    assertThat(failed.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(failed.reason()).isEqualTo("systemctl daemon-reload: exit status 1");
+    assertThat(afterFailure).containsExactly("systemctl daemon-reload");
+    assertThat(unitDir.resolve("app-uwsgi@.service")).hasContent(spec.getWebUnitContent());
+    assertThat(retried.outcome())
+        .as(retried.reason())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes().subList(1, host.changes().size()))
+        .startsWith(
+            "systemctl daemon-reload",
+            "systemctl start app-celery-worker@" + B + ".service",
+            "systemctl start app-uwsgi@" + B + ".service");
+    assertThat(converge(host, spec).outcome())
+        .as("paid once, owed no more")
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+  }
+
+  @Test
+  void drainOfZero_stopsTheOldInstanceWithoutAPause() throws Exception {
+    FakeHost host = servingA();
+
+    Convergence c = converge(host, spec(B).setDrainSeconds(0).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes()).contains("systemctl stop app-uwsgi@" + A + ".service");
+    assertThat(pauses).containsExactly(WorkerShutdown.CONSUMER_SETTLE);
+  }
+
+  @Test
+  void requestTimeoutOfZero_stopsTheOldInstanceGracefullyAtOnce() throws Exception {
+    FakeHost host = servingA();
+    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0));
+
+    Convergence c = converge(host, spec(B).setRequestTimeoutSeconds(0).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes())
+        .contains("systemctl stop app-uwsgi@" + A + ".service")
+        .noneMatch(l -> l.contains("SIGINT"));
+    assertThat(statsReads).as("nobody waits for the old instance to be idle").isZero();
+    assertThat(pauses).containsExactly(Duration.ofSeconds(2), WorkerShutdown.CONSUMER_SETTLE);
+  }
+
+  @Test
+  void instanceAnEarlierApplyStarted_thatFailsTheSite_stopsWithTheSwitchBack() throws Exception {
+    FakeHost host = servingA().running("app-uwsgi@" + B + ".service");
+    siteAnswer = Convergence.failed("status 500");
+
+    Convergence c = converge(host, spec(B).build());
+
+    assertThat(c.reason())
+        .isEqualTo(
+            "the site failed after the switch to bbbbbbbbbbbb, switched back to aaaaaaaaaaaa:"
+                + " status 500");
+    assertThat(host.changes())
+        .containsExactly(
+            "systemctl start app-celery-worker@" + B + ".service",
+            "systemctl stop app-uwsgi@" + B + ".service",
+            "systemctl stop app-celery-worker@" + B + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+  }
+
+  @Test
+  void reloadMode_releaseThatFailsAfterTheReload_isReloadedBack() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    FakeHost host =
+        new FakeHost(runDir)
+            .running("app-uwsgi@live.service")
+            .running("app-celery-worker@" + A + ".service");
+    siteAnswer = Convergence.failed("status 500");
+    try (FakeMaster master = FakeMaster.start(runDir, "live")) {
+      Convergence c = converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
+
+      assertThat(c.reason())
+          .isEqualTo("graceful reload onto bbbbbbbbbbbb failed, reloaded back: status 500");
+      assertThat(c.outputTail()).contains("journal of app-uwsgi@live.service");
+      assertThat(master.commands(2)).isEqualTo("rr");
+    }
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+    assertThat(host.active()).contains("app-uwsgi@live.service");
+  }
+
+  @Test
   void refusals_nameTheField() throws Exception {
     FakeHost host = new FakeHost(runDir);
     assertThat(converge(host, spec("main").build()).reason()).contains("40-hex-digit");
@@ -362,65 +460,5 @@ class HandoverExecutorTest {
     assertThat(converge(host, spec(A).setWebUnit("app-uwsgi.service").build()).reason())
         .contains("is not a template");
     assertThat(host.changes()).isEmpty();
-  }
-
-  /**
-   * A uWSGI master's FIFO end, as real as a unit test gets: a FIFO made with mkfifo, read by a
-   * thread that records the commands and, on "r", recreates the readiness file as a reloaded
-   * instance would.
-   */
-  private static final class FakeMaster implements AutoCloseable {
-    private final StringBuilder commands = new StringBuilder();
-    private final FileChannel channel;
-    private final Thread reader;
-
-    private FakeMaster(Path runDir, String instance) throws Exception {
-      Path fifo = runDir.resolve(instance + ".fifo");
-      Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-      assertThat(mkfifo.waitFor()).isZero();
-      channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      Path ready = runDir.resolve(instance + ".ready");
-      reader =
-          new Thread(
-              () -> {
-                ByteBuffer one = ByteBuffer.allocate(1);
-                try {
-                  while (channel.read(one) > 0) {
-                    char command = (char) one.get(0);
-                    one.clear();
-                    synchronized (commands) {
-                      commands.append(command);
-                    }
-                    if (command == 'r') {
-                      Files.writeString(ready, "");
-                    }
-                  }
-                } catch (Exception e) {
-                  // closed by the test
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static FakeMaster start(Path runDir, String instance) throws Exception {
-      return new FakeMaster(runDir, instance);
-    }
-
-    String commands() {
-      synchronized (commands) {
-        return commands.toString();
-      }
-    }
-
-    @Override
-    public void close() throws java.io.IOException {
-      channel.close();
-      try {
-        reader.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

@@ -147,6 +147,22 @@ class ServiceExecutorTest {
   }
 
   @Test
+  void converge_failedDaemonReload_isRetriedByTheNextApply() throws Exception {
+    RecordingRunner failing = host(false, false).answer("systemctl daemon-reload", 1, "no\n");
+    Convergence failed = converge(failing, uwsgi().build(), Contexts.plain(stateDir()));
+    RecordingRunner next = host(true, true);
+
+    Convergence retried = converge(next, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(failed.reason()).isEqualTo("systemctl daemon-reload: exit status 1");
+    assertThat(retried.reason()).isEqualTo("restarted (owed since an earlier apply)");
+    assertThat(next.changes())
+        .containsExactly("systemctl daemon-reload", "systemctl restart app-uwsgi.service");
+    assertThat(converge(host(true, true), uwsgi().build(), Contexts.plain(stateDir())).outcome())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+  }
+
+  @Test
   void converge_restartIsRecordedBeforeItIsAttempted() throws Exception {
     ServiceMemory memory = new ServiceMemory(stateDir());
     List<ServiceMemory.Pending> owedAtRestart = new ArrayList<>();

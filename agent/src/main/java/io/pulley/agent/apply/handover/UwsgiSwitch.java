@@ -1,0 +1,110 @@
+package io.pulley.agent.apply.handover;
+
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.systemd.StepFailed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a uWSGI site and its Celery worker switch to a new release while they serve: the steps of one
+ * handover in order, what a failure takes back, and the point from which nothing is taken back.
+ * Start reading here; docs/handover.md tells the same to operators.
+ *
+ * <pre>
+ * WriteUnits ─► StartWorker ─► does the release's instance already have the traffic?
+ *                 (if any)        │
+ *        ┌──────── no ────────────┼──────────── yes, and new code or settings to load ───┐
+ *        ▼                        │ yes, nothing new                                     ▼
+ * StartWebInstance                │                                             GracefulReload
+ *  ─► ProveOnOwnSocket            │                                                      │
+ *  ─► SwitchLinks ─► CheckSite    │                                                      │
+ *        │                        ▼                                                      │
+ *        └─────────────► ══ live: nothing from here on is undone ══ ◄────────────────────┘
+ *                                 │
+ * RepairCurrent ─► Enable(web) ─► RetireWebInstances ─► Enable(worker) ─► RetireWorkers
+ *
+ * A failure before "live" runs the undos registered so far, newest first:
+ *   StartWorker       "worker U did not answer"      new worker stopped
+ *   StartWebInstance  the start failed               new instance stopped, current back (reload
+ *   ProveOnOwnSocket  "release X got no traffic"     mode), new worker stopped
+ *   SwitchLinks,      "the site failed after the     links and current back, new instance
+ *   CheckSite          switch to X, switched back"   stopped, new worker stopped
+ *   GracefulReload    "graceful reload onto X        current back, the instance reloaded onto it
+ *                      failed, reloaded back"
+ * </pre>
+ *
+ * <p>Every step looks at what runs before it acts, so a handover cut short anywhere resumes on the
+ * next apply, and a converged one changes nothing. One handover at a time.
+ */
+final class UwsgiSwitch {
+  private final HandoverHost host;
+
+  UwsgiSwitch(HandoverHost host) {
+    this.host = host;
+  }
+
+  /** Hands the site over to {@code target}; CHANGED listing what changed, else UNCHANGED. */
+  Convergence run(HandoverTarget target) throws StepFailed, IOException, InterruptedException {
+    Attempt attempt = new Attempt(target, host);
+    UndoStack undo = new UndoStack();
+    undo.runOrUnwind(() -> goLive(attempt, undo));
+    for (FinishStep step : finishSteps(target)) {
+      step.run(attempt);
+    }
+    return Convergence.of(attempt.changes(), "serving " + target.shortCommit());
+  }
+
+  private void goLive(Attempt attempt, UndoStack undo)
+      throws StepFailed, IOException, InterruptedException {
+    HandoverTarget target = attempt.target();
+    new WriteUnits().run(attempt, undo);
+    if (target.hasWorker()) {
+      new StartWorker().run(attempt, undo);
+    }
+    Optional<String> live = target.liveInstance();
+    boolean serving =
+        live.equals(Optional.of(target.instance())) && host.systemctl().isActive(target.webUnit());
+    if (!serving) {
+      switchTraffic(attempt, undo, live);
+    } else if (reloadWanted(target)) {
+      // A failed reload takes back the web tier only: a worker started above keeps running beside
+      // the old one, and the next apply reuses it.
+      undo.forget();
+      new GracefulReload().run(attempt, undo);
+    }
+  }
+
+  /** A new instance beside the live one (or the reload mode's first start), then the traffic. */
+  private static void switchTraffic(Attempt attempt, UndoStack undo, Optional<String> live)
+      throws StepFailed, IOException, InterruptedException {
+    Optional<Path> previousCurrent = attempt.target().current().target();
+    StartWebInstance start = new StartWebInstance(previousCurrent);
+    start.run(attempt, undo);
+    new ProveOnOwnSocket(start.started()).run(attempt, undo);
+    new SwitchLinks(previousCurrent).run(attempt, undo);
+    new CheckSite(live).run(attempt, undo);
+  }
+
+  /** Whether the live instance must load new code (the reload mode) or new settings. */
+  private static boolean reloadWanted(HandoverTarget target) throws IOException {
+    if (target.reloadMode()) {
+      return target.restartWanted() || !target.current().leadsTo(target.release());
+    }
+    return target.restartWanted();
+  }
+
+  /** The old web tier stops first: until then it may enqueue tasks only the old worker knows. */
+  private static List<FinishStep> finishSteps(HandoverTarget target) {
+    List<FinishStep> steps =
+        new ArrayList<>(
+            List.of(new RepairCurrent(), new Enable(target.webUnit()), new RetireWebInstances()));
+    if (target.hasWorker()) {
+      steps.add(new Enable(target.workerUnit()));
+      steps.add(new RetireWorkers());
+    }
+    return steps;
+  }
+}
