@@ -1,7 +1,7 @@
 package io.pulley.controller.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.pulley.controller.rollout.AuditTrail;
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.rollout.RolloutControl;
 import io.pulley.controller.rollout.Rollouts;
 import io.pulley.v1.ControlRolloutRequest;

@@ -1,5 +1,9 @@
 package io.pulley.controller.revisions;
 
+import io.pulley.controller.events.ControllerEvent.RevisionStored;
+import io.pulley.controller.events.ControllerEvent.SecretsChanged;
+import io.pulley.controller.events.Events;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.CompileResult;
 import io.pulley.controller.manifest.ContentHash;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -37,45 +41,44 @@ public final class RevisionLog {
   private final SecretKeeper secrets;
   private final Clock clock;
   private final ControllerMetrics metrics;
+  private final Events events;
   private final Object writeLock = new Object();
   private volatile List<Revision> current;
-  private volatile Runnable onChange = () -> {};
-  private volatile StoredListener onStored = (stored, previous) -> {};
-
-  /** Told of each new revision, before the plans are: rollouts start here. */
-  @FunctionalInterface
-  public interface StoredListener {
-    void stored(Revision revision, Optional<Revision> previous);
-  }
 
   /** A log whose generated secrets come from a {@link SecureRandom}. */
   public RevisionLog(
-      Store store, ManifestCompiler compiler, Clock clock, ControllerMetrics metrics) {
-    this(store, compiler, new SecretKeeper(store, new SecureRandom(), clock), clock, metrics);
+      Store store,
+      ManifestCompiler compiler,
+      Clock clock,
+      ControllerMetrics metrics,
+      Events events) {
+    this(
+        store,
+        compiler,
+        new SecretKeeper(store, new SecureRandom(), clock),
+        clock,
+        metrics,
+        events);
   }
 
+  /**
+   * @param events told of each revision stored ({@link RevisionStored}) and of secrets that change
+   *     plans without one ({@link SecretsChanged}), under the write lock
+   */
   public RevisionLog(
       Store store,
       ManifestCompiler compiler,
       SecretKeeper secrets,
       Clock clock,
-      ControllerMetrics metrics) {
+      ControllerMetrics metrics,
+      Events events) {
     this.store = store;
     this.compiler = compiler;
     this.secrets = secrets;
     this.clock = clock;
     this.metrics = metrics;
+    this.events = events;
     this.current = List.copyOf(store.currentRevisions());
-  }
-
-  /** Sets what to run after a new revision is stored (the poll hub's wake-up). */
-  public void onChange(Runnable action) {
-    this.onChange = action;
-  }
-
-  /** Sets what to tell of each new revision, under the write lock and before the plans change. */
-  public void onStored(StoredListener listener) {
-    this.onStored = listener;
   }
 
   /** Validates and stores a manifest; in a dry run, only validates and diffs. */
@@ -105,7 +108,7 @@ public final class RevisionLog {
       if (!changed) {
         if (generated) {
           // Same revision, new secrets: the plans that carry them must be rendered again.
-          refreshed();
+          refreshed(AppEnv.of(manifest));
         }
         metrics.applied("unchanged");
         return new ApplyResult.Accepted(previous, false, diff, false);
@@ -161,7 +164,7 @@ public final class RevisionLog {
     synchronized (writeLock) {
       SetSecretResult result = secrets.set(application, environment, name, value, actor);
       if (result instanceof SetSecretResult.Stored) {
-        refreshed();
+        refreshed(new AppEnv(application, environment));
       }
       return result;
     }
@@ -258,8 +261,7 @@ public final class RevisionLog {
         stored.getNumber(),
         describe(stored),
         stored.getAppliedBy());
-    onStored.stored(stored, previous);
-    onChange.run();
+    events.publish(new RevisionStored(stored, previous));
     return stored;
   }
 
@@ -272,9 +274,9 @@ public final class RevisionLog {
   }
 
   // A new snapshot list tells plan caches that what they rendered (secrets too) is stale.
-  private void refreshed() {
+  private void refreshed(AppEnv app) {
     current = List.copyOf(store.currentRevisions());
-    onChange.run();
+    events.publish(new SecretsChanged(app));
   }
 
   private static String diff(Optional<Revision> previous, Manifest next) {

@@ -1,6 +1,11 @@
 package io.pulley.controller.rollout;
 
+import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.events.ControllerEvent.RolloutHalted;
+import io.pulley.controller.events.ControllerEvent.RolloutMoved;
+import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.store.Store;
 import io.pulley.controller.time.ProtoTime;
@@ -18,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * The rollouts of every application and environment whose manifest has a rollout policy: started
@@ -48,36 +52,31 @@ public final class Rollouts implements RevisionChooser {
   private final RevisionSource revisions;
   private final Map<List<String>, Rollout> latest = new ConcurrentHashMap<>();
   private final Map<List<Object>, Revision> olderRevisions = new ConcurrentHashMap<>();
+  private final Events events;
   private volatile long version;
-  private volatile Runnable onPinsMoved = () -> {};
-  private volatile Consumer<Rollout> onHalt = rollout -> {};
 
+  /**
+   * @param events told when hosts' revisions may move ({@link RolloutMoved}) and when a rollout
+   *     halts ({@link RolloutHalted}), while this holds its lock
+   */
   public Rollouts(
       Store store,
       HostRegistry hosts,
       Fleet fleet,
       AuditTrail audit,
       Clock clock,
-      RevisionSource revisions) {
+      RevisionSource revisions,
+      Events events) {
     this.store = store;
     this.hosts = hosts;
     this.fleet = fleet;
     this.audit = audit;
     this.clock = clock;
     this.revisions = revisions;
+    this.events = events;
     for (Rollout rollout : store.latestRollouts()) {
       latest.put(key(rollout.getApplication(), rollout.getEnvironment()), rollout);
     }
-  }
-
-  /** Sets what to run when some host's revision may have changed (the poll hub's wake-up). */
-  public void onPinsMoved(Runnable action) {
-    this.onPinsMoved = action;
-  }
-
-  /** Sets what to run when a rollout halts (tracking's quarantine). */
-  public void onHalt(Consumer<Rollout> action) {
-    this.onHalt = action;
   }
 
   /** Counts every change of any rollout; equal values mean every host's pins are unchanged. */
@@ -116,7 +115,7 @@ public final class Rollouts implements RevisionChooser {
               latest.put(key, superseded);
             });
     if (!revision.getManifest().hasRollout()) {
-      changed();
+      changed(AppEnv.of(revision));
       return;
     }
     // Pins of a rollout for an older revision than the one before are not this revision's past.
@@ -170,7 +169,7 @@ public final class Rollouts implements RevisionChooser {
       store.putRollout(done.rollout());
       latest.put(key(application, environment), done.rollout());
       audit.record(application, environment, rollout.getRevision(), "control", actor, done.event());
-      changed();
+      changed(AppEnv.of(rollout));
       Optional<Revision> revision = revision(application, environment, rollout.getRevision());
       revision.ifPresent(r -> advance(done.rollout(), r));
       return new RolloutControl.Done(latest.get(key(application, environment)), done.event());
@@ -260,16 +259,16 @@ public final class Rollouts implements RevisionChooser {
           "controller",
           event);
     }
-    changed();
+    changed(AppEnv.of(next));
     if (next.getStatus() == RolloutStatus.ROLLOUT_STATUS_HALTED
         && rollout.getStatus() != RolloutStatus.ROLLOUT_STATUS_HALTED) {
-      onHalt.accept(next);
+      events.publish(new RolloutHalted(next));
     }
   }
 
-  private void changed() {
+  private void changed(AppEnv app) {
     version++;
-    onPinsMoved.run();
+    events.publish(new RolloutMoved(app));
   }
 
   private List<String> selectedHosts(Revision revision) {

@@ -15,70 +15,41 @@ import io.pulley.controller.grpc.AdminGrpcService;
 import io.pulley.controller.grpc.AgentGrpcService;
 import io.pulley.controller.grpc.RolloutCalls;
 import io.pulley.controller.grpc.UnexpectedErrors;
-import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.GitRefResolver;
-import io.pulley.controller.manifest.JGitRefResolver;
-import io.pulley.controller.manifest.ManifestCompiler;
-import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.metrics.MetricsEndpoint;
-import io.pulley.controller.poll.HostPlans;
-import io.pulley.controller.poll.PollHub;
-import io.pulley.controller.revisions.RevisionLog;
-import io.pulley.controller.rollout.AuditTrail;
-import io.pulley.controller.rollout.RegistryFleet;
-import io.pulley.controller.rollout.Rollouts;
-import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
-import io.pulley.controller.store.Store;
-import io.pulley.controller.tracking.Tracker;
 import io.pulley.controller.tracking.WebhookEndpoint;
 import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running controller: the store, the services over gRPC, and the metrics and webhook endpoints.
+ * A running controller: its parts ({@link ControllerParts}), the services over gRPC, and the
+ * metrics and webhook endpoints.
  */
 public final class ControllerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControllerServer.class);
 
-  private final Store store;
-  private final HostRegistry hosts;
-  private final PollHub pollHub;
+  private final ControllerParts parts;
   private final Server server;
   private final HealthStatusManager health;
-  private final ScheduledExecutorService timer;
-  private final ExecutorService fanOut;
   private final MetricsEndpoint metricsEndpoint;
   private final WebhookEndpoint webhookEndpoint;
 
   private ControllerServer(
-      Store store,
-      HostRegistry hosts,
-      PollHub pollHub,
+      ControllerParts parts,
       Server server,
       HealthStatusManager health,
-      ScheduledExecutorService timer,
-      ExecutorService fanOut,
       MetricsEndpoint metricsEndpoint,
       WebhookEndpoint webhookEndpoint) {
-    this.store = store;
-    this.hosts = hosts;
-    this.pollHub = pollHub;
+    this.parts = parts;
     this.server = server;
     this.health = health;
-    this.timer = timer;
-    this.fanOut = fanOut;
     this.metricsEndpoint = metricsEndpoint;
     this.webhookEndpoint = webhookEndpoint;
   }
@@ -90,84 +61,17 @@ public final class ControllerServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     ControllerMetrics metrics = new ControllerMetrics(registry);
-
-    Store store = SqliteStore.open(config.dataDir());
-    HostRegistry hosts = new HostRegistry(store, clock);
-    RevisionLog revisions =
-        new RevisionLog(
-            store,
-            new ManifestCompiler(resolver),
-            new SecretKeeper(store, new SecureRandom(), clock),
-            clock,
-            metrics);
-    AuditTrail audit = new AuditTrail(store, clock, metrics);
-    Rollouts rollouts =
-        new Rollouts(
-            store,
-            hosts,
-            new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3)),
-            audit,
-            clock,
-            revisions::get);
-    Tracker tracker =
-        new Tracker(
-            revisions,
-            resolver instanceof RemoteRefs remotes ? remotes : new JGitRefResolver(),
-            store,
-            audit,
-            clock,
-            new Random());
-    revisions.onStored(
-        (revision, previous) -> {
-          rollouts.revisionStored(revision, previous);
-          tracker.revisionStored(revision, previous);
-        });
-    rollouts.onHalt(tracker::halted);
-    HostPlans plans = new HostPlans(hosts, revisions, rollouts);
-    ScheduledExecutorService timer =
-        // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts,
-        // host writes and rollout steps must not wait for it.
-        Executors.newScheduledThreadPool(2, r -> daemon(r, "controller-timer"));
-    ExecutorService fanOut = Executors.newFixedThreadPool(2, r -> daemon(r, "poll-fanout"));
-    PollHub pollHub =
-        new PollHub(
-            plans::planFor,
-            hosts,
-            timer,
-            fanOut,
-            new PollHub.HoldTime(config.pollHold(), config.pollHoldJitter(), new Random()),
-            metrics);
-    revisions.onChange(pollHub::plansChanged);
-    rollouts.onPinsMoved(pollHub::plansChanged);
-    timer.scheduleWithFixedDelay(() -> flushHosts(hosts), 1, 1, TimeUnit.SECONDS);
-    timer.scheduleWithFixedDelay(() -> tickRollouts(rollouts), 1, 1, TimeUnit.SECONDS);
-    timer.scheduleWithFixedDelay(() -> track(tracker), 1, 1, TimeUnit.SECONDS);
-
+    ControllerParts parts =
+        ControllerParts.assemble(
+            SqliteStore.open(config.dataDir()), resolver, clock, metrics, config);
+    parts.startTicking();
     HealthStatusManager health = new HealthStatusManager();
-    Server server =
-        NettyServerBuilder.forAddress(config.listen())
-            // Agents ping to keep their held poll alive through NAT and proxies.
-            .permitKeepAliveTime(20, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .maxConnectionIdle(10, TimeUnit.MINUTES)
-            .addService(
-                ServerInterceptors.intercept(
-                    new AdminGrpcService(
-                        revisions, hosts, plans, pollHub, new RolloutCalls(rollouts, audit)),
-                    new UnexpectedErrors(),
-                    Actor.interceptor()))
-            .addService(
-                ServerInterceptors.intercept(
-                    new AgentGrpcService(pollHub, hosts, metrics), new UnexpectedErrors()))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build();
+    Server server = grpcServer(config, parts, metrics, health);
     try {
       server.start();
     } catch (IOException e) {
-      store.close();
-      timer.shutdownNow();
-      fanOut.shutdownNow();
+      parts.close();
+      parts.store.close();
       throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
@@ -186,15 +90,42 @@ public final class ControllerServer implements AutoCloseable {
       webhooks =
           WebhookEndpoint.start(
               config.webhookListen().get(),
-              revisions,
-              store,
-              tracker,
-              audit,
-              () -> timer.execute(() -> track(tracker)));
+              parts.revisions,
+              parts.store,
+              parts.tracker,
+              parts.audit,
+              parts::trackSoon);
       log.info("webhooks on port {} at /hooks/APP/ENV", webhooks.port());
     }
-    return new ControllerServer(
-        store, hosts, pollHub, server, health, timer, fanOut, endpoint, webhooks);
+    return new ControllerServer(parts, server, health, endpoint, webhooks);
+  }
+
+  private static Server grpcServer(
+      ControllerConfig config,
+      ControllerParts parts,
+      ControllerMetrics metrics,
+      HealthStatusManager health) {
+    return NettyServerBuilder.forAddress(config.listen())
+        // Agents ping to keep their held poll alive through NAT and proxies.
+        .permitKeepAliveTime(20, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxConnectionIdle(10, TimeUnit.MINUTES)
+        .addService(
+            ServerInterceptors.intercept(
+                new AdminGrpcService(
+                    parts.revisions,
+                    parts.hosts,
+                    parts.plans,
+                    parts.polls,
+                    new RolloutCalls(parts.rollouts, parts.audit)),
+                new UnexpectedErrors(),
+                Actor.interceptor()))
+        .addService(
+            ServerInterceptors.intercept(
+                new AgentGrpcService(parts.polls, parts.hosts, metrics), new UnexpectedErrors()))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
   }
 
   /** The gRPC port actually bound. */
@@ -222,7 +153,7 @@ public final class ControllerServer implements AutoCloseable {
   public void close() {
     health.enterTerminalState();
     server.shutdown();
-    pollHub.close();
+    parts.polls.close();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();
@@ -231,47 +162,13 @@ public final class ControllerServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    timer.shutdownNow();
-    fanOut.shutdownNow();
-    flushHosts(hosts);
+    parts.close();
     if (webhookEndpoint != null) {
       webhookEndpoint.close();
     }
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
-    store.close();
-  }
-
-  private static void flushHosts(HostRegistry hosts) {
-    try {
-      hosts.flush();
-    } catch (RuntimeException e) {
-      // A failed flush is retried a second later; the hosts stay marked.
-      log.warn("writing host records failed: {}", e.toString());
-    }
-  }
-
-  private static void track(Tracker tracker) {
-    try {
-      tracker.tick();
-    } catch (RuntimeException e) {
-      log.warn("tracking Git remotes failed: {}", e.toString());
-    }
-  }
-
-  private static void tickRollouts(Rollouts rollouts) {
-    try {
-      rollouts.tick();
-    } catch (RuntimeException e) {
-      // The next tick, a second later, tries again from the stored state.
-      log.warn("moving rollouts on failed: {}", e.toString());
-    }
-  }
-
-  private static Thread daemon(Runnable runnable, String name) {
-    Thread thread = new Thread(runnable, name);
-    thread.setDaemon(true);
-    return thread;
+    parts.store.close();
   }
 }

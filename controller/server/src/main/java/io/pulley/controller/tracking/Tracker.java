@@ -1,5 +1,6 @@
 package io.pulley.controller.tracking;
 
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.CompileResult;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -7,7 +8,6 @@ import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.manifest.RemoteUrl;
 import io.pulley.controller.revisions.RevisionLog;
-import io.pulley.controller.rollout.AuditTrail;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Revision;

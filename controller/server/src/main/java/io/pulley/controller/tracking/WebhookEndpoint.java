@@ -2,8 +2,8 @@ package io.pulley.controller.tracking;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.revisions.RevisionLog;
-import io.pulley.controller.rollout.AuditTrail;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Revision;
 import java.io.IOException;

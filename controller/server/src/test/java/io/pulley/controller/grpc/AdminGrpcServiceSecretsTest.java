@@ -16,6 +16,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
@@ -23,7 +25,6 @@ import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.HostPlans;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.RevisionLog;
-import io.pulley.controller.rollout.AuditTrail;
 import io.pulley.controller.rollout.RegistryFleet;
 import io.pulley.controller.rollout.Rollouts;
 import io.pulley.controller.secrets.SecretKeeper;
@@ -94,7 +95,8 @@ class AdminGrpcServiceSecretsTest {
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
             new SecretKeeper(store, new Random(3), clock),
             clock,
-            metrics);
+            metrics,
+            event -> pollHub.plansChanged());
     HostPlans plans = new HostPlans(hosts, revisions);
     timer = Executors.newSingleThreadScheduledExecutor();
     pollHub =
@@ -105,7 +107,6 @@ class AdminGrpcServiceSecretsTest {
             Runnable::run,
             new PollHub.HoldTime(Duration.ofMinutes(10), Duration.ofSeconds(1), new Random(1)),
             metrics);
-    revisions.onChange(pollHub::plansChanged);
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
@@ -124,7 +125,8 @@ class AdminGrpcServiceSecretsTest {
                                 new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
                                 new AuditTrail(store, clock),
                                 clock,
-                                revisions::get),
+                                revisions::get,
+                                Events.NONE),
                             new AuditTrail(store, clock))),
                     new UnexpectedErrors(),
                     Actor.interceptor()))

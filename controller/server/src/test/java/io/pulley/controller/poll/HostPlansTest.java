@@ -2,6 +2,7 @@ package io.pulley.controller.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
@@ -29,7 +30,8 @@ class HostPlansTest {
             store,
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
             Clock.systemUTC(),
-            ControllerMetrics.discarding());
+            ControllerMetrics.discarding(),
+            Events.NONE);
     plans = new HostPlans(hosts, revisions);
   }
 

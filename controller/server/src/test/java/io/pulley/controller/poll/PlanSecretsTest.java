@@ -2,6 +2,7 @@ package io.pulley.controller.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
@@ -47,7 +48,8 @@ class PlanSecretsTest {
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
             new SecretKeeper(store, new Random(7), Clock.systemUTC()),
             Clock.systemUTC(),
-            ControllerMetrics.discarding());
+            ControllerMetrics.discarding(),
+            Events.NONE);
     plans = new HostPlans(hosts, revisions);
     hosts.recordPoll(PollRequest.newBuilder().setHostId("web-1").build());
   }

@@ -2,6 +2,10 @@ package io.pulley.controller.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.events.ControllerEvent;
+import io.pulley.controller.events.ControllerEvent.RevisionStored;
+import io.pulley.controller.events.ControllerEvent.RolloutHalted;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
@@ -56,10 +60,9 @@ class RolloutPlansTest {
             store,
             new ManifestCompiler((url, ref) -> RefResolution.resolved("a".repeat(40))),
             clock,
-            ControllerMetrics.discarding());
+            ControllerMetrics.discarding(),
+            this::react);
     rollouts = newRollouts();
-    rollouts.onHalt(halted::add);
-    revisions.onStored(rollouts::revisionStored);
     plans = new HostPlans(hosts, revisions, rollouts);
     HOSTS.forEach(this::poll);
   }
@@ -143,6 +146,15 @@ class RolloutPlansTest {
     assertThat(restartedPlans.planFor("web-2").getApps(0).getRevision()).isEqualTo(2);
   }
 
+  // What the controller does with these parts' events, less what only the poll hub needs.
+  private void react(ControllerEvent event) {
+    if (event instanceof RevisionStored stored) {
+      rollouts.revisionStored(stored.revision(), stored.previous());
+    } else if (event instanceof RolloutHalted stop) {
+      halted.add(stop.rollout());
+    }
+  }
+
   // A controller's rollouts as it builds them, reading what the store has.
   private Rollouts newRollouts() {
     return new Rollouts(
@@ -151,7 +163,8 @@ class RolloutPlansTest {
         new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
         new AuditTrail(store, clock),
         clock,
-        revisions::get);
+        revisions::get,
+        this::react);
   }
 
   private void rollOutFully(String release) {

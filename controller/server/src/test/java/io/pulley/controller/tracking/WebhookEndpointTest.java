@@ -2,13 +2,14 @@ package io.pulley.controller.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.events.Events;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.revisions.ApplyResult;
 import io.pulley.controller.revisions.RevisionLog;
-import io.pulley.controller.rollout.AuditTrail;
 import io.pulley.controller.store.InMemoryStore;
 import io.pulley.testing.CapturedLogs;
 import io.pulley.testing.ManualClock;
@@ -64,7 +65,8 @@ class WebhookEndpointTest {
             store,
             new ManifestCompiler(new JGitRefResolver()),
             clock,
-            ControllerMetrics.discarding());
+            ControllerMetrics.discarding(),
+            Events.NONE);
     JGitRefResolver jgit = new JGitRefResolver();
     RemoteRefs counted =
         url -> {

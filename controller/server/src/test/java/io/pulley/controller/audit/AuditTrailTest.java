@@ -1,4 +1,4 @@
-package io.pulley.controller.rollout;
+package io.pulley.controller.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pulley.controller.rollout;
+package io.pulley.controller.audit;
 
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.store.Store;

@@ -1,0 +1,164 @@
+package io.pulley.controller.server;
+
+import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.events.EventRelay;
+import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.GitRefResolver;
+import io.pulley.controller.manifest.JGitRefResolver;
+import io.pulley.controller.manifest.ManifestCompiler;
+import io.pulley.controller.manifest.RemoteRefs;
+import io.pulley.controller.metrics.ControllerMetrics;
+import io.pulley.controller.poll.HostPlans;
+import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.rollout.RegistryFleet;
+import io.pulley.controller.rollout.Rollouts;
+import io.pulley.controller.secrets.SecretKeeper;
+import io.pulley.controller.store.Store;
+import io.pulley.controller.tracking.Tracker;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's parts on one store, each built once every part it reads exists, and connected:
+ * what a part publishes goes to {@link Reactions}; what happens every second is scheduled in {@link
+ * #startTicking()}. The gRPC services and endpoints sit on top ({@link ControllerServer}).
+ */
+final class ControllerParts implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControllerParts.class);
+
+  final Store store;
+  final HostRegistry hosts;
+  final AuditTrail audit;
+  final RevisionLog revisions;
+  final Rollouts rollouts;
+  final Tracker tracker;
+  final HostPlans plans;
+  final PollHub polls;
+  private final ScheduledExecutorService timer;
+  private final ExecutorService fanOut;
+
+  private ControllerParts(
+      Store store,
+      HostRegistry hosts,
+      AuditTrail audit,
+      RevisionLog revisions,
+      Rollouts rollouts,
+      Tracker tracker,
+      HostPlans plans,
+      PollHub polls,
+      ScheduledExecutorService timer,
+      ExecutorService fanOut) {
+    this.store = store;
+    this.hosts = hosts;
+    this.audit = audit;
+    this.revisions = revisions;
+    this.rollouts = rollouts;
+    this.tracker = tracker;
+    this.plans = plans;
+    this.polls = polls;
+    this.timer = timer;
+    this.fanOut = fanOut;
+  }
+
+  static ControllerParts assemble(
+      Store store,
+      GitRefResolver resolver,
+      Clock clock,
+      ControllerMetrics metrics,
+      ControllerConfig config) {
+    EventRelay events = new EventRelay();
+    HostRegistry hosts = new HostRegistry(store, clock);
+    AuditTrail audit = new AuditTrail(store, clock, metrics);
+    SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock);
+    RevisionLog revisions =
+        new RevisionLog(store, new ManifestCompiler(resolver), secrets, clock, metrics, events);
+    Rollouts rollouts =
+        new Rollouts(
+            store,
+            hosts,
+            new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3)),
+            audit,
+            clock,
+            revisions::get,
+            events);
+    RemoteRefs remotes = resolver instanceof RemoteRefs refs ? refs : new JGitRefResolver();
+    Tracker tracker = new Tracker(revisions, remotes, store, audit, clock, new Random());
+    HostPlans plans = new HostPlans(hosts, revisions, rollouts);
+    // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts, host
+    // writes and rollout steps must not wait for it.
+    ScheduledExecutorService timer =
+        Executors.newScheduledThreadPool(2, r -> daemon(r, "controller-timer"));
+    ExecutorService fanOut = Executors.newFixedThreadPool(2, r -> daemon(r, "poll-fanout"));
+    PollHub polls =
+        new PollHub(
+            plans::planFor,
+            hosts,
+            timer,
+            fanOut,
+            new PollHub.HoldTime(config.pollHold(), config.pollHoldJitter(), new Random()),
+            metrics);
+    events.connect(new Reactions(rollouts, tracker, polls));
+    return new ControllerParts(
+        store, hosts, audit, revisions, rollouts, tracker, plans, polls, timer, fanOut);
+  }
+
+  /** What happens every second, whatever else does; each task retries on the next round. */
+  void startTicking() {
+    timer.scheduleWithFixedDelay(this::flushHosts, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(this::moveRollouts, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(this::track, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Reads the Git remotes now, off the caller's thread (a verified webhook asks for this). */
+  void trackSoon() {
+    timer.execute(this::track);
+  }
+
+  /** Stops ticking and writes what hosts said last; the store stays open. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    fanOut.shutdownNow();
+    flushHosts();
+  }
+
+  private void flushHosts() {
+    try {
+      hosts.flush();
+    } catch (RuntimeException e) {
+      // A failed flush is retried a second later; the hosts stay marked.
+      log.warn("writing host records failed: {}", e.toString());
+    }
+  }
+
+  private void track() {
+    try {
+      tracker.tick();
+    } catch (RuntimeException e) {
+      log.warn("tracking Git remotes failed: {}", e.toString());
+    }
+  }
+
+  private void moveRollouts() {
+    try {
+      rollouts.tick();
+    } catch (RuntimeException e) {
+      // The next tick, a second later, tries again from the stored state.
+      log.warn("moving rollouts on failed: {}", e.toString());
+    }
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+}
