@@ -17,7 +17,7 @@ import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.metrics.AgentMetrics;
 import io.pulley.agent.poll.ConnectionTrackerTest.RecordingListener;
 import io.pulley.agent.state.StateStore;
-import io.pulley.agent.testing.ManualClock;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
