@@ -3,6 +3,7 @@ package io.pulley.agent;
 import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulley.agent.apply.Applier;
+import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
 import io.pulley.agent.facts.HostFactsCollector;
@@ -151,7 +152,10 @@ public final class Agent implements AutoCloseable {
             config.labels(),
             new ControllerClient(channel),
             store,
-            Applier.forRoots(config.allowedRoots(), config.dataDir().resolve("converge"), clock),
+            new Applier(
+                Executors.forRoots(config.allowedRoots()),
+                config.dataDir().resolve("converge"),
+                clock),
             new HostFactsCollector(),
             metrics,
             clock,

@@ -14,7 +14,7 @@ import io.pulley.agent.poll.ConnectionListener;
 import io.pulley.agent.poll.PollLoop;
 import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.StateStore;
-import io.pulley.agent.testing.ManualClock;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;

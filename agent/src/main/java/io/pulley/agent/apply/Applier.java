@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -35,23 +34,19 @@ public final class Applier {
    */
   public record Run(ApplyReport report, boolean complete) {}
 
-  private final Executors executors;
+  private final ResourceExecutor<Resource> executors;
   private final Path stateRoot;
   private final Clock clock;
 
   /**
+   * @param executors converges a resource of any kind, routing it to the executor of that kind
    * @param stateRoot where executors keep state between applies, one directory per application and
    *     environment below it
    */
-  public Applier(Executors executors, Path stateRoot, Clock clock) {
+  public Applier(ResourceExecutor<Resource> executors, Path stateRoot, Clock clock) {
     this.executors = executors;
     this.stateRoot = stateRoot;
     this.clock = clock;
-  }
-
-  /** The real executors, writing only under {@code allowedRoots}. */
-  public static Applier forRoots(List<Path> allowedRoots, Path stateRoot, Clock clock) {
-    return new Applier(Executors.forRoots(allowedRoots), stateRoot, clock);
   }
 
   /** Applies {@code plan}; {@code stop} is checked before each resource. */

@@ -3,7 +3,8 @@ package io.pulley.agent.apply;
 import java.io.IOException;
 
 /**
- * Converges one kind of resource to its specification.
+ * Converges one kind of resource to its specification. The {@link Applier} runs a plan through one
+ * for {@code Resource}, which routes each resource to the executor of its kind.
  *
  * <p>Implementations are idempotent: converging an already converged resource touches nothing and
  * returns UNCHANGED (commands are idempotent only through their guards). They are called from one

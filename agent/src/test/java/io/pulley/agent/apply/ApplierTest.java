@@ -2,6 +2,7 @@ package io.pulley.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
@@ -25,7 +26,7 @@ class ApplierTest {
   final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   private Applier applier() {
-    return Applier.forRoots(List.of(root), root.resolve(".state"), clock);
+    return new Applier(Executors.forRoots(List.of(root)), root.resolve(".state"), clock);
   }
 
   private Resource dir(String id, String path) {

@@ -71,26 +71,18 @@ class UnfinishedChangesTest {
   }
 
   private Applier applier() {
-    ResourceExecutor<File> files = (spec, context) -> fileOutcomes.remove();
-    ResourceExecutor<io.pulley.v1.Command> steps = (spec, context) -> stepOutcomes.remove();
-    ResourceExecutor<Service> services =
-        (spec, context) -> {
-          serviceSaw.add(Set.copyOf(context.changedResources()));
-          return Convergence.unchanged("running");
-        };
-    Executors executors =
-        new Executors(
-            new Executors.FileExecutors(unused(), files),
-            new Executors.ReleaseExecutors(unused(), unused(), steps),
-            new Executors.SystemExecutors(unused(), unused(), unused(), services),
-            new Executors.AppExecutors(unused(), unused(), unused(), unused()));
+    ResourceExecutor<Resource> executors =
+        (resource, context) ->
+            switch (resource.getKindCase()) {
+              case FILE -> fileOutcomes.remove();
+              case COMMAND -> stepOutcomes.remove();
+              case SERVICE -> {
+                serviceSaw.add(Set.copyOf(context.changedResources()));
+                yield Convergence.unchanged("running");
+              }
+              default -> throw new AssertionError("not part of this plan");
+            };
     return new Applier(executors, state, clock);
-  }
-
-  private static <T> ResourceExecutor<T> unused() {
-    return (spec, context) -> {
-      throw new AssertionError("not part of this plan");
-    };
   }
 
   private static HostPlan plan() {

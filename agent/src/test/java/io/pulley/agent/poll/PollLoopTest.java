@@ -13,11 +13,12 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.pulley.agent.apply.Applier;
+import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.metrics.AgentMetrics;
 import io.pulley.agent.poll.ConnectionTrackerTest.RecordingListener;
 import io.pulley.agent.state.StateStore;
-import io.pulley.agent.testing.ManualClock;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
@@ -97,7 +98,7 @@ class PollLoopTest {
         Map.of("role", "web"),
         new ControllerClient(channel),
         new StateStore(dataDir),
-        Applier.forRoots(List.of(srv), dataDir.resolve("converge"), clock),
+        new Applier(Executors.forRoots(List.of(srv)), dataDir.resolve("converge"), clock),
         new HostFactsCollector(),
         metrics,
         clock,

@@ -6,7 +6,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
-import io.pulley.agent.testing.ManualClock;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.Command;
 import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.process.ProgramRunner;
-import io.pulley.agent.testing.ManualClock;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ResourceOutcome;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
-package io.pulley.agent.apply;
+package io.pulley.agent.apply.wiring;
 
+import io.pulley.agent.apply.ApplyContext;
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.accounts.GroupExecutor;
 import io.pulley.agent.apply.accounts.UserExecutor;
 import io.pulley.agent.apply.apt.PackageExecutor;
@@ -22,9 +26,10 @@ import java.util.List;
 
 /**
  * One executor per resource kind, and the routing of a resource to its executor. Adding a kind to
- * the contract means adding its executor here. Used from the apply thread only.
+ * the contract means adding its executor here. It sits above the executors' packages so that none
+ * of them, nor the contract they implement, depends on it. Used from the apply thread only.
  */
-public final class Executors {
+public final class Executors implements ResourceExecutor<Resource> {
   private final FileExecutors files;
   private final ReleaseExecutors releases;
   private final SystemExecutors system;
@@ -108,7 +113,8 @@ public final class Executors {
         AppExecutors.of(guard, runner));
   }
 
-  Convergence converge(Resource resource, ApplyContext context) throws IOException {
+  @Override
+  public Convergence converge(Resource resource, ApplyContext context) throws IOException {
     return switch (resource.getKindCase()) {
       case DIRECTORY -> files.directories().converge(resource.getDirectory(), context);
       case FILE -> files.files().converge(resource.getFile(), context);

@@ -1,7 +1,8 @@
-package io.pulley.agent.apply;
+package io.pulley.agent.apply.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.apply.Contexts;
 import io.pulley.v1.Group;
 import io.pulley.v1.Package;
 import io.pulley.v1.Resource;
