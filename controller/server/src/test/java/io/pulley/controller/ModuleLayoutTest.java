@@ -1,18 +1,6 @@
 package io.pulley.controller;
 
-import io.pulley.testing.LayoutRules;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import io.pulley.testing.ModuleLayoutContract;
 
-/** This module's main code keeps the layout rules (docs/architecture.md, "Rules"). */
-class ModuleLayoutTest {
-  @Test
-  void noPackageCycle() {
-    LayoutRules.assertNoPackageCycles(Path.of("target/classes"));
-  }
-
-  @Test
-  void noSourceFileOverTheLimit() {
-    LayoutRules.assertFilesAtMostMaxLines(Path.of("src/main/java"));
-  }
-}
+/** This module's main code keeps the layout rules: no package cycle, no file over 350 lines. */
+class ModuleLayoutTest extends ModuleLayoutContract {}
