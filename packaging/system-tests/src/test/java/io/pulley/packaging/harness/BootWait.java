@@ -12,6 +12,13 @@ import java.util.Set;
 final class BootWait {
 
   private static final Set<String> UP = Set.of("running", "degraded");
+
+  /**
+   * Early in the boot systemctl cannot reach the manager yet: it prints nothing, or "offline" when
+   * its private socket does not exist yet (seen on a loaded machine). A manager that never comes up
+   * fails at the deadline instead.
+   */
+  private static final Set<String> NOT_UP_YET = Set.of("", "offline", "starting", "initializing");
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final PristineServer server;
@@ -32,10 +39,9 @@ final class BootWait {
       if (UP.contains(text)) {
         return;
       }
-      if (!text.isEmpty() && !text.equals("starting") && !text.equals("initializing")) {
+      if (!NOT_UP_YET.contains(text)) {
         fail("systemd reports the system " + text);
       }
-      // Empty: systemd's private socket is not up yet.
       pause();
     }
   }
