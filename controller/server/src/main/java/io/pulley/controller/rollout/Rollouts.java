@@ -51,7 +51,7 @@ public final class Rollouts implements RevisionChooser {
   private final Clock clock;
   private final RevisionSource revisions;
   private final Map<AppEnv, Rollout> latest = new ConcurrentHashMap<>();
-  private final Map<List<Object>, Revision> olderRevisions = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, Revision> olderRevisions = new ConcurrentHashMap<>();
   private final Events events;
   private volatile long version;
 
@@ -271,7 +271,7 @@ public final class Rollouts implements RevisionChooser {
   }
 
   private Optional<Revision> revision(AppEnv app, long number) {
-    List<Object> key = List.of(app, number);
+    RevisionKey key = new RevisionKey(app, number);
     Revision cached = olderRevisions.get(key);
     if (cached != null) {
       return Optional.of(cached);
@@ -300,6 +300,9 @@ public final class Rollouts implements RevisionChooser {
         };
     return "revision " + revision.getNumber() + " stored: " + what;
   }
+
+  /** Revision {@code number} of an application in an environment. */
+  private record RevisionKey(AppEnv app, long number) {}
 
   private static String describeBatches(Rollout rollout) {
     if (rollout.getBatchesCount() == 0) {

@@ -108,13 +108,13 @@ final class SqliteRolloutTables {
     }
   }
 
-  Set<List<String>> quarantined(AppEnv app) throws SQLException {
-    Set<List<String>> found = new HashSet<>();
+  Set<Release> quarantined(AppEnv app) throws SQLException {
+    Set<Release> found = new HashSet<>();
     try (PreparedStatement select = connection.prepareStatement(SELECT_QUARANTINE)) {
       StoreRows.bindAppEnv(select, app);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          found.add(List.of(rows.getString(1), rows.getString(2)));
+          found.add(new Release(rows.getString(1), rows.getString(2)));
         }
       }
     }

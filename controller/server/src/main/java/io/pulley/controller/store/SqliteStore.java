@@ -254,7 +254,7 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Set<List<String>> quarantined(AppEnv app) {
+  public Set<Release> quarantined(AppEnv app) {
     return locked("read quarantine of " + app, () -> rollouts.quarantined(app));
   }
 

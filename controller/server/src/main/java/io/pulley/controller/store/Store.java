@@ -99,10 +99,8 @@ public interface Store extends AutoCloseable {
    */
   void quarantine(AppEnv app, String ref, String commit, Instant at);
 
-  /**
-   * The quarantined refs of an application in an environment, each as {@code List.of(ref, commit)}.
-   */
-  Set<List<String>> quarantined(AppEnv app);
+  /** The quarantined releases of an application in an environment. */
+  Set<Release> quarantined(AppEnv app);
 
   /** Releases the store's resources; idempotent. */
   @Override

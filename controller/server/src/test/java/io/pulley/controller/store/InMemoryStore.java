@@ -23,7 +23,7 @@ public final class InMemoryStore implements Store {
   private final Map<AppEnv, Map<String, Secret>> secrets = new TreeMap<>();
   private final Map<AppEnv, TreeMap<Long, Rollout>> rollouts = new TreeMap<>();
   private final Map<AppEnv, List<AuditEvent>> events = new TreeMap<>();
-  private final Map<AppEnv, Set<List<String>>> quarantine = new TreeMap<>();
+  private final Map<AppEnv, Set<Release>> quarantine = new TreeMap<>();
   private int hostWrites;
 
   @Override
@@ -63,11 +63,11 @@ public final class InMemoryStore implements Store {
 
   @Override
   public synchronized void quarantine(AppEnv app, String ref, String commit, Instant at) {
-    quarantine.computeIfAbsent(app, k -> new HashSet<>()).add(List.of(ref, commit));
+    quarantine.computeIfAbsent(app, k -> new HashSet<>()).add(new Release(ref, commit));
   }
 
   @Override
-  public synchronized Set<List<String>> quarantined(AppEnv app) {
+  public synchronized Set<Release> quarantined(AppEnv app) {
     return Set.copyOf(quarantine.getOrDefault(app, Set.of()));
   }
 

@@ -10,7 +10,6 @@ import io.pulley.v1.Rollout;
 import io.pulley.v1.RolloutStatus;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +57,7 @@ class SqliteStoreRolloutsTest {
           .containsExactly("quarantine", "rollout.halted");
       assertThat(store.events(new AppEnv("shop", "staging"), 10)).isEmpty();
       assertThat(store.quarantined(new AppEnv("shop", "production")))
-          .containsExactly(List.of("v1.2.0", "abc"));
+          .containsExactly(new Release("v1.2.0", "abc"));
       assertThat(store.quarantined(new AppEnv("shop", "staging"))).isEmpty();
     }
   }
