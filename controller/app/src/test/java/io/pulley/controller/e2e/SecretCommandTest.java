@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.testing.CapturedLogs;
 import io.pulley.testing.TestRepository;
@@ -258,8 +259,8 @@ class SecretCommandTest {
   private Map<String, String> storedSecrets() {
     controller.close();
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      Map<String, String> all = new java.util.TreeMap<>(store.secrets("shop", "prod"));
-      all.putAll(store.secrets("shop", "production"));
+      Map<String, String> all = new java.util.TreeMap<>(store.secrets(new AppEnv("shop", "prod")));
+      all.putAll(store.secrets(new AppEnv("shop", "production")));
       return all;
     }
   }

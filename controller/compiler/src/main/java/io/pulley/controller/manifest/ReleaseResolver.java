@@ -17,7 +17,7 @@ final class ReleaseResolver {
 
   private final GitRefResolver resolver;
   private final Checks checks;
-  private final Map<List<String>, RefResolution> asked = new HashMap<>();
+  private final Map<RefQuestion, RefResolution> asked = new HashMap<>();
 
   ReleaseResolver(GitRefResolver resolver, Checks checks) {
     this.resolver = resolver;
@@ -44,7 +44,7 @@ final class ReleaseResolver {
 
   private void resolve(String url, String ref, Consumer<String> pin, String path) {
     RefResolution result =
-        asked.computeIfAbsent(List.of(url, ref), key -> resolver.resolve(url, ref));
+        asked.computeIfAbsent(new RefQuestion(url, ref), key -> resolver.resolve(url, ref));
     String shownUrl = RemoteUrl.redact(url);
     switch (result.outcome()) {
       case RESOLVED -> pin.accept(result.commit());
@@ -62,4 +62,7 @@ final class ReleaseResolver {
               "cannot read refs from " + shownUrl + ": " + RemoteUrl.redact(result.reason()));
     }
   }
+
+  /** What the resolver is asked: which commit {@code ref} names in the remote at {@code url}. */
+  private record RefQuestion(String url, String ref) {}
 }

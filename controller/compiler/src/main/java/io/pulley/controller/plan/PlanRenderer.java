@@ -1,6 +1,7 @@
 package io.pulley.controller.plan;
 
 import com.google.protobuf.CodedOutputStream;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostPlan;
@@ -141,15 +142,12 @@ public final class PlanRenderer {
   }
 
   private static void rejectDuplicates(List<Revision> revisions) {
-    Set<List<String>> seen = new HashSet<>();
+    Set<AppEnv> seen = new HashSet<>();
     for (Revision revision : revisions) {
-      if (!seen.add(List.of(revision.getApplication(), revision.getEnvironment()))) {
+      AppEnv app = AppEnv.of(revision);
+      if (!seen.add(app)) {
         throw new IllegalArgumentException(
-            "two current revisions for "
-                + revision.getApplication()
-                + "/"
-                + revision.getEnvironment()
-                + "; pass only the newest of each");
+            "two current revisions for " + app + "; pass only the newest of each");
       }
     }
   }

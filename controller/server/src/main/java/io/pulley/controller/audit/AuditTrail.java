@@ -1,5 +1,6 @@
 package io.pulley.controller.audit;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.store.Store;
 import io.pulley.controller.time.ProtoTime;
@@ -34,17 +35,11 @@ public final class AuditTrail {
   }
 
   /** Records one event; {@code revision} 0 when it concerns none. */
-  public void record(
-      String application,
-      String environment,
-      long revision,
-      String kind,
-      String actor,
-      String detail) {
+  public void record(AppEnv app, long revision, String kind, String actor, String detail) {
     AuditEvent event =
         AuditEvent.newBuilder()
-            .setApplication(application)
-            .setEnvironment(environment)
+            .setApplication(app.application())
+            .setEnvironment(app.environment())
             .setRevision(revision)
             .setKind(kind)
             .setActor(actor)
@@ -53,12 +48,11 @@ public final class AuditTrail {
             .build();
     store.appendEvent(event);
     metrics.audited(kind);
-    log.info(
-        "audit {}/{} #{} {} by {}: {}", application, environment, revision, kind, actor, detail);
+    log.info("audit {} #{} {} by {}: {}", app, revision, kind, actor, detail);
   }
 
   /** Up to {@code limit} events, newest first. */
-  public List<AuditEvent> events(String application, String environment, int limit) {
-    return store.events(application, environment, limit);
+  public List<AuditEvent> events(AppEnv app, int limit) {
+    return store.events(app, limit);
   }
 }

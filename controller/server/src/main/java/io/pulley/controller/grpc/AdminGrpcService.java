@@ -3,6 +3,7 @@ package io.pulley.controller.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.poll.HostPlans;
 import io.pulley.controller.poll.PollHub;
@@ -90,19 +91,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void getRevision(GetRevisionRequest request, StreamObserver<Revision> observer) {
-    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (!namesGiven(app, observer)) {
       return;
     }
-    Optional<Revision> revision =
-        revisions.get(request.getApplication(), request.getEnvironment(), request.getNumber());
+    Optional<Revision> revision = revisions.get(app, request.getNumber());
     if (revision.isEmpty()) {
       observer.onError(
           GrpcErrors.notFound(
               (request.getNumber() == 0 ? "no revision" : "no revision " + request.getNumber())
                   + " of "
-                  + request.getApplication()
-                  + "/"
-                  + request.getEnvironment()));
+                  + app));
       return;
     }
     respond(observer, revision.get());
@@ -111,33 +110,28 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void listRevisions(
       ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> observer) {
-    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (!namesGiven(app, observer)) {
       return;
     }
     int limit =
         request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
-    List<Revision> listed =
-        revisions.history(request.getApplication(), request.getEnvironment(), limit);
+    List<Revision> listed = revisions.history(app, limit);
     ListRevisionsResponse.Builder response = ListRevisionsResponse.newBuilder();
     for (Revision revision : listed) {
       response.addRevisions(revision.toBuilder().clearManifest().clearSourceYaml());
     }
-    response.putAllRolloutStatus(
-        rolloutCalls.statuses(request.getApplication(), request.getEnvironment(), listed));
+    response.putAllRolloutStatus(rolloutCalls.statuses(app, listed));
     respond(observer, response.build());
   }
 
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
-    if (!namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (!namesGiven(app, observer)) {
       return;
     }
-    RollbackResult result =
-        revisions.rollback(
-            request.getApplication(),
-            request.getEnvironment(),
-            request.getToRevision(),
-            Actor.current());
+    RollbackResult result = revisions.rollback(app, request.getToRevision(), Actor.current());
     if (result instanceof RollbackResult.RolledBack done) {
       respond(
           observer,
@@ -152,13 +146,11 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
             "no revision "
                 + request.getToRevision()
                 + " of "
-                + request.getApplication()
-                + "/"
-                + request.getEnvironment()
+                + app
                 + "; see `pulley history "
-                + request.getApplication()
+                + app.application()
                 + " "
-                + request.getEnvironment()
+                + app.environment()
                 + "`"));
   }
 
@@ -202,13 +194,9 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void setSecret(SetSecretRequest request, StreamObserver<SetSecretResponse> observer) {
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
     SetSecretResult result =
-        revisions.setSecret(
-            request.getApplication(),
-            request.getEnvironment(),
-            request.getName(),
-            request.getValue(),
-            Actor.current());
+        revisions.setSecret(app, request.getName(), request.getValue(), Actor.current());
     if (result instanceof SetSecretResult.Invalid invalid) {
       observer.onError(GrpcErrors.invalidField(invalid.field(), invalid.reason()));
       return;
@@ -220,15 +208,14 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void listSecrets(
       ListSecretsRequest request, StreamObserver<ListSecretsResponse> observer) {
-    Optional<SetSecretResult.Invalid> invalid =
-        revisions.checkSecretOwner(request.getApplication(), request.getEnvironment());
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    Optional<SetSecretResult.Invalid> invalid = revisions.checkSecretOwner(app);
     if (invalid.isPresent()) {
       observer.onError(GrpcErrors.invalidField(invalid.get().field(), invalid.get().reason()));
       return;
     }
     ListSecretsResponse.Builder response = ListSecretsResponse.newBuilder();
-    for (SecretEntry entry :
-        revisions.secretEntries(request.getApplication(), request.getEnvironment())) {
+    for (SecretEntry entry : revisions.secretEntries(app)) {
       response.addSecrets(secretInfo(entry));
     }
     respond(observer, response.build());
@@ -261,30 +248,32 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void getRollout(GetRolloutRequest request, StreamObserver<Rollout> observer) {
-    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
-      rolloutCalls.get(request, observer);
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (namesGiven(app, observer)) {
+      rolloutCalls.get(app, observer);
     }
   }
 
   @Override
   public void controlRollout(ControlRolloutRequest request, StreamObserver<Rollout> observer) {
-    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
-      rolloutCalls.control(request, observer);
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (namesGiven(app, observer)) {
+      rolloutCalls.control(app, request.getAction(), observer);
     }
   }
 
   @Override
   public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> observer) {
-    if (namesGiven(request.getApplication(), request.getEnvironment(), observer)) {
+    AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
+    if (namesGiven(app, observer)) {
       int limit =
           request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
-      rolloutCalls.events(request, limit, observer);
+      rolloutCalls.events(app, limit, observer);
     }
   }
 
-  private static boolean namesGiven(
-      String application, String environment, StreamObserver<?> observer) {
-    if (application.isEmpty() || environment.isEmpty()) {
+  private static boolean namesGiven(AppEnv app, StreamObserver<?> observer) {
+    if (app.application().isEmpty() || app.environment().isEmpty()) {
       observer.onError(GrpcErrors.invalidArgument("application and environment are required"));
       return false;
     }

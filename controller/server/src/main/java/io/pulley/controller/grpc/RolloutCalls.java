@@ -2,11 +2,9 @@ package io.pulley.controller.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.rollout.RolloutControl;
 import io.pulley.controller.rollout.Rollouts;
-import io.pulley.v1.ControlRolloutRequest;
-import io.pulley.v1.GetRolloutRequest;
-import io.pulley.v1.ListEventsRequest;
 import io.pulley.v1.ListEventsResponse;
 import io.pulley.v1.Revision;
 import io.pulley.v1.Rollout;
@@ -27,19 +25,17 @@ public final class RolloutCalls {
   }
 
   /** The status of each rollout of these revisions, by revision number. */
-  Map<Long, RolloutStatus> statuses(String application, String environment, List<Revision> listed) {
+  Map<Long, RolloutStatus> statuses(AppEnv app, List<Revision> listed) {
     long oldest = listed.stream().mapToLong(Revision::getNumber).min().orElse(Long.MAX_VALUE);
-    return rollouts.statuses(application, environment, oldest);
+    return rollouts.statuses(app, oldest);
   }
 
-  void get(GetRolloutRequest request, StreamObserver<Rollout> observer) {
-    Optional<Rollout> rollout = rollouts.get(request.getApplication(), request.getEnvironment());
+  void get(AppEnv app, StreamObserver<Rollout> observer) {
+    Optional<Rollout> rollout = rollouts.get(app);
     if (rollout.isEmpty()) {
       observer.onError(
           GrpcErrors.notFound(
-              request.getApplication()
-                  + "/"
-                  + request.getEnvironment()
+              app
                   + " has no rollout: its manifest has no rollout policy, or no revision has"
                   + " been stored since it got one"));
       return;
@@ -48,18 +44,13 @@ public final class RolloutCalls {
     observer.onCompleted();
   }
 
-  void control(ControlRolloutRequest request, StreamObserver<Rollout> observer) {
-    if (request.getAction() == RolloutAction.ROLLOUT_ACTION_UNSPECIFIED
-        || request.getAction() == RolloutAction.UNRECOGNIZED) {
+  void control(AppEnv app, RolloutAction action, StreamObserver<Rollout> observer) {
+    if (action == RolloutAction.ROLLOUT_ACTION_UNSPECIFIED
+        || action == RolloutAction.UNRECOGNIZED) {
       observer.onError(GrpcErrors.invalidField("action", "say pause, resume or abort"));
       return;
     }
-    RolloutControl.Result result =
-        rollouts.control(
-            request.getApplication(),
-            request.getEnvironment(),
-            request.getAction(),
-            Actor.current());
+    RolloutControl.Result result = rollouts.control(app, action, Actor.current());
     if (result instanceof RolloutControl.Done done) {
       observer.onNext(done.rollout());
       observer.onCompleted();
@@ -68,11 +59,8 @@ public final class RolloutCalls {
     }
   }
 
-  void events(ListEventsRequest request, int limit, StreamObserver<ListEventsResponse> observer) {
-    observer.onNext(
-        ListEventsResponse.newBuilder()
-            .addAllEvents(audit.events(request.getApplication(), request.getEnvironment(), limit))
-            .build());
+  void events(AppEnv app, int limit, StreamObserver<ListEventsResponse> observer) {
+    observer.onNext(ListEventsResponse.newBuilder().addAllEvents(audit.events(app, limit)).build());
     observer.onCompleted();
   }
 }

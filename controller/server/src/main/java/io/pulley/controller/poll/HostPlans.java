@@ -1,6 +1,7 @@
 package io.pulley.controller.poll;
 
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.rollout.RevisionChooser;
@@ -46,8 +47,8 @@ public final class HostPlans {
         hosts.get(hostId).map(HostState::getFacts).orElse(HostFacts.getDefaultInstance());
     Rendered current = renderedFor(revisions.current(), chooser.version());
     List<Rollouts.Choice> choices = chooser.choose(hostId, current.revisions);
-    List<Object> key =
-        List.of(current.selectsByHostId ? hostId : "", facts.getLabelsMap(), choiceKey(choices));
+    PlanKey key =
+        new PlanKey(current.selectsByHostId ? hostId : "", facts.getLabelsMap(), chosen(choices));
     HostPlan shared =
         current.plans.computeIfAbsent(
             key, k -> renderer.render(hostId, facts, chosenRevisions(choices), current::secretsOf));
@@ -57,15 +58,12 @@ public final class HostPlans {
         : shared.toBuilder().setHostId(hostId).build();
   }
 
-  private static List<List<Object>> choiceKey(List<Rollouts.Choice> choices) {
+  private static List<ChosenRevision> chosen(List<Rollouts.Choice> choices) {
     return choices.stream()
         .map(
             c ->
-                List.<Object>of(
-                    c.revision().getApplication(),
-                    c.revision().getEnvironment(),
-                    c.revision().getNumber(),
-                    c.withOnceCommands()))
+                new ChosenRevision(
+                    AppEnv.of(c.revision()), c.revision().getNumber(), c.withOnceCommands()))
         .toList();
   }
 
@@ -91,6 +89,15 @@ public final class HostPlans {
   }
 
   /**
+   * What selects a shared plan: the host's id (empty unless some manifest lists host ids), its
+   * labels, and the revisions chosen for it.
+   */
+  private record PlanKey(String hostId, Map<String, String> labels, List<ChosenRevision> chosen) {}
+
+  /** A revision chosen for a host, by number, and whether its once-per-environment commands run. */
+  private record ChosenRevision(AppEnv app, long number, boolean withOnceCommands) {}
+
+  /**
    * Plans rendered from one snapshot of the revisions, by what selects them, and the secrets of
    * those revisions (read once per snapshot: secrets change only with a new snapshot).
    */
@@ -98,7 +105,7 @@ public final class HostPlans {
       List<Revision> revisions,
       long chooserVersion,
       boolean selectsByHostId,
-      Map<Object, HostPlan> plans,
+      Map<PlanKey, HostPlan> plans,
       Map<Revision, Map<String, String>> secrets,
       RevisionLog log) {
     Rendered(

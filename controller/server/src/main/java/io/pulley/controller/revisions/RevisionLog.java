@@ -95,8 +95,7 @@ public final class RevisionLog {
       return new ApplyResult.Rejected(missingKeys);
     }
     synchronized (writeLock) {
-      Optional<Revision> previous =
-          store.currentRevision(manifest.getApplication(), manifest.getEnvironment());
+      Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
       String hash = ContentHash.of(manifest);
       boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
       String diff = diff(previous, manifest);
@@ -128,13 +127,13 @@ public final class RevisionLog {
   }
 
   /** Creates a new revision with the content of revision {@code to}. */
-  public RollbackResult rollback(String application, String environment, long to, String actor) {
+  public RollbackResult rollback(AppEnv app, long to, String actor) {
     synchronized (writeLock) {
-      Optional<Revision> target = store.revision(application, environment, to);
+      Optional<Revision> target = store.revision(app, to);
       if (target.isEmpty()) {
         return new RollbackResult.NotFound();
       }
-      Revision previous = store.currentRevision(application, environment).orElseThrow();
+      Revision previous = store.currentRevision(app).orElseThrow();
       if (previous.getContentHash().equals(target.get().getContentHash())) {
         return new RollbackResult.RolledBack(previous, false);
       }
@@ -158,39 +157,35 @@ public final class RevisionLog {
    * Stores a secret an admin set. When stored, plans are rendered again, so every host whose plan
    * uses the secret gets a new plan id and its held poll is answered.
    */
-  public SetSecretResult setSecret(
-      String application, String environment, String name, String value, String actor) {
+  public SetSecretResult setSecret(AppEnv app, String name, String value, String actor) {
     // Under the write lock: an apply generating the same secret must not interleave.
     synchronized (writeLock) {
-      SetSecretResult result = secrets.set(application, environment, name, value, actor);
+      SetSecretResult result = secrets.set(app, name, value, actor);
       if (result instanceof SetSecretResult.Stored) {
-        refreshed(new AppEnv(application, environment));
+        refreshed(app);
       }
       return result;
     }
   }
 
   /** Names, sources and times of an application's secrets, ordered by name; never values. */
-  public List<SecretEntry> secretEntries(String application, String environment) {
-    return secrets.entries(application, environment);
+  public List<SecretEntry> secretEntries(AppEnv app) {
+    return secrets.entries(app);
   }
 
   /** The mistake in naming an application and environment for a secrets call, if any. */
-  public Optional<SetSecretResult.Invalid> checkSecretOwner(
-      String application, String environment) {
-    return secrets.checkOwner(application, environment);
+  public Optional<SetSecretResult.Invalid> checkSecretOwner(AppEnv app) {
+    return secrets.checkOwner(app);
   }
 
   /** One revision; number 0 means the current one. */
-  public Optional<Revision> get(String application, String environment, long number) {
-    return number == 0
-        ? store.currentRevision(application, environment)
-        : store.revision(application, environment, number);
+  public Optional<Revision> get(AppEnv app, long number) {
+    return number == 0 ? store.currentRevision(app) : store.revision(app, number);
   }
 
   /** Up to {@code limit} revisions, newest first. */
-  public List<Revision> history(String application, String environment, int limit) {
-    return store.listRevisions(application, environment, limit);
+  public List<Revision> history(AppEnv app, int limit) {
+    return store.listRevisions(app, limit);
   }
 
   /**
@@ -217,8 +212,7 @@ public final class RevisionLog {
   public Optional<Revision> appendTracked(
       Revision basedOn, Manifest manifest, String actor, String trigger) {
     synchronized (writeLock) {
-      Optional<Revision> previous =
-          store.currentRevision(manifest.getApplication(), manifest.getEnvironment());
+      Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
       String hash = ContentHash.of(manifest);
       if (previous.isEmpty()
           || previous.get().getNumber() != basedOn.getNumber()

@@ -41,7 +41,7 @@ public final class Rollouts implements RevisionChooser {
   /** Where older revisions are read from (the revision log). */
   @FunctionalInterface
   public interface RevisionSource {
-    Optional<Revision> get(String application, String environment, long number);
+    Optional<Revision> get(AppEnv app, long number);
   }
 
   private final Store store;
@@ -50,8 +50,8 @@ public final class Rollouts implements RevisionChooser {
   private final AuditTrail audit;
   private final Clock clock;
   private final RevisionSource revisions;
-  private final Map<List<String>, Rollout> latest = new ConcurrentHashMap<>();
-  private final Map<List<Object>, Revision> olderRevisions = new ConcurrentHashMap<>();
+  private final Map<AppEnv, Rollout> latest = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, Revision> olderRevisions = new ConcurrentHashMap<>();
   private final Events events;
   private volatile long version;
 
@@ -75,7 +75,7 @@ public final class Rollouts implements RevisionChooser {
     this.revisions = revisions;
     this.events = events;
     for (Rollout rollout : store.latestRollouts()) {
-      latest.put(key(rollout.getApplication(), rollout.getEnvironment()), rollout);
+      latest.put(AppEnv.of(rollout), rollout);
     }
   }
 
@@ -93,15 +93,10 @@ public final class Rollouts implements RevisionChooser {
    * @param previous the revision that was current before, if any
    */
   public synchronized void revisionStored(Revision revision, Optional<Revision> previous) {
+    AppEnv app = AppEnv.of(revision);
     audit.record(
-        revision.getApplication(),
-        revision.getEnvironment(),
-        revision.getNumber(),
-        "revision",
-        revision.getAppliedBy(),
-        describeRevision(revision));
-    List<String> key = key(revision.getApplication(), revision.getEnvironment());
-    Optional<Rollout> last = Optional.ofNullable(latest.get(key));
+        app, revision.getNumber(), "revision", revision.getAppliedBy(), describeRevision(revision));
+    Optional<Rollout> last = Optional.ofNullable(latest.get(app));
     last.filter(Rollouts::unfinished)
         .ifPresent(
             old -> {
@@ -112,10 +107,10 @@ public final class Rollouts implements RevisionChooser {
                       .setFinishedAt(ProtoTime.timestamp(clock.instant()))
                       .build();
               store.putRollout(superseded);
-              latest.put(key, superseded);
+              latest.put(app, superseded);
             });
     if (!revision.getManifest().hasRollout()) {
-      changed(AppEnv.of(revision));
+      changed(app);
       return;
     }
     // Pins of a rollout for an older revision than the one before are not this revision's past.
@@ -131,10 +126,9 @@ public final class Rollouts implements RevisionChooser {
             rollback,
             clock.instant());
     store.putRollout(started);
-    latest.put(key, started);
+    latest.put(app, started);
     audit.record(
-        revision.getApplication(),
-        revision.getEnvironment(),
+        app,
         revision.getNumber(),
         "rollout",
         "controller",
@@ -150,7 +144,7 @@ public final class Rollouts implements RevisionChooser {
   public synchronized void tick() {
     for (Rollout rollout : List.copyOf(latest.values())) {
       if (unfinished(rollout)) {
-        revision(rollout.getApplication(), rollout.getEnvironment(), rollout.getRevision())
+        revision(AppEnv.of(rollout), rollout.getRevision())
             .ifPresent(revision -> advance(rollout, revision));
       }
     }
@@ -158,42 +152,41 @@ public final class Rollouts implements RevisionChooser {
 
   /** Pauses, resumes or aborts the newest rollout of an application in an environment. */
   public synchronized RolloutControl.Result control(
-      String application, String environment, RolloutAction action, String actor) {
-    Rollout rollout = latest.get(key(application, environment));
+      AppEnv app, RolloutAction action, String actor) {
+    Rollout rollout = latest.get(app);
     if (rollout == null) {
       return new RolloutControl.Refused(
-          application + "/" + environment + " has no rollout (its manifest has no rollout policy)");
+          app + " has no rollout (its manifest has no rollout policy)");
     }
     RolloutControl.Result result = RolloutControl.apply(rollout, action, clock.instant());
     if (result instanceof RolloutControl.Done done) {
       store.putRollout(done.rollout());
-      latest.put(key(application, environment), done.rollout());
-      audit.record(application, environment, rollout.getRevision(), "control", actor, done.event());
-      changed(AppEnv.of(rollout));
-      Optional<Revision> revision = revision(application, environment, rollout.getRevision());
+      latest.put(app, done.rollout());
+      audit.record(app, rollout.getRevision(), "control", actor, done.event());
+      changed(app);
+      Optional<Revision> revision = revision(app, rollout.getRevision());
       revision.ifPresent(r -> advance(done.rollout(), r));
-      return new RolloutControl.Done(latest.get(key(application, environment)), done.event());
+      return new RolloutControl.Done(latest.get(app), done.event());
     }
     return result;
   }
 
   /** The newest rollout of an application in an environment. */
-  public Optional<Rollout> get(String application, String environment) {
-    return Optional.ofNullable(latest.get(key(application, environment)));
+  public Optional<Rollout> get(AppEnv app) {
+    return Optional.ofNullable(latest.get(app));
   }
 
   /**
    * How the rollout of each revision from {@code fromRevision} on ended, or where it is; revisions
    * stored without a policy had none and are left out.
    */
-  public Map<Long, RolloutStatus> statuses(
-      String application, String environment, long fromRevision) {
+  public Map<Long, RolloutStatus> statuses(AppEnv app, long fromRevision) {
     Map<Long, RolloutStatus> statuses = new HashMap<>();
-    for (Rollout rollout : store.rollouts(application, environment, fromRevision)) {
+    for (Rollout rollout : store.rollouts(app, fromRevision)) {
       statuses.put(rollout.getRevision(), rollout.getStatus());
     }
     // The newest may have moved on since it was last stored.
-    get(application, environment)
+    get(app)
         .filter(r -> r.getRevision() >= fromRevision)
         .ifPresent(r -> statuses.put(r.getRevision(), r.getStatus()));
     return statuses;
@@ -207,7 +200,7 @@ public final class Rollouts implements RevisionChooser {
   public List<Choice> choose(String hostId, List<Revision> current) {
     List<Choice> choices = new ArrayList<>(current.size());
     for (Revision revision : current) {
-      Rollout rollout = latest.get(key(revision.getApplication(), revision.getEnvironment()));
+      Rollout rollout = latest.get(AppEnv.of(revision));
       if (rollout == null || rollout.getRevision() != revision.getNumber()) {
         choices.add(new Choice(revision, true));
         continue;
@@ -220,7 +213,7 @@ public final class Rollouts implements RevisionChooser {
       if (pinned == revision.getNumber()) {
         choices.add(new Choice(revision, once));
       } else {
-        revision(revision.getApplication(), revision.getEnvironment(), pinned)
+        revision(AppEnv.of(revision), pinned)
             .ifPresent(older -> choices.add(new Choice(older, false)));
       }
     }
@@ -248,18 +241,13 @@ public final class Rollouts implements RevisionChooser {
       return;
     }
     Rollout next = step.rollout();
+    AppEnv app = AppEnv.of(next);
     store.putRollout(next);
-    latest.put(key(next.getApplication(), next.getEnvironment()), next);
+    latest.put(app, next);
     for (String event : step.events()) {
-      audit.record(
-          next.getApplication(),
-          next.getEnvironment(),
-          next.getRevision(),
-          "rollout",
-          "controller",
-          event);
+      audit.record(app, next.getRevision(), "rollout", "controller", event);
     }
-    changed(AppEnv.of(next));
+    changed(app);
     if (next.getStatus() == RolloutStatus.ROLLOUT_STATUS_HALTED
         && rollout.getStatus() != RolloutStatus.ROLLOUT_STATUS_HALTED) {
       events.publish(new RolloutHalted(next));
@@ -282,13 +270,13 @@ public final class Rollouts implements RevisionChooser {
     return selected;
   }
 
-  private Optional<Revision> revision(String application, String environment, long number) {
-    List<Object> key = List.of(application, environment, number);
+  private Optional<Revision> revision(AppEnv app, long number) {
+    RevisionKey key = new RevisionKey(app, number);
     Revision cached = olderRevisions.get(key);
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<Revision> read = revisions.get(application, environment, number);
+    Optional<Revision> read = revisions.get(app, number);
     read.ifPresent(r -> olderRevisions.put(key, r));
     return read;
   }
@@ -313,6 +301,9 @@ public final class Rollouts implements RevisionChooser {
     return "revision " + revision.getNumber() + " stored: " + what;
   }
 
+  /** Revision {@code number} of an application in an environment. */
+  private record RevisionKey(AppEnv app, long number) {}
+
   private static String describeBatches(Rollout rollout) {
     if (rollout.getBatchesCount() == 0) {
       return "no host is selected yet";
@@ -325,9 +316,5 @@ public final class Rollouts implements RevisionChooser {
         + (sizes.size() == 1 && sizes.get(0).equals("1") ? " host; " : " hosts; ")
         + rollout.getFirstHost()
         + " first";
-  }
-
-  private static List<String> key(String application, String environment) {
-    return List.of(application, environment);
   }
 }

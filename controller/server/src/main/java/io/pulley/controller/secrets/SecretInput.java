@@ -1,5 +1,6 @@
 package io.pulley.controller.secrets;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.ManifestNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -20,21 +21,18 @@ final class SecretInput {
   private SecretInput() {}
 
   /** The first mistake in naming an application's secrets, if any. */
-  static Optional<SetSecretResult.Invalid> checkOwner(String application, String environment) {
-    return ManifestNames.problem("application", application)
+  static Optional<SetSecretResult.Invalid> checkOwner(AppEnv app) {
+    return ManifestNames.problem("application", app.application())
         .map(reason -> new SetSecretResult.Invalid("application", reason))
         .or(
             () ->
-                ManifestNames.problem("environment", environment)
+                ManifestNames.problem("environment", app.environment())
                     .map(reason -> new SetSecretResult.Invalid("environment", reason)));
   }
 
   /** The first mistake in a request to set a secret, if any. */
-  static Optional<SetSecretResult.Invalid> check(
-      String application, String environment, String name, String value) {
-    return checkOwner(application, environment)
-        .or(() -> checkName(name))
-        .or(() -> checkValue(value));
+  static Optional<SetSecretResult.Invalid> check(AppEnv app, String name, String value) {
+    return checkOwner(app).or(() -> checkName(name)).or(() -> checkValue(value));
   }
 
   private static Optional<SetSecretResult.Invalid> checkName(String name) {

@@ -1,5 +1,6 @@
 package io.pulley.controller.secrets;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
@@ -44,33 +45,24 @@ public final class SecretKeeper {
    * Stores a value an admin set, replacing any generated or earlier one, after checking the names
    * and the value. Logs who set it, never the value.
    */
-  public SetSecretResult set(
-      String application, String environment, String name, String value, String actor) {
-    Optional<SetSecretResult.Invalid> invalid =
-        SecretInput.check(application, environment, name, value);
+  public SetSecretResult set(AppEnv app, String name, String value, String actor) {
+    Optional<SetSecretResult.Invalid> invalid = SecretInput.check(app, name, value);
     if (invalid.isPresent()) {
       return invalid.get();
     }
-    boolean created =
-        store.putSecret(application, environment, name, value, clock.instant(), actor);
-    log.info(
-        "secret {} of {}/{} set by {} ({})",
-        name,
-        application,
-        environment,
-        actor,
-        created ? "created" : "replaced");
+    boolean created = store.putSecret(app, name, value, clock.instant(), actor);
+    log.info("secret {} of {} set by {} ({})", name, app, actor, created ? "created" : "replaced");
     return new SetSecretResult.Stored(created);
   }
 
   /** The mistake in naming an application and environment, if any, checked as a manifest is. */
-  public Optional<SetSecretResult.Invalid> checkOwner(String application, String environment) {
-    return SecretInput.checkOwner(application, environment);
+  public Optional<SetSecretResult.Invalid> checkOwner(AppEnv app) {
+    return SecretInput.checkOwner(app);
   }
 
   /** Names, sources and times of an application's secrets, ordered by name; never values. */
-  public List<SecretEntry> entries(String application, String environment) {
-    return store.secretEntries(application, environment);
+  public List<SecretEntry> entries(AppEnv app) {
+    return store.secretEntries(app);
   }
 
   /**
@@ -78,7 +70,7 @@ public final class SecretKeeper {
    * key cannot be generated, the admin has to set it.
    */
   public List<ManifestError> missingDeployKeys(Manifest manifest) {
-    Map<String, String> known = store.secrets(manifest.getApplication(), manifest.getEnvironment());
+    Map<String, String> known = store.secrets(AppEnv.of(manifest));
     List<ManifestError> errors = new ArrayList<>();
     for (Map.Entry<String, String> key : SecretReferences.of(manifest).deployKeys().entrySet()) {
       if (!known.containsKey(key.getKey())) {
@@ -103,15 +95,15 @@ public final class SecretKeeper {
 
   /** Generates every secret {@code manifest} uses that does not exist yet; returns their names. */
   public List<String> generateMissing(Manifest manifest) {
-    String application = manifest.getApplication();
-    String environment = manifest.getEnvironment();
-    Map<String, String> known = store.secrets(application, environment);
+    AppEnv app = AppEnv.of(manifest);
+    Map<String, String> known = store.secrets(app);
     List<String> made = new ArrayList<>();
     for (String name : SecretReferences.of(manifest).generated()) {
       if (!known.containsKey(name)
-          && store.putSecretIfAbsent(application, environment, name, newValue(), clock.instant())) {
+          && store.putSecretIfAbsent(app, name, newValue(), clock.instant())) {
         made.add(name);
-        log.info("secret generated app={} env={} name={}", application, environment, name);
+        log.info(
+            "secret generated app={} env={} name={}", app.application(), app.environment(), name);
       }
     }
     return made;
@@ -119,7 +111,7 @@ public final class SecretKeeper {
 
   /** The stored secrets {@code manifest}'s resources use, by name; missing ones are left out. */
   public Map<String, String> forPlan(Manifest manifest) {
-    Map<String, String> known = store.secrets(manifest.getApplication(), manifest.getEnvironment());
+    Map<String, String> known = store.secrets(AppEnv.of(manifest));
     Map<String, String> used = new TreeMap<>();
     for (String name : SecretReferences.of(manifest).all()) {
       String value = known.get(name);

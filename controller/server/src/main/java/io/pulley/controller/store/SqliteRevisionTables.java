@@ -1,5 +1,6 @@
 package io.pulley.controller.store;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
 import java.sql.Connection;
@@ -41,22 +42,18 @@ final class SqliteRevisionTables {
     return stored;
   }
 
-  Optional<Revision> revision(String application, String environment, long number)
-      throws SQLException {
+  Optional<Revision> revision(AppEnv app, long number) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(StoreRows.SELECT_REVISION)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       select.setLong(3, number);
       return readRevisions(select).stream().findFirst();
     }
   }
 
-  List<Revision> newestRevisions(String application, String environment, int limit)
-      throws SQLException {
+  List<Revision> newestRevisions(AppEnv app, int limit) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(StoreRows.SELECT_NEWEST_REVISIONS)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       select.setInt(3, limit);
       return readRevisions(select);
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import com.google.protobuf.util.Timestamps;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.Rollout;
 import java.sql.Connection;
@@ -71,11 +72,9 @@ final class SqliteRolloutTables {
     }
   }
 
-  List<Rollout> rollouts(String application, String environment, long fromRevision)
-      throws SQLException {
+  List<Rollout> rollouts(AppEnv app, long fromRevision) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_ROLLOUTS)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       select.setLong(3, fromRevision);
       return read(select, Rollout.parser(), "pulley.v1.Rollout");
     }
@@ -91,20 +90,17 @@ final class SqliteRolloutTables {
     }
   }
 
-  List<AuditEvent> events(String application, String environment, int limit) throws SQLException {
+  List<AuditEvent> events(AppEnv app, int limit) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_EVENTS)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       select.setInt(3, limit);
       return read(select, AuditEvent.parser(), "pulley.v1.AuditEvent");
     }
   }
 
-  void quarantine(String application, String environment, String ref, String commit, Instant at)
-      throws SQLException {
+  void quarantine(AppEnv app, String ref, String commit, Instant at) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_QUARANTINE)) {
-      insert.setString(1, application);
-      insert.setString(2, environment);
+      StoreRows.bindAppEnv(insert, app);
       insert.setString(3, ref);
       insert.setString(4, commit);
       insert.setLong(5, at.toEpochMilli());
@@ -112,14 +108,13 @@ final class SqliteRolloutTables {
     }
   }
 
-  Set<List<String>> quarantined(String application, String environment) throws SQLException {
-    Set<List<String>> found = new HashSet<>();
+  Set<Release> quarantined(AppEnv app) throws SQLException {
+    Set<Release> found = new HashSet<>();
     try (PreparedStatement select = connection.prepareStatement(SELECT_QUARANTINE)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          found.add(List.of(rows.getString(1), rows.getString(2)));
+          found.add(new Release(rows.getString(1), rows.getString(2)));
         }
       }
     }

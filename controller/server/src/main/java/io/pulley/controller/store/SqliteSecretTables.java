@@ -1,5 +1,6 @@
 package io.pulley.controller.store;
 
+import io.pulley.controller.manifest.AppEnv;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,10 +38,9 @@ final class SqliteSecretTables {
   }
 
   /** The values of an application's secrets, by name. */
-  Map<String, String> values(String application, String environment) throws SQLException {
+  Map<String, String> values(AppEnv app) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_VALUES)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       Map<String, String> values = new TreeMap<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -52,10 +52,9 @@ final class SqliteSecretTables {
   }
 
   /** Names, sources and times of an application's secrets, never their values. */
-  List<SecretEntry> entries(String application, String environment) throws SQLException {
+  List<SecretEntry> entries(AppEnv app) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_ENTRIES)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       List<SecretEntry> entries = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -71,10 +70,9 @@ final class SqliteSecretTables {
     }
   }
 
-  boolean exists(String application, String environment, String name) throws SQLException {
+  boolean exists(AppEnv app, String name) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_ONE)) {
-      select.setString(1, application);
-      select.setString(2, environment);
+      StoreRows.bindAppEnv(select, app);
       select.setString(3, name);
       try (ResultSet row = select.executeQuery()) {
         return row.next();
@@ -86,12 +84,9 @@ final class SqliteSecretTables {
    * Writes one secret with {@code insert} ("INSERT OR IGNORE", "INSERT OR REPLACE"); true if a row
    * was written.
    */
-  boolean insert(
-      String insert, String application, String environment, SecretEntry entry, String value)
-      throws SQLException {
+  boolean insert(String insert, AppEnv app, SecretEntry entry, String value) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(insert + INTO)) {
-      statement.setString(1, application);
-      statement.setString(2, environment);
+      StoreRows.bindAppEnv(statement, app);
       statement.setString(3, entry.name());
       statement.setString(4, value);
       statement.setInt(5, entry.generated() ? 1 : 0);

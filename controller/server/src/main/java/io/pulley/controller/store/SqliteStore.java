@@ -1,5 +1,6 @@
 package io.pulley.controller.store;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
@@ -103,33 +104,29 @@ public final class SqliteStore implements Store {
 
   @Override
   public Revision appendRevision(Revision revision) {
-    requireName("application", revision.getApplication());
-    requireName("environment", revision.getEnvironment());
+    AppEnv app = AppEnv.of(revision);
+    requireNames(app);
     return locked(
-        "append revision of " + revision.getApplication() + "/" + revision.getEnvironment(),
+        "append revision of " + app,
         () -> SqliteTransaction.immediate(connection, () -> tables.insertNext(revision)));
   }
 
   @Override
-  public Optional<Revision> currentRevision(String application, String environment) {
-    return listRevisions(application, environment, 1).stream().findFirst();
+  public Optional<Revision> currentRevision(AppEnv app) {
+    return listRevisions(app, 1).stream().findFirst();
   }
 
   @Override
-  public Optional<Revision> revision(String application, String environment, long number) {
-    return locked(
-        "read revision " + number + " of " + application + "/" + environment,
-        () -> tables.revision(application, environment, number));
+  public Optional<Revision> revision(AppEnv app, long number) {
+    return locked("read revision " + number + " of " + app, () -> tables.revision(app, number));
   }
 
   @Override
-  public List<Revision> listRevisions(String application, String environment, int limit) {
+  public List<Revision> listRevisions(AppEnv app, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     }
-    return locked(
-        "list revisions of " + application + "/" + environment,
-        () -> tables.newestRevisions(application, environment, limit));
+    return locked("list revisions of " + app, () -> tables.newestRevisions(app, limit));
   }
 
   @Override
@@ -166,64 +163,52 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Map<String, String> secrets(String application, String environment) {
-    return locked(
-        "read secrets of " + application + "/" + environment,
-        () -> secrets.values(application, environment));
+  public Map<String, String> secrets(AppEnv app) {
+    return locked("read secrets of " + app, () -> secrets.values(app));
   }
 
   @Override
-  public List<SecretEntry> secretEntries(String application, String environment) {
-    return locked(
-        "read secret names of " + application + "/" + environment,
-        () -> secrets.entries(application, environment));
+  public List<SecretEntry> secretEntries(AppEnv app) {
+    return locked("read secret names of " + app, () -> secrets.entries(app));
   }
 
   @Override
-  public boolean putSecretIfAbsent(
-      String application, String environment, String name, String value, Instant generatedAt) {
+  public boolean putSecretIfAbsent(AppEnv app, String name, String value, Instant generatedAt) {
     SecretEntry entry = new SecretEntry(name, true, generatedAt, SecretEntry.CONTROLLER);
-    requireSecretKey(application, environment, name);
+    requireSecretKey(app, name);
     // The operation names the secret, never its value: it goes into error messages.
     return locked(
-        "store secret " + name + " of " + application + "/" + environment,
-        () -> secrets.insert("INSERT OR IGNORE", application, environment, entry, value));
+        "store secret " + name + " of " + app,
+        () -> secrets.insert("INSERT OR IGNORE", app, entry, value));
   }
 
   @Override
-  public boolean putSecret(
-      String application,
-      String environment,
-      String name,
-      String value,
-      Instant setAt,
-      String setBy) {
+  public boolean putSecret(AppEnv app, String name, String value, Instant setAt, String setBy) {
     SecretEntry entry = new SecretEntry(name, false, setAt, setBy);
-    requireSecretKey(application, environment, name);
+    requireSecretKey(app, name);
     return locked(
-        "store secret " + name + " of " + application + "/" + environment,
+        "store secret " + name + " of " + app,
         () ->
             SqliteTransaction.immediate(
                 connection,
                 () -> {
-                  boolean existed = secrets.exists(application, environment, name);
-                  secrets.insert("INSERT OR REPLACE", application, environment, entry, value);
+                  boolean existed = secrets.exists(app, name);
+                  secrets.insert("INSERT OR REPLACE", app, entry, value);
                   return !existed;
                 }));
   }
 
-  private static void requireSecretKey(String application, String environment, String name) {
-    requireName("application", application);
-    requireName("environment", environment);
+  private static void requireSecretKey(AppEnv app, String name) {
+    requireNames(app);
     requireName("secret name", name);
   }
 
   @Override
   public void putRollout(Rollout rollout) {
-    requireName("application", rollout.getApplication());
-    requireName("environment", rollout.getEnvironment());
+    AppEnv app = AppEnv.of(rollout);
+    requireNames(app);
     locked(
-        "put rollout of " + rollout.getApplication() + "/" + rollout.getEnvironment(),
+        "put rollout of " + app,
         () -> {
           rollouts.putRollout(rollout);
           return null;
@@ -236,10 +221,8 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public List<Rollout> rollouts(String application, String environment, long fromRevision) {
-    return locked(
-        "list rollouts of " + application + "/" + environment,
-        () -> rollouts.rollouts(application, environment, fromRevision));
+  public List<Rollout> rollouts(AppEnv app, long fromRevision) {
+    return locked("list rollouts of " + app, () -> rollouts.rollouts(app, fromRevision));
   }
 
   @Override
@@ -255,30 +238,24 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public List<AuditEvent> events(String application, String environment, int limit) {
-    return locked(
-        "read events of " + application + "/" + environment,
-        () -> rollouts.events(application, environment, limit));
+  public List<AuditEvent> events(AppEnv app, int limit) {
+    return locked("read events of " + app, () -> rollouts.events(app, limit));
   }
 
   @Override
-  public void quarantine(
-      String application, String environment, String ref, String commit, Instant at) {
-    requireName("application", application);
-    requireName("environment", environment);
+  public void quarantine(AppEnv app, String ref, String commit, Instant at) {
+    requireNames(app);
     locked(
-        "quarantine " + ref + " of " + application + "/" + environment,
+        "quarantine " + ref + " of " + app,
         () -> {
-          rollouts.quarantine(application, environment, ref, commit, at);
+          rollouts.quarantine(app, ref, commit, at);
           return null;
         });
   }
 
   @Override
-  public Set<List<String>> quarantined(String application, String environment) {
-    return locked(
-        "read quarantine of " + application + "/" + environment,
-        () -> rollouts.quarantined(application, environment));
+  public Set<Release> quarantined(AppEnv app) {
+    return locked("read quarantine of " + app, () -> rollouts.quarantined(app));
   }
 
   @Override
@@ -310,6 +287,11 @@ public final class SqliteStore implements Store {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static void requireNames(AppEnv app) {
+    requireName("application", app.application());
+    requireName("environment", app.environment());
   }
 
   private static void requireName(String field, String value) {

@@ -1,5 +1,6 @@
 package io.pulley.controller.store;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
@@ -26,13 +27,13 @@ public interface Store extends AutoCloseable {
   Revision appendRevision(Revision revision);
 
   /** The newest revision of an application in an environment. */
-  Optional<Revision> currentRevision(String application, String environment);
+  Optional<Revision> currentRevision(AppEnv app);
 
   /** One revision by number. */
-  Optional<Revision> revision(String application, String environment, long number);
+  Optional<Revision> revision(AppEnv app, long number);
 
   /** Up to {@code limit} revisions, newest first. */
-  List<Revision> listRevisions(String application, String environment, int limit);
+  List<Revision> listRevisions(AppEnv app, int limit);
 
   /** The newest revision of every application and environment, ordered by both names. */
   List<Revision> currentRevisions();
@@ -54,10 +55,10 @@ public interface Store extends AutoCloseable {
   List<HostState> hosts();
 
   /** The secrets of an application in an environment, by name, ordered by name. */
-  Map<String, String> secrets(String application, String environment);
+  Map<String, String> secrets(AppEnv app);
 
   /** What may be shown about the secrets of an application in an environment, ordered by name. */
-  List<SecretEntry> secretEntries(String application, String environment);
+  List<SecretEntry> secretEntries(AppEnv app);
 
   /**
    * Stores a value the controller generated, unless the application and environment already have a
@@ -65,21 +66,14 @@ public interface Store extends AutoCloseable {
    *
    * @return true if it was stored, false if one existed (which is left as it is)
    */
-  boolean putSecretIfAbsent(
-      String application, String environment, String name, String value, Instant generatedAt);
+  boolean putSecretIfAbsent(AppEnv app, String name, String value, Instant generatedAt);
 
   /**
    * Inserts or replaces a secret an admin set, recording when and by whom.
    *
    * @return true if the secret did not exist before
    */
-  boolean putSecret(
-      String application,
-      String environment,
-      String name,
-      String value,
-      Instant setAt,
-      String setBy);
+  boolean putSecret(AppEnv app, String name, String value, Instant setAt, String setBy);
 
   /** Inserts or replaces a rollout, keyed by its application, environment and revision. */
   void putRollout(Rollout rollout);
@@ -91,24 +85,22 @@ public interface Store extends AutoCloseable {
    * The rollouts of an application in an environment of revision {@code fromRevision} or newer,
    * newest first.
    */
-  List<Rollout> rollouts(String application, String environment, long fromRevision);
+  List<Rollout> rollouts(AppEnv app, long fromRevision);
 
   /** Appends an event to the audit trail. */
   void appendEvent(AuditEvent event);
 
   /** Up to {@code limit} events of an application in an environment, newest first. */
-  List<AuditEvent> events(String application, String environment, int limit);
+  List<AuditEvent> events(AppEnv app, int limit);
 
   /**
    * Records that tracking must not deploy {@code ref} (a tag or branch) while it points at {@code
    * commit}.
    */
-  void quarantine(String application, String environment, String ref, String commit, Instant at);
+  void quarantine(AppEnv app, String ref, String commit, Instant at);
 
-  /**
-   * The quarantined refs of an application in an environment, each as {@code List.of(ref, commit)}.
-   */
-  Set<List<String>> quarantined(String application, String environment);
+  /** The quarantined releases of an application in an environment. */
+  Set<Release> quarantined(AppEnv app);
 
   /** Releases the store's resources; idempotent. */
   @Override

@@ -2,6 +2,7 @@ package io.pulley.controller.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
 import java.sql.PreparedStatement;
@@ -45,6 +46,15 @@ final class StoreRows {
   static final String SELECT_HOSTS = "SELECT body FROM hosts ORDER BY host_id";
 
   private StoreRows() {}
+
+  /**
+   * Binds the application and environment to parameters 1 and 2, where every statement that reads
+   * or writes one application's rows has them.
+   */
+  static void bindAppEnv(PreparedStatement statement, AppEnv app) throws SQLException {
+    statement.setString(1, app.application());
+    statement.setString(2, app.environment());
+  }
 
   /** Binds every parameter of {@link #INSERT_REVISION}; the revision already has its number. */
   static void bindRevision(PreparedStatement insert, Revision revision) throws SQLException {

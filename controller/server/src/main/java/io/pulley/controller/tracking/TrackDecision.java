@@ -1,10 +1,10 @@
 package io.pulley.controller.tracking;
 
+import io.pulley.controller.store.Release;
 import io.pulley.v1.Revision;
 import io.pulley.v1.StackGit;
 import io.pulley.v1.Tracking;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,16 +29,16 @@ public final class TrackDecision {
   /**
    * @param current the application's current revision, whose stack.git says what is deployed
    * @param refs every ref of the remote by full name, with peeled commits
-   * @param quarantined (ref, commit) pairs not to deploy
+   * @param quarantined the releases not to deploy
    */
   public static Optional<Target> next(
-      Tracking track, Revision current, Map<String, String> refs, Set<List<String>> quarantined) {
+      Tracking track, Revision current, Map<String, String> refs, Set<Release> quarantined) {
     StackGit git = current.getManifest().getStack().getGit();
     if (!track.getBranch().isEmpty()) {
       String head = refs.get(HEADS + track.getBranch());
       if (head == null
           || head.equals(git.getCommit())
-          || quarantined.contains(List.of(track.getBranch(), head))) {
+          || quarantined.contains(new Release(track.getBranch(), head))) {
         return Optional.empty();
       }
       return Optional.of(
@@ -57,7 +57,7 @@ public final class TrackDecision {
         });
     Set<TagRule.Quarantined> held =
         quarantined.stream()
-            .map(q -> new TagRule.Quarantined(q.get(0), q.get(1)))
+            .map(q -> new TagRule.Quarantined(q.ref(), q.commit()))
             .collect(Collectors.toSet());
     Optional<TagRule.Candidate> newest = rule.newest(tags, held);
     if (newest.isEmpty()) {

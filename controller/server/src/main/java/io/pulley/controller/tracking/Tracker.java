@@ -1,6 +1,7 @@
 package io.pulley.controller.tracking;
 
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.CompileResult;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -100,8 +101,8 @@ public final class Tracker {
    *
    * @return false if the application tracks nothing
    */
-  public boolean notice(String application, String environment, String how) {
-    Optional<Revision> current = revisions.get(application, environment, 0);
+  public boolean notice(AppEnv app, String how) {
+    Optional<Revision> current = revisions.get(app, 0);
     if (current.isEmpty() || !current.get().getManifest().hasTrack()) {
       return false;
     }
@@ -112,7 +113,7 @@ public final class Tracker {
   /** Quarantines the release of a halted rollout, so tracking does not deploy it again. */
   public void halted(Rollout rollout) {
     revisions
-        .get(rollout.getApplication(), rollout.getEnvironment(), rollout.getRevision())
+        .get(AppEnv.of(rollout), rollout.getRevision())
         .ifPresent(revision -> quarantine(revision, "its rollout halted: " + rollout.getReason()));
   }
 
@@ -134,11 +135,7 @@ public final class Tracker {
     for (Revision current : tracking) {
       Tracking track = current.getManifest().getTrack();
       Optional<TrackDecision.Target> target =
-          TrackDecision.next(
-              track,
-              current,
-              refs,
-              store.quarantined(current.getApplication(), current.getEnvironment()));
+          TrackDecision.next(track, current, refs, store.quarantined(AppEnv.of(current)));
       target.ifPresent(t -> deploy(current, url, t, how));
     }
   }
@@ -150,17 +147,17 @@ public final class Tracker {
             u.equals(url) && ref.equals(target.ref())
                 ? RefResolution.resolved(target.commit())
                 : RefResolution.unreachable("only " + target.ref() + " is read when tracking");
+    AppEnv app = AppEnv.of(current);
     CompileResult compiled =
         new ManifestCompiler(pinned)
             .compile(
                 current.getSourceYaml(),
-                current.getApplication() + "/" + current.getEnvironment(),
+                app.toString(),
                 manifest -> manifest.getStackBuilder().getGitBuilder().setRef(target.ref()));
     String trigger = target.why() + ", " + how;
     if (!compiled.ok()) {
       audit.record(
-          current.getApplication(),
-          current.getEnvironment(),
+          app,
           current.getNumber(),
           "track",
           "tracker",
@@ -176,15 +173,10 @@ public final class Tracker {
     if (git.getRef().isEmpty() || git.getCommit().isEmpty()) {
       return;
     }
-    store.quarantine(
-        revision.getApplication(),
-        revision.getEnvironment(),
-        git.getRef(),
-        git.getCommit(),
-        clock.instant());
+    AppEnv app = AppEnv.of(revision);
+    store.quarantine(app, git.getRef(), git.getCommit(), clock.instant());
     audit.record(
-        revision.getApplication(),
-        revision.getEnvironment(),
+        app,
         revision.getNumber(),
         "quarantine",
         "controller",

@@ -3,6 +3,7 @@ package io.pulley.controller.tracking;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Revision;
@@ -87,7 +88,7 @@ public final class WebhookEndpoint implements AutoCloseable {
       Tracker tracker,
       AuditTrail audit,
       Runnable readNow,
-      Map<String, Instant> lastRejectionRecorded) {
+      Map<AppEnv, Instant> lastRejectionRecorded) {
     Handler(
         RevisionLog revisions, Store store, Tracker tracker, AuditTrail audit, Runnable readNow) {
       this(revisions, store, tracker, audit, readNow, new ConcurrentHashMap<>());
@@ -103,12 +104,11 @@ public final class WebhookEndpoint implements AutoCloseable {
         answer(exchange, 404, "use /hooks/APP/ENV\n");
         return;
       }
-      String application = path.group(1);
-      String environment = path.group(2);
-      Optional<String> secret = secretOf(application, environment);
+      AppEnv app = new AppEnv(path.group(1), path.group(2));
+      Optional<String> secret = secretOf(app);
       if (secret.isEmpty()) {
         // The same answer whether the application is unknown or has no webhook: nothing to learn.
-        answer(exchange, 404, "no webhook for " + application + "/" + environment + "\n");
+        answer(exchange, 404, "no webhook for " + app + "\n");
         return;
       }
       byte[] body = readBody(exchange);
@@ -123,46 +123,33 @@ public final class WebhookEndpoint implements AutoCloseable {
               secret.get());
       String from = exchange.getRemoteAddress().getAddress().getHostAddress();
       if (verdict instanceof WebhookSignature.Rejected rejected) {
-        log.warn(
-            "webhook for {}/{} from {} rejected: {}",
-            application,
-            environment,
-            from,
-            rejected.reason());
+        log.warn("webhook for {} from {} rejected: {}", app, from, rejected.reason());
         // Anyone can send these: the trail gets one a minute per application, the log all.
         Instant now = Instant.now();
-        Instant last = lastRejectionRecorded.get(application + "/" + environment);
+        Instant last = lastRejectionRecorded.get(app);
         if (last == null || now.isAfter(last.plus(REJECTIONS_RECORDED_EVERY))) {
-          lastRejectionRecorded.put(application + "/" + environment, now);
-          audit.record(
-              application,
-              environment,
-              0,
-              "webhook",
-              "webhook from " + from,
-              "rejected: " + rejected.reason());
+          lastRejectionRecorded.put(app, now);
+          audit.record(app, 0, "webhook", "webhook from " + from, "rejected: " + rejected.reason());
         }
         answer(exchange, 401, "rejected: " + rejected.reason() + "\n");
         return;
       }
       String sender = ((WebhookSignature.Verified) verdict).sender();
-      tracker.notice(application, environment, sender);
+      tracker.notice(app, sender);
       // Not at the next tick of the tracker's timer: a push is worth reading at once.
       readNow.run();
-      log.info(
-          "webhook for {}/{} from {}: {} noticed a push", application, environment, from, sender);
+      log.info("webhook for {} from {}: {} noticed a push", app, from, sender);
       answer(exchange, 202, "noticed; the remote is read now\n");
     }
 
-    private Optional<String> secretOf(String application, String environment) {
-      Optional<Revision> current = revisions.get(application, environment, 0);
+    private Optional<String> secretOf(AppEnv app) {
+      Optional<Revision> current = revisions.get(app, 0);
       if (current.isEmpty()
           || current.get().getManifest().getTrack().getWebhookSecret().isEmpty()) {
         return Optional.empty();
       }
       String name = current.get().getManifest().getTrack().getWebhookSecret();
-      return Optional.ofNullable(store.secrets(application, environment).get(name))
-          .filter(s -> !s.isEmpty());
+      return Optional.ofNullable(store.secrets(app).get(name)).filter(s -> !s.isEmpty());
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {

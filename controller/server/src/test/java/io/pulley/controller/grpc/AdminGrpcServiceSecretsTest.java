@@ -19,6 +19,7 @@ import io.grpc.stub.StreamObserver;
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -164,7 +165,7 @@ class AdminGrpcServiceSecretsTest {
                 .setGenerated(false)
                 .setUpdatedAt(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()))
                 .build());
-    assertThat(store.secrets("shop", "prod")).containsEntry("deploy-key", KEY + "x");
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).containsEntry("deploy-key", KEY + "x");
   }
 
   @Test
@@ -264,7 +265,7 @@ class AdminGrpcServiceSecretsTest {
     }
 
     assertThat(logs).contains("secret deploy-key of shop/prod set by ann@laptop");
-    String generated = store.secrets("shop", "prod").get("database-password");
+    String generated = store.secrets(new AppEnv("shop", "prod")).get("database-password");
     for (String value : new String[] {KEY, "secret-body", generated}) {
       assertThat(logs).doesNotContain(value);
       assertThat(responses.toString()).doesNotContain(value);

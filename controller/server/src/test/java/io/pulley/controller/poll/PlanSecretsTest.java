@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -59,7 +60,7 @@ class PlanSecretsTest {
     ApplyResult result = revisions.apply(STACK.formatted(""), "shop.yaml", false, "test");
 
     assertThat(result).isInstanceOf(ApplyResult.Accepted.class);
-    var stored = store.secrets("shop", "prod");
+    var stored = store.secrets(new AppEnv("shop", "prod"));
     assertThat(stored).containsOnlyKeys("database-password", "session.secret");
     AppPlan app = plans.planFor("web-1").getApps(0);
     assertThat(app.getSecretsMap()).isEqualTo(stored);
@@ -71,7 +72,7 @@ class PlanSecretsTest {
   void dryRun_generatesNothing() {
     revisions.apply(STACK.formatted(""), "shop.yaml", true, "test");
 
-    assertThat(store.secrets("shop", "prod")).isEmpty();
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).isEmpty();
   }
 
   @Test
@@ -97,9 +98,9 @@ class PlanSecretsTest {
     assertThat(((ApplyResult.Rejected) rejected).errors())
         .singleElement()
         .satisfies(e -> assertThat(e.getField()).isEqualTo("stack.git.deploy_key_secret"));
-    assertThat(store.secrets("shop", "prod")).isEmpty();
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).isEmpty();
 
-    store.putSecret("shop", "prod", "deploy-key", "KEY");
+    store.putSecret(new AppEnv("shop", "prod"), "deploy-key", "KEY");
     assertThat(revisions.apply(yaml, "shop.yaml", false, "test"))
         .isInstanceOf(ApplyResult.Accepted.class);
     assertThat(plans.planFor("web-1").getApps(0).getSecretsMap())
@@ -109,12 +110,12 @@ class PlanSecretsTest {
   @Test
   void applyAgain_keepsTheSecretsAndThePlanId() {
     revisions.apply(STACK.formatted(""), "shop.yaml", false, "test");
-    var first = store.secrets("shop", "prod");
+    var first = store.secrets(new AppEnv("shop", "prod"));
     String before = plans.planFor("web-1").getPlanId();
 
     revisions.apply(STACK.formatted(""), "shop.yaml", false, "test");
 
-    assertThat(store.secrets("shop", "prod")).isEqualTo(first);
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).isEqualTo(first);
     assertThat(plans.planFor("web-1").getPlanId()).isEqualTo(before);
   }
 }

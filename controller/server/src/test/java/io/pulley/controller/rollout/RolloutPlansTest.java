@@ -7,6 +7,7 @@ import io.pulley.controller.events.ControllerEvent;
 import io.pulley.controller.events.ControllerEvent.RevisionStored;
 import io.pulley.controller.events.ControllerEvent.RolloutHalted;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -85,7 +86,7 @@ class RolloutPlansTest {
     rollouts.tick();
     report("web-3", 1, true);
     rollouts.tick();
-    assertThat(rollouts.get("shop", "production").orElseThrow().getStatus())
+    assertThat(rollouts.get(new AppEnv("shop", "production")).orElseThrow().getStatus())
         .isEqualTo(RolloutStatus.ROLLOUT_STATUS_SUCCEEDED);
     assertThat(revisionsInPlans()).containsExactly(1L, 1L, 1L);
   }
@@ -100,13 +101,13 @@ class RolloutPlansTest {
     report("web-1", 2, false);
     rollouts.tick();
 
-    Rollout rollout = rollouts.get("shop", "production").orElseThrow();
+    Rollout rollout = rollouts.get(new AppEnv("shop", "production")).orElseThrow();
     assertThat(rollout.getStatus()).isEqualTo(RolloutStatus.ROLLOUT_STATUS_HALTED);
     assertThat(rollout.getReason()).isEqualTo("host web-1 failed: command:migrate: exit 1");
     assertThat(halted).extracting(Rollout::getRevision).containsExactly(2L);
     assertThat(revisionsInPlans()).containsExactly(1L, 1L, 1L);
     assertThat(plan("web-2").getPlanId()).isEqualTo(web2Before);
-    assertThat(store.events("shop", "production", 50))
+    assertThat(store.events(new AppEnv("shop", "production"), 50))
         .extracting(AuditEvent::getDetail)
         .contains(
             "revision 2 stored: manifest applied",
@@ -123,11 +124,11 @@ class RolloutPlansTest {
 
     assertThat(
             rollouts.control(
-                "shop", "production", RolloutAction.ROLLOUT_ACTION_ABORT, "ann@laptop"))
+                new AppEnv("shop", "production"), RolloutAction.ROLLOUT_ACTION_ABORT, "ann@laptop"))
         .isInstanceOf(RolloutControl.Done.class);
 
     assertThat(revisionsInPlans()).containsExactly(1L, 1L, 1L);
-    AuditEvent newest = store.events("shop", "production", 1).get(0);
+    AuditEvent newest = store.events(new AppEnv("shop", "production"), 1).get(0);
     assertThat(newest.getActor()).isEqualTo("ann@laptop");
     assertThat(newest.getDetail())
         .isEqualTo("aborted the rollout of revision 2; every host gets its previous revision back");
@@ -169,12 +170,12 @@ class RolloutPlansTest {
 
   private void rollOutFully(String release) {
     apply(release);
-    long revision = revisions.get("shop", "production", 0).orElseThrow().getNumber();
+    long revision = revisions.get(new AppEnv("shop", "production"), 0).orElseThrow().getNumber();
     for (String host : HOSTS) {
       report(host, revision, true);
       rollouts.tick();
     }
-    assertThat(rollouts.get("shop", "production").orElseThrow().getStatus())
+    assertThat(rollouts.get(new AppEnv("shop", "production")).orElseThrow().getStatus())
         .isEqualTo(RolloutStatus.ROLLOUT_STATUS_SUCCEEDED);
   }
 

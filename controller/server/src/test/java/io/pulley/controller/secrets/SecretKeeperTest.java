@@ -2,6 +2,7 @@ package io.pulley.controller.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.InMemoryStore;
 import io.pulley.controller.store.SecretEntry;
 import io.pulley.v1.Database;
@@ -60,9 +61,9 @@ class SecretKeeperTest {
     Manifest manifest = manifest(file(true, "a=${secret:token}\nb=${secret:db}\n"), database("db"));
 
     assertThat(keeper.generateMissing(manifest)).containsExactly("db", "token");
-    String token = store.secrets("shop", "prod").get("token");
+    String token = store.secrets(new AppEnv("shop", "prod")).get("token");
     assertThat(keeper.generateMissing(manifest)).isEmpty();
-    assertThat(store.secrets("shop", "prod")).containsEntry("token", token).hasSize(2);
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).containsEntry("token", token).hasSize(2);
   }
 
   @Test
@@ -92,15 +93,16 @@ class SecretKeeperTest {
               assertThat(e.getField()).isEqualTo("resources[0].git_release.deploy_key_secret");
               assertThat(e.getReason()).contains("pulley secret set shop prod deploy-key");
             });
-    store.putSecret("shop", "prod", "deploy-key", "-----BEGIN OPENSSH PRIVATE KEY-----");
+    store.putSecret(
+        new AppEnv("shop", "prod"), "deploy-key", "-----BEGIN OPENSSH PRIVATE KEY-----");
     assertThat(keeper.missingDeployKeys(manifest)).isEmpty();
   }
 
   @Test
   void forPlan_givesOnlyTheSecretsTheManifestUses() {
-    store.putSecret("shop", "prod", "unused", "u");
+    store.putSecret(new AppEnv("shop", "prod"), "unused", "u");
     Manifest manifest = manifest(database("db"), release("deploy-key"));
-    store.putSecret("shop", "prod", "deploy-key", "k");
+    store.putSecret(new AppEnv("shop", "prod"), "deploy-key", "k");
     keeper.generateMissing(manifest);
 
     assertThat(keeper.forPlan(manifest)).containsOnlyKeys("db", "deploy-key");
@@ -110,15 +112,15 @@ class SecretKeeperTest {
   void set_storesTheValue_recordsWhoAndWhen_andSaysWhetherItIsNew() {
     keeper.generateMissing(manifest(database("db")));
 
-    assertThat(keeper.set("shop", "prod", "deploy-key", "KEY\n", "ann@laptop"))
+    assertThat(keeper.set(new AppEnv("shop", "prod"), "deploy-key", "KEY\n", "ann@laptop"))
         .isEqualTo(new SetSecretResult.Stored(true));
-    assertThat(keeper.set("shop", "prod", "db", "chosen", "bob@laptop"))
+    assertThat(keeper.set(new AppEnv("shop", "prod"), "db", "chosen", "bob@laptop"))
         .isEqualTo(new SetSecretResult.Stored(false));
 
-    assertThat(store.secrets("shop", "prod"))
+    assertThat(store.secrets(new AppEnv("shop", "prod")))
         .containsEntry("deploy-key", "KEY\n")
         .containsEntry("db", "chosen");
-    assertThat(keeper.entries("shop", "prod"))
+    assertThat(keeper.entries(new AppEnv("shop", "prod")))
         .containsExactly(
             new SecretEntry("db", false, NOW, "bob@laptop"),
             new SecretEntry("deploy-key", false, NOW, "ann@laptop"));
@@ -128,23 +130,26 @@ class SecretKeeperTest {
   void generateMissing_recordsTheControllerAsTheAuthor() {
     keeper.generateMissing(manifest(database("db")));
 
-    assertThat(keeper.entries("shop", "prod"))
+    assertThat(keeper.entries(new AppEnv("shop", "prod")))
         .containsExactly(new SecretEntry("db", true, NOW, SecretEntry.CONTROLLER));
   }
 
   @Test
   void set_rejectsBadNamesAndValues_withTheFieldAndWithoutTheValue() {
     String big = "x".repeat(SecretInput.MAX_VALUE_BYTES + 1);
-    assertInvalid(keeper.set("Shop", "prod", "k", "v", "a"), "application", "lower-case");
-    assertInvalid(keeper.set("shop", "", "k", "v", "a"), "environment", "required");
-    assertInvalid(keeper.set("shop", "prod", "", "v", "a"), "name", "required");
-    assertInvalid(keeper.set("shop", "prod", "hunter2!", "v", "a"), "name", "not valid");
-    assertInvalid(keeper.set("shop", "prod", "-key", "v", "a"), "name", "not valid");
-    assertInvalid(keeper.set("shop", "prod", "k".repeat(64), "v", "a"), "name", "not valid");
-    assertInvalid(keeper.set("shop", "prod", "key", "", "a"), "value", "empty");
-    assertInvalid(keeper.set("shop", "prod", "key", big, "a"), "value", "65536");
+    assertInvalid(
+        keeper.set(new AppEnv("Shop", "prod"), "k", "v", "a"), "application", "lower-case");
+    assertInvalid(keeper.set(new AppEnv("shop", ""), "k", "v", "a"), "environment", "required");
+    assertInvalid(keeper.set(new AppEnv("shop", "prod"), "", "v", "a"), "name", "required");
+    assertInvalid(
+        keeper.set(new AppEnv("shop", "prod"), "hunter2!", "v", "a"), "name", "not valid");
+    assertInvalid(keeper.set(new AppEnv("shop", "prod"), "-key", "v", "a"), "name", "not valid");
+    assertInvalid(
+        keeper.set(new AppEnv("shop", "prod"), "k".repeat(64), "v", "a"), "name", "not valid");
+    assertInvalid(keeper.set(new AppEnv("shop", "prod"), "key", "", "a"), "value", "empty");
+    assertInvalid(keeper.set(new AppEnv("shop", "prod"), "key", big, "a"), "value", "65536");
 
-    assertThat(store.secrets("shop", "prod")).isEmpty();
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).isEmpty();
   }
 
   @Test
@@ -152,7 +157,7 @@ class SecretKeeperTest {
     String name = "k".repeat(63);
     String value = "é".repeat(SecretInput.MAX_VALUE_BYTES / 2);
 
-    assertThat(keeper.set("shop", "prod", name, value, "a"))
+    assertThat(keeper.set(new AppEnv("shop", "prod"), name, value, "a"))
         .isEqualTo(new SetSecretResult.Stored(true));
   }
 

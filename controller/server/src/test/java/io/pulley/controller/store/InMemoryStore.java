@@ -1,5 +1,6 @@
 package io.pulley.controller.store;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
@@ -17,19 +18,18 @@ import java.util.TreeMap;
 
 /** A store in memory, for unit tests that are about something else. Thread-safe. */
 public final class InMemoryStore implements Store {
-  private final Map<String, List<Revision>> revisions = new TreeMap<>();
+  private final Map<AppEnv, List<Revision>> revisions = new TreeMap<>();
   private final Map<String, HostState> hosts = new TreeMap<>();
-  private final Map<String, Map<String, Secret>> secrets = new TreeMap<>();
-  private final Map<String, TreeMap<Long, Rollout>> rollouts = new TreeMap<>();
-  private final Map<String, List<AuditEvent>> events = new TreeMap<>();
-  private final Map<String, Set<List<String>>> quarantine = new TreeMap<>();
+  private final Map<AppEnv, Map<String, Secret>> secrets = new TreeMap<>();
+  private final Map<AppEnv, TreeMap<Long, Rollout>> rollouts = new TreeMap<>();
+  private final Map<AppEnv, List<AuditEvent>> events = new TreeMap<>();
+  private final Map<AppEnv, Set<Release>> quarantine = new TreeMap<>();
   private int hostWrites;
 
   @Override
   public synchronized void putRollout(Rollout rollout) {
     rollouts
-        .computeIfAbsent(
-            key(rollout.getApplication(), rollout.getEnvironment()), k -> new TreeMap<>())
+        .computeIfAbsent(AppEnv.of(rollout), k -> new TreeMap<>())
         .put(rollout.getRevision(), rollout);
   }
 
@@ -39,9 +39,8 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized List<Rollout> rollouts(
-      String application, String environment, long fromRevision) {
-    TreeMap<Long, Rollout> byRevision = rollouts.get(key(application, environment));
+  public synchronized List<Rollout> rollouts(AppEnv app, long fromRevision) {
+    TreeMap<Long, Rollout> byRevision = rollouts.get(app);
     if (byRevision == null) {
       return List.of();
     }
@@ -52,59 +51,51 @@ public final class InMemoryStore implements Store {
   public synchronized void appendEvent(AuditEvent event) {
     events
         .computeIfAbsent(
-            key(event.getApplication(), event.getEnvironment()), k -> new ArrayList<>())
+            new AppEnv(event.getApplication(), event.getEnvironment()), k -> new ArrayList<>())
         .add(0, event);
   }
 
   @Override
-  public synchronized List<AuditEvent> events(String application, String environment, int limit) {
-    List<AuditEvent> all = events.getOrDefault(key(application, environment), List.of());
+  public synchronized List<AuditEvent> events(AppEnv app, int limit) {
+    List<AuditEvent> all = events.getOrDefault(app, List.of());
     return List.copyOf(all.subList(0, Math.min(limit, all.size())));
   }
 
   @Override
-  public synchronized void quarantine(
-      String application, String environment, String ref, String commit, Instant at) {
-    quarantine
-        .computeIfAbsent(key(application, environment), k -> new HashSet<>())
-        .add(List.of(ref, commit));
+  public synchronized void quarantine(AppEnv app, String ref, String commit, Instant at) {
+    quarantine.computeIfAbsent(app, k -> new HashSet<>()).add(new Release(ref, commit));
   }
 
   @Override
-  public synchronized Set<List<String>> quarantined(String application, String environment) {
-    return Set.copyOf(quarantine.getOrDefault(key(application, environment), Set.of()));
+  public synchronized Set<Release> quarantined(AppEnv app) {
+    return Set.copyOf(quarantine.getOrDefault(app, Set.of()));
   }
 
   @Override
   public synchronized Revision appendRevision(Revision revision) {
-    List<Revision> history =
-        revisions.computeIfAbsent(
-            key(revision.getApplication(), revision.getEnvironment()), k -> new ArrayList<>());
+    List<Revision> history = revisions.computeIfAbsent(AppEnv.of(revision), k -> new ArrayList<>());
     Revision stored = revision.toBuilder().setNumber(history.size() + 1).build();
     history.add(stored);
     return stored;
   }
 
   @Override
-  public synchronized Optional<Revision> currentRevision(String application, String environment) {
-    List<Revision> history = revisions.getOrDefault(key(application, environment), List.of());
+  public synchronized Optional<Revision> currentRevision(AppEnv app) {
+    List<Revision> history = revisions.getOrDefault(app, List.of());
     return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
   }
 
   @Override
-  public synchronized Optional<Revision> revision(
-      String application, String environment, long number) {
-    List<Revision> history = revisions.getOrDefault(key(application, environment), List.of());
+  public synchronized Optional<Revision> revision(AppEnv app, long number) {
+    List<Revision> history = revisions.getOrDefault(app, List.of());
     return number < 1 || number > history.size()
         ? Optional.empty()
         : Optional.of(history.get((int) number - 1));
   }
 
   @Override
-  public synchronized List<Revision> listRevisions(
-      String application, String environment, int limit) {
-    List<Revision> newestFirst =
-        new ArrayList<>(revisions.getOrDefault(key(application, environment), List.of()));
+  public synchronized List<Revision> listRevisions(AppEnv app, int limit) {
+    List<Revision> newestFirst = new ArrayList<>(revisions.getOrDefault(app, List.of()));
     newestFirst.sort(Comparator.comparingLong(Revision::getNumber).reversed());
     return List.copyOf(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
   }
@@ -140,56 +131,43 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized Map<String, String> secrets(String application, String environment) {
+  public synchronized Map<String, String> secrets(AppEnv app) {
     Map<String, String> values = new TreeMap<>();
-    secrets
-        .getOrDefault(key(application, environment), Map.of())
-        .forEach((name, secret) -> values.put(name, secret.value()));
+    secrets.getOrDefault(app, Map.of()).forEach((name, secret) -> values.put(name, secret.value()));
     return Collections.unmodifiableMap(values);
   }
 
   @Override
-  public synchronized List<SecretEntry> secretEntries(String application, String environment) {
-    return secrets.getOrDefault(key(application, environment), Map.of()).values().stream()
-        .map(Secret::entry)
-        .toList();
+  public synchronized List<SecretEntry> secretEntries(AppEnv app) {
+    return secrets.getOrDefault(app, Map.of()).values().stream().map(Secret::entry).toList();
   }
 
   @Override
   public synchronized boolean putSecretIfAbsent(
-      String application, String environment, String name, String value, Instant generatedAt) {
+      AppEnv app, String name, String value, Instant generatedAt) {
     Secret secret =
         new Secret(new SecretEntry(name, true, generatedAt, SecretEntry.CONTROLLER), value);
-    return secretsOf(application, environment).putIfAbsent(name, secret) == null;
+    return secretsOf(app).putIfAbsent(name, secret) == null;
   }
 
   @Override
   public synchronized boolean putSecret(
-      String application,
-      String environment,
-      String name,
-      String value,
-      Instant setAt,
-      String setBy) {
+      AppEnv app, String name, String value, Instant setAt, String setBy) {
     Secret secret = new Secret(new SecretEntry(name, false, setAt, setBy), value);
-    return secretsOf(application, environment).put(name, secret) == null;
+    return secretsOf(app).put(name, secret) == null;
   }
 
   /** Stores a secret as an admin would set it, at the epoch, for tests about something else. */
-  public void putSecret(String application, String environment, String name, String value) {
-    putSecret(application, environment, name, value, Instant.EPOCH, "test");
+  public void putSecret(AppEnv app, String name, String value) {
+    putSecret(app, name, value, Instant.EPOCH, "test");
   }
 
-  private Map<String, Secret> secretsOf(String application, String environment) {
-    return secrets.computeIfAbsent(key(application, environment), k -> new TreeMap<>());
+  private Map<String, Secret> secretsOf(AppEnv app) {
+    return secrets.computeIfAbsent(app, k -> new TreeMap<>());
   }
 
   @Override
   public void close() {}
-
-  private static String key(String application, String environment) {
-    return application + "\u0000" + environment;
-  }
 
   private record Secret(SecretEntry entry, String value) {}
 }

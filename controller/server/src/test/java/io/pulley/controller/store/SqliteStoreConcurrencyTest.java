@@ -2,6 +2,7 @@ package io.pulley.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.Revision;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class SqliteStoreConcurrencyTest {
       List<Long> numbers = appendConcurrently(List.of(store, store, store, store));
 
       assertGapless(numbers);
-      assertThat(store.listRevisions("shop", "staging", 1000)).hasSize(numbers.size());
+      assertThat(store.listRevisions(new AppEnv("shop", "staging"), 1000)).hasSize(numbers.size());
     }
   }
 
@@ -41,7 +42,7 @@ class SqliteStoreConcurrencyTest {
       List<Long> numbers = appendConcurrently(List.of(first, second, first, second));
 
       assertGapless(numbers);
-      assertThat(second.currentRevision("shop", "staging"))
+      assertThat(second.currentRevision(new AppEnv("shop", "staging")))
           .map(Revision::getNumber)
           .contains((long) THREADS * APPENDS_PER_THREAD);
     }

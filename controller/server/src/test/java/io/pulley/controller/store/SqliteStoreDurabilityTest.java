@@ -2,6 +2,7 @@ package io.pulley.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.Revision;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class SqliteStoreDurabilityTest {
     assertThat(acknowledged).as("acknowledged before the kill").hasSize(ACKS_BEFORE_KILL);
     try (SqliteStore store = SqliteStore.open(dataDir)) {
       List<Long> stored =
-          store.listRevisions("shop", "production", Integer.MAX_VALUE).stream()
+          store.listRevisions(new AppEnv("shop", "production"), Integer.MAX_VALUE).stream()
               .map(Revision::getNumber)
               .toList();
       assertThat(stored).containsAll(acknowledged);

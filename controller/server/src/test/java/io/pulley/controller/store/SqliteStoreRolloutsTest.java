@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.util.Timestamps;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.AuditEvent;
 import io.pulley.v1.Rollout;
 import io.pulley.v1.RolloutStatus;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +28,13 @@ class SqliteStoreRolloutsTest {
       store.putRollout(rollout("shop", "staging", 9, RolloutStatus.ROLLOUT_STATUS_RUNNING));
     }
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.rollouts("shop", "production", 4))
+      assertThat(store.rollouts(new AppEnv("shop", "production"), 4))
           .extracting(Rollout::getRevision, Rollout::getStatus)
           .containsExactly(
               tuple(6L, RolloutStatus.ROLLOUT_STATUS_RUNNING),
               tuple(4L, RolloutStatus.ROLLOUT_STATUS_HALTED));
-      assertThat(store.rollouts("shop", "production", 7)).isEmpty();
-      assertThat(store.rollouts("blog", "production", 1)).isEmpty();
+      assertThat(store.rollouts(new AppEnv("shop", "production"), 7)).isEmpty();
+      assertThat(store.rollouts(new AppEnv("blog", "production"), 1)).isEmpty();
       assertThat(store.latestRollouts())
           .extracting(r -> r.getEnvironment() + "#" + r.getRevision())
           .containsExactly("production#6", "staging#9");
@@ -47,16 +47,18 @@ class SqliteStoreRolloutsTest {
       store.appendEvent(event("rollout.started", 1));
       store.appendEvent(event("rollout.halted", 2));
       store.appendEvent(event("quarantine", 3));
-      store.quarantine("shop", "production", "v1.2.0", "abc", Instant.EPOCH);
-      store.quarantine("shop", "production", "v1.2.0", "abc", Instant.EPOCH.plusSeconds(1));
+      store.quarantine(new AppEnv("shop", "production"), "v1.2.0", "abc", Instant.EPOCH);
+      store.quarantine(
+          new AppEnv("shop", "production"), "v1.2.0", "abc", Instant.EPOCH.plusSeconds(1));
     }
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.events("shop", "production", 2))
+      assertThat(store.events(new AppEnv("shop", "production"), 2))
           .extracting(AuditEvent::getKind)
           .containsExactly("quarantine", "rollout.halted");
-      assertThat(store.events("shop", "staging", 10)).isEmpty();
-      assertThat(store.quarantined("shop", "production")).containsExactly(List.of("v1.2.0", "abc"));
-      assertThat(store.quarantined("shop", "staging")).isEmpty();
+      assertThat(store.events(new AppEnv("shop", "staging"), 10)).isEmpty();
+      assertThat(store.quarantined(new AppEnv("shop", "production")))
+          .containsExactly(new Release("v1.2.0", "abc"));
+      assertThat(store.quarantined(new AppEnv("shop", "staging"))).isEmpty();
     }
   }
 

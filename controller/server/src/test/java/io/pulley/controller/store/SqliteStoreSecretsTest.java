@@ -2,6 +2,7 @@ package io.pulley.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.controller.manifest.AppEnv;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,56 +23,60 @@ class SqliteStoreSecretsTest {
   @Test
   void putSecretIfAbsent_keepsTheFirstValue_andPutSecretReplacesIt() {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.putSecretIfAbsent("shop", "prod", "db", "first", T1)).isTrue();
-      assertThat(store.putSecretIfAbsent("shop", "prod", "db", "second", T2)).isFalse();
-      assertThat(store.secrets("shop", "prod")).containsExactly(Map.entry("db", "first"));
+      assertThat(store.putSecretIfAbsent(new AppEnv("shop", "prod"), "db", "first", T1)).isTrue();
+      assertThat(store.putSecretIfAbsent(new AppEnv("shop", "prod"), "db", "second", T2)).isFalse();
+      assertThat(store.secrets(new AppEnv("shop", "prod")))
+          .containsExactly(Map.entry("db", "first"));
 
-      assertThat(store.putSecret("shop", "prod", "db", "third", T2, "ann")).isFalse();
+      assertThat(store.putSecret(new AppEnv("shop", "prod"), "db", "third", T2, "ann")).isFalse();
 
-      assertThat(store.secrets("shop", "prod")).containsEntry("db", "third");
+      assertThat(store.secrets(new AppEnv("shop", "prod"))).containsEntry("db", "third");
     }
   }
 
   @Test
   void secrets_arePerApplicationAndEnvironment_orderedByName_andDurable() {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      store.putSecret("shop", "prod", "zeta", "z", T1, "ann");
-      store.putSecret("shop", "prod", "alpha", "a", T1, "ann");
-      store.putSecret("shop", "staging", "alpha", "other", T1, "ann");
+      store.putSecret(new AppEnv("shop", "prod"), "zeta", "z", T1, "ann");
+      store.putSecret(new AppEnv("shop", "prod"), "alpha", "a", T1, "ann");
+      store.putSecret(new AppEnv("shop", "staging"), "alpha", "other", T1, "ann");
     }
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.secrets("shop", "prod").keySet()).containsExactly("alpha", "zeta");
-      assertThat(store.secrets("shop", "staging")).containsOnlyKeys("alpha");
-      assertThat(store.secrets("blog", "prod")).isEmpty();
+      assertThat(store.secrets(new AppEnv("shop", "prod")).keySet())
+          .containsExactly("alpha", "zeta");
+      assertThat(store.secrets(new AppEnv("shop", "staging"))).containsOnlyKeys("alpha");
+      assertThat(store.secrets(new AppEnv("blog", "prod"))).isEmpty();
     }
   }
 
   @Test
   void secretEntries_sayWhoSetEachSecretAndWhen_butNotItsValue() {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      store.putSecretIfAbsent("shop", "prod", "db", "generated-value", T1);
-      assertThat(store.putSecret("shop", "prod", "deploy-key", "KEY", T2, "ann@laptop")).isTrue();
+      store.putSecretIfAbsent(new AppEnv("shop", "prod"), "db", "generated-value", T1);
+      assertThat(store.putSecret(new AppEnv("shop", "prod"), "deploy-key", "KEY", T2, "ann@laptop"))
+          .isTrue();
     }
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.secretEntries("shop", "prod"))
+      assertThat(store.secretEntries(new AppEnv("shop", "prod")))
           .containsExactly(
               new SecretEntry("db", true, T1, SecretEntry.CONTROLLER),
               new SecretEntry("deploy-key", false, T2, "ann@laptop"));
-      assertThat(store.secretEntries("shop", "staging")).isEmpty();
+      assertThat(store.secretEntries(new AppEnv("shop", "staging"))).isEmpty();
     }
   }
 
   @Test
   void putSecret_overAGeneratedSecret_makesItAnAdminsSecret() {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      store.putSecretIfAbsent("shop", "prod", "db", "generated-value", T1);
+      store.putSecretIfAbsent(new AppEnv("shop", "prod"), "db", "generated-value", T1);
 
-      assertThat(store.putSecret("shop", "prod", "db", "chosen", T2, "ann")).isFalse();
+      assertThat(store.putSecret(new AppEnv("shop", "prod"), "db", "chosen", T2, "ann")).isFalse();
 
-      assertThat(store.secretEntries("shop", "prod"))
+      assertThat(store.secretEntries(new AppEnv("shop", "prod")))
           .containsExactly(new SecretEntry("db", false, T2, "ann"));
-      assertThat(store.putSecretIfAbsent("shop", "prod", "db", "again", T2)).isFalse();
-      assertThat(store.secrets("shop", "prod")).containsExactly(Map.entry("db", "chosen"));
+      assertThat(store.putSecretIfAbsent(new AppEnv("shop", "prod"), "db", "again", T2)).isFalse();
+      assertThat(store.secrets(new AppEnv("shop", "prod")))
+          .containsExactly(Map.entry("db", "chosen"));
     }
   }
 
@@ -99,13 +104,14 @@ class SqliteStoreSecretsTest {
     }
 
     try (SqliteStore store = SqliteStore.open(dataDir)) {
-      assertThat(store.secrets("shop", "prod"))
+      assertThat(store.secrets(new AppEnv("shop", "prod")))
           .containsExactly(Map.entry("database-password", "old-value"));
-      assertThat(store.secretEntries("shop", "prod"))
+      assertThat(store.secretEntries(new AppEnv("shop", "prod")))
           .containsExactly(
               new SecretEntry("database-password", true, Instant.EPOCH, SecretEntry.CONTROLLER));
-      assertThat(store.putSecret("shop", "prod", "database-password", "new", T2, "ann")).isFalse();
-      assertThat(store.secretEntries("shop", "prod"))
+      assertThat(store.putSecret(new AppEnv("shop", "prod"), "database-password", "new", T2, "ann"))
+          .isFalse();
+      assertThat(store.secretEntries(new AppEnv("shop", "prod")))
           .containsExactly(new SecretEntry("database-password", false, T2, "ann"));
     }
     try (Connection connection =

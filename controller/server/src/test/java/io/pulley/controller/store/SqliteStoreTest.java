@@ -3,6 +3,7 @@ package io.pulley.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostState;
 import io.pulley.v1.Revision;
@@ -71,9 +72,9 @@ class SqliteStoreTest {
     Revision stored = store.appendRevision(Revisions.of("shop", "staging", "a"));
     store.appendRevision(Revisions.of("shop", "staging", "b"));
 
-    assertThat(store.revision("shop", "staging", 1)).contains(stored);
-    assertThat(store.revision("shop", "staging", 3)).isEmpty();
-    assertThat(store.revision("shop", "production", 1)).isEmpty();
+    assertThat(store.revision(new AppEnv("shop", "staging"), 1)).contains(stored);
+    assertThat(store.revision(new AppEnv("shop", "staging"), 3)).isEmpty();
+    assertThat(store.revision(new AppEnv("shop", "production"), 1)).isEmpty();
   }
 
   @Test
@@ -81,8 +82,8 @@ class SqliteStoreTest {
     store.appendRevision(Revisions.of("shop", "staging", "a"));
     Revision newest = store.appendRevision(Revisions.of("shop", "staging", "b"));
 
-    assertThat(store.currentRevision("shop", "staging")).contains(newest);
-    assertThat(store.currentRevision("shop", "production")).isEmpty();
+    assertThat(store.currentRevision(new AppEnv("shop", "staging"))).contains(newest);
+    assertThat(store.currentRevision(new AppEnv("shop", "production"))).isEmpty();
   }
 
   @Test
@@ -91,16 +92,16 @@ class SqliteStoreTest {
       store.appendRevision(Revisions.of("shop", "staging", content));
     }
 
-    assertThat(store.listRevisions("shop", "staging", 3))
+    assertThat(store.listRevisions(new AppEnv("shop", "staging"), 3))
         .extracting(Revision::getNumber)
         .containsExactly(4L, 3L, 2L);
-    assertThat(store.listRevisions("shop", "staging", 100)).hasSize(4);
-    assertThat(store.listRevisions("blog", "staging", 100)).isEmpty();
+    assertThat(store.listRevisions(new AppEnv("shop", "staging"), 100)).hasSize(4);
+    assertThat(store.listRevisions(new AppEnv("blog", "staging"), 100)).isEmpty();
   }
 
   @Test
   void listRevisions_limitBelowOne_failsWithTheValue() {
-    assertThatThrownBy(() -> store.listRevisions("shop", "staging", 0))
+    assertThatThrownBy(() -> store.listRevisions(new AppEnv("shop", "staging"), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("was 0");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.events.Events;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RemoteRefs;
@@ -148,12 +149,12 @@ class TrackerTest {
             .setStatus(RolloutStatus.ROLLOUT_STATUS_HALTED)
             .setReason("host web-1 failed: handover: no healthy answer")
             .build());
-    revisions.rollback("shop", "production", 1, "ann@laptop");
+    revisions.rollback(new AppEnv("shop", "production"), 1, "ann@laptop");
     long afterRollback = current().getNumber();
 
     tick();
     assertThat(current().getNumber()).as("v1.1.0 is not retried").isEqualTo(afterRollback);
-    assertThat(store.events("shop", "production", 10))
+    assertThat(store.events(new AppEnv("shop", "production"), 10))
         .extracting(AuditEvent::getDetail)
         .anyMatch(
             d -> d.startsWith("v1.1.0 at ") && d.contains("is quarantined: its rollout halted"));
@@ -174,13 +175,13 @@ class TrackerTest {
     tracker.tick();
     assertThat(remotes.reads).as("within the interval (30 s, jittered by 3 s)").isEqualTo(1);
 
-    assertThat(tracker.notice("shop", "production", "the GitHub webhook")).isTrue();
+    assertThat(tracker.notice(new AppEnv("shop", "production"), "the GitHub webhook")).isTrue();
     tracker.tick();
     assertThat(remotes.reads).isEqualTo(2);
     clock.advance(Duration.ofSeconds(34));
     tracker.tick();
     assertThat(remotes.reads).isEqualTo(3);
-    assertThat(tracker.notice("blog", "production", "the GitHub webhook")).isFalse();
+    assertThat(tracker.notice(new AppEnv("blog", "production"), "the GitHub webhook")).isFalse();
   }
 
   @Test
@@ -221,7 +222,7 @@ class TrackerTest {
   }
 
   private Revision current() {
-    return revisions.get("shop", "production", 0).orElseThrow();
+    return revisions.get(new AppEnv("shop", "production"), 0).orElseThrow();
   }
 
   /** The real ls-remote, counted. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.events.Events;
+import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RemoteRefs;
@@ -88,7 +89,7 @@ class WebhookEndpointTest {
             .formatted(repository.url());
     assertThat(revisions.apply(yaml, "shop.yaml", false, "ann"))
         .isInstanceOf(ApplyResult.Accepted.class);
-    store.putSecret("shop", "production", "forge-hook", SECRET, clock.instant(), "ann");
+    store.putSecret(new AppEnv("shop", "production"), "forge-hook", SECRET, clock.instant(), "ann");
     tracker.tick();
     reads = 0;
     endpoint =
@@ -123,7 +124,7 @@ class WebhookEndpointTest {
     tracker.tick();
 
     assertThat(reads).isEqualTo(1);
-    Revision current = revisions.get("shop", "production", 0).orElseThrow();
+    Revision current = revisions.get(new AppEnv("shop", "production"), 0).orElseThrow();
     assertThat(current.getManifest().getStack().getGit().getRef()).isEqualTo("v1.1.0");
     assertThat(current.getTrigger()).endsWith(", seen by the GitHub webhook");
   }
@@ -164,7 +165,7 @@ class WebhookEndpointTest {
           .contains("webhook for shop/production from 127.0.0.1 rejected: no signature")
           .doesNotContain(SECRET);
       // The trail records the first rejection of a minute; the log has every one.
-      assertThat(store.events("shop", "production", 10))
+      assertThat(store.events(new AppEnv("shop", "production"), 10))
           .extracting(AuditEvent::getDetail)
           .containsOnlyOnce("rejected: " + none.body().substring("rejected: ".length()).strip())
           .noneMatch(d -> d.contains("is not the shared secret"));
