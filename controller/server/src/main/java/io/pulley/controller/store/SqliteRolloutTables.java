@@ -98,11 +98,11 @@ final class SqliteRolloutTables {
     }
   }
 
-  void quarantine(AppEnv app, String ref, String commit, Instant at) throws SQLException {
+  void quarantine(AppEnv app, Release release, Instant at) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_QUARANTINE)) {
       StoreRows.bindAppEnv(insert, app);
-      insert.setString(3, ref);
-      insert.setString(4, commit);
+      insert.setString(3, release.ref());
+      insert.setString(4, release.commit());
       insert.setLong(5, at.toEpochMilli());
       insert.executeUpdate();
     }

@@ -243,12 +243,12 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public void quarantine(AppEnv app, String ref, String commit, Instant at) {
+  public void quarantine(AppEnv app, Release release, Instant at) {
     requireNames(app);
     locked(
-        "quarantine " + ref + " of " + app,
+        "quarantine " + release.ref() + " of " + app,
         () -> {
-          rollouts.quarantine(app, ref, commit, at);
+          rollouts.quarantine(app, release, at);
           return null;
         });
   }

@@ -97,7 +97,7 @@ public interface Store extends AutoCloseable {
    * Records that tracking must not deploy {@code ref} (a tag or branch) while it points at {@code
    * commit}.
    */
-  void quarantine(AppEnv app, String ref, String commit, Instant at);
+  void quarantine(AppEnv app, Release release, Instant at);
 
   /** The quarantined releases of an application in an environment. */
   Set<Release> quarantined(AppEnv app);

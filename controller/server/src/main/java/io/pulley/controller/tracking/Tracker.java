@@ -9,6 +9,7 @@ import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.manifest.RemoteUrl;
 import io.pulley.controller.revisions.RevisionLog;
+import io.pulley.controller.store.Release;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Revision;
@@ -174,7 +175,7 @@ public final class Tracker {
       return;
     }
     AppEnv app = AppEnv.of(revision);
-    store.quarantine(app, git.getRef(), git.getCommit(), clock.instant());
+    store.quarantine(app, new Release(git.getRef(), git.getCommit()), clock.instant());
     audit.record(
         app,
         revision.getNumber(),

@@ -62,8 +62,8 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized void quarantine(AppEnv app, String ref, String commit, Instant at) {
-    quarantine.computeIfAbsent(app, k -> new HashSet<>()).add(new Release(ref, commit));
+  public synchronized void quarantine(AppEnv app, Release release, Instant at) {
+    quarantine.computeIfAbsent(app, k -> new HashSet<>()).add(release);
   }
 
   @Override

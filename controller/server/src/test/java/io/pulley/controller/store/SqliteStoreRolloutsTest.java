@@ -47,9 +47,12 @@ class SqliteStoreRolloutsTest {
       store.appendEvent(event("rollout.started", 1));
       store.appendEvent(event("rollout.halted", 2));
       store.appendEvent(event("quarantine", 3));
-      store.quarantine(new AppEnv("shop", "production"), "v1.2.0", "abc", Instant.EPOCH);
       store.quarantine(
-          new AppEnv("shop", "production"), "v1.2.0", "abc", Instant.EPOCH.plusSeconds(1));
+          new AppEnv("shop", "production"), new Release("v1.2.0", "abc"), Instant.EPOCH);
+      store.quarantine(
+          new AppEnv("shop", "production"),
+          new Release("v1.2.0", "abc"),
+          Instant.EPOCH.plusSeconds(1));
     }
     try (SqliteStore store = SqliteStore.open(dataDir)) {
       assertThat(store.events(new AppEnv("shop", "production"), 2))

@@ -19,6 +19,7 @@ final class BootWait {
    * fails at the deadline instead.
    */
   private static final Set<String> NOT_UP_YET = Set.of("", "offline", "starting", "initializing");
+
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final PristineServer server;
