@@ -1,7 +1,6 @@
 package io.pulley.controller.manifest;
 
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Message;
@@ -262,26 +261,10 @@ final class ProtoNodeReader {
     return switch (field.getJavaType()) {
       case INT, LONG -> "an integer";
       case BOOLEAN -> "true or false";
-      case ENUM -> "one of " + enumNames(field);
+      case ENUM -> "one of " + ScalarValue.enumWords(field);
       case FLOAT, DOUBLE -> "a number";
       default -> "a string";
     };
-  }
-
-  private static String enumNames(FieldDescriptor field) {
-    String prefix =
-        field
-                .getEnumType()
-                .getName()
-                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-                .toUpperCase(Locale.ROOT)
-            + "_";
-    return field.getEnumType().getValues().stream()
-        .map(EnumValueDescriptor::getName)
-        .filter(name -> !name.equals(prefix + "UNSPECIFIED"))
-        .map(name -> name.startsWith(prefix) ? name.substring(prefix.length()) : name)
-        .map(name -> name.toLowerCase(Locale.ROOT))
-        .collect(Collectors.joining(", "));
   }
 
   private static String oneofMembers(OneofDescriptor oneof) {

@@ -1,10 +1,12 @@
 package io.pulley.controller.manifest;
 
+import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Converts a YAML scalar to the value of a protobuf field of a scalar type. */
@@ -63,17 +65,27 @@ final class ScalarValue {
   private static Optional<Object> enumValue(FieldDescriptor field, String text) {
     EnumValueDescriptor value = field.getEnumType().findValueByName(text);
     if (value == null) {
-      String prefix =
-          field
-              .getEnumType()
-              .getName()
-              .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-              .toUpperCase(Locale.ROOT);
       String suffix = text.toUpperCase(Locale.ROOT).replace('-', '_');
       if (!suffix.equals("UNSPECIFIED")) {
-        value = field.getEnumType().findValueByName(prefix + "_" + suffix);
+        value = field.getEnumType().findValueByName(prefix(field.getEnumType()) + suffix);
       }
     }
     return Optional.ofNullable(value).map(Object.class::cast);
+  }
+
+  /** The words an enum field takes, such as "skip, block": its values' names without the prefix. */
+  static String enumWords(FieldDescriptor field) {
+    String prefix = prefix(field.getEnumType());
+    return field.getEnumType().getValues().stream()
+        .map(EnumValueDescriptor::getName)
+        .filter(name -> !name.equals(prefix + "UNSPECIFIED"))
+        .map(name -> name.startsWith(prefix) ? name.substring(prefix.length()) : name)
+        .map(name -> name.toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** "OFFLINE_HOSTS_" for the enum OfflineHosts. */
+  private static String prefix(EnumDescriptor type) {
+    return type.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_";
   }
 }

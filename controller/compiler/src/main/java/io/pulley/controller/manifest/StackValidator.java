@@ -242,23 +242,8 @@ final class StackValidator {
                   + "]; names must be unique");
         }
       }
-      argv(path + ".argv", command.getArgvList());
+      checks.argv(path + ".argv", command.getArgvList(), Checks.ARGV_REQUIRED);
       text.range(path + ".timeout_seconds", command.getTimeoutSeconds(), 1, MAX_SECONDS, "300");
-    }
-  }
-
-  private void argv(String field, List<String> argv) {
-    if (argv.isEmpty()) {
-      checks.fail(field, "argv is required: the program and its arguments");
-      return;
-    }
-    if (argv.get(0).isEmpty()) {
-      checks.fail(field + "[0]", "the program (first argument) is empty");
-    }
-    for (int i = 0; i < argv.size(); i++) {
-      if (argv.get(i).indexOf('\0') >= 0) {
-        checks.fail(field + "[" + i + "]", "argument contains a NUL character");
-      }
     }
   }
 
