@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.controller.stack.HandoverWords;
 import io.pulley.controller.stack.StackRenderer;
 import io.pulley.v1.Manifest;
 import java.util.Objects;
@@ -45,8 +46,10 @@ public final class ManifestCompiler {
     if (parsed.isEmpty()) {
       return CompileResult.failure(problems.list());
     }
-    Manifest.Builder manifest = parsed.get();
-    adjust.accept(manifest);
+    adjust.accept(parsed.get());
+    // YAML never fills the deprecated handover word, but a builder adjusted from a stored revision
+    // could carry it; the stored manifest holds only the enum.
+    Manifest.Builder manifest = HandoverWords.withMode(parsed.get().build()).toBuilder();
     new ManifestValidator(problems, positions).validate(manifest.build());
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());

@@ -58,7 +58,7 @@ final class ProtoNodeReader {
         continue;
       }
       String childPath = join(path, name.get());
-      FieldDescriptor field = type.findFieldByName(name.get());
+      FieldDescriptor field = ManifestKeys.field(type, name.get());
       if (field == null) {
         reportUnknown(type, name.get(), childPath, tuple.getKeyNode());
       } else if (acceptsOneofMember(field, chosen, childPath, tuple.getKeyNode(), path)) {
@@ -95,7 +95,7 @@ final class ProtoNodeReader {
           path, key.getStartMark(), "\"" + name + "\" is not supported yet by this controller");
       return;
     }
-    List<String> known = type.getFields().stream().map(FieldDescriptor::getName).toList();
+    List<String> known = ManifestKeys.keys(type);
     String hint =
         FieldSuggestion.closest(name, known)
             .map(s -> "did you mean \"" + s + "\"?")
@@ -219,16 +219,16 @@ final class ProtoNodeReader {
           path, node.getStartMark(), "expected " + scalarKind(field) + ", got " + describe(node));
       return Optional.empty();
     }
-    return ScalarValue.of(field, scalar)
-        .map(Optional::<Object>of)
-        .orElseGet(
-            () -> {
-              problems.add(
-                  path,
-                  node.getStartMark(),
-                  "expected " + scalarKind(field) + ", got \"" + scalar.getValue() + "\"");
-              return Optional.empty();
-            });
+    Optional<Object> value = ScalarValue.of(field, scalar);
+    if (value.isEmpty()) {
+      problems.add(
+          path,
+          node.getStartMark(),
+          ManifestKeys.takesHandoverWord(field)
+              ? ManifestKeys.notAHandover(scalar.getValue())
+              : "expected " + scalarKind(field) + ", got \"" + scalar.getValue() + "\"");
+    }
+    return value;
   }
 
   /** Anchors are refused: they add nothing to a short manifest and aliases can multiply work. */
@@ -258,6 +258,9 @@ final class ProtoNodeReader {
   }
 
   private static String scalarKind(FieldDescriptor field) {
+    if (ManifestKeys.takesHandoverWord(field)) {
+      return "a string"; // as when the handover was a string field
+    }
     return switch (field.getJavaType()) {
       case INT, LONG -> "an integer";
       case BOOLEAN -> "true or false";

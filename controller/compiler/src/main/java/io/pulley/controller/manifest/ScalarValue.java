@@ -3,6 +3,8 @@ package io.pulley.controller.manifest;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.pulley.controller.stack.HandoverWords;
+import io.pulley.v1.HandoverMode;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,7 +22,8 @@ final class ScalarValue {
 
   /**
    * The value for {@code field}, or empty if the scalar's text does not fit its type. Strings take
-   * the text as written, whatever YAML type it would resolve to; integers must be decimal.
+   * the text as written, whatever YAML type it would resolve to; integers must be decimal; the
+   * handover takes its words ({@link ManifestKeys}).
    */
   static Optional<Object> of(FieldDescriptor field, ScalarNode scalar) {
     String text = scalar.getValue();
@@ -63,6 +66,9 @@ final class ScalarValue {
   // "block" reads as OFFLINE_HOSTS_BLOCK: the enum's own name is its values' prefix (protobuf's
   // style), which nobody should have to write in a manifest. The full name works too.
   private static Optional<Object> enumValue(FieldDescriptor field, String text) {
+    if (ManifestKeys.takesHandoverWord(field)) {
+      return HandoverWords.mode(text).map(HandoverMode::getValueDescriptor);
+    }
     EnumValueDescriptor value = field.getEnumType().findValueByName(text);
     if (value == null) {
       String suffix = text.toUpperCase(Locale.ROOT).replace('-', '_');

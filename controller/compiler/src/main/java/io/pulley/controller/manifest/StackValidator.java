@@ -157,12 +157,7 @@ final class StackValidator {
         "1024; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
     text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, "8192");
     text.range("stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, "2");
-    if (!List.of("", "per-release", "reload").contains(web.getHandover())) {
-      checks.fail(
-          "stack.web.handover",
-          "handover must be \"per-release\" (the default) or \"reload\", was "
-              + quote(web.getHandover()));
-    }
+    // The handover's words are checked as they are read (ManifestKeys).
   }
 
   private void pythonReference(String field, String what, String value) {

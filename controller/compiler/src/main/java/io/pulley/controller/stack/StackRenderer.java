@@ -29,7 +29,8 @@ public final class StackRenderer {
     if (!manifest.hasStack()) {
       return List.of();
     }
-    Stack stack = manifest.getStack();
+    // A revision stored before handover_mode holds the handover as a word.
+    Stack stack = HandoverWords.withMode(manifest).getStack();
     StackLayout layout = StackLayout.of(manifest);
     if (!layout.commit().matches("[0-9a-f]{40}")) {
       throw new IllegalArgumentException(

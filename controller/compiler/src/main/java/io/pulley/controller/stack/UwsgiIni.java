@@ -1,5 +1,6 @@
 package io.pulley.controller.stack;
 
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackWeb;
 import java.util.Map;
@@ -31,8 +32,6 @@ final class UwsgiIni {
    * net.core.somaxconn is 4096.
    */
   static final int DEFAULT_LISTEN = 1024;
-
-  static final String RELOAD = "reload";
 
   /** uWSGI expands this environment variable, set by the template unit, in every value. */
   private static final String INSTANCE = "$(PULLEY_INSTANCE)";
@@ -105,7 +104,7 @@ final class UwsgiIni {
 
   /** Whether the web tier is handed over by reloading one instance rather than a new instance. */
   static boolean reloads(StackWeb web) {
-    return web.getHandover().equals(RELOAD);
+    return web.getHandoverMode() == HandoverMode.HANDOVER_MODE_RELOAD;
   }
 
   /**
