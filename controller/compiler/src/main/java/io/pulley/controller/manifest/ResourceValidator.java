@@ -136,7 +136,13 @@ final class ResourceValidator {
     if (release.getKeep() < 0 || release.getKeep() > MAX_KEEP) {
       checks.fail(
           path + ".keep",
-          "keep is " + release.getKeep() + "; use 1 to " + MAX_KEEP + " (0 means 5)");
+          "keep is "
+              + release.getKeep()
+              + "; use 1 to "
+              + MAX_KEEP
+              + " (0 means "
+              + ManifestDefaults.DEFAULT_KEEP
+              + ")");
     }
   }
 
@@ -150,7 +156,13 @@ final class ResourceValidator {
     if (timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {
       checks.fail(
           path + ".timeout_seconds",
-          "timeout_seconds is " + timeout + "; use 1 to " + MAX_TIMEOUT_SECONDS + " (0 means 300)");
+          "timeout_seconds is "
+              + timeout
+              + "; use 1 to "
+              + MAX_TIMEOUT_SECONDS
+              + " (0 means "
+              + ManifestDefaults.DEFAULT_TIMEOUT_SECONDS
+              + ")");
     }
     for (Map.Entry<String, String> variable : command.getEnvMap().entrySet()) {
       String field = path + ".env[" + quote(variable.getKey()) + "]";

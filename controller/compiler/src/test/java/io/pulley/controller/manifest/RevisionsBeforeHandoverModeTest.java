@@ -69,7 +69,7 @@ class RevisionsBeforeHandoverModeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reload", "per-release", "defaults"})
+  @ValueSource(strings = {"reload", "per-release"})
   void compile_sameYamlAgain_hashesAndDiffsAsUnchanged(String name) {
     Revision revision = stored(name);
     Manifest again = compiled(revision);
@@ -87,6 +87,25 @@ class RevisionsBeforeHandoverModeTest {
     assertThat(again.getStack().getWeb().getHandoverMode())
         .isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
     assertThat(again.getStack().getWeb().getHandover()).isEmpty();
+  }
+
+  @Test
+  void compile_withoutDrainSeconds_changesOnlyTheHandoversDrain_whichTheAgentNoLongerDefaults() {
+    Revision revision = stored("defaults");
+    Manifest again = compiled(revision);
+
+    Manifest.Builder expected = revision.getManifest().toBuilder();
+    for (Resource.Builder resource : expected.getResourcesBuilderList()) {
+      if (resource.hasHandover()) {
+        assertThat(resource.getHandover().getDrainSeconds()).isZero();
+        resource.getHandoverBuilder().setDrainSeconds(2);
+      }
+    }
+    assertThat(again).isEqualTo(expected.build());
+    assertThat(ContentHash.of(again)).isNotEqualTo(revision.getContentHash());
+    assertThat(ManifestDiff.between(revision.getManifest(), again, "revision 3", "new"))
+        .contains("+    drain_seconds: 2\n")
+        .doesNotContain("handover_mode");
   }
 
   @ParameterizedTest

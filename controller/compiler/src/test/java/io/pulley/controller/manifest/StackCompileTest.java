@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
@@ -163,6 +164,30 @@ class StackCompileTest {
                         "unknown field \"handover_mode\"; expected one of wsgi, processes,"
                             + " threads, harakiri, max_requests, listen, buffer_size, handover,"
                             + " drain_seconds"));
+  }
+
+  @Test
+  void compile_storesTheStackAsWritten_andRendersItWithTheDefaults() {
+    Manifest manifest =
+        compiler.compile(stackWith(VALID_PARTS), "stack.yaml").manifest().orElseThrow();
+
+    // Filled in, the stored stack would hash unlike every revision stored before.
+    StackWeb web = manifest.getStack().getWeb();
+    assertThat(List.of(web.getHarakiri(), web.getDrainSeconds(), web.getListen())).containsOnly(0);
+    assertThat(web.getHandoverMode()).isEqualTo(HandoverMode.HANDOVER_MODE_UNSPECIFIED);
+    assertThat(manifest.getStack().getGit().getKeep()).isZero();
+    Handover handover =
+        manifest.getResourcesList().stream()
+            .filter(Resource::hasHandover)
+            .findFirst()
+            .orElseThrow()
+            .getHandover();
+    assertThat(handover.getDrainSeconds()).isEqualTo(2);
+    assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(300);
+    assertThat(ContentHash.of(manifest))
+        .isEqualTo(
+            ContentHash.of(
+                compiler.compile(stackWith(VALID_PARTS), "again.yaml").manifest().orElseThrow()));
   }
 
   private StackWeb webOf(String webLine) {
