@@ -1,10 +1,14 @@
 package io.pulley.controller.manifest;
 
+import java.util.List;
+
 /**
  * Reports the mistakes semantic checks find, at the position where the field was written, unless
  * the reader already reported a mistake in that field. Not thread-safe: one per compilation.
  */
 final class Checks {
+
+  static final String ARGV_REQUIRED = "argv is required: the program and its arguments";
 
   private final Problems problems;
   private final Positions positions;
@@ -29,6 +33,25 @@ final class Checks {
       return;
     }
     AbsolutePath.problem(path).ifPresent(reason -> fail(field, reason));
+  }
+
+  /**
+   * Checks an argument list run without a shell: a program first, no NUL anywhere (the kernel would
+   * cut the argument there); {@code whenEmpty} says why an empty one is wrong.
+   */
+  void argv(String field, List<String> argv, String whenEmpty) {
+    if (argv.isEmpty()) {
+      fail(field, whenEmpty);
+      return;
+    }
+    if (argv.get(0).isEmpty()) {
+      fail(field + "[0]", "the program (first argument) is empty");
+    }
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i).indexOf('\0') >= 0) {
+        fail(field + "[" + i + "]", "argument contains a NUL character");
+      }
+    }
   }
 
   /** True if {@code field} was written in the YAML, even with an empty value. */

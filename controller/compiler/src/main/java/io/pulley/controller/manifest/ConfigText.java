@@ -68,6 +68,11 @@ final class ConfigText {
     return true;
   }
 
+  /** A number between {@code min} and {@code max}, where 0 always means {@code defaultValue}. */
+  void range(String field, int value, int min, int max, int defaultValue) {
+    range(field, value, min, max, Integer.toString(defaultValue));
+  }
+
   /** A number between {@code min} and {@code max}, where 0 always means the default. */
   void range(String field, int value, int min, int max, String defaultMeaning) {
     if (value != 0 && (value < min || value > max)) {

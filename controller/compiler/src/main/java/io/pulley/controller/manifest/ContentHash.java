@@ -1,6 +1,7 @@
 package io.pulley.controller.manifest;
 
 import com.google.protobuf.CodedOutputStream;
+import io.pulley.controller.stack.HandoverWords;
 import io.pulley.v1.Manifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,14 +17,18 @@ public final class ContentHash {
 
   /**
    * Hex SHA-256 of the manifest's deterministic protobuf serialization. Deterministic mode sorts
-   * map entries, so the same content always gives the same hash within one contract version.
+   * map entries, so the same content always gives the same hash within one contract version. The
+   * handover mode is serialized as the word revisions stored before the enum hold ({@link
+   * HandoverWords#withWord}): their hashes stay valid, and re-applying their unchanged manifest
+   * stays unchanged.
    */
   public static String of(Manifest manifest) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(manifest.getSerializedSize());
+    Manifest hashed = HandoverWords.withWord(manifest);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(hashed.getSerializedSize());
     try {
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
       out.useDeterministicSerialization();
-      manifest.writeTo(out);
+      hashed.writeTo(out);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);

@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.controller.stack.HandoverWords;
 import io.pulley.controller.stack.StackRenderer;
 import io.pulley.v1.Manifest;
 import java.util.Objects;
@@ -9,9 +10,10 @@ import java.util.function.Consumer;
 /**
  * Compiles the YAML an admin writes into the manifest the controller stores: parses it against the
  * {@code pulley.v1.Manifest} schema, validates it, resolves every Git ref to a commit, appends the
- * resources its {@code stack} section renders to (after the admin's own) and writes the defaults
- * in. The stored manifest keeps {@code stack} too, so a revision shows both forms. Thread-safe:
- * each call keeps its state to itself.
+ * resources its {@code stack} section renders to (after the admin's own) and writes the resources'
+ * defaults in. The stored manifest keeps {@code stack} too, as written, so a revision shows both
+ * forms; the stack's defaults go only into the copy that is rendered ({@link
+ * io.pulley.controller.stack.StackDefaults}). Thread-safe: each call keeps its state to itself.
  */
 public final class ManifestCompiler {
 
@@ -45,8 +47,10 @@ public final class ManifestCompiler {
     if (parsed.isEmpty()) {
       return CompileResult.failure(problems.list());
     }
-    Manifest.Builder manifest = parsed.get();
-    adjust.accept(manifest);
+    adjust.accept(parsed.get());
+    // YAML never fills the deprecated handover word, but a builder adjusted from a stored revision
+    // could carry it; the stored manifest holds only the enum.
+    Manifest.Builder manifest = HandoverWords.withMode(parsed.get().build()).toBuilder();
     new ManifestValidator(problems, positions).validate(manifest.build());
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());

@@ -1,18 +1,21 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Command;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
 
 /**
- * Writes the defaults into a compiled manifest, so that a stored revision says explicitly what the
- * agent will do. Empty owners, groups and modes stay empty: they mean "leave as it is".
+ * Writes the resources' defaults into a compiled manifest, so that a stored revision says
+ * explicitly what the agent will do. Empty owners, groups and modes stay empty: they mean "leave as
+ * it is". A release keeps, and a command may take, what a stack's do: one number each, in {@link
+ * StackDefaults}.
  */
 final class ManifestDefaults {
 
-  static final int DEFAULT_KEEP = 5;
-  static final int DEFAULT_TIMEOUT_SECONDS = 300;
+  static final int DEFAULT_KEEP = StackDefaults.KEEP;
+  static final int DEFAULT_TIMEOUT_SECONDS = StackDefaults.COMMAND_TIMEOUT_SECONDS;
   static final String DEFAULT_WORKING_DIR = "/";
 
   private ManifestDefaults() {}

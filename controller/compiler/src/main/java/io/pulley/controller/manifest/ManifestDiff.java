@@ -1,6 +1,7 @@
 package io.pulley.controller.manifest;
 
 import com.google.protobuf.TextFormat;
+import io.pulley.controller.stack.HandoverWords;
 import io.pulley.v1.Manifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +27,8 @@ public final class ManifestDiff {
   /**
    * Unified diff (three lines of context) of the two manifests rendered as protobuf text format,
    * which prints map entries sorted by key; empty when they render the same. A null {@code
-   * previous} diffs against nothing, so every line is an addition.
+   * previous} diffs against nothing, so every line is an addition. A revision stored before the
+   * enum HandoverMode shows its handover as the enum, so that only real changes show.
    */
   public static String between(
       @Nullable Manifest previous, Manifest next, String previousName, String nextName) {
@@ -50,7 +52,7 @@ public final class ManifestDiff {
   }
 
   private static RawText render(@Nullable Manifest manifest) {
-    String text = manifest == null ? "" : PRINTER.printToString(manifest);
+    String text = manifest == null ? "" : PRINTER.printToString(HandoverWords.withMode(manifest));
     return new RawText(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.HostSelector;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
@@ -34,7 +35,7 @@ final class ManifestValidator {
     }
     uniqueIds(resources);
     if (manifest.hasStack()) {
-      new StackValidator(checks).validate(manifest.getStack());
+      new StackValidator(checks).validate(manifest.getStack(), StackDefaults.filled(manifest));
     }
     new DeliveryValidator(checks).validate(manifest);
   }

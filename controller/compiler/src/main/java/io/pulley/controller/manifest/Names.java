@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 final class Names {
 
   static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+  // An owner or group may also be a machine account, ending in '$' (Samba's).
+  static final Pattern OWNER = Pattern.compile("[a-z_][a-z0-9_-]*[$]?");
   // Debian Policy 5.6.1: lower case letters, digits, '+', '-', '.'; at least two characters.
   static final Pattern DEBIAN_PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
   static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -30,14 +32,26 @@ final class Names {
         checks.fail(field, what + " is required, such as \"www-data\"");
       }
     } else if (!ACCOUNT.matcher(name).matches()) {
-      checks.fail(
-          field,
-          what
-              + " "
-              + quote(name)
-              + " is not a valid name; use lower-case letters, digits, \"_\" and \"-\","
-              + " starting with a letter or \"_\", at most 32 characters");
+      notAccount(field, what, name, "");
     }
+  }
+
+  /** The owner or group a file or directory gets; empty leaves it as it is. */
+  void ownerOrGroup(String field, String what, String name) {
+    if (!name.isEmpty() && (name.length() > 32 || !OWNER.matcher(name).matches())) {
+      notAccount(field, what, name, " (or leave it empty)");
+    }
+  }
+
+  private void notAccount(String field, String what, String name, String tail) {
+    checks.fail(
+        field,
+        what
+            + " "
+            + quote(name)
+            + " is not a valid name; use lower-case letters, digits, \"_\" and \"-\","
+            + " starting with a letter or \"_\", at most 32 characters"
+            + tail);
   }
 
   void debianPackage(String field, String name) {

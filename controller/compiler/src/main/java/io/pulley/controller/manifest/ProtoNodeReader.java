@@ -1,7 +1,6 @@
 package io.pulley.controller.manifest;
 
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Message;
@@ -59,7 +58,7 @@ final class ProtoNodeReader {
         continue;
       }
       String childPath = join(path, name.get());
-      FieldDescriptor field = type.findFieldByName(name.get());
+      FieldDescriptor field = ManifestKeys.field(type, name.get());
       if (field == null) {
         reportUnknown(type, name.get(), childPath, tuple.getKeyNode());
       } else if (acceptsOneofMember(field, chosen, childPath, tuple.getKeyNode(), path)) {
@@ -96,7 +95,7 @@ final class ProtoNodeReader {
           path, key.getStartMark(), "\"" + name + "\" is not supported yet by this controller");
       return;
     }
-    List<String> known = type.getFields().stream().map(FieldDescriptor::getName).toList();
+    List<String> known = ManifestKeys.keys(type);
     String hint =
         FieldSuggestion.closest(name, known)
             .map(s -> "did you mean \"" + s + "\"?")
@@ -220,16 +219,16 @@ final class ProtoNodeReader {
           path, node.getStartMark(), "expected " + scalarKind(field) + ", got " + describe(node));
       return Optional.empty();
     }
-    return ScalarValue.of(field, scalar)
-        .map(Optional::<Object>of)
-        .orElseGet(
-            () -> {
-              problems.add(
-                  path,
-                  node.getStartMark(),
-                  "expected " + scalarKind(field) + ", got \"" + scalar.getValue() + "\"");
-              return Optional.empty();
-            });
+    Optional<Object> value = ScalarValue.of(field, scalar);
+    if (value.isEmpty()) {
+      problems.add(
+          path,
+          node.getStartMark(),
+          ManifestKeys.takesHandoverWord(field)
+              ? ManifestKeys.notAHandover(scalar.getValue())
+              : "expected " + scalarKind(field) + ", got \"" + scalar.getValue() + "\"");
+    }
+    return value;
   }
 
   /** Anchors are refused: they add nothing to a short manifest and aliases can multiply work. */
@@ -259,29 +258,16 @@ final class ProtoNodeReader {
   }
 
   private static String scalarKind(FieldDescriptor field) {
+    if (ManifestKeys.takesHandoverWord(field)) {
+      return "a string"; // as when the handover was a string field
+    }
     return switch (field.getJavaType()) {
       case INT, LONG -> "an integer";
       case BOOLEAN -> "true or false";
-      case ENUM -> "one of " + enumNames(field);
+      case ENUM -> "one of " + ScalarValue.enumWords(field);
       case FLOAT, DOUBLE -> "a number";
       default -> "a string";
     };
-  }
-
-  private static String enumNames(FieldDescriptor field) {
-    String prefix =
-        field
-                .getEnumType()
-                .getName()
-                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-                .toUpperCase(Locale.ROOT)
-            + "_";
-    return field.getEnumType().getValues().stream()
-        .map(EnumValueDescriptor::getName)
-        .filter(name -> !name.equals(prefix + "UNSPECIFIED"))
-        .map(name -> name.startsWith(prefix) ? name.substring(prefix.length()) : name)
-        .map(name -> name.toLowerCase(Locale.ROOT))
-        .collect(Collectors.joining(", "));
   }
 
   private static String oneofMembers(OneofDescriptor oneof) {

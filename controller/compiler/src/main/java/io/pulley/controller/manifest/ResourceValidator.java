@@ -8,7 +8,6 @@ import io.pulley.v1.Directory;
 import io.pulley.v1.File;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Resource;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -20,7 +19,6 @@ final class ResourceValidator {
   static final int MAX_TIMEOUT_SECONDS = 86_400;
 
   private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
-  private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]*[$]?");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Checks checks;
@@ -91,7 +89,7 @@ final class ResourceValidator {
           "content has " + bytes + " bytes; at most " + MAX_CONTENT_BYTES + " are allowed");
     }
     if (file.getValidateCount() > 0 || checks.written(path + ".validate")) {
-      argv(
+      checks.argv(
           path + ".validate",
           file.getValidateList(),
           "validate, when given, is the argument list of a check command; give one or remove it");
@@ -99,8 +97,8 @@ final class ResourceValidator {
   }
 
   private void ownership(String path, String owner, String group, String mode) {
-    account(path + ".owner", "owner", owner);
-    account(path + ".group", "group", group);
+    names.ownerOrGroup(path + ".owner", "owner", owner);
+    names.ownerOrGroup(path + ".group", "group", group);
     if (!mode.isEmpty() && !MODE.matcher(mode).matches()) {
       checks.fail(
           path + ".mode",
@@ -108,18 +106,6 @@ final class ResourceValidator {
               + quote(mode)
               + " is not permission bits; use 3 octal digits, optionally after a 0, such as"
               + " \"0644\" (setuid, setgid and sticky bits are not supported)");
-    }
-  }
-
-  private void account(String field, String what, String name) {
-    if (!name.isEmpty() && (name.length() > 32 || !ACCOUNT.matcher(name).matches())) {
-      checks.fail(
-          field,
-          what
-              + " "
-              + quote(name)
-              + " is not a valid name; use lower-case letters, digits, \"_\" and \"-\","
-              + " starting with a letter or \"_\", at most 32 characters (or leave it empty)");
     }
   }
 
@@ -150,12 +136,18 @@ final class ResourceValidator {
     if (release.getKeep() < 0 || release.getKeep() > MAX_KEEP) {
       checks.fail(
           path + ".keep",
-          "keep is " + release.getKeep() + "; use 1 to " + MAX_KEEP + " (0 means 5)");
+          "keep is "
+              + release.getKeep()
+              + "; use 1 to "
+              + MAX_KEEP
+              + " (0 means "
+              + ManifestDefaults.DEFAULT_KEEP
+              + ")");
     }
   }
 
   private void command(Command command, String path) {
-    argv(path + ".argv", command.getArgvList(), "argv is required: the program and its arguments");
+    checks.argv(path + ".argv", command.getArgvList(), Checks.ARGV_REQUIRED);
     checks.path(path + ".working_dir", command.getWorkingDir(), false);
     checks.path(path + ".creates", command.getCreates(), false);
     checks.path(path + ".done_marker", command.getDoneMarker(), false);
@@ -164,7 +156,13 @@ final class ResourceValidator {
     if (timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {
       checks.fail(
           path + ".timeout_seconds",
-          "timeout_seconds is " + timeout + "; use 1 to " + MAX_TIMEOUT_SECONDS + " (0 means 300)");
+          "timeout_seconds is "
+              + timeout
+              + "; use 1 to "
+              + MAX_TIMEOUT_SECONDS
+              + " (0 means "
+              + ManifestDefaults.DEFAULT_TIMEOUT_SECONDS
+              + ")");
     }
     for (Map.Entry<String, String> variable : command.getEnvMap().entrySet()) {
       String field = path + ".env[" + quote(variable.getKey()) + "]";
@@ -179,25 +177,10 @@ final class ResourceValidator {
       }
     }
     if (command.getUnlessCount() > 0 || checks.written(path + ".unless")) {
-      argv(
+      checks.argv(
           path + ".unless",
           command.getUnlessList(),
           "unless, when given, is the argument list of a check command; give one or remove it");
-    }
-  }
-
-  private void argv(String field, List<String> argv, String whenEmpty) {
-    if (argv.isEmpty()) {
-      checks.fail(field, whenEmpty);
-      return;
-    }
-    if (argv.get(0).isEmpty()) {
-      checks.fail(field + "[0]", "the program (first argument) is empty");
-    }
-    for (int i = 0; i < argv.size(); i++) {
-      if (argv.get(i).indexOf('\0') >= 0) {
-        checks.fail(field + "[" + i + "]", "argument contains a NUL character");
-      }
     }
   }
 }

@@ -1,10 +1,14 @@
 package io.pulley.controller.manifest;
 
+import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.pulley.controller.stack.HandoverWords;
+import io.pulley.v1.HandoverMode;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Converts a YAML scalar to the value of a protobuf field of a scalar type. */
@@ -18,7 +22,8 @@ final class ScalarValue {
 
   /**
    * The value for {@code field}, or empty if the scalar's text does not fit its type. Strings take
-   * the text as written, whatever YAML type it would resolve to; integers must be decimal.
+   * the text as written, whatever YAML type it would resolve to; integers must be decimal; the
+   * handover takes its words ({@link ManifestKeys}).
    */
   static Optional<Object> of(FieldDescriptor field, ScalarNode scalar) {
     String text = scalar.getValue();
@@ -61,19 +66,32 @@ final class ScalarValue {
   // "block" reads as OFFLINE_HOSTS_BLOCK: the enum's own name is its values' prefix (protobuf's
   // style), which nobody should have to write in a manifest. The full name works too.
   private static Optional<Object> enumValue(FieldDescriptor field, String text) {
+    if (ManifestKeys.takesHandoverWord(field)) {
+      return HandoverWords.mode(text).map(HandoverMode::getValueDescriptor);
+    }
     EnumValueDescriptor value = field.getEnumType().findValueByName(text);
     if (value == null) {
-      String prefix =
-          field
-              .getEnumType()
-              .getName()
-              .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-              .toUpperCase(Locale.ROOT);
       String suffix = text.toUpperCase(Locale.ROOT).replace('-', '_');
       if (!suffix.equals("UNSPECIFIED")) {
-        value = field.getEnumType().findValueByName(prefix + "_" + suffix);
+        value = field.getEnumType().findValueByName(prefix(field.getEnumType()) + suffix);
       }
     }
     return Optional.ofNullable(value).map(Object.class::cast);
+  }
+
+  /** The words an enum field takes, such as "skip, block": its values' names without the prefix. */
+  static String enumWords(FieldDescriptor field) {
+    String prefix = prefix(field.getEnumType());
+    return field.getEnumType().getValues().stream()
+        .map(EnumValueDescriptor::getName)
+        .filter(name -> !name.equals(prefix + "UNSPECIFIED"))
+        .map(name -> name.startsWith(prefix) ? name.substring(prefix.length()) : name)
+        .map(name -> name.toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** "OFFLINE_HOSTS_" for the enum OfflineHosts. */
+  private static String prefix(EnumDescriptor type) {
+    return type.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_";
   }
 }

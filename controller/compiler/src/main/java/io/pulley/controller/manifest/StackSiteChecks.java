@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackHealth;
 import io.pulley.v1.StackSettings;
@@ -36,13 +37,14 @@ final class StackSiteChecks {
     this.text = new ConfigText(checks);
   }
 
-  void validate(Stack stack) {
-    site(stack.getSite());
+  /** Checks {@code stack}, as written; {@code filled} is the same with its defaults filled in. */
+  void validate(Stack stack, Stack filled) {
+    site(stack.getSite(), filled.getSite());
     settings(stack);
     health(stack.getHealth());
   }
 
-  private void site(StackSite site) {
+  private void site(StackSite site, StackSite filled) {
     if (site.getDomainsCount() == 0) {
       checks.fail(
           "stack.site.domains",
@@ -62,9 +64,9 @@ final class StackSiteChecks {
             field, "the first domain is the health check's Host header; it cannot be a wildcard");
       }
     }
-    text.range("stack.site.http_port", site.getHttpPort(), 1, 65_535, "80");
+    text.range("stack.site.http_port", site.getHttpPort(), 1, 65_535, StackDefaults.HTTP_PORT);
     if (site.hasTls()) {
-      tls(site.getTls(), site.getHttpPort() == 0 ? 80 : site.getHttpPort());
+      tls(site.getTls(), filled);
     }
     if (!site.getStaticUrl().isEmpty()) {
       text.matches(
@@ -118,12 +120,12 @@ final class StackSiteChecks {
     }
   }
 
-  private void tls(StackTls tls, int httpPort) {
+  private void tls(StackTls tls, StackSite filled) {
     text.path("stack.site.tls.certificate", tls.getCertificate(), true);
     text.path("stack.site.tls.key", tls.getKey(), true);
-    text.range("stack.site.tls.port", tls.getPort(), 1, 65_535, "443");
-    int port = tls.getPort() == 0 ? 443 : tls.getPort();
-    if (port == httpPort) {
+    text.range("stack.site.tls.port", tls.getPort(), 1, 65_535, StackDefaults.HTTPS_PORT);
+    int port = filled.getTls().getPort();
+    if (port == filled.getHttpPort()) {
       checks.fail(
           "stack.site.tls.port", "the HTTPS port " + port + " is also the HTTP port; use another");
     }
@@ -224,6 +226,6 @@ final class StackSiteChecks {
         health.getDeadlineSeconds(),
         1,
         ReleaseResourceChecks.MAX_DEADLINE_SECONDS,
-        "60");
+        StackDefaults.DEADLINE_SECONDS);
   }
 }

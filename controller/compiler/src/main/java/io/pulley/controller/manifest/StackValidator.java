@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
 import io.pulley.v1.StackCommand;
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Checks the {@code stack} section: required fields, names, numbers, and every value that the
  * renderer writes into a configuration file ({@link ConfigText}). The site, settings and health
- * parts are checked by {@link StackSiteChecks}. Not thread-safe: one per compilation.
+ * parts are checked by {@link StackSiteChecks}. Each field is checked as written (0 or empty
+ * standing for its default); values are compared with each other as they will be rendered, with the
+ * defaults filled in. Not thread-safe: one per compilation.
  */
 final class StackValidator {
 
@@ -44,7 +47,8 @@ final class StackValidator {
     this.names = new Names(checks);
   }
 
-  void validate(Stack stack) {
+  /** Checks {@code stack}, as written; {@code filled} is the same with its defaults filled in. */
+  void validate(Stack stack, Stack filled) {
     if (!stack.getName().isEmpty()) {
       text.matches(
           "stack.name",
@@ -61,7 +65,7 @@ final class StackValidator {
       names.debianPackage("stack.packages[" + i + "]", stack.getPackages(i));
     }
     web(stack.getWeb());
-    new StackSiteChecks(checks).validate(stack);
+    new StackSiteChecks(checks).validate(stack, filled);
     if (stack.hasCelery()) {
       celery(stack);
     }
@@ -73,7 +77,7 @@ final class StackValidator {
       }
     }
     if (stack.hasRedis()) {
-      redis(stack.getRedis());
+      redis(stack.getRedis(), filled.getRedis());
     }
     commands(stack.getCommandsList());
     environment(stack.getEnvironmentMap());
@@ -103,11 +107,7 @@ final class StackValidator {
           "commit is set by the controller when it resolves \"ref\"; remove it and put the commit"
               + " id in \"ref\" instead");
     }
-    if (git.getKeep() < 0 || git.getKeep() > ResourceValidator.MAX_KEEP) {
-      checks.fail(
-          "stack.git.keep",
-          "keep is " + git.getKeep() + "; use 1 to " + ResourceValidator.MAX_KEEP + " (0 means 5)");
-    }
+    text.range("stack.git.keep", git.getKeep(), 1, ResourceValidator.MAX_KEEP, StackDefaults.KEEP);
     names.secret("stack.git.deploy_key_secret", git.getDeployKeySecret(), false);
   }
 
@@ -146,23 +146,21 @@ final class StackValidator {
       pythonReference("stack.web.wsgi", "wsgi", web.getWsgi());
     }
     text.range("stack.web.processes", web.getProcesses(), 1, 1024, "one per CPU");
-    text.range("stack.web.threads", web.getThreads(), 1, 256, "1");
-    text.range("stack.web.harakiri", web.getHarakiri(), 1, MAX_SECONDS, "300");
-    text.range("stack.web.max_requests", web.getMaxRequests(), 1, 10_000_000, "500");
+    text.range("stack.web.threads", web.getThreads(), 1, 256, StackDefaults.THREADS);
+    text.range(
+        "stack.web.harakiri", web.getHarakiri(), 1, MAX_SECONDS, StackDefaults.HARAKIRI_SECONDS);
+    text.range(
+        "stack.web.max_requests", web.getMaxRequests(), 1, 10_000_000, StackDefaults.MAX_REQUESTS);
     text.range(
         "stack.web.listen",
         web.getListen(),
         1,
         4096,
-        "1024; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
-    text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, "8192");
-    text.range("stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, "2");
-    if (!List.of("", "per-release", "reload").contains(web.getHandover())) {
-      checks.fail(
-          "stack.web.handover",
-          "handover must be \"per-release\" (the default) or \"reload\", was "
-              + quote(web.getHandover()));
-    }
+        StackDefaults.LISTEN + "; uWSGI refuses more than net.core.somaxconn, 4096 on Debian 12");
+    text.range("stack.web.buffer_size", web.getBufferSize(), 1, 65_535, StackDefaults.BUFFER_SIZE);
+    text.range(
+        "stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, StackDefaults.DRAIN_SECONDS);
+    // The handover's words are checked as they are read (ManifestKeys).
   }
 
   private void pythonReference(String field, String what, String value) {
@@ -194,7 +192,11 @@ final class StackValidator {
     }
     text.range("stack.celery.concurrency", celery.getConcurrency(), 1, 1024, "one per CPU");
     text.range(
-        "stack.celery.stop_timeout_seconds", celery.getStopTimeoutSeconds(), 1, MAX_SECONDS, "600");
+        "stack.celery.stop_timeout_seconds",
+        celery.getStopTimeoutSeconds(),
+        1,
+        MAX_SECONDS,
+        StackDefaults.WORKER_STOP_TIMEOUT_SECONDS);
     if (celery.getNoWorker() && !celery.getBeat()) {
       checks.fail("stack.celery.no_worker", "no_worker without beat runs nothing; remove celery");
     }
@@ -206,15 +208,15 @@ final class StackValidator {
     }
   }
 
-  private void redis(StackRedis redis) {
-    text.range("stack.redis.cache_db", redis.getCacheDb(), 1, 15, "1");
-    text.range("stack.redis.broker_db", redis.getBrokerDb(), 1, 15, "3");
-    int cache = redis.getCacheDb() == 0 ? 1 : redis.getCacheDb();
-    int broker = redis.getBrokerDb() == 0 ? 3 : redis.getBrokerDb();
-    if (cache == broker) {
+  private void redis(StackRedis redis, StackRedis filled) {
+    text.range("stack.redis.cache_db", redis.getCacheDb(), 1, 15, StackDefaults.CACHE_DB);
+    text.range("stack.redis.broker_db", redis.getBrokerDb(), 1, 15, StackDefaults.BROKER_DB);
+    if (filled.getCacheDb() == filled.getBrokerDb()) {
       checks.fail(
           "stack.redis.broker_db",
-          "broker_db and cache_db are both " + cache + "; give the Celery broker its own database");
+          "broker_db and cache_db are both "
+              + filled.getCacheDb()
+              + "; give the Celery broker its own database");
     }
   }
 
@@ -242,23 +244,13 @@ final class StackValidator {
                   + "]; names must be unique");
         }
       }
-      argv(path + ".argv", command.getArgvList());
-      text.range(path + ".timeout_seconds", command.getTimeoutSeconds(), 1, MAX_SECONDS, "300");
-    }
-  }
-
-  private void argv(String field, List<String> argv) {
-    if (argv.isEmpty()) {
-      checks.fail(field, "argv is required: the program and its arguments");
-      return;
-    }
-    if (argv.get(0).isEmpty()) {
-      checks.fail(field + "[0]", "the program (first argument) is empty");
-    }
-    for (int i = 0; i < argv.size(); i++) {
-      if (argv.get(i).indexOf('\0') >= 0) {
-        checks.fail(field + "[" + i + "]", "argument contains a NUL character");
-      }
+      checks.argv(path + ".argv", command.getArgvList(), Checks.ARGV_REQUIRED);
+      text.range(
+          path + ".timeout_seconds",
+          command.getTimeoutSeconds(),
+          1,
+          MAX_SECONDS,
+          StackDefaults.COMMAND_TIMEOUT_SECONDS);
     }
   }
 

@@ -7,24 +7,18 @@ import io.pulley.v1.StackTls;
 /**
  * The nginx site of the stack, /etc/nginx/sites-enabled/NAME.conf: plain HTTP, or HTTPS with
  * Mozilla's intermediate TLS settings and a redirect from HTTP. Stateless; every value in it was
- * validated by the stack validator.
+ * validated by the stack validator, and defaults are filled in.
  */
 final class NginxSite {
 
-  static final int DEFAULT_HTTP_PORT = 80;
-  static final int DEFAULT_HTTPS_PORT = 443;
-  static final int DEFAULT_HSTS_MAX_AGE = 63_072_000;
-  static final String DEFAULT_STATIC_URL = "/static/";
-  static final String DEFAULT_BODY_SIZE = "99m";
-  static final String DEFAULT_HEALTH_PATH = "/health";
+  /** The port an https:// URL implies, left out of the redirect. */
+  private static final int IMPLIED_HTTPS_PORT = 443;
 
   // Mozilla intermediate configuration: TLS 1.2 ciphers with forward secrecy, TLS 1.3 as is.
   private static final String CIPHERS =
       "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
           + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
           + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-
-  static final String DEFAULT_WEBSOCKET_PATH = "/ws/";
 
   private NginxSite() {}
 
@@ -55,27 +49,15 @@ final class NginxSite {
     if (site.hasTls()) {
       conf.append(redirectServer(site)).append(httpsServer(layout, stack));
     } else {
-      conf.append("\nserver {\n").append(listen(httpPort(site), "")).append(body(layout, stack));
+      conf.append("\nserver {\n")
+          .append(listen(site.getHttpPort(), ""))
+          .append(body(layout, stack));
     }
     return conf.toString();
   }
 
-  static int httpPort(StackSite site) {
-    return UwsgiIni.or(site.getHttpPort(), DEFAULT_HTTP_PORT);
-  }
-
-  static int httpsPort(StackTls tls) {
-    return UwsgiIni.or(tls.getPort(), DEFAULT_HTTPS_PORT);
-  }
-
-  static String healthPath(Stack stack) {
-    return stack.getHealth().getPath().isEmpty()
-        ? DEFAULT_HEALTH_PATH
-        : stack.getHealth().getPath();
-  }
-
   private static String redirectServer(StackSite site) {
-    int https = httpsPort(site.getTls());
+    int https = site.getTls().getPort();
     return """
 
         server {
@@ -91,15 +73,15 @@ final class NginxSite {
         }
         """
         .formatted(
-            listen(httpPort(site), ""),
+            listen(site.getHttpPort(), ""),
             String.join(" ", site.getDomainsList()),
-            https == DEFAULT_HTTPS_PORT ? "" : ":" + https);
+            https == IMPLIED_HTTPS_PORT ? "" : ":" + https);
   }
 
   private static String httpsServer(StackLayout layout, Stack stack) {
     StackTls tls = stack.getSite().getTls();
     StringBuilder server = new StringBuilder("\nserver {\n");
-    server.append(listen(httpsPort(tls), " ssl http2"));
+    server.append(listen(tls.getPort(), " ssl http2"));
     server.append(
         """
             ssl_certificate %s;
@@ -113,9 +95,9 @@ final class NginxSite {
         """
             .formatted(tls.getCertificate(), tls.getKey(), CIPHERS, layout.nginxPrefix()));
     if (tls.getHstsMaxAge() >= 0) {
-      int maxAge = UwsgiIni.or(tls.getHstsMaxAge(), DEFAULT_HSTS_MAX_AGE);
       server.append(
-          "    add_header Strict-Transport-Security \"max-age=%d\" always;\n".formatted(maxAge));
+          "    add_header Strict-Transport-Security \"max-age=%d\" always;\n"
+              .formatted(tls.getHstsMaxAge()));
     }
     return server.append(body(layout, stack)).toString();
   }
@@ -141,9 +123,7 @@ final class NginxSite {
                 String.join(" ", site.getDomainsList()),
                 name,
                 layout.nginxPrefix(),
-                site.getClientMaxBodySize().isEmpty()
-                    ? DEFAULT_BODY_SIZE
-                    : site.getClientMaxBodySize()));
+                site.getClientMaxBodySize()));
     for (String trusted : site.getRealIpFromList()) {
       body.append("    set_real_ip_from ").append(trusted).append(";\n");
     }
@@ -178,7 +158,7 @@ final class NginxSite {
                   auth_basic off;
           %s    }
           """
-              .formatted(healthPath(stack), application(layout)));
+              .formatted(stack.getHealth().getPath(), application(layout)));
     }
     if (!site.getStaticDir().isEmpty()) {
       body.append(
@@ -188,10 +168,7 @@ final class NginxSite {
                   alias %s/%s/;
               }
           """
-              .formatted(
-                  site.getStaticUrl().isEmpty() ? DEFAULT_STATIC_URL : site.getStaticUrl(),
-                  layout.current(),
-                  site.getStaticDir()));
+              .formatted(site.getStaticUrl(), layout.current(), site.getStaticDir()));
     }
     if (site.getWebsocket()) {
       body.append(websocket(layout, site));
@@ -223,9 +200,6 @@ final class NginxSite {
                 proxy_read_timeout 1h;
             }
         """
-        .formatted(
-            site.getWebsocketPath().isEmpty() ? DEFAULT_WEBSOCKET_PATH : site.getWebsocketPath(),
-            layout.httpSocket(),
-            layout.nginxPrefix());
+        .formatted(site.getWebsocketPath(), layout.httpSocket(), layout.nginxPrefix());
   }
 }

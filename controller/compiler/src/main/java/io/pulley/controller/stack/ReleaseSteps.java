@@ -3,7 +3,6 @@ package io.pulley.controller.stack;
 import io.pulley.v1.Command;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Handover;
-import io.pulley.v1.HandoverMode;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ReleaseLink;
 import io.pulley.v1.Resource;
@@ -20,17 +19,18 @@ import java.util.TreeMap;
 
 /**
  * The release part of a stack: check out, make the venv, run the checks and commands (once per
- * release each), then hand the traffic over and check health. Stateless.
+ * release each), then hand the traffic over and check health. Stateless; reads the stack with its
+ * defaults filled in, so the handover always carries its drain and request timeout.
  */
 final class ReleaseSteps {
 
-  static final int DEFAULT_KEEP = 5;
-  static final int DEFAULT_TIMEOUT_SECONDS = 300;
-  static final int DEFAULT_DEADLINE_SECONDS = 60;
-  static final int DEFAULT_EXPECT_STATUS = 200;
+  /** The queue a Celery worker consumes when started without -Q: Celery's own default. */
+  static final String CELERY_DEFAULT_QUEUE = "celery";
 
-  /** The queue a Celery worker consumes unless told otherwise. */
-  static final String DEFAULT_CELERY_QUEUE = "celery";
+  /**
+   * How long the agent's calls through the Celery command line (ping, cancel_consumer) may take.
+   */
+  static final int CELERY_CONTROL_TIMEOUT_SECONDS = 60;
 
   private ReleaseSteps() {}
 
@@ -47,7 +47,7 @@ final class ReleaseSteps {
                         .setUrl(stack.getGit().getUrl())
                         .setRef(stack.getGit().getRef())
                         .setCommit(layout.commit())
-                        .setKeep(keep(stack))
+                        .setKeep(stack.getGit().getKeep())
                         .setCheckoutOnly(true)
                         .setDeployKeySecret(stack.getGit().getDeployKeySecret())
                         .setSubmodules(stack.getGit().getSubmodules()))));
@@ -61,7 +61,7 @@ final class ReleaseSteps {
                 layout.release() + "/venv/bin/python",
                 "-c",
                 "import " + UwsgiIni.importable(stack.getWeb().getWsgi())),
-            DEFAULT_TIMEOUT_SECONDS,
+            StackDefaults.COMMAND_TIMEOUT_SECONDS,
             "check-import",
             false));
     for (StackCommand step : stack.getCommandsList()) {
@@ -71,7 +71,7 @@ final class ReleaseSteps {
               stack,
               "command:" + step.getName(),
               step.getArgvList(),
-              UwsgiIni.or(step.getTimeoutSeconds(), DEFAULT_TIMEOUT_SECONDS),
+              step.getTimeoutSeconds(),
               "command-" + step.getName(),
               step.getOncePerEnvironment()));
     }
@@ -100,7 +100,7 @@ final class ReleaseSteps {
                     ReleaseLink.newBuilder()
                         .setRoot(layout.root())
                         .setCommit(layout.commit())
-                        .setKeep(keep(stack)))));
+                        .setKeep(stack.getGit().getKeep()))));
     if (stack.hasCelery() && stack.getCelery().getBeat()) {
       // Beat follows current: a restart stops the old one before the new starts, never two.
       resources.add(
@@ -120,10 +120,7 @@ final class ReleaseSteps {
         Handover.newBuilder()
             .setRoot(layout.root())
             .setCommit(layout.commit())
-            .setMode(
-                UwsgiIni.reloads(stack.getWeb())
-                    ? HandoverMode.HANDOVER_MODE_RELOAD
-                    : HandoverMode.HANDOVER_MODE_PER_RELEASE)
+            .setMode(stack.getWeb().getHandoverMode())
             .setWebUnit(layout.uwsgiTemplate())
             .setWebUnitContent(SystemdUnits.uwsgi(layout, stack))
             .setRunDir(layout.runDir())
@@ -131,7 +128,7 @@ final class ReleaseSteps {
             .setWebCheck(health(stack))
             .setSiteCheck(health(stack))
             .setDrainSeconds(stack.getWeb().getDrainSeconds())
-            .setRequestTimeoutSeconds(UwsgiIni.harakiri(stack.getWeb()))
+            .setRequestTimeoutSeconds(stack.getWeb().getHarakiri())
             .addRetiredWebUnits(layout.uwsgiUnit())
             .addAllRestartOn(List.of("file:settings", "file:uwsgi-ini"));
     if (stack.getSite().getWebsocket()) {
@@ -145,7 +142,7 @@ final class ReleaseSteps {
           .setWorkerNodePrefix(layout.name() + "-")
           .addAllWorkerQueues(
               stack.getCelery().getQueuesCount() == 0
-                  ? List.of(DEFAULT_CELERY_QUEUE)
+                  ? List.of(CELERY_DEFAULT_QUEUE)
                   : stack.getCelery().getQueuesList())
           .setWorkerCelery(
               Command.newBuilder()
@@ -159,14 +156,10 @@ final class ReleaseSteps {
                   .setWorkingDir(layout.release())
                   .putAllEnv(env)
                   .setUser(layout.name())
-                  .setTimeoutSeconds(DEFAULT_DEADLINE_SECONDS))
+                  .setTimeoutSeconds(CELERY_CONTROL_TIMEOUT_SECONDS))
           .addRetiredWorkerUnits(layout.workerUnit());
     }
     return handover;
-  }
-
-  private static int keep(Stack stack) {
-    return UwsgiIni.or(stack.getGit().getKeep(), DEFAULT_KEEP);
   }
 
   private static Virtualenv.Builder virtualenv(StackLayout layout, Stack stack) {
@@ -174,10 +167,7 @@ final class ReleaseSteps {
     Virtualenv.Builder venv =
         Virtualenv.newBuilder()
             .setPath(layout.release() + "/venv")
-            .setPython(
-                python.getInterpreter().isEmpty()
-                    ? StackLayout.DEFAULT_PYTHON
-                    : python.getInterpreter())
+            .setPython(python.getInterpreter())
             .setSystemSitePackages(python.getSystemSitePackages())
             .addAllPipArgs(python.getPipArgsList());
     if (!python.getRequirements().isEmpty()) {
@@ -218,14 +208,14 @@ final class ReleaseSteps {
     StackHealth health = stack.getHealth();
     String url =
         site.hasTls()
-            ? "https://127.0.0.1:" + NginxSite.httpsPort(site.getTls())
-            : "http://127.0.0.1:" + NginxSite.httpPort(site);
+            ? "https://127.0.0.1:" + site.getTls().getPort()
+            : "http://127.0.0.1:" + site.getHttpPort();
     return HealthCheck.newBuilder()
-        .setUrl(url + NginxSite.healthPath(stack))
+        .setUrl(url + health.getPath())
         .setHostHeader(site.getDomains(0))
-        .setExpectStatus(UwsgiIni.or(health.getExpectStatus(), DEFAULT_EXPECT_STATUS))
+        .setExpectStatus(health.getExpectStatus())
         .setExpectBody(health.getExpectBody())
-        .setDeadlineSeconds(UwsgiIni.or(health.getDeadlineSeconds(), DEFAULT_DEADLINE_SECONDS))
+        .setDeadlineSeconds(health.getDeadlineSeconds())
         .setInsecureTls(site.hasTls());
   }
 }

@@ -12,15 +12,12 @@ import java.util.TreeMap;
  */
 final class SettingsIni {
 
-  static final int DEFAULT_CACHE_DB = 1;
-  static final int DEFAULT_BROKER_DB = 3;
-
   private SettingsIni() {}
 
   static String render(StackLayout layout, Stack stack) {
     StringBuilder ini = new StringBuilder(layout.header("#"));
     ini.append("[app:main]\n");
-    line(ini, "use", use(layout, stack));
+    line(ini, "use", stack.getSettings().getUse());
     if (stack.hasDatabase()) {
       String db = layout.databaseName();
       line(
@@ -31,12 +28,9 @@ final class SettingsIni {
     }
     if (stack.hasRedis()) {
       StackRedis redis = stack.getRedis();
-      line(ini, "redis.url", redisUrl(UwsgiIni.or(redis.getCacheDb(), DEFAULT_CACHE_DB)));
+      line(ini, "redis.url", redisUrl(redis.getCacheDb()));
       if (stack.hasCelery()) {
-        line(
-            ini,
-            "celery.broker_url",
-            redisUrl(UwsgiIni.or(redis.getBrokerDb(), DEFAULT_BROKER_DB)));
+        line(ini, "celery.broker_url", redisUrl(redis.getBrokerDb()));
       }
     }
     for (Map.Entry<String, String> value :
@@ -47,11 +41,6 @@ final class SettingsIni {
       line(ini, secret, "${secret:" + secret + "}");
     }
     return ini.toString();
-  }
-
-  private static String use(StackLayout layout, Stack stack) {
-    String use = stack.getSettings().getUse();
-    return use.isEmpty() ? "egg:" + layout.application() : use;
   }
 
   private static String redisUrl(int database) {

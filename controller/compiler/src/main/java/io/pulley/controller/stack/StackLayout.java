@@ -25,33 +25,23 @@ public record StackLayout(
     String commit,
     String databaseName) {
 
-  /** The interpreter Debian 12's uWSGI python3 plugin embeds. */
-  public static final String DEFAULT_PYTHON = "/usr/bin/python3.11";
-
   /** The secret holding the database role's password. */
   public static final String DATABASE_PASSWORD_SECRET = "database-password";
 
   static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  /** The layout of {@code manifest}'s stack, whose Git ref must already be pinned. */
-  public static StackLayout of(Manifest manifest) {
-    Stack stack = manifest.getStack();
-    String name = stack.getName().isEmpty() ? manifest.getApplication() : stack.getName();
-    String root = stack.getRoot().isEmpty() ? "/srv/" + name : stack.getRoot();
-    String database = "";
-    if (stack.hasDatabase()) {
-      database =
-          stack.getDatabase().getName().isEmpty()
-              ? name.replace('-', '_')
-              : stack.getDatabase().getName();
-    }
+  /**
+   * The layout of {@code manifest}, whose Git ref must already be pinned, from its stack with the
+   * defaults filled in ({@link StackDefaults#filled}).
+   */
+  static StackLayout of(Manifest manifest, Stack filled) {
     return new StackLayout(
         manifest.getApplication(),
         manifest.getEnvironment(),
-        name,
-        root,
-        stack.getGit().getCommit(),
-        database);
+        filled.getName(),
+        filled.getRoot(),
+        filled.getGit().getCommit(),
+        filled.hasDatabase() ? filled.getDatabase().getName() : "");
   }
 
   String release() {

@@ -18,7 +18,8 @@ import java.util.List;
  * Renders a manifest's {@code stack} section into resources, in the order that keeps the live
  * release serving until the new one is prepared and checked: host setup, configuration, release,
  * checks, switch, restarts, health check. Pure and thread-safe: the same manifest always gives the
- * same resources. The manifest must be validated and its stack's Git ref pinned to a commit.
+ * same resources. The manifest must be validated and its stack's Git ref pinned to a commit. The
+ * templates read the stack with its defaults filled in ({@link StackDefaults}) and know none.
  */
 public final class StackRenderer {
 
@@ -29,8 +30,8 @@ public final class StackRenderer {
     if (!manifest.hasStack()) {
       return List.of();
     }
-    Stack stack = manifest.getStack();
-    StackLayout layout = StackLayout.of(manifest);
+    Stack stack = StackDefaults.filled(manifest);
+    StackLayout layout = StackLayout.of(manifest, stack);
     if (!layout.commit().matches("[0-9a-f]{40}")) {
       throw new IllegalArgumentException(
           "stack.git.commit must be pinned before rendering, was \"" + layout.commit() + "\"");

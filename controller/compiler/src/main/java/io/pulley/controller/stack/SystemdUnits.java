@@ -9,11 +9,9 @@ import java.util.Map;
 /**
  * The systemd units of the stack: uWSGI and the Celery worker as templates (an instance per
  * release), Celery beat as one unit that follows current. Stateless; every value in them was
- * validated by the stack validator.
+ * validated by the stack validator, and defaults are filled in.
  */
 final class SystemdUnits {
-
-  static final int DEFAULT_STOP_TIMEOUT = 600;
 
   // uWSGI's graceful stop waits for running requests, which harakiri bounds; 30 s more for exit.
   private static final int UWSGI_STOP_MARGIN_SECONDS = 30;
@@ -67,7 +65,7 @@ final class SystemdUnits {
         [Install]
         WantedBy=multi-user.target
         """
-            .formatted(UwsgiIni.harakiri(stack.getWeb()) + UWSGI_STOP_MARGIN_SECONDS));
+            .formatted(stack.getWeb().getHarakiri() + UWSGI_STOP_MARGIN_SECONDS));
     return unit.toString();
   }
 
@@ -92,12 +90,7 @@ final class SystemdUnits {
         "Celery worker",
         layout.root() + "/releases/%i",
         arguments,
-        workerStopTimeout(celery));
-  }
-
-  /** How long a stopping worker may finish its tasks. */
-  static int workerStopTimeout(StackCelery celery) {
-    return UwsgiIni.or(celery.getStopTimeoutSeconds(), DEFAULT_STOP_TIMEOUT);
+        celery.getStopTimeoutSeconds());
   }
 
   static String celeryBeat(StackLayout layout, Stack stack) {

@@ -1,5 +1,6 @@
 package io.pulley.controller.stack;
 
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackWeb;
 import java.util.Map;
@@ -10,34 +11,12 @@ import java.util.Map;
  * instance's own socket, master FIFO, stats socket and readiness file. The python3 plugin, a
  * graceful stop on SIGTERM, and need-app, so that a release that cannot load never starts. Requests
  * are logged by nginx only: a uWSGI line per request would flood the journal. Stateless; every
- * value in it was validated by the stack validator.
+ * value in it was validated by the stack validator, and defaults are filled in.
  */
 final class UwsgiIni {
 
-  /**
-   * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that recycles
-   * (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it the
-   * requests it had accepted (fixed in uWSGI 2.0.25, unbit/uwsgi#2615).
-   */
-  static final int DEFAULT_THREADS = 1;
-
-  static final int DEFAULT_HARAKIRI = 300;
-  static final int DEFAULT_MAX_REQUESTS = 500;
-
-  /**
-   * The socket backlog: what holds the requests while no worker accepts (workers recycling at once,
-   * a graceful reload's import, a CPU starved by a deploy): 1024 holds 0.2 s at 5000/s. uWSGI's own
-   * default of 100 overflowed in the handover benchmark (502s, connect() EAGAIN); Debian 12's
-   * net.core.somaxconn is 4096.
-   */
-  static final int DEFAULT_LISTEN = 1024;
-
-  static final String RELOAD = "reload";
-
   /** uWSGI expands this environment variable, set by the template unit, in every value. */
   private static final String INSTANCE = "$(PULLEY_INSTANCE)";
-
-  static final int DEFAULT_BUFFER_SIZE = 8192;
 
   private UwsgiIni() {}
 
@@ -85,12 +64,13 @@ final class UwsgiIni {
             .formatted(
                 layout.runDir(),
                 layout.name(),
+                // Unset, one per CPU: uWSGI's %k counts them on the host.
                 web.getProcesses() == 0 ? "%k" : Integer.toString(web.getProcesses()),
-                or(web.getThreads(), DEFAULT_THREADS),
-                harakiri(web),
-                or(web.getMaxRequests(), DEFAULT_MAX_REQUESTS),
-                listen(web),
-                or(web.getBufferSize(), DEFAULT_BUFFER_SIZE),
+                web.getThreads(),
+                web.getHarakiri(),
+                web.getMaxRequests(),
+                web.getListen(),
+                web.getBufferSize(),
                 INSTANCE));
     if (stack.getSite().getWebsocket()) {
       ini.append("http-socket = ")
@@ -105,7 +85,7 @@ final class UwsgiIni {
 
   /** Whether the web tier is handed over by reloading one instance rather than a new instance. */
   static boolean reloads(StackWeb web) {
-    return web.getHandover().equals(RELOAD);
+    return web.getHandoverMode() == HandoverMode.HANDOVER_MODE_RELOAD;
   }
 
   /**
@@ -114,14 +94,6 @@ final class UwsgiIni {
    */
   private static String codeDirectory(StackLayout layout, StackWeb web) {
     return reloads(web) ? layout.current() : layout.root() + "/releases/" + INSTANCE;
-  }
-
-  static int listen(StackWeb web) {
-    return or(web.getListen(), DEFAULT_LISTEN);
-  }
-
-  static int harakiri(StackWeb web) {
-    return or(web.getHarakiri(), DEFAULT_HARAKIRI);
   }
 
   /**
@@ -135,9 +107,5 @@ final class UwsgiIni {
   static String importable(String reference) {
     int colon = reference.indexOf(':');
     return colon < 0 ? reference : reference.substring(0, colon);
-  }
-
-  static int or(int value, int fallback) {
-    return value == 0 ? fallback : value;
   }
 }

@@ -3,6 +3,7 @@ package io.pulley.controller.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.v1.Command;
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,19 @@ class ContentHashTest {
             .build();
 
     assertThat(ContentHash.of(ba)).isEqualTo(ContentHash.of(ab));
+  }
+
+  @SuppressWarnings("deprecation") // revisions stored before the enum hold the word
+  @Test
+  void of_handoverMode_hashesAsTheWordRevisionsStoredBeforeTheEnumHold() {
+    Manifest.Builder stored = manifest("hello", "A", "B").toBuilder();
+    stored.getStackBuilder().getWebBuilder().setHandover("reload");
+    Manifest.Builder now = manifest("hello", "A", "B").toBuilder();
+    now.getStackBuilder().getWebBuilder().setHandoverMode(HandoverMode.HANDOVER_MODE_RELOAD);
+
+    assertThat(ContentHash.of(now.build())).isEqualTo(ContentHash.of(stored.build()));
+    now.getStackBuilder().getWebBuilder().setHandoverMode(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+    assertThat(ContentHash.of(now.build())).isNotEqualTo(ContentHash.of(stored.build()));
   }
 
   @Test

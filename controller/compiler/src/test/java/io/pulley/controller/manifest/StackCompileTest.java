@@ -2,9 +2,12 @@ package io.pulley.controller.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.v1.Handover;
+import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
 import io.pulley.v1.Resource;
+import io.pulley.v1.StackWeb;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +116,87 @@ class StackCompileTest {
         .filteredOn(e -> e.getField().equals("stack.web.listen"))
         .singleElement()
         .satisfies(e -> assertThat(e.getReason()).contains("somaxconn"));
+  }
+
+  @Test
+  void compile_handoverWords_fillTheEnumField() {
+    assertThat(webOf("web: {wsgi: app.wsgi, handover: reload}").getHandoverMode())
+        .isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
+    assertThat(webOf("web: {wsgi: app.wsgi, handover: per-release}").getHandoverMode())
+        .isEqualTo(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+    assertThat(webOf("web: {wsgi: app.wsgi, handover: \"\"}").getHandoverMode())
+        .isEqualTo(HandoverMode.HANDOVER_MODE_UNSPECIFIED);
+  }
+
+  @Test
+  void compile_handoverInAnotherSpellingOrShape_isRefusedAsWhenItWasAString() {
+    for (String word : List.of("RELOAD", "per_release", "HANDOVER_MODE_RELOAD", "5")) {
+      assertThat(
+              errorsOf(
+                  stackWith(VALID_PARTS.replace("app.wsgi}", "app.wsgi, handover: " + word + "}"))))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getField()).isEqualTo("stack.web.handover"))
+          .satisfies(
+              e ->
+                  assertThat(e.getReason())
+                      .isEqualTo(
+                          "handover must be \"per-release\" (the default) or \"reload\", was \""
+                              + word
+                              + "\""));
+    }
+    assertThat(
+            errorsOf(stackWith(VALID_PARTS.replace("app.wsgi}", "app.wsgi, handover: [reload]}"))))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).isEqualTo("expected a string, got a sequence"));
+  }
+
+  @Test
+  void compile_handoverModeKey_isUnknown_soAManifestHasOneWayToSayIt() {
+    assertThat(
+            errorsOf(
+                stackWith(VALID_PARTS.replace("app.wsgi}", "app.wsgi, handover_mode: reload}"))))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getField()).isEqualTo("stack.web.handover_mode"))
+        .satisfies(
+            e ->
+                assertThat(e.getReason())
+                    .isEqualTo(
+                        "unknown field \"handover_mode\"; expected one of wsgi, processes,"
+                            + " threads, harakiri, max_requests, listen, buffer_size, handover,"
+                            + " drain_seconds"));
+  }
+
+  @Test
+  void compile_storesTheStackAsWritten_andRendersItWithTheDefaults() {
+    Manifest manifest =
+        compiler.compile(stackWith(VALID_PARTS), "stack.yaml").manifest().orElseThrow();
+
+    // Filled in, the stored stack would hash unlike every revision stored before.
+    StackWeb web = manifest.getStack().getWeb();
+    assertThat(List.of(web.getHarakiri(), web.getDrainSeconds(), web.getListen())).containsOnly(0);
+    assertThat(web.getHandoverMode()).isEqualTo(HandoverMode.HANDOVER_MODE_UNSPECIFIED);
+    assertThat(manifest.getStack().getGit().getKeep()).isZero();
+    Handover handover =
+        manifest.getResourcesList().stream()
+            .filter(Resource::hasHandover)
+            .findFirst()
+            .orElseThrow()
+            .getHandover();
+    assertThat(handover.getDrainSeconds()).isEqualTo(2);
+    assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(300);
+    assertThat(ContentHash.of(manifest))
+        .isEqualTo(
+            ContentHash.of(
+                compiler.compile(stackWith(VALID_PARTS), "again.yaml").manifest().orElseThrow()));
+  }
+
+  private StackWeb webOf(String webLine) {
+    return compiler
+        .compile(stackWith(VALID_PARTS.replace("web: {wsgi: app.wsgi}", webLine)), "stack.yaml")
+        .manifest()
+        .orElseThrow()
+        .getStack()
+        .getWeb();
   }
 
   @Test

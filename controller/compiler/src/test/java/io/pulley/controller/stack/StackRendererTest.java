@@ -251,6 +251,17 @@ class StackRendererTest {
   }
 
   @Test
+  void render_handoverWithoutDeclaredValues_carriesTheDefaultDrainAndRequestTimeout() {
+    // The agent applies no default of its own: 0 would mean no drain and no wait.
+    Handover handover =
+        byId(StackRenderer.render(manifest(minimal()))).get("handover").getHandover();
+
+    assertThat(handover.getDrainSeconds()).isEqualTo(2);
+    assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(300);
+    assertThat(handover.getMode()).isEqualTo(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+  }
+
+  @Test
   void render_htpasswd_addsTheFileAndReloadsNginxOnIt() {
     var stack = minimal();
     stack.getSiteBuilder().addHtpasswd("admin:$2y$05$abc").addHtpasswd("ops:$2y$05$def");

@@ -103,7 +103,7 @@ class TemplatesTest {
   @Test
   void uwsgiIni_reloadMode_findsTheCodeThroughCurrent_withABacklogForThePause() {
     var stack = full();
-    stack.getWebBuilder().setHandover("reload");
+    stack.getWebBuilder().setHandoverMode(HandoverMode.HANDOVER_MODE_RELOAD);
 
     assertThat(file(stack, "file:uwsgi-ini"))
         .contains(

@@ -1,0 +1,141 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.HandoverMode;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackCommand;
+import io.pulley.v1.StackHealth;
+import io.pulley.v1.StackSite;
+import io.pulley.v1.StackWeb;
+
+/**
+ * Every default of the stack section, applied here and nowhere else: {@link #filled} sets each
+ * unset field to the value it stands for, so the templates and the checks that compare values read
+ * explicit ones. The numbers are also those docs/stack.md and stack.proto promise, and those the
+ * validators' messages quote. Stateless.
+ *
+ * <p>Only the copy that is rendered is filled; the stored manifest keeps the stack as written.
+ * Filled, it would hash differently from every revision stored before, and re-applying an unchanged
+ * manifest would make a new revision.
+ *
+ * <p>Two values stay unset because the host decides them: {@code web.processes} and {@code
+ * celery.concurrency}, one per CPU. An empty {@code celery.queues} stays empty too: the worker is
+ * then left on Celery's own default queue.
+ */
+public final class StackDefaults {
+
+  public static final int KEEP = 5;
+
+  /** The interpreter Debian 12's uWSGI python3 plugin embeds. */
+  public static final String INTERPRETER = "/usr/bin/python3.11";
+
+  /**
+   * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that recycles
+   * (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it the
+   * requests it had accepted (fixed in uWSGI 2.0.25, unbit/uwsgi#2615).
+   */
+  public static final int THREADS = 1;
+
+  public static final int HARAKIRI_SECONDS = 300;
+  public static final int MAX_REQUESTS = 500;
+
+  /**
+   * The socket backlog: what holds the requests while no worker accepts (workers recycling at once,
+   * a graceful reload's import, a CPU starved by a deploy): 1024 holds 0.2 s at 5000/s. uWSGI's own
+   * default of 100 overflowed in the handover benchmark (502s, connect() EAGAIN); Debian 12's
+   * net.core.somaxconn is 4096.
+   */
+  public static final int LISTEN = 1024;
+
+  public static final int BUFFER_SIZE = 8192;
+  public static final int DRAIN_SECONDS = 2;
+  public static final int HTTP_PORT = 80;
+  public static final int HTTPS_PORT = 443;
+  public static final int HSTS_MAX_AGE_SECONDS = 63_072_000;
+  public static final String STATIC_URL = "/static/";
+  public static final String CLIENT_MAX_BODY_SIZE = "99m";
+  public static final String WEBSOCKET_PATH = "/ws/";
+  public static final int WORKER_STOP_TIMEOUT_SECONDS = 600;
+  public static final int CACHE_DB = 1;
+  public static final int BROKER_DB = 3;
+  public static final int COMMAND_TIMEOUT_SECONDS = 300;
+  public static final String HEALTH_PATH = "/health";
+  public static final int EXPECT_STATUS = 200;
+  public static final int DEADLINE_SECONDS = 60;
+
+  private StackDefaults() {}
+
+  /**
+   * The stack of {@code manifest} with every default filled in, and its handover as {@code
+   * handover_mode} even when a revision stored before the enum holds it as a word.
+   */
+  public static Stack filled(Manifest manifest) {
+    Stack.Builder stack = HandoverWords.withMode(manifest).getStack().toBuilder();
+    String name = or(stack.getName(), manifest.getApplication());
+    stack.setName(name).setRoot(or(stack.getRoot(), "/srv/" + name));
+    stack.getGitBuilder().setKeep(or(stack.getGit().getKeep(), KEEP));
+    stack.getPythonBuilder().setInterpreter(or(stack.getPython().getInterpreter(), INTERPRETER));
+    web(stack.getWebBuilder());
+    site(stack.getSiteBuilder());
+    if (stack.hasCelery()) {
+      stack
+          .getCeleryBuilder()
+          .setStopTimeoutSeconds(
+              or(stack.getCelery().getStopTimeoutSeconds(), WORKER_STOP_TIMEOUT_SECONDS));
+    }
+    if (stack.hasDatabase()) {
+      stack.getDatabaseBuilder().setName(or(stack.getDatabase().getName(), name.replace('-', '_')));
+    }
+    if (stack.hasRedis()) {
+      stack
+          .getRedisBuilder()
+          .setCacheDb(or(stack.getRedis().getCacheDb(), CACHE_DB))
+          .setBrokerDb(or(stack.getRedis().getBrokerDb(), BROKER_DB));
+    }
+    stack
+        .getSettingsBuilder()
+        .setUse(or(stack.getSettings().getUse(), "egg:" + manifest.getApplication()));
+    for (StackCommand.Builder command : stack.getCommandsBuilderList()) {
+      command.setTimeoutSeconds(or(command.getTimeoutSeconds(), COMMAND_TIMEOUT_SECONDS));
+    }
+    StackHealth.Builder health = stack.getHealthBuilder();
+    health
+        .setPath(or(health.getPath(), HEALTH_PATH))
+        .setExpectStatus(or(health.getExpectStatus(), EXPECT_STATUS))
+        .setDeadlineSeconds(or(health.getDeadlineSeconds(), DEADLINE_SECONDS));
+    return stack.build();
+  }
+
+  private static void web(StackWeb.Builder web) {
+    web.setThreads(or(web.getThreads(), THREADS))
+        .setHarakiri(or(web.getHarakiri(), HARAKIRI_SECONDS))
+        .setMaxRequests(or(web.getMaxRequests(), MAX_REQUESTS))
+        .setListen(or(web.getListen(), LISTEN))
+        .setBufferSize(or(web.getBufferSize(), BUFFER_SIZE))
+        .setDrainSeconds(or(web.getDrainSeconds(), DRAIN_SECONDS));
+    if (web.getHandoverMode() == HandoverMode.HANDOVER_MODE_UNSPECIFIED) {
+      web.setHandoverMode(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+    }
+  }
+
+  private static void site(StackSite.Builder site) {
+    site.setHttpPort(or(site.getHttpPort(), HTTP_PORT))
+        .setStaticUrl(or(site.getStaticUrl(), STATIC_URL))
+        .setClientMaxBodySize(or(site.getClientMaxBodySize(), CLIENT_MAX_BODY_SIZE))
+        .setWebsocketPath(or(site.getWebsocketPath(), WEBSOCKET_PATH));
+    if (site.hasTls()) {
+      // -1 (no header) is a value of its own; only 0 stands for the default.
+      site.getTlsBuilder()
+          .setPort(or(site.getTls().getPort(), HTTPS_PORT))
+          .setHstsMaxAge(or(site.getTls().getHstsMaxAge(), HSTS_MAX_AGE_SECONDS));
+    }
+  }
+
+  private static int or(int value, int fallback) {
+    return value == 0 ? fallback : value;
+  }
+
+  private static String or(String value, String fallback) {
+    return value.isEmpty() ? fallback : value;
+  }
+}

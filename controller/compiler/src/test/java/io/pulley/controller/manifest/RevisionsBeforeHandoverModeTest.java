@@ -1,0 +1,151 @@
+package io.pulley.controller.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.TextFormat;
+import io.pulley.controller.plan.PlanRenderer;
+import io.pulley.controller.stack.StackRenderer;
+import io.pulley.v1.HandoverMode;
+import io.pulley.v1.HostFacts;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
+import io.pulley.v1.Revision;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Revisions stored before {@code stack.web.handover_mode} existed hold the handover as a word in
+ * the deprecated {@code stack.web.handover}. They keep their hash, their plan and their rendering,
+ * and re-applying their unchanged YAML stays unchanged.
+ */
+class RevisionsBeforeHandoverModeTest {
+
+  private final ManifestCompiler compiler = new ManifestCompiler(new FixedRefResolver());
+
+  /** A stored revision: "reload" and "per-release" declare drain_seconds, "defaults" nothing. */
+  private static Revision stored(String name) {
+    String resource = "revisions-before-handover-mode/" + name + ".textproto";
+    try (InputStream in = RevisionsBeforeHandoverModeTest.class.getResourceAsStream(resource)) {
+      return TextFormat.parse(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), Revision.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Manifest compiled(Revision revision) {
+    return compiler.compile(revision.getSourceYaml(), "again.yaml").manifest().orElseThrow();
+  }
+
+  private static Resource byId(Manifest manifest, String id) {
+    return manifest.getResourcesList().stream()
+        .filter(r -> r.getId().equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @SuppressWarnings("deprecation") // the stored revision holds the deprecated word
+  @Test
+  void fixture_holdsTheHandoverAsTheDeprecatedWord() {
+    assertThat(stored("reload").getManifest().getStack().getWeb().getHandover())
+        .isEqualTo("reload");
+    assertThat(stored("reload").getManifest().getStack().getWeb().getHandoverMode())
+        .isEqualTo(HandoverMode.HANDOVER_MODE_UNSPECIFIED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reload", "per-release", "defaults"})
+  void contentHash_ofAStoredRevision_isTheHashItWasStoredWith(String name) {
+    Revision revision = stored(name);
+
+    assertThat(ContentHash.of(revision.getManifest())).isEqualTo(revision.getContentHash());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reload", "per-release"})
+  void compile_sameYamlAgain_hashesAndDiffsAsUnchanged(String name) {
+    Revision revision = stored(name);
+    Manifest again = compiled(revision);
+
+    assertThat(ContentHash.of(again)).isEqualTo(revision.getContentHash());
+    assertThat(ManifestDiff.between(revision.getManifest(), again, "revision 3", "new")).isEmpty();
+    assertThat(again.getResourcesList()).isEqualTo(revision.getManifest().getResourcesList());
+  }
+
+  @SuppressWarnings("deprecation") // checks that the deprecated word is gone
+  @Test
+  void compile_sameYamlAgain_storesTheEnumAndNoWord() {
+    Manifest again = compiled(stored("reload"));
+
+    assertThat(again.getStack().getWeb().getHandoverMode())
+        .isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
+    assertThat(again.getStack().getWeb().getHandover()).isEmpty();
+  }
+
+  @Test
+  void compile_withoutDrainSeconds_changesOnlyTheHandoversDrain_whichTheAgentNoLongerDefaults() {
+    Revision revision = stored("defaults");
+    Manifest again = compiled(revision);
+
+    Manifest.Builder expected = revision.getManifest().toBuilder();
+    for (Resource.Builder resource : expected.getResourcesBuilderList()) {
+      if (resource.hasHandover()) {
+        assertThat(resource.getHandover().getDrainSeconds()).isZero();
+        resource.getHandoverBuilder().setDrainSeconds(2);
+      }
+    }
+    assertThat(again).isEqualTo(expected.build());
+    assertThat(ContentHash.of(again)).isNotEqualTo(revision.getContentHash());
+    assertThat(ManifestDiff.between(revision.getManifest(), again, "revision 3", "new"))
+        .contains("+    drain_seconds: 2\n")
+        .doesNotContain("handover_mode");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reload", "per-release", "defaults"})
+  void planRenderer_storedRevision_servesTheResourcesAsStored(String name) {
+    Revision revision = stored(name);
+
+    HostPlan plan =
+        new PlanRenderer().render("web-1", HostFacts.getDefaultInstance(), List.of(revision));
+
+    assertThat(plan.getApps(0).getResourcesList())
+        .isEqualTo(revision.getManifest().getResourcesList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reload", "per-release"})
+  void stackRenderer_storedManifest_readsTheWordAsTheMode(String name) {
+    Manifest manifest = stored(name).getManifest();
+
+    assertThat(StackRenderer.render(manifest)).isEqualTo(manifest.getResourcesList());
+    assertThat(byId(manifest, "handover").getHandover().getMode())
+        .isEqualTo(
+            name.equals("reload")
+                ? HandoverMode.HANDOVER_MODE_RELOAD
+                : HandoverMode.HANDOVER_MODE_PER_RELEASE);
+  }
+
+  @Test
+  void manifestDiff_againstAStoredRevision_showsOnlyWhatChanged() {
+    Revision revision = stored("reload");
+    Manifest changed =
+        compiler
+            .compile(revision.getSourceYaml().replace("listen: 2048", "listen: 4096"), "new.yaml")
+            .manifest()
+            .orElseThrow();
+
+    String diff = ManifestDiff.between(revision.getManifest(), changed, "revision 3", "new");
+
+    assertThat(diff).contains("-    listen: 2048\n", "+    listen: 4096\n");
+    assertThat(diff.lines().filter(line -> line.startsWith("+") || line.startsWith("-")))
+        .noneMatch(line -> line.contains("handover"));
+  }
+}
