@@ -2,6 +2,7 @@ package io.pulley.controller.plan;
 
 import com.google.protobuf.CodedOutputStream;
 import io.pulley.controller.manifest.AppEnv;
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostPlan;
@@ -115,7 +116,10 @@ public final class PlanRenderer {
         .setApplication(revision.getApplication())
         .setEnvironment(revision.getEnvironment())
         .setRevision(revision.getNumber())
-        .addAllResources(revision.getManifest().getResourcesList())
+        .addAllResources(
+            revision.getManifest().getResourcesList().stream()
+                .map(StackDefaults::inStoredResource)
+                .toList())
         .build();
   }
 

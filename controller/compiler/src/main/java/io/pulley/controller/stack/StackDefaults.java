@@ -2,6 +2,7 @@ package io.pulley.controller.stack;
 
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
+import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCommand;
 import io.pulley.v1.StackHealth;
@@ -64,6 +65,21 @@ public final class StackDefaults {
   public static final int DEADLINE_SECONDS = 60;
 
   private StackDefaults() {}
+
+  /**
+   * {@code resource} with the defaults a Handover rendered before they were always written: a
+   * revision stored then says drain_seconds 0 where the stack left it unset, which the agent read
+   * as 2 and now reads as "no pause". The stack's checks never let anyone write 0, so 0 can only
+   * mean the default. Every other resource is returned as it is.
+   */
+  public static Resource inStoredResource(Resource resource) {
+    if (!resource.hasHandover() || resource.getHandover().getDrainSeconds() != 0) {
+      return resource;
+    }
+    Resource.Builder filled = resource.toBuilder();
+    filled.getHandoverBuilder().setDrainSeconds(DRAIN_SECONDS);
+    return filled.build();
+  }
 
   /**
    * The stack of {@code manifest} with every default filled in, and its handover as {@code

@@ -109,7 +109,7 @@ class RevisionsBeforeHandoverModeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reload", "per-release", "defaults"})
+  @ValueSource(strings = {"reload", "per-release"})
   void planRenderer_storedRevision_servesTheResourcesAsStored(String name) {
     Revision revision = stored(name);
 
@@ -118,6 +118,34 @@ class RevisionsBeforeHandoverModeTest {
 
     assertThat(plan.getApps(0).getResourcesList())
         .isEqualTo(revision.getManifest().getResourcesList());
+  }
+
+  // Stored before drain_seconds was always written, the handover says 0 for "the default", which
+  // today's agent reads as "no pause": the plan says the default (2) instead.
+  @Test
+  void planRenderer_storedRevisionWithoutDrain_servesTheDefaultDrain_andTheRestAsStored() {
+    Revision revision = stored("defaults");
+    List<Resource> storedResources = revision.getManifest().getResourcesList();
+    assertThat(byId(revision.getManifest(), "handover").getHandover().getDrainSeconds()).isZero();
+
+    List<Resource> served =
+        new PlanRenderer()
+            .render("web-1", HostFacts.getDefaultInstance(), List.of(revision))
+            .getApps(0)
+            .getResourcesList();
+
+    assertThat(served).hasSameSizeAs(storedResources);
+    for (int i = 0; i < served.size(); i++) {
+      Resource expected = storedResources.get(i);
+      if (expected.hasHandover()) {
+        assertThat(served.get(i).getHandover().getDrainSeconds()).isEqualTo(2);
+        Resource.Builder drainAsStored = served.get(i).toBuilder();
+        drainAsStored.getHandoverBuilder().setDrainSeconds(0);
+        assertThat(drainAsStored.build()).isEqualTo(expected);
+      } else {
+        assertThat(served.get(i)).isEqualTo(expected);
+      }
+    }
   }
 
   @ParameterizedTest
