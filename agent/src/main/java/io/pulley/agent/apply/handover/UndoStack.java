@@ -18,24 +18,18 @@ import java.util.List;
  */
 final class UndoStack {
 
-  /** Takes back one change. */
+  /** A change, or the taking back of one: the steps run under this stack, and each undo. */
   @FunctionalInterface
-  interface Undo {
+  interface Action {
     void run() throws StepFailed, IOException, InterruptedException;
   }
 
-  /** Steps run under this stack. */
-  @FunctionalInterface
-  interface Steps {
-    void run() throws StepFailed, IOException, InterruptedException;
-  }
-
-  private record Entry(String what, Undo undo) {}
+  private record Entry(String what, Action undo) {}
 
   private final Deque<Entry> entries = new ArrayDeque<>();
 
   /** Registers {@code undo}, described by {@code what} (such as "stop shop-uwsgi@3f2a.service"). */
-  void push(String what, Undo undo) {
+  void push(String what, Action undo) {
     entries.push(new Entry(what, undo));
   }
 
@@ -44,7 +38,7 @@ final class UndoStack {
    * thing undone (the new instance stopped), and it must happen once, where it was first
    * registered.
    */
-  void pushOnce(String what, Undo undo) {
+  void pushOnce(String what, Action undo) {
     if (entries.stream().noneMatch(e -> e.what().equals(what))) {
       push(what, undo);
     }
@@ -65,7 +59,7 @@ final class UndoStack {
    * far, newest first, and rethrows the failure. Once the steps succeeded nothing is undone any
    * more.
    */
-  void runOrUnwind(Steps steps) throws StepFailed, IOException, InterruptedException {
+  void runOrUnwind(Action steps) throws StepFailed, IOException, InterruptedException {
     try {
       steps.run();
     } catch (StepFailed | IOException | RuntimeException e) {

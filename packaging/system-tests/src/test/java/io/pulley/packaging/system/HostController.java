@@ -49,8 +49,7 @@ final class HostController implements AutoCloseable {
 
   /** As {@link #pulley}, with {@code input} on its standard input (a secret's value, say). */
   Cli pulleyWithInput(String input, String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(java(), "-jar", Artifacts.controllerJar().toString()));
+    List<String> command = new ArrayList<>(Launch.jar(Artifacts.controllerJar()).command());
     command.add("--controller");
     command.add(process.address());
     command.addAll(List.of(args));
@@ -73,10 +72,6 @@ final class HostController implements AutoCloseable {
   @Override
   public void close() {
     process.close();
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   record Cli(int exitCode, String out, String err) {
