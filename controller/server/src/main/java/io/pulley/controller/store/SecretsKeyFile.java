@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The 32-byte key that seals the store's secrets, in a file of its own: a copy of pulley.db alone
@@ -18,7 +20,31 @@ import java.util.Set;
  * the umask. Stateless.
  */
 final class SecretsKeyFile {
+  private static final Logger log = LoggerFactory.getLogger(SecretsKeyFile.class);
+
   private SecretsKeyFile() {}
+
+  /**
+   * The key in {@code file}, made anew only while the store holds no sealed secret: a new key could
+   * not open the old secrets, so a lost key is an error to fix, not something to paper over.
+   */
+  static byte[] load(Path file, int sealedSecrets) {
+    Optional<byte[]> key = read(file);
+    if (key.isPresent()) {
+      return key.get();
+    }
+    if (sealedSecrets > 0) {
+      throw new StoreException(
+          "secrets key "
+              + file
+              + " is missing but the store holds "
+              + sealedSecrets
+              + " secrets sealed with it; restore the key file (or give its place with"
+              + " --secrets-key)");
+    }
+    log.info("creating secrets key {}", file);
+    return create(file, new SecureRandom());
+  }
 
   /** The key in {@code file}, or empty if there is no such file. */
   static Optional<byte[]> read(Path file) {

@@ -93,7 +93,8 @@ public final class SqliteStore implements Store {
       // Before any key is made: a database from a newer Pulley is refused as it is.
       SqliteSchema.rejectNewer(SqliteSchema.userVersion(connection), file);
       SecretCipher cipher =
-          new SecretCipher(secretsKey(connection, secretsKey), new SecureRandom());
+          new SecretCipher(
+              SecretsKeyFile.load(secretsKey, sealedSecrets(connection)), new SecureRandom());
       SqliteSchema.migrate(connection, file, cipher);
       SqliteSecretTables secretTables = new SqliteSecretTables(connection, cipher);
       secretTables.checkKey();
@@ -108,30 +109,11 @@ public final class SqliteStore implements Store {
     }
   }
 
-  /**
-   * The key in {@code file}, made anew only while no sealed secret exists: a new key could not open
-   * the old secrets, so a lost key is an error to fix, not something to paper over.
-   */
-  private static byte[] secretsKey(Connection connection, Path file) throws SQLException {
-    Optional<byte[]> key = SecretsKeyFile.read(file);
-    if (key.isPresent()) {
-      return key.get();
-    }
-    int sealed =
-        SqliteSchema.userVersion(connection) >= SqliteSchema.SEALED_SECRETS
-            ? SqliteSecretTables.count(connection)
-            : 0;
-    if (sealed > 0) {
-      throw new StoreException(
-          "secrets key "
-              + file
-              + " is missing but the store holds "
-              + sealed
-              + " secrets sealed with it; restore the key file (or give its place with"
-              + " --secrets-key)");
-    }
-    log.info("creating secrets key {}", file);
-    return SecretsKeyFile.create(file, new SecureRandom());
+  /** How many sealed secrets the store holds: none before the schema that seals them. */
+  private static int sealedSecrets(Connection connection) throws SQLException {
+    return SqliteSchema.userVersion(connection) >= SqliteSchema.SEALED_SECRETS
+        ? SqliteSecretTables.count(connection)
+        : 0;
   }
 
   private static void configure(Connection connection, Path file) throws SQLException {
