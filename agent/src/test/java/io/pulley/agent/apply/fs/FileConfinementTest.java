@@ -33,6 +33,15 @@ class FileConfinementTest {
     guard = new PathGuard(List.of(root));
   }
 
+  private static File sensitive(Path path, String content, String mode) {
+    return File.newBuilder()
+        .setPath(path.toString())
+        .setContent(content)
+        .setMode(mode)
+        .setSensitive(true)
+        .build();
+  }
+
   private static String mode(Path p) throws Exception {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
@@ -80,12 +89,7 @@ class FileConfinementTest {
   @Test
   void sensitiveFile_withoutMode_isWrittenOwnerOnly() throws Exception {
     Path target = root.resolve("settings.ini");
-    File spec =
-        File.newBuilder()
-            .setPath(target.toString())
-            .setContent("password=${secret:db}\n")
-            .setSensitive(true)
-            .build();
+    File spec = sensitive(target, "password=${secret:db}\n", "");
 
     Convergence c =
         new FileExecutor(guard)
@@ -101,8 +105,7 @@ class FileConfinementTest {
     Path target = root.resolve("settings.ini");
     Files.writeString(target, "old");
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-    File spec =
-        File.newBuilder().setPath(target.toString()).setContent("new").setSensitive(true).build();
+    File spec = sensitive(target, "new", "");
 
     new FileExecutor(guard).converge(spec, Contexts.plain(stateDir));
 
@@ -112,13 +115,7 @@ class FileConfinementTest {
   @Test
   void sensitiveFile_withAMode_keepsThatMode() throws Exception {
     Path target = root.resolve("settings.ini");
-    File spec =
-        File.newBuilder()
-            .setPath(target.toString())
-            .setContent("x")
-            .setMode("0640")
-            .setSensitive(true)
-            .build();
+    File spec = sensitive(target, "x", "0640");
 
     new FileExecutor(guard).converge(spec, Contexts.plain(stateDir));
 
