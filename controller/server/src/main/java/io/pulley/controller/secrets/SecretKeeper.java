@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the applications' secrets in the store: generates the missing ones a manifest uses, names
@@ -27,6 +29,8 @@ public final class SecretKeeper {
 
   /** Random bytes in a generated secret. */
   public static final int SECRET_BYTES = 32;
+
+  private static final Logger log = LoggerFactory.getLogger(SecretKeeper.class);
 
   private final Store store;
   private final Random random;
@@ -47,7 +51,7 @@ public final class SecretKeeper {
 
   /**
    * Stores a value an admin set, replacing any generated or earlier one, after checking the names
-   * and the value. The audit trail records who set it, never the value.
+   * and the value. Logs and audits who set it, never the value.
    */
   public SetSecretResult set(AppEnv app, String name, String value, String actor) {
     Optional<SetSecretResult.Invalid> invalid = SecretInput.check(app, name, value);
@@ -55,6 +59,7 @@ public final class SecretKeeper {
       return invalid.get();
     }
     boolean created = store.putSecret(app, name, value, clock.instant(), actor);
+    log.info("secret {} of {} set by {} ({})", name, app, actor, created ? "created" : "replaced");
     // The trail names the secret, never its value.
     audit.record(app, 0, "secret", actor, (created ? "set secret " : "replaced secret ") + name);
     return new SetSecretResult.Stored(created);

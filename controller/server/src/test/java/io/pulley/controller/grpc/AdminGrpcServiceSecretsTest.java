@@ -264,7 +264,7 @@ class AdminGrpcServiceSecretsTest {
       logs = captured.text();
     }
 
-    assertThat(logs).contains("secret by ann@laptop").contains(": set secret deploy-key");
+    assertThat(logs).contains("secret deploy-key of shop/prod set by ann@laptop");
     String generated = store.secrets(new AppEnv("shop", "prod")).get("database-password");
     for (String value : new String[] {KEY, "secret-body", generated}) {
       assertThat(logs).doesNotContain(value);
