@@ -120,6 +120,18 @@ class DebianPackagesIT {
         .contains("deb-systemd-invoke stop '" + packageName + ".service'");
   }
 
+  @Test
+  void controllerPostinst_makesTheSecretsKeyOnceOwnerOnly() throws IOException {
+    String postinst = Files.readString(controlDir(CONTROLLER).resolve("postinst"));
+
+    assertThat(postinst)
+        .contains("if [ ! -e /etc/pulley/controller/secrets.key ]; then")
+        .contains("chmod 0700 /etc/pulley/controller")
+        .contains("umask 077 && head -c 32 /dev/urandom");
+    assertThat(Files.readString(controlDir(CONTROLLER).resolve("postrm")))
+        .contains("rm -rf /etc/pulley/controller\n");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {AGENT, CONTROLLER})
   void postrm_purgeDeletesTheState(String packageName) throws IOException {

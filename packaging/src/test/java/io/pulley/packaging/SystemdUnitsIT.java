@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,6 +102,13 @@ class SystemdUnitsIT {
         .contains("\nRestart=on-failure\n", "\nRestartSec=5s\n", "\nTimeoutStopSec=")
         .doesNotContain("StandardOutput=", "StandardError=")
         .doesNotContain("\nMemoryDenyWriteExecute=yes");
+  }
+
+  @Test
+  void controllerUnit_passesTheSecretsKeyAsACredential() throws IOException {
+    String unit = Files.readString(root.resolve("lib/systemd/system/" + CONTROLLER + ".service"));
+
+    assertThat(unit).contains("\nLoadCredential=secrets.key:/etc/pulley/controller/secrets.key\n");
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -7,11 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Replaces a file's content so that readers see either the old or the new content, never a mix,
- * even across a crash: temp file beside the target, fsync, rename, fsync of the directory.
- * Stateless and thread-safe; concurrent writers of one target must be serialised by the caller.
+ * even across a crash: temp file beside the target, fsync, rename, fsync of the directory. The file
+ * is written owner-only (0600) unless the preparer sets another mode. Stateless and thread-safe;
+ * concurrent writers of one target must be serialised by the caller.
  */
 public final class AtomicWriter {
 
@@ -20,6 +25,9 @@ public final class AtomicWriter {
   public interface Preparer {
     void prepare(Path temp) throws IOException;
   }
+
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private AtomicWriter() {}
 
@@ -30,7 +38,9 @@ public final class AtomicWriter {
   public static void write(Path target, byte[] content, Preparer preparer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     // Temp file beside the target: rename(2) is atomic only within one filesystem.
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    // Owner-only from its creation: the content (maybe a secret) is never readable by others, even
+    // for the moment before the preparer sets the final mode.
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", OWNER_ONLY);
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);

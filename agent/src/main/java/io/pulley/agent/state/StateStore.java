@@ -9,19 +9,29 @@ import io.pulley.v1.HostPlan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's durable state in its data dir: the received plan (written before acting on it), the
  * id of the plan last applied, the last report and the report not yet delivered. Every write is
- * atomic. Not thread-safe: only the poll loop uses it.
+ * atomic and owner-only. Not thread-safe: only the poll loop uses it.
  */
 public final class StateStore {
   private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path plan;
   private final Path appliedPlanId;
@@ -29,11 +39,25 @@ public final class StateStore {
   private final Path pendingReport;
 
   public StateStore(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
     plan = dataDir.resolve("plan.pb");
     appliedPlanId = dataDir.resolve("applied-plan-id");
     lastReport = dataDir.resolve("last-report.pb");
     pendingReport = dataDir.resolve("pending-report.pb");
+    restrict(dataDir);
+  }
+
+  /**
+   * The plan holds the applications' secrets: the data dir is root's alone (0700, its state files
+   * 0600), created so whatever the umask, and tightened where an older install left it open.
+   */
+  private void restrict(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+    Files.setPosixFilePermissions(dataDir, OWNER_ONLY_DIR);
+    for (Path file : List.of(plan, appliedPlanId, lastReport, pendingReport)) {
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      }
+    }
   }
 
   public void savePlan(HostPlan value) throws IOException {

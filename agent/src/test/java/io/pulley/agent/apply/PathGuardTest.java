@@ -78,4 +78,30 @@ class PathGuardTest {
 
     assertThat(linkedGuard.check(root.resolve("x").toString())).isEmpty();
   }
+
+  @Test
+  void check_linkOutAndBackIn_isRefusedNamingTheLinkOut() throws Exception {
+    Path back = Files.createSymbolicLink(outside.resolve("back"), root);
+    Path out = Files.createSymbolicLink(root.resolve("out"), outside);
+
+    assertThat(guard.check(root.resolve("out/back/file").toString()))
+        .contains(
+            "path "
+                + root.resolve("out/back/file")
+                + " leads out of the allowed roots: "
+                + out
+                + " is a symlink to "
+                + outside);
+    assertThat(back).isSymbolicLink();
+  }
+
+  @Test
+  void check_manyPaths_returnsTheFirstRefusal() throws Exception {
+    Files.createSymbolicLink(root.resolve("releases"), outside);
+
+    assertThat(guard.check(root.resolve("app"), root.resolve("releases/abc")))
+        .hasValueSatisfying(
+            r -> assertThat(r).contains(root.resolve("releases") + " is a symlink"));
+    assertThat(guard.check(root.resolve("app"), root.resolve("cache/abc"))).isEmpty();
+  }
 }

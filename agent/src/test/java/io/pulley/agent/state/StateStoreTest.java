@@ -7,6 +7,7 @@ import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,5 +87,48 @@ class StateStoreTest {
     again.close();
 
     assertThat(dataDir.resolve("agent.lock")).exists();
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
+  void newStore_dirAndFilesAreRootsAlone() throws Exception {
+    Path dir = dataDir.resolve("agent");
+    StateStore store = new StateStore(dir);
+    store.savePlan(HostPlan.newBuilder().setPlanId("p1").build());
+    store.markApplied("p1");
+    store.saveReport(ApplyReport.newBuilder().setPlanId("p1").build());
+
+    assertThat(mode(dir)).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName() + " " + uncheckedMode(f)))
+          .containsExactlyInAnyOrder(
+              "plan.pb rw-------",
+              "applied-plan-id rw-------",
+              "last-report.pb rw-------",
+              "pending-report.pb rw-------");
+    }
+  }
+
+  @Test
+  void newStore_tightensWhatAnOlderInstallLeftOpen() throws Exception {
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path plan = Files.write(dataDir.resolve("plan.pb"), new byte[0]);
+    Files.setPosixFilePermissions(plan, PosixFilePermissions.fromString("rw-r--r--"));
+
+    new StateStore(dataDir);
+
+    assertThat(mode(dataDir)).isEqualTo("rwx------");
+    assertThat(mode(plan)).isEqualTo("rw-------");
+  }
+
+  private static String uncheckedMode(Path p) {
+    try {
+      return mode(p);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 public final class FileExecutor implements ResourceExecutor<File> {
   static final String NEW_FILE_MODE = "0644";
+  static final String SENSITIVE_FILE_MODE = "0600";
 
   private final PathGuard guard;
   private final FileValidator validator = new FileValidator();
@@ -50,7 +51,7 @@ public final class FileExecutor implements ResourceExecutor<File> {
   @Override
   public Convergence converge(File spec, ApplyContext context) throws IOException {
     Attributes.Wanted wanted =
-        new Attributes.Wanted(spec.getOwner(), spec.getGroup(), spec.getMode());
+        new Attributes.Wanted(spec.getOwner(), spec.getGroup(), declaredMode(spec));
     Optional<String> refused = Attributes.refusal(guard, spec.getPath(), wanted);
     if (refused.isPresent()) {
       return Convergence.failed(refused.get());
@@ -157,6 +158,11 @@ public final class FileExecutor implements ResourceExecutor<File> {
     return "content edited outside Pulley, "
         + LineDiff.of(
             new String(written, StandardCharsets.UTF_8), new String(found, StandardCharsets.UTF_8));
+  }
+
+  /** A secret is never world-readable by default: sensitive content without a mode gets 0600. */
+  private static String declaredMode(File spec) {
+    return spec.getMode().isEmpty() && spec.getSensitive() ? SENSITIVE_FILE_MODE : spec.getMode();
   }
 
   private static String modeOrDefault(Attributes.Wanted wanted) {

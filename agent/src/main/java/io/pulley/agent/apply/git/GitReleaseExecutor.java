@@ -69,6 +69,10 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     }
     Path root = Path.of(spec.getRoot());
     Path releases = root.resolve("releases");
+    Optional<String> layout = guard.check(ReleaseLinker.writtenPaths(root, spec.getCommit()));
+    if (layout.isPresent()) {
+      return Convergence.failed(layout.get());
+    }
     Files.createDirectories(root.resolve(".pulley"));
     Files.createDirectories(releases);
     List<String> changes = new ArrayList<>();

@@ -39,6 +39,10 @@ public final class ReleaseLinkExecutor implements ResourceExecutor<ReleaseLink> 
       return Convergence.failed("keep must not be negative, got " + spec.getKeep());
     }
     Path root = Path.of(spec.getRoot());
+    Optional<String> layout = guard.check(ReleaseLinker.writtenPaths(root, spec.getCommit()));
+    if (layout.isPresent()) {
+      return Convergence.failed(layout.get());
+    }
     Path release = root.resolve("releases").resolve(spec.getCommit());
     if (!Files.isDirectory(release, LinkOption.NOFOLLOW_LINKS)) {
       return Convergence.failed(

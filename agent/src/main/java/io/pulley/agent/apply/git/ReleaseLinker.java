@@ -33,6 +33,17 @@ final class ReleaseLinker {
     return new ReleaseHistory(root.resolve(".pulley/checkouts.log"));
   }
 
+  /**
+   * Where a release of {@code commit} writes below {@code root}, for the guard: a symlinked
+   * releases or .pulley directory must not take a release, its cache or a prune out of the roots.
+   * ROOT/current itself is replaced, never followed, so only its directory counts.
+   */
+  static Path[] writtenPaths(Path root, String commit) {
+    return new Path[] {
+      root.resolve(".pulley/repo.git"), root.resolve("releases").resolve(commit), root
+    };
+  }
+
   /** Links {@code commit}, whose release directory must exist, and prunes beyond {@code keep}. */
   static Result link(Path root, String commit, int keep) throws IOException {
     Files.createDirectories(root.resolve(".pulley"));

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +33,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
   private final PathGuard guard;
   private final UwsgiSwitch uwsgiSwitch;
   private final Path runRoot;
+  private final Path unitDir;
 
   /** How busy an instance is, from its stats socket. */
   @FunctionalInterface
@@ -71,6 +74,7 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       Path runRoot) {
     this.guard = guard;
     this.runRoot = runRoot;
+    this.unitDir = unitDir;
     CeleryControl celery = new CeleryControl(runner, hostName);
     this.uwsgiSwitch =
         new UwsgiSwitch(
@@ -92,6 +96,16 @@ public final class HandoverExecutor implements ResourceExecutor<Handover> {
       return Convergence.failed(refused.get());
     }
     HandoverTarget target = HandoverTarget.of(spec, context);
+    // What the switch writes: units, and ROOT/current pointing into the release.
+    List<Path> written =
+        new ArrayList<>(List.of(target.release(), unitDir.resolve(spec.getWebUnit())));
+    if (!spec.getWorkerUnit().isEmpty()) {
+      written.add(unitDir.resolve(spec.getWorkerUnit()));
+    }
+    Optional<String> outside = guard.check(written.toArray(Path[]::new));
+    if (outside.isPresent()) {
+      return Convergence.failed(outside.get());
+    }
     if (!Files.isDirectory(target.release(), LinkOption.NOFOLLOW_LINKS)) {
       return Convergence.failed("release " + target.release() + " is not checked out");
     }

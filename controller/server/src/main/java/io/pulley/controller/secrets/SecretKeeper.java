@@ -1,5 +1,6 @@
 package io.pulley.controller.secrets;
 
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
@@ -34,16 +35,23 @@ public final class SecretKeeper {
   private final Store store;
   private final Random random;
   private final Clock clock;
+  private final AuditTrail audit;
 
+  /** A keeper whose audit entries are counted nowhere. */
   public SecretKeeper(Store store, Random random, Clock clock) {
+    this(store, random, clock, new AuditTrail(store, clock));
+  }
+
+  public SecretKeeper(Store store, Random random, Clock clock, AuditTrail audit) {
     this.store = Objects.requireNonNull(store, "store");
     this.random = Objects.requireNonNull(random, "random");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.audit = Objects.requireNonNull(audit, "audit");
   }
 
   /**
    * Stores a value an admin set, replacing any generated or earlier one, after checking the names
-   * and the value. Logs who set it, never the value.
+   * and the value. Logs and audits who set it, never the value.
    */
   public SetSecretResult set(AppEnv app, String name, String value, String actor) {
     Optional<SetSecretResult.Invalid> invalid = SecretInput.check(app, name, value);
@@ -52,6 +60,8 @@ public final class SecretKeeper {
     }
     boolean created = store.putSecret(app, name, value, clock.instant(), actor);
     log.info("secret {} of {} set by {} ({})", name, app, actor, created ? "created" : "replaced");
+    // The trail names the secret, never its value.
+    audit.record(app, 0, "secret", actor, (created ? "set secret " : "replaced secret ") + name);
     return new SetSecretResult.Stored(created);
   }
 
@@ -102,8 +112,7 @@ public final class SecretKeeper {
       if (!known.containsKey(name)
           && store.putSecretIfAbsent(app, name, newValue(), clock.instant())) {
         made.add(name);
-        log.info(
-            "secret generated app={} env={} name={}", app.application(), app.environment(), name);
+        audit.record(app, 0, "secret", SecretEntry.CONTROLLER, "generated secret " + name);
       }
     }
     return made;

@@ -1,5 +1,6 @@
 package io.pulley.controller.server;
 
+import io.pulley.controller.store.SqliteStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param pollHold how long a poll is held before "unchanged"
  * @param pollHoldJitter how much the hold varies either way, so agents drift apart
  * @param webhookListen where to serve push webhooks ({@code POST /hooks/APP/ENV}), if anywhere
+ * @param secretsKey the file of the key that seals the stored secrets, apart from the database
  */
 public record ControllerConfig(
     Path dataDir,
@@ -21,7 +23,8 @@ public record ControllerConfig(
     Optional<InetSocketAddress> metricsListen,
     Duration pollHold,
     Duration pollHoldJitter,
-    Optional<InetSocketAddress> webhookListen) {
+    Optional<InetSocketAddress> webhookListen,
+    Path secretsKey) {
 
   /** The hold an agent should expect: about a minute, give or take ten seconds. */
   public static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
@@ -38,20 +41,32 @@ public record ControllerConfig(
   /** A controller on {@code listen} with defaults for everything else. */
   public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
     return new ControllerConfig(
-        dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER, Optional.empty());
+        dataDir,
+        listen,
+        Optional.empty(),
+        DEFAULT_HOLD,
+        DEFAULT_HOLD_JITTER,
+        Optional.empty(),
+        SqliteStore.defaultSecretsKey(dataDir));
   }
 
   public ControllerConfig withPollHold(Duration hold, Duration jitter) {
-    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter, webhookListen);
+    return new ControllerConfig(
+        dataDir, listen, metricsListen, hold, jitter, webhookListen, secretsKey);
   }
 
   public ControllerConfig withMetrics(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen);
+        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen, secretsKey);
   }
 
   public ControllerConfig withWebhooks(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address));
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address), secretsKey);
+  }
+
+  public ControllerConfig withSecretsKey(Path file) {
+    return new ControllerConfig(
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, webhookListen, file);
   }
 }

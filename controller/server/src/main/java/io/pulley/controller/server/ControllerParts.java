@@ -77,7 +77,7 @@ final class ControllerParts implements AutoCloseable {
     EventRelay events = new EventRelay();
     HostRegistry hosts = new HostRegistry(store, clock);
     AuditTrail audit = new AuditTrail(store, clock, metrics);
-    SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock);
+    SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock, audit);
     RevisionLog revisions =
         new RevisionLog(store, new ManifestCompiler(resolver), secrets, clock, metrics, events);
     Rollouts rollouts =

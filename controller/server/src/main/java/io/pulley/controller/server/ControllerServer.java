@@ -40,13 +40,16 @@ public final class ControllerServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final MetricsEndpoint metricsEndpoint;
   private final WebhookEndpoint webhookEndpoint;
+  private final DataDirLock dataDirLock;
 
   private ControllerServer(
+      DataDirLock dataDirLock,
       ControllerParts parts,
       Server server,
       HealthStatusManager health,
       MetricsEndpoint metricsEndpoint,
       WebhookEndpoint webhookEndpoint) {
+    this.dataDirLock = dataDirLock;
     this.parts = parts;
     this.server = server;
     this.health = health;
@@ -61,9 +64,20 @@ public final class ControllerServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     ControllerMetrics metrics = new ControllerMetrics(registry);
-    ControllerParts parts =
-        ControllerParts.assemble(
-            SqliteStore.open(config.dataDir()), resolver, clock, metrics, config);
+    DataDirLock lock = DataDirLock.acquire(config.dataDir());
+    ControllerParts parts;
+    try {
+      parts =
+          ControllerParts.assemble(
+              SqliteStore.open(config.dataDir(), config.secretsKey()),
+              resolver,
+              clock,
+              metrics,
+              config);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     parts.startTicking();
     HealthStatusManager health = new HealthStatusManager();
     Server server = grpcServer(config, parts, metrics, health);
@@ -72,6 +86,7 @@ public final class ControllerServer implements AutoCloseable {
     } catch (IOException e) {
       parts.close();
       parts.store.close();
+      lock.close();
       throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
@@ -97,7 +112,7 @@ public final class ControllerServer implements AutoCloseable {
               parts::trackSoon);
       log.info("webhooks on port {} at /hooks/APP/ENV", webhooks.port());
     }
-    return new ControllerServer(parts, server, health, endpoint, webhooks);
+    return new ControllerServer(lock, parts, server, health, endpoint, webhooks);
   }
 
   private static Server grpcServer(
@@ -148,7 +163,10 @@ public final class ControllerServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops accepting calls, answers held polls, and closes the store. Idempotent. */
+  /**
+   * Stops accepting calls, answers held polls, closes the store and releases the data dir.
+   * Idempotent.
+   */
   @Override
   public void close() {
     health.enterTerminalState();
@@ -170,5 +188,10 @@ public final class ControllerServer implements AutoCloseable {
       metricsEndpoint.close();
     }
     parts.store.close();
+    try {
+      dataDirLock.close();
+    } catch (IOException e) {
+      log.warn("cannot release the data dir lock", e);
+    }
   }
 }

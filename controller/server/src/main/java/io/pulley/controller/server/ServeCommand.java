@@ -2,6 +2,7 @@ package io.pulley.controller.server;
 
 import com.google.common.net.HostAndPort;
 import io.pulley.controller.manifest.JGitRefResolver;
+import io.pulley.controller.store.SqliteStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,14 @@ public final class ServeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Where the store lives (default ${DEFAULT-VALUE}).")
   Path dataDir;
+
+  @Option(
+      names = "--secrets-key",
+      paramLabel = "FILE",
+      description =
+          "The 32-byte key that seals the stored secrets (default: $CREDENTIALS_DIRECTORY/secrets.key"
+              + " under systemd's LoadCredential, else DIR/keys/secrets.key, made at first start).")
+  Path secretsKey;
 
   @Option(
       names = "--listen",
@@ -74,7 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
     Duration hold = Duration.ofSeconds(pollHoldSeconds);
     ControllerConfig config =
         ControllerConfig.of(dataDir, address("--listen", listen))
-            .withPollHold(hold, hold.dividedBy(6));
+            .withPollHold(hold, hold.dividedBy(6))
+            .withSecretsKey(secretsKeyFile(System.getenv("CREDENTIALS_DIRECTORY")));
     if (metricsListen != null) {
       config = config.withMetrics(address("--metrics-listen", metricsListen));
     }
@@ -89,6 +99,17 @@ public final class ServeCommand implements Callable<Integer> {
     }
     server.awaitTermination();
     return 0;
+  }
+
+  /** The key file: the option, else the one systemd's LoadCredential passed, else the default. */
+  Path secretsKeyFile(String credentialsDirectory) {
+    if (secretsKey != null) {
+      return secretsKey;
+    }
+    if (credentialsDirectory != null && !credentialsDirectory.isEmpty()) {
+      return Path.of(credentialsDirectory, "secrets.key");
+    }
+    return SqliteStore.defaultSecretsKey(dataDir);
   }
 
   private InetSocketAddress address(String option, String value) {

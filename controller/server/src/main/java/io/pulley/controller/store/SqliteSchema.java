@@ -68,7 +68,13 @@ final class SqliteSchema {
                   + " ref TEXT NOT NULL,"
                   + " commit_id TEXT NOT NULL,"
                   + " at INTEGER NOT NULL,"
-                  + " PRIMARY KEY (application, environment, ref, commit_id))"));
+                  + " PRIMARY KEY (application, environment, ref, commit_id))"),
+          // 5: secret values sealed with the secrets key; SqliteSecretTables.sealPlaintext then
+          // seals the plaintext ones and drops their column, in this migration's transaction.
+          List.of("ALTER TABLE secrets ADD COLUMN sealed BLOB"));
+
+  /** The version from which secret values are sealed. */
+  static final int SEALED_SECRETS = 5;
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = MIGRATIONS.size();
@@ -82,17 +88,24 @@ final class SqliteSchema {
    *
    * @throws StoreException if the file was written by a newer Pulley
    */
-  static void migrate(Connection connection, Path file) throws SQLException {
+  static void migrate(Connection connection, Path file, SecretCipher cipher) throws SQLException {
+    migrate(connection, file, cipher, CURRENT_VERSION);
+  }
+
+  /** Brings the database up to {@code version}; tests make older databases with it. */
+  static void migrate(Connection connection, Path file, SecretCipher cipher, int version)
+      throws SQLException {
     int found = userVersion(connection);
     rejectNewer(found, file);
-    while (found < CURRENT_VERSION) {
-      found = SqliteTransaction.immediate(connection, () -> migrateOnce(connection, file));
+    while (found < version) {
+      found = SqliteTransaction.immediate(connection, () -> migrateOnce(connection, file, cipher));
       log.info("store schema migrated file={} version={}", file, found);
     }
   }
 
   // Re-reads the version inside the transaction: another process may have migrated meanwhile.
-  private static int migrateOnce(Connection connection, Path file) throws SQLException {
+  private static int migrateOnce(Connection connection, Path file, SecretCipher cipher)
+      throws SQLException {
     int found = userVersion(connection);
     rejectNewer(found, file);
     if (found == CURRENT_VERSION) {
@@ -101,6 +114,9 @@ final class SqliteSchema {
     try (Statement statement = connection.createStatement()) {
       for (String sql : MIGRATIONS.get(found)) {
         statement.execute(sql);
+      }
+      if (found + 1 == SEALED_SECRETS) {
+        new SqliteSecretTables(connection, cipher).sealPlaintext();
       }
       // PRAGMA takes no bind parameters; the value is our own int.
       statement.execute("PRAGMA user_version = " + (found + 1));
@@ -116,7 +132,7 @@ final class SqliteSchema {
     }
   }
 
-  private static void rejectNewer(int found, Path file) {
+  static void rejectNewer(int found, Path file) {
     if (found > CURRENT_VERSION) {
       throw new StoreException(
           "database "

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  */
 final class SqliteSecretTables {
   private static final String SELECT_VALUES =
-      "SELECT name, value FROM secrets WHERE application = ? AND environment = ? ORDER BY name";
+      "SELECT name, sealed FROM secrets WHERE application = ? AND environment = ? ORDER BY name";
 
   private static final String SELECT_ENTRIES =
       "SELECT name, generated, updated_at, updated_by FROM secrets"
@@ -28,13 +29,18 @@ final class SqliteSecretTables {
       "SELECT 1 FROM secrets WHERE application = ? AND environment = ? AND name = ?";
 
   private static final String INTO =
-      " INTO secrets (application, environment, name, value, generated, updated_at, updated_by)"
+      " INTO secrets (application, environment, name, sealed, generated, updated_at, updated_by)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-  private final Connection connection;
+  private static final String SELECT_ANY =
+      "SELECT application, environment, name, sealed FROM secrets LIMIT 1";
 
-  SqliteSecretTables(Connection connection) {
+  private final Connection connection;
+  private final SecretCipher cipher;
+
+  SqliteSecretTables(Connection connection, SecretCipher cipher) {
     this.connection = connection;
+    this.cipher = cipher;
   }
 
   /** The values of an application's secrets, by name. */
@@ -44,7 +50,8 @@ final class SqliteSecretTables {
       Map<String, String> values = new TreeMap<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          values.put(rows.getString(1), rows.getString(2));
+          String name = rows.getString(1);
+          values.put(name, cipher.open(app, name, rows.getBytes(2)));
         }
       }
       return Collections.unmodifiableMap(values);
@@ -88,11 +95,60 @@ final class SqliteSecretTables {
     try (PreparedStatement statement = connection.prepareStatement(insert + INTO)) {
       StoreRows.bindAppEnv(statement, app);
       statement.setString(3, entry.name());
-      statement.setString(4, value);
+      statement.setBytes(4, cipher.seal(app, entry.name(), value));
       statement.setInt(5, entry.generated() ? 1 : 0);
       statement.setLong(6, entry.updatedAt().toEpochMilli());
       statement.setString(7, entry.updatedBy());
       return statement.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Fails at once, naming the secret, if the stored secrets were sealed with another key: better at
+   * start than at the first plan.
+   */
+  void checkKey() throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_ANY);
+        ResultSet row = select.executeQuery()) {
+      if (row.next()) {
+        cipher.open(
+            new AppEnv(row.getString(1), row.getString(2)), row.getString(3), row.getBytes(4));
+      }
+    }
+  }
+
+  /** How many secrets are stored, in any application. */
+  static int count(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM secrets");
+        ResultSet row = select.executeQuery()) {
+      return row.next() ? row.getInt(1) : 0;
+    }
+  }
+
+  /**
+   * The migration to sealed values: seals every plaintext value into the new {@code sealed} column,
+   * then drops the plaintext column. Runs inside the migration's transaction, so either every value
+   * is sealed or none is.
+   */
+  void sealPlaintext() throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT application, environment, name, value FROM secrets");
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE secrets SET sealed = ?4"
+                    + " WHERE application = ?1 AND environment = ?2 AND name = ?3");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        AppEnv app = new AppEnv(rows.getString(1), rows.getString(2));
+        StoreRows.bindAppEnv(update, app);
+        update.setString(3, rows.getString(3));
+        update.setBytes(4, cipher.seal(app, rows.getString(3), rows.getString(4)));
+        update.executeUpdate();
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE secrets DROP COLUMN value");
     }
   }
 }

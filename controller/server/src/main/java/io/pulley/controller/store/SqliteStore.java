@@ -8,6 +8,7 @@ import io.pulley.v1.Rollout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -49,21 +50,36 @@ public final class SqliteStore implements Store {
   private final SqliteSecretTables secrets;
   private boolean closed;
 
-  private SqliteStore(Path file, Connection connection) {
+  private SqliteStore(Path file, Connection connection, SqliteSecretTables secrets) {
     this.file = file;
     this.connection = connection;
     this.tables = new SqliteRevisionTables(connection);
     this.rollouts = new SqliteRolloutTables(connection);
-    this.secrets = new SqliteSecretTables(connection);
+    this.secrets = secrets;
+  }
+
+  /**
+   * Opens (creating if needed) {@code dataDir/pulley.db} with the secrets key in {@code
+   * dataDir/keys/secrets.key}; see {@link #open(Path, Path)}.
+   */
+  public static SqliteStore open(Path dataDir) {
+    return open(dataDir, defaultSecretsKey(dataDir));
+  }
+
+  /** Where the secrets key is when nothing else is said: beside the database, not inside it. */
+  public static Path defaultSecretsKey(Path dataDir) {
+    return dataDir.resolve("keys").resolve("secrets.key");
   }
 
   /**
    * Opens (creating if needed) {@code dataDir/pulley.db} and migrates it to the current schema.
+   * Secret values are sealed with the key in {@code secretsKey}, which is created if missing while
+   * the store holds no secret.
    *
-   * @throws StoreException if the directory or the database cannot be opened, or the database was
-   *     written by a newer Pulley
+   * @throws StoreException if the directory or the database cannot be opened, the database was
+   *     written by a newer Pulley, or the secrets key is missing or wrong for the stored secrets
    */
-  public static SqliteStore open(Path dataDir) {
+  public static SqliteStore open(Path dataDir, Path secretsKey) {
     Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
     try {
       Files.createDirectories(dataDir);
@@ -74,9 +90,16 @@ public final class SqliteStore implements Store {
     try {
       connection = DriverManager.getConnection("jdbc:sqlite:" + file);
       configure(connection, file);
-      SqliteSchema.migrate(connection, file);
+      // Before any key is made: a database from a newer Pulley is refused as it is.
+      SqliteSchema.rejectNewer(SqliteSchema.userVersion(connection), file);
+      SecretCipher cipher =
+          new SecretCipher(
+              SecretsKeyFile.load(secretsKey, sealedSecrets(connection)), new SecureRandom());
+      SqliteSchema.migrate(connection, file, cipher);
+      SqliteSecretTables secretTables = new SqliteSecretTables(connection, cipher);
+      secretTables.checkKey();
       log.info("store opened file={} schemaVersion={}", file, SqliteSchema.CURRENT_VERSION);
-      return new SqliteStore(file, connection);
+      return new SqliteStore(file, connection, secretTables);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection, e);
       if (e instanceof StoreException) {
@@ -84,6 +107,13 @@ public final class SqliteStore implements Store {
       }
       throw new StoreException("cannot open database " + file, e);
     }
+  }
+
+  /** How many sealed secrets the store holds: none before the schema that seals them. */
+  private static int sealedSecrets(Connection connection) throws SQLException {
+    return SqliteSchema.userVersion(connection) >= SqliteSchema.SEALED_SECRETS
+        ? SqliteSecretTables.count(connection)
+        : 0;
   }
 
   private static void configure(Connection connection, Path file) throws SQLException {
@@ -99,6 +129,8 @@ public final class SqliteStore implements Store {
       }
       statement.execute("PRAGMA synchronous = FULL");
       statement.execute("PRAGMA foreign_keys = ON");
+      // Deleted or replaced rows are overwritten, so no plaintext from before sealing lingers.
+      statement.execute("PRAGMA secure_delete = ON");
     }
   }
 

@@ -1,10 +1,12 @@
 package io.pulley.controller.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.InMemoryStore;
 import io.pulley.controller.store.SecretEntry;
+import io.pulley.v1.AuditEvent;
 import io.pulley.v1.Database;
 import io.pulley.v1.File;
 import io.pulley.v1.GitRelease;
@@ -169,5 +171,22 @@ class SecretKeeperTest {
               assertThat(invalid.field()).isEqualTo(field);
               assertThat(invalid.reason()).contains(reason).doesNotContain("hunter2");
             });
+  }
+
+  @Test
+  void setAndGenerate_areAuditedByNameOnly_neverByValue() {
+    String value = "s3cret-value-that-must-not-be-in-the-trail";
+    keeper.set(new AppEnv("shop", "prod"), "deploy-key", value, "ann@laptop");
+    keeper.generateMissing(manifest(database("db")));
+    String generated = store.secrets(new AppEnv("shop", "prod")).get("db");
+
+    List<AuditEvent> events = store.events(new AppEnv("shop", "prod"), 10);
+
+    assertThat(events)
+        .extracting(AuditEvent::getKind, AuditEvent::getActor, AuditEvent::getDetail)
+        .containsExactly(
+            tuple("secret", SecretEntry.CONTROLLER, "generated secret db"),
+            tuple("secret", "ann@laptop", "set secret deploy-key"));
+    assertThat(events.toString()).doesNotContain(value).doesNotContain(generated);
   }
 }
