@@ -156,7 +156,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> observer) {
-    ListHostsResponse.Builder response = ListHostsResponse.newBuilder();
+    // Insecure unless the interceptor authenticated the caller: the CLI warns every admin.
+    ListHostsResponse.Builder response =
+        ListHostsResponse.newBuilder()
+            .setInsecure(Callers.current().map(c -> !c.authenticated()).orElse(true));
     for (HostState host : hosts.all()) {
       response.addHosts(withLiveState(host));
     }

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param pollHold how long a poll is held before "unchanged"
  * @param pollHoldJitter how much the hold varies either way, so agents drift apart
  * @param webhookListen where to serve push webhooks ({@code POST /hooks/APP/ENV}), if anywhere
+ * @param tls how to serve TLS and issue certificates; empty for insecure mode (plaintext, nobody
+ *     authenticated: every caller is an admin and agents say which host they are)
  */
 public record ControllerConfig(
     Path dataDir,
@@ -21,7 +23,8 @@ public record ControllerConfig(
     Optional<InetSocketAddress> metricsListen,
     Duration pollHold,
     Duration pollHoldJitter,
-    Optional<InetSocketAddress> webhookListen) {
+    Optional<InetSocketAddress> webhookListen,
+    Optional<TlsConfig> tls) {
 
   /** The hold an agent should expect: about a minute, give or take ten seconds. */
   public static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
@@ -35,23 +38,56 @@ public record ControllerConfig(
     }
   }
 
-  /** A controller on {@code listen} with defaults for everything else. */
+  /**
+   * A controller on {@code listen} serving TLS with its own CA, with defaults for everything else.
+   */
   public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
     return new ControllerConfig(
-        dataDir, listen, Optional.empty(), DEFAULT_HOLD, DEFAULT_HOLD_JITTER, Optional.empty());
+        dataDir,
+        listen,
+        Optional.empty(),
+        DEFAULT_HOLD,
+        DEFAULT_HOLD_JITTER,
+        Optional.empty(),
+        Optional.of(TlsConfig.defaults(listen)));
+  }
+
+  /** A controller on {@code listen} in insecure mode: plaintext, nobody authenticated. */
+  public static ControllerConfig insecure(Path dataDir, InetSocketAddress listen) {
+    return of(dataDir, listen).withInsecure();
+  }
+
+  public boolean isInsecure() {
+    return tls.isEmpty();
+  }
+
+  public ControllerConfig withInsecure() {
+    return new ControllerConfig(
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, webhookListen, Optional.empty());
+  }
+
+  public ControllerConfig withTls(TlsConfig config) {
+    return new ControllerConfig(
+        dataDir,
+        listen,
+        metricsListen,
+        pollHold,
+        pollHoldJitter,
+        webhookListen,
+        Optional.of(config));
   }
 
   public ControllerConfig withPollHold(Duration hold, Duration jitter) {
-    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter, webhookListen);
+    return new ControllerConfig(dataDir, listen, metricsListen, hold, jitter, webhookListen, tls);
   }
 
   public ControllerConfig withMetrics(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen);
+        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen, tls);
   }
 
   public ControllerConfig withWebhooks(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address));
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address), tls);
   }
 }

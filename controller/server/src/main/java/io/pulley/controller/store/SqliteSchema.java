@@ -68,7 +68,25 @@ final class SqliteSchema {
                   + " ref TEXT NOT NULL,"
                   + " commit_id TEXT NOT NULL,"
                   + " at INTEGER NOT NULL,"
-                  + " PRIMARY KEY (application, environment, ref, commit_id))"));
+                  + " PRIMARY KEY (application, environment, ref, commit_id))"),
+          // 5: who may reach the fleet: bootstrap tokens (hashes only), hosts' enrolments with
+          // their bound labels and key fingerprints, admins and their keys.
+          List.of(
+              "CREATE TABLE tokens ("
+                  + " id TEXT NOT NULL PRIMARY KEY,"
+                  + " secret_hash TEXT NOT NULL,"
+                  + " uses_left INTEGER NOT NULL,"
+                  + " body BLOB NOT NULL)",
+              "CREATE TABLE enrolments ("
+                  + " host_id TEXT NOT NULL PRIMARY KEY,"
+                  + " fingerprint TEXT NOT NULL,"
+                  + " previous_fingerprint TEXT NOT NULL DEFAULT '',"
+                  + " body BLOB NOT NULL)",
+              "CREATE INDEX enrolments_by_key ON enrolments (fingerprint)",
+              "CREATE TABLE admins (name TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)",
+              "CREATE TABLE admin_keys ("
+                  + " fingerprint TEXT NOT NULL PRIMARY KEY,"
+                  + " name TEXT NOT NULL REFERENCES admins (name) ON DELETE CASCADE)"));
 
   /** The schema version this code writes and reads. */
   static final int CURRENT_VERSION = MIGRATIONS.size();

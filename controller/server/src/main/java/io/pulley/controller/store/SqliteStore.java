@@ -47,6 +47,7 @@ public final class SqliteStore implements Store {
   private final SqliteRevisionTables tables;
   private final SqliteRolloutTables rollouts;
   private final SqliteSecretTables secrets;
+  private final SqliteAccessStore access;
   private boolean closed;
 
   private SqliteStore(Path file, Connection connection) {
@@ -55,6 +56,12 @@ public final class SqliteStore implements Store {
     this.tables = new SqliteRevisionTables(connection);
     this.rollouts = new SqliteRolloutTables(connection);
     this.secrets = new SqliteSecretTables(connection);
+    this.access = new SqliteAccessStore(connection, this::locked);
+  }
+
+  /** Tokens, enrolments and admins, in the same file. */
+  public AccessStore access() {
+    return access;
   }
 
   /**
