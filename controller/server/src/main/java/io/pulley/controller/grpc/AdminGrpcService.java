@@ -74,9 +74,18 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
       ApplyManifestRequest request, StreamObserver<ApplyManifestResponse> observer) {
     String source = request.getSourceName().isEmpty() ? "manifest" : request.getSourceName();
     ApplyResult result =
-        revisions.apply(request.getManifestYaml(), source, request.getDryRun(), Actor.current());
+        revisions.apply(
+            request.getManifestYaml(),
+            source,
+            request.getDryRun(),
+            Actor.current(),
+            Callers::mayChange);
     if (result instanceof ApplyResult.Rejected rejected) {
       observer.onError(GrpcErrors.manifestRejected(rejected.errors()));
+      return;
+    }
+    if (result instanceof ApplyResult.Forbidden forbidden) {
+      observer.onError(Callers.outOfScope(forbidden.app()));
       return;
     }
     ApplyResult.Accepted accepted = (ApplyResult.Accepted) result;
@@ -129,6 +138,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
     AppEnv app = new AppEnv(request.getApplication(), request.getEnvironment());
     if (!namesGiven(app, observer)) {
+      return;
+    }
+    if (!Callers.mayChange(app)) {
+      observer.onError(Callers.outOfScope(app));
       return;
     }
     RollbackResult result = revisions.rollback(app, request.getToRevision(), Actor.current());

@@ -1,7 +1,10 @@
 package io.pulley.controller.grpc;
 
 import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import io.pulley.controller.access.Caller;
+import io.pulley.controller.access.Scopes;
+import io.pulley.controller.manifest.AppEnv;
 import java.util.Optional;
 
 /** The authenticated caller of the current gRPC call, put there by {@link AccessInterceptor}. */
@@ -24,6 +27,19 @@ final class Callers {
    */
   static Optional<Caller> current() {
     return Optional.ofNullable(CURRENT.get());
+  }
+
+  /** Whether the caller's scopes (if any) let it change {@code app}. */
+  static boolean mayChange(AppEnv app) {
+    return current()
+        .map(caller -> Scopes.allow(caller.scopes(), app.application(), app.environment()))
+        .orElse(true);
+  }
+
+  static StatusRuntimeException outOfScope(AppEnv app) {
+    Caller caller = current().orElse(Caller.insecure());
+    return GrpcErrors.permissionDenied(
+        caller.actor() + " may change only " + String.join(", ", caller.scopes()) + ", not " + app);
   }
 
   /** The authenticated caller, if there is one (never in insecure mode). */

@@ -52,24 +52,31 @@ final class SqliteAccessStore implements AccessStore {
 
   @Override
   public boolean enrolWithToken(String tokenId, Enrolment enrolment) {
-    return locked.run(
-        "enrol host " + enrolment.getHostId(),
-        () ->
-            SqliteTransaction.immediate(
-                connection,
-                () -> {
-                  if (!tables.takeUse(tokenId)) {
-                    return false;
-                  }
-                  tables.putEnrolment(enrolment);
-                  return true;
-                }));
+    return withUseOf(
+        tokenId, "enrol host " + enrolment.getHostId(), () -> tables.putEnrolment(enrolment));
   }
 
   @Override
   public boolean addAdminWithToken(String tokenId, AdminAccount admin, String keyFingerprint) {
-    return locked.run(
+    return withUseOf(
+        tokenId,
         "add admin " + admin.getName(),
+        () -> {
+          tables.putAdmin(admin);
+          tables.putAdminKey(admin.getName(), keyFingerprint, "");
+        });
+  }
+
+  /** A write that needs no result, for {@link #withUseOf}. */
+  @FunctionalInterface
+  private interface Write {
+    void run() throws java.sql.SQLException;
+  }
+
+  /** Takes one use of the token and writes, in one transaction; false if no use is left. */
+  private boolean withUseOf(String tokenId, String operation, Write write) {
+    return locked.run(
+        operation,
         () ->
             SqliteTransaction.immediate(
                 connection,
@@ -77,8 +84,7 @@ final class SqliteAccessStore implements AccessStore {
                   if (!tables.takeUse(tokenId)) {
                     return false;
                   }
-                  tables.putAdmin(admin);
-                  tables.putAdminKey(admin.getName(), keyFingerprint, "");
+                  write.run();
                   return true;
                 }));
   }

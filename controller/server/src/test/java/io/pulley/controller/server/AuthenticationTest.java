@@ -214,6 +214,30 @@ class AuthenticationTest {
         .isFalse();
   }
 
+  @Test
+  void scopedDeployer_changesOnlyWhatItsScopesMatch() {
+    Credentials deployer = controller.admin(admin, "dora", Role.ROLE_DEPLOYER, "shop/*");
+    var stub = AdminServiceGrpc.newBlockingStub(controller.mutual(deployer));
+
+    var shop =
+        stub.applyManifest(
+            ApplyManifestRequest.newBuilder()
+                .setManifestYaml(MANIFEST.formatted("shop", "web", "shop"))
+                .build());
+    Status ledger =
+        status(
+            () ->
+                stub.applyManifest(
+                    ApplyManifestRequest.newBuilder()
+                        .setManifestYaml(MANIFEST.formatted("ledger", "db", "ledger"))
+                        .build()));
+
+    assertThat(shop.getChanged()).isTrue();
+    assertThat(ledger.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(ledger.getDescription())
+        .isEqualTo("admin dora may change only shop/*, not ledger/test");
+  }
+
   private Credentials enrolHost(String hostId, String role) {
     return controller.enrol(controller.hostToken(admin, Map.of("role", role), 1), hostId);
   }

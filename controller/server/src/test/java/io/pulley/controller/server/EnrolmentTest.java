@@ -12,11 +12,15 @@ import io.pulley.trust.CertificateRequests;
 import io.pulley.trust.Credentials;
 import io.pulley.trust.KeyPairs;
 import io.pulley.trust.Pem;
+import io.pulley.v1.AccessServiceGrpc;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
+import io.pulley.v1.ApproveHostRequest;
 import io.pulley.v1.EnrolRequest;
+import io.pulley.v1.EnrolResponse;
 import io.pulley.v1.EnrolServiceGrpc;
+import io.pulley.v1.EnrolStatus;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.ListHostsRequest;
@@ -192,6 +196,67 @@ class EnrolmentTest {
     Status refused = status(() -> controller.enrol(controller.firstAdminTokenUsed(), "admin"));
 
     assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void withoutToken_aHostWaitsForApproval_thenGetsTheApprovedLabels() {
+    KeyPair keys = KeyPairs.generate();
+    EnrolRequest ask =
+        EnrolRequest.newBuilder()
+            .setCertificateRequest(ByteString.copyFrom(CertificateRequests.create(keys, "web-9")))
+            .putRequestedLabels("role", "db")
+            .build();
+    var enrol = EnrolServiceGrpc.newBlockingStub(controller.pinned());
+
+    EnrolResponse pending = enrol.enrol(ask);
+    AccessServiceGrpc.newBlockingStub(controller.mutual(admin))
+        .approveHost(
+            ApproveHostRequest.newBuilder()
+                .setHostId("web-9")
+                .setKeyFingerprint(pending.getKeyFingerprint())
+                .putLabels("role", "web")
+                .setReplaceLabels(true)
+                .build());
+    EnrolResponse issued = enrol.enrol(ask);
+
+    assertThat(pending.getStatus()).isEqualTo(EnrolStatus.ENROL_STATUS_PENDING);
+    assertThat(issued.getStatus()).isEqualTo(EnrolStatus.ENROL_STATUS_ISSUED);
+    Credentials host =
+        new Credentials(
+            keys.getPrivate(),
+            Pem.certificate(issued.getCertificate().toByteArray()),
+            Pem.certificate(issued.getCaCertificate().toByteArray()));
+    AgentServiceGrpc.newBlockingStub(controller.mutual(host))
+        .poll(PollRequest.newBuilder().setNoHold(true).build());
+    assertThat(
+            AdminServiceGrpc.newBlockingStub(controller.mutual(admin))
+                .listHosts(ListHostsRequest.getDefaultInstance())
+                .getHosts(0)
+                .getFacts()
+                .getLabelsMap())
+        .containsExactly(Map.entry("role", "web"));
+  }
+
+  @Test
+  void floodOfEnrolments_isRefused_whileEnrolledHostsKeepPolling() {
+    Credentials host =
+        controller.enrol(controller.hostToken(admin, Map.of("role", "web"), 1), "web-1");
+    EnrolRequest garbage =
+        EnrolRequest.newBuilder().setCertificateRequest(ByteString.copyFromUtf8("x")).build();
+    var enrol = EnrolServiceGrpc.newBlockingStub(controller.pinned());
+
+    Status last = Status.OK;
+    for (int i = 0; i < 30; i++) {
+      last = status(() -> enrol.enrol(garbage));
+    }
+
+    assertThat(last.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(
+            AgentServiceGrpc.newBlockingStub(controller.mutual(host))
+                .poll(PollRequest.newBuilder().setNoHold(true).build())
+                .getPlan()
+                .getHostId())
+        .isEqualTo("web-1");
   }
 
   @Test

@@ -69,10 +69,15 @@ final class TrustedController implements AutoCloseable {
   }
 
   /** An admin of {@code role}, invited by {@code inviter} and enrolled. */
-  Credentials admin(Credentials inviter, String name, Role role) {
+  Credentials admin(Credentials inviter, String name, Role role, String... scopes) {
     String token =
         AccessServiceGrpc.newBlockingStub(mutual(inviter))
-            .inviteAdmin(InviteAdminRequest.newBuilder().setName(name).setRole(role).build())
+            .inviteAdmin(
+                InviteAdminRequest.newBuilder()
+                    .setName(name)
+                    .setRole(role)
+                    .addAllScopes(List.of(scopes))
+                    .build())
             .getToken();
     return enrol(token, name);
   }
