@@ -23,6 +23,7 @@ import io.pulley.v1.EnrolServiceGrpc;
 import io.pulley.v1.EnrolStatus;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostPlan;
+import io.pulley.v1.LabelHostRequest;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.RenewRequest;
@@ -89,6 +90,30 @@ class EnrolmentTest {
                 .getFacts()
                 .getLabelsMap())
         .containsExactly(Map.entry("role", "web"));
+  }
+
+  @Test
+  void labellingAHost_answersItsHeldPollWithThePlanOfItsNewLabels() throws Exception {
+    AdminServiceGrpc.newBlockingStub(controller.mutual(admin))
+        .applyManifest(
+            ApplyManifestRequest.newBuilder()
+                .setManifestYaml(MANIFEST.formatted("ledger", "db", "ledger"))
+                .build());
+    Credentials host =
+        controller.enrol(controller.hostToken(admin, Map.of("role", "web"), 1), "web-1");
+    var agent = AgentServiceGrpc.newFutureStub(controller.mutual(host));
+    String applied =
+        agent.poll(PollRequest.newBuilder().setNoHold(true).build()).get().getPlan().getPlanId();
+    var held = agent.poll(PollRequest.newBuilder().setAppliedPlanId(applied).build());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> controller.server.heldPolls() == 1);
+
+    AccessServiceGrpc.newBlockingStub(controller.mutual(admin))
+        .labelHost(LabelHostRequest.newBuilder().setHostId("web-1").putSet("role", "db").build());
+
+    assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS).getPlan().toString())
+        .contains("/srv/ledger");
   }
 
   @Test
