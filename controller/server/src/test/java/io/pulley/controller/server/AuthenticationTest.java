@@ -31,19 +31,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every call over real TLS is refused unless the caller's certificate allows it. */
-class AuthenticationTest {
+class AuthenticationTest extends TrustedControllerTest {
   static final String MANIFEST =
       """
       application: %s
@@ -52,21 +48,6 @@ class AuthenticationTest {
       resources:
         - directory: {path: /srv/%s}
       """;
-
-  @TempDir Path temp;
-  private TrustedController controller;
-  private Credentials admin;
-
-  @BeforeEach
-  void start() throws IOException {
-    controller = new TrustedController(temp.resolve("controller"));
-    admin = controller.firstAdmin();
-  }
-
-  @AfterEach
-  void stop() {
-    controller.close();
-  }
 
   @Test
   void withoutClientCertificate_everyAdminAndAgentMethodIsUnauthenticated() {

@@ -38,28 +38,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Enrolment and renewal against a real controller over TLS. */
-class EnrolmentTest {
-  @TempDir Path temp;
-  private TrustedController controller;
-  private Credentials admin;
-
-  @BeforeEach
-  void start() throws IOException {
-    controller = new TrustedController(temp.resolve("controller"));
-    admin = controller.firstAdmin();
-  }
-
-  @AfterEach
-  void stop() {
-    controller.close();
-  }
-
+class EnrolmentTest extends TrustedControllerTest {
   @Test
   void enrolledHost_pollsItsOwnPlan_selectedByTheTokensLabels_notByItsFacts() {
     var deploy = AdminServiceGrpc.newBlockingStub(controller.mutual(admin));
@@ -133,12 +115,7 @@ class EnrolmentTest {
         new Credentials(
             fresh.getPrivate(), Pem.certificate(renewed.getCertificate().toByteArray()), host.ca());
 
-    assertThat(
-            AgentServiceGrpc.newBlockingStub(controller.mutual(next))
-                .poll(PollRequest.newBuilder().setNoHold(true).build())
-                .getPlan()
-                .getHostId())
-        .isEqualTo("web-1");
+    assertThat(controller.planOf(next).getHostId()).isEqualTo("web-1");
   }
 
   @Test
@@ -276,12 +253,7 @@ class EnrolmentTest {
     }
 
     assertThat(last.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(
-            AgentServiceGrpc.newBlockingStub(controller.mutual(host))
-                .poll(PollRequest.newBuilder().setNoHold(true).build())
-                .getPlan()
-                .getHostId())
-        .isEqualTo("web-1");
+    assertThat(controller.planOf(host).getHostId()).isEqualTo("web-1");
   }
 
   @Test

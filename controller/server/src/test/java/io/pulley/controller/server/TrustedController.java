@@ -115,6 +115,13 @@ final class TrustedController implements AutoCloseable {
                 .build());
   }
 
+  /** What {@code host} gets from a poll that is answered at once. */
+  io.pulley.v1.HostPlan planOf(Credentials host) {
+    return io.pulley.v1.AgentServiceGrpc.newBlockingStub(mutual(host))
+        .poll(io.pulley.v1.PollRequest.newBuilder().setNoHold(true).build())
+        .getPlan();
+  }
+
   /** TLS that trusts the controller's CA only, without a client certificate. */
   ManagedChannel pinned() {
     if (pin == null) {
