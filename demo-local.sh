@@ -44,7 +44,7 @@ git -C "$DEMO/work" -c user.name=demo -c user.email=demo@example.invalid -c comm
 git clone -q --bare "$DEMO/work" "$DEMO/hello.git"
 
 say "Starting the controller"
-java -jar "$CONTROLLER_JAR" serve --data-dir "$DEMO/controller" --listen 127.0.0.1:0 \
+java -jar "$CONTROLLER_JAR" serve --insecure --data-dir "$DEMO/controller" --listen 127.0.0.1:0 \
   --port-file "$DEMO/controller.port" > "$DEMO/controller.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do [[ -s "$DEMO/controller.port" ]] && break; sleep 0.2; done

@@ -67,8 +67,9 @@ public final class ControllerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code serve} on {@code host:port} (port 0 picks one) with the store in {@code dataDir}
-   * and its output appended to {@code log}, and returns once it serves (it has written its port).
+   * Starts {@code serve --insecure} on {@code host:port} (port 0 picks one) with the store in
+   * {@code dataDir} and its output appended to {@code log}, and returns once it serves (it has
+   * written its port).
    *
    * @param options more options for {@code serve}
    */
@@ -86,7 +87,9 @@ public final class ControllerProcess implements AutoCloseable {
             "--listen",
             host + ":" + port,
             "--port-file",
-            portFile.toString()));
+            portFile.toString(),
+            // The processes tests start are plaintext; tests of TLS start their own controller.
+            "--insecure"));
     command.addAll(options);
     Process process =
         new ProcessBuilder(command)

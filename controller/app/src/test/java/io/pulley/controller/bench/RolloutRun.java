@@ -42,7 +42,7 @@ final class RolloutRun {
 
   List<Delays> run(int hosts, int releases, Path dir) throws Exception {
     ControllerConfig config =
-        ControllerConfig.of(dir.resolve("controller"), new InetSocketAddress("127.0.0.1", 0));
+        ControllerConfig.insecure(dir.resolve("controller"), new InetSocketAddress("127.0.0.1", 0));
     try (ControllerServer server =
             ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
         Fleet fleet = new Fleet()) {

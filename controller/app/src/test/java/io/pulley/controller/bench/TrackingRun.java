@@ -49,7 +49,7 @@ final class TrackingRun {
 
   Samples run(TrackingMode mode, int pushes, Path dir) throws Exception {
     ControllerConfig config =
-        ControllerConfig.of(dir.resolve("controller"), loopback()).withWebhooks(loopback());
+        ControllerConfig.insecure(dir.resolve("controller"), loopback()).withWebhooks(loopback());
     try (ControllerServer server =
             ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
         TestRepository repository = TestRepository.create(dir.resolve("repo"))) {

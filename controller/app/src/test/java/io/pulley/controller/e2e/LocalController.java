@@ -22,7 +22,7 @@ final class LocalController implements AutoCloseable {
   static LocalController start(Path dataDir) throws IOException {
     return new LocalController(
         ControllerServer.start(
-            ControllerConfig.of(dataDir, new InetSocketAddress("127.0.0.1", 0)),
+            ControllerConfig.insecure(dataDir, new InetSocketAddress("127.0.0.1", 0)),
             new JGitRefResolver(),
             Clock.systemUTC()));
   }

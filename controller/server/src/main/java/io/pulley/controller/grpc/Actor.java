@@ -7,12 +7,14 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.pulley.controller.access.Caller;
 import java.net.SocketAddress;
+import java.util.Optional;
 
 /**
- * Who is calling, as recorded in revisions. Until admin credentials exist this is what the client
- * says about itself (the {@code pulley-actor} header) plus the address it called from, so the
- * record is honest about being unauthenticated.
+ * Who is calling, as recorded in revisions and the audit trail: the authenticated identity ("admin
+ * alice"); in insecure mode what the client says about itself (the {@code pulley-actor} header)
+ * plus the address it called from, so the record is honest about being unauthenticated.
  */
 public final class Actor {
   /** The header the CLI sets to "user@host". */
@@ -35,6 +37,11 @@ public final class Actor {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Optional<Caller> caller = Callers.authenticated();
+        if (caller.isPresent()) {
+          return Contexts.interceptCall(
+              Context.current().withValue(CURRENT, caller.get().actor()), call, headers, next);
+        }
         String claimed = headers.get(HEADER);
         SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         String who = sanitize(claimed == null ? "anonymous" : claimed);

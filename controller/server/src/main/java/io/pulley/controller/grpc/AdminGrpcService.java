@@ -74,9 +74,18 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
       ApplyManifestRequest request, StreamObserver<ApplyManifestResponse> observer) {
     String source = request.getSourceName().isEmpty() ? "manifest" : request.getSourceName();
     ApplyResult result =
-        revisions.apply(request.getManifestYaml(), source, request.getDryRun(), Actor.current());
+        revisions.apply(
+            request.getManifestYaml(),
+            source,
+            request.getDryRun(),
+            Actor.current(),
+            Callers::mayChange);
     if (result instanceof ApplyResult.Rejected rejected) {
       observer.onError(GrpcErrors.manifestRejected(rejected.errors()));
+      return;
+    }
+    if (result instanceof ApplyResult.Forbidden forbidden) {
+      observer.onError(Callers.outOfScope(forbidden.app()));
       return;
     }
     ApplyResult.Accepted accepted = (ApplyResult.Accepted) result;
@@ -131,6 +140,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     if (!namesGiven(app, observer)) {
       return;
     }
+    if (!Callers.mayChange(app)) {
+      observer.onError(Callers.outOfScope(app));
+      return;
+    }
     RollbackResult result = revisions.rollback(app, request.getToRevision(), Actor.current());
     if (result instanceof RollbackResult.RolledBack done) {
       respond(
@@ -156,7 +169,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> observer) {
-    ListHostsResponse.Builder response = ListHostsResponse.newBuilder();
+    // Insecure unless the interceptor authenticated the caller: the CLI warns every admin.
+    ListHostsResponse.Builder response =
+        ListHostsResponse.newBuilder()
+            .setInsecure(Callers.current().map(c -> !c.authenticated()).orElse(true));
     for (HostState host : hosts.all()) {
       response.addHosts(withLiveState(host));
     }

@@ -2,16 +2,19 @@ package io.pulley.controller.grpc;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.pulley.controller.access.Caller;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.poll.PollResponder;
+import io.pulley.trust.Printable;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.PollResponse;
 import io.pulley.v1.ReportRequest;
 import io.pulley.v1.ReportResponse;
+import java.util.Optional;
 
 /** The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry. */
 public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
@@ -26,7 +29,12 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
   }
 
   @Override
-  public void poll(PollRequest request, StreamObserver<PollResponse> observer) {
+  public void poll(PollRequest claimed, StreamObserver<PollResponse> observer) {
+    String own = ownHostId(claimed.getHostId(), observer);
+    if (own == null) {
+      return;
+    }
+    PollRequest request = claimed.toBuilder().setHostId(own).build();
     String problem = HostIds.problem(request.getHostId());
     if (problem != null) {
       observer.onError(GrpcErrors.invalidArgument(problem));
@@ -43,6 +51,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
           }
 
           @Override
+          public void refuse(String reason) {
+            call.onError(GrpcErrors.unauthenticated(reason));
+          }
+
+          @Override
           public void onCancel(Runnable action) {
             call.setOnCancelHandler(action);
           }
@@ -51,7 +64,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
 
   @Override
   public void report(ReportRequest request, StreamObserver<ReportResponse> observer) {
-    ApplyReport report = request.getReport();
+    String own = ownHostId(request.getReport().getHostId(), observer);
+    if (own == null) {
+      return;
+    }
+    ApplyReport report = request.getReport().toBuilder().setHostId(own).build();
     String problem = HostIds.problem(report.getHostId());
     if (problem != null) {
       observer.onError(GrpcErrors.invalidArgument(problem));
@@ -66,5 +83,28 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
             .toLowerCase(java.util.Locale.ROOT));
     observer.onNext(ReportResponse.getDefaultInstance());
     observer.onCompleted();
+  }
+
+  /**
+   * The host id of the caller's certificate (in insecure mode: the one claimed), or null after
+   * refusing a claim of another host.
+   */
+  private static String ownHostId(String claimed, StreamObserver<?> observer) {
+    Optional<Caller> caller = Callers.authenticated();
+    if (caller.isEmpty()) {
+      return claimed;
+    }
+    String own = caller.get().identity().name();
+    if (!claimed.isEmpty() && !claimed.equals(own)) {
+      observer.onError(
+          GrpcErrors.permissionDenied(
+              "this certificate speaks for host "
+                  + own
+                  + ", not \""
+                  + Printable.of(claimed)
+                  + "\""));
+      return null;
+    }
+    return own;
   }
 }

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.pulley.controller.access.AccessException;
 import io.pulley.v1.ManifestError;
 import io.pulley.v1.ManifestErrors;
 import java.util.List;
@@ -36,6 +37,28 @@ final class GrpcErrors {
                         .build()))
             .build();
     return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /** An access request refused: its reason's code, its message. */
+  static StatusRuntimeException refused(AccessException e) {
+    Status status =
+        switch (e.reason()) {
+          case INVALID -> Status.INVALID_ARGUMENT;
+          case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+          case DENIED -> Status.PERMISSION_DENIED;
+          case NOT_FOUND -> Status.NOT_FOUND;
+          case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+          case EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+        };
+    return status.withDescription(e.getMessage()).asRuntimeException();
+  }
+
+  static StatusRuntimeException unauthenticated(String message) {
+    return Status.UNAUTHENTICATED.withDescription(message).asRuntimeException();
+  }
+
+  static StatusRuntimeException permissionDenied(String message) {
+    return Status.PERMISSION_DENIED.withDescription(message).asRuntimeException();
   }
 
   static StatusRuntimeException failedPrecondition(String message) {

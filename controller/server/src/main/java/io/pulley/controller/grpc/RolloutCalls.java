@@ -50,6 +50,10 @@ public final class RolloutCalls {
       observer.onError(GrpcErrors.invalidField("action", "say pause, resume or abort"));
       return;
     }
+    if (!Callers.mayChange(app)) {
+      observer.onError(Callers.outOfScope(app));
+      return;
+    }
     RolloutControl.Result result = rollouts.control(app, action, Actor.current());
     if (result instanceof RolloutControl.Done done) {
       observer.onNext(done.rollout());

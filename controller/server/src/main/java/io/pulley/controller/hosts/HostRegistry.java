@@ -4,6 +4,7 @@ import io.pulley.controller.store.Store;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
+import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostState;
 import io.pulley.v1.PollRequest;
@@ -31,12 +32,19 @@ public final class HostRegistry {
 
   private final Store store;
   private final Clock clock;
+  private final LabelBinding binding;
   private final Map<String, Entry> hosts = new ConcurrentHashMap<>();
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
   public HostRegistry(Store store, Clock clock) {
+    this(store, clock, LabelBinding.AS_REPORTED);
+  }
+
+  /** A registry in which each host's labels are the ones {@code binding} gives, where it does. */
+  public HostRegistry(Store store, Clock clock, LabelBinding binding) {
     this.store = store;
     this.clock = clock;
+    this.binding = binding;
     for (HostState host : store.hosts()) {
       hosts.put(host.getHostId(), new Entry(host, ProtoTime.instant(host.getLastSeen())));
     }
@@ -52,7 +60,7 @@ public final class HostRegistry {
           HostState updated =
               previous.toBuilder()
                   .setHostId(id)
-                  .setFacts(request.getFacts())
+                  .setFacts(bound(id, request.getFacts()))
                   .setAppliedPlanId(request.getAppliedPlanId())
                   .setHealth(request.getHealth())
                   .setLastSeen(ProtoTime.timestamp(now))
@@ -99,6 +107,24 @@ public final class HostRegistry {
         });
   }
 
+  /** Replaces a host's labels with the ones now bound to it; nothing if it never polled. */
+  public void relabel(String hostId, Map<String, String> labels) {
+    hosts.computeIfPresent(
+        hostId,
+        (id, entry) -> {
+          HostFacts facts =
+              entry.state.getFacts().toBuilder().clearLabels().putAllLabels(labels).build();
+          dirty.add(id);
+          return new Entry(entry.state.toBuilder().setFacts(facts).build(), entry.persistedAt);
+        });
+  }
+
+  /** Forgets a host (its stored record is removed by the caller's store transaction). */
+  public void forget(String hostId) {
+    hosts.remove(hostId);
+    dirty.remove(hostId);
+  }
+
   /** One host as last heard of. */
   public Optional<HostState> get(String hostId) {
     Entry entry = hosts.get(hostId);
@@ -135,6 +161,13 @@ public final class HostRegistry {
       dirty.addAll(ids);
       throw e;
     }
+  }
+
+  private HostFacts bound(String hostId, HostFacts reported) {
+    return binding
+        .labelsOf(hostId)
+        .map(labels -> reported.toBuilder().clearLabels().putAllLabels(labels).build())
+        .orElse(reported);
   }
 
   private record Entry(HostState state, Instant persistedAt) {}

@@ -45,7 +45,7 @@ public final class ControllerMetrics {
         .increment();
   }
 
-  /** A poll was answered: new_plan, unchanged, replaced, cancelled or shutdown. */
+  /** A poll was answered: new_plan, unchanged, replaced, cancelled, shutdown or cut_off. */
   public void pollAnswered(String result, Duration held) {
     Timer.builder("pulley.controller.poll.hold")
         .description("How long polls were held before their answer")
@@ -71,6 +71,18 @@ public final class ControllerMetrics {
     Counter.builder("pulley.controller.audit.events")
         .description("Audit trail entries by kind: revisions, rollout steps, controls, quarantines")
         .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * A call was refused before reaching its service: no_certificate, expired, not_ours, unknown,
+   * revoked, wrong_kind, role or unknown_method.
+   */
+  public void callRefused(String reason) {
+    Counter.builder("pulley.controller.calls.refused")
+        .description("Calls refused by authentication or authorization, by reason")
+        .tag("reason", reason)
         .register(registry)
         .increment();
   }

@@ -92,6 +92,32 @@ public final class PollHub implements AutoCloseable {
     }
   }
 
+  /** Ends the host's held poll, if any, with an error: it has been revoked or removed. */
+  public void cutOff(String hostId, String reason) {
+    HeldPoll poll = held.get(hostId);
+    if (poll == null || !poll.markAnswered()) {
+      return;
+    }
+    held.remove(hostId, poll);
+    if (poll.timeout != null) {
+      poll.timeout.cancel(false);
+    }
+    metrics.pollAnswered("cut_off", Duration.ofNanos(System.nanoTime() - poll.startNanos));
+    try {
+      poll.responder.refuse(reason);
+    } catch (RuntimeException e) {
+      log.debug("ending the poll of host {} failed: {}", hostId, e.toString());
+    }
+  }
+
+  /** Re-evaluates one host's held poll (its labels changed). */
+  public void planChanged(String hostId) {
+    HeldPoll poll = held.get(hostId);
+    if (poll != null) {
+      fanOut.execute(() -> recheck(poll));
+    }
+  }
+
   /** Whether a poll of this host is being held right now. */
   public boolean isHeld(String hostId) {
     return held.containsKey(hostId);

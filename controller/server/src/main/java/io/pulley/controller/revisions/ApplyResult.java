@@ -11,6 +11,9 @@ public sealed interface ApplyResult {
   /** The manifest has mistakes; nothing was stored. */
   record Rejected(List<ManifestError> errors) implements ApplyResult {}
 
+  /** The caller may not change this application and environment (its scopes); nothing stored. */
+  record Forbidden(io.pulley.controller.manifest.AppEnv app) implements ApplyResult {}
+
   /**
    * The manifest is valid. {@code revision} is the new revision if one was stored, else the current
    * one (absent for a new application in a dry run).

@@ -83,12 +83,26 @@ public final class RevisionLog {
 
   /** Validates and stores a manifest; in a dry run, only validates and diffs. */
   public ApplyResult apply(String yaml, String sourceName, boolean dryRun, String actor) {
+    return apply(yaml, sourceName, dryRun, actor, app -> true);
+  }
+
+  /** As {@link #apply(String, String, boolean, String)}, if {@code mayChange} its application. */
+  public ApplyResult apply(
+      String yaml,
+      String sourceName,
+      boolean dryRun,
+      String actor,
+      java.util.function.Predicate<AppEnv> mayChange) {
     CompileResult compiled = compiler.compile(yaml, sourceName);
     if (!compiled.ok()) {
       metrics.applied("rejected");
       return new ApplyResult.Rejected(compiled.errors());
     }
     Manifest manifest = compiled.manifest().orElseThrow();
+    if (!mayChange.test(AppEnv.of(manifest))) {
+      metrics.applied("forbidden");
+      return new ApplyResult.Forbidden(AppEnv.of(manifest));
+    }
     List<ManifestError> missingKeys = secrets.missingDeployKeys(manifest);
     if (!missingKeys.isEmpty()) {
       metrics.applied("rejected");

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param pollHold how long a poll is held before "unchanged"
  * @param pollHoldJitter how much the hold varies either way, so agents drift apart
  * @param webhookListen where to serve push webhooks ({@code POST /hooks/APP/ENV}), if anywhere
+ * @param tls how to serve TLS and issue certificates; empty for insecure mode (plaintext, nobody
+ *     authenticated: every caller is an admin and agents say which host they are)
  * @param secretsKey the file of the key that seals the stored secrets, apart from the database
  */
 public record ControllerConfig(
@@ -24,6 +26,7 @@ public record ControllerConfig(
     Duration pollHold,
     Duration pollHoldJitter,
     Optional<InetSocketAddress> webhookListen,
+    Optional<TlsConfig> tls,
     Path secretsKey) {
 
   /** The hold an agent should expect: about a minute, give or take ten seconds. */
@@ -38,7 +41,9 @@ public record ControllerConfig(
     }
   }
 
-  /** A controller on {@code listen} with defaults for everything else. */
+  /**
+   * A controller on {@code listen} serving TLS with its own CA, with defaults for everything else.
+   */
   public static ControllerConfig of(Path dataDir, InetSocketAddress listen) {
     return new ControllerConfig(
         dataDir,
@@ -47,26 +52,74 @@ public record ControllerConfig(
         DEFAULT_HOLD,
         DEFAULT_HOLD_JITTER,
         Optional.empty(),
+        Optional.of(TlsConfig.defaults(listen)),
         SqliteStore.defaultSecretsKey(dataDir));
+  }
+
+  /** A controller on {@code listen} in insecure mode: plaintext, nobody authenticated. */
+  public static ControllerConfig insecure(Path dataDir, InetSocketAddress listen) {
+    return of(dataDir, listen).withInsecure();
+  }
+
+  public boolean isInsecure() {
+    return tls.isEmpty();
+  }
+
+  public ControllerConfig withInsecure() {
+    return new ControllerConfig(
+        dataDir,
+        listen,
+        metricsListen,
+        pollHold,
+        pollHoldJitter,
+        webhookListen,
+        Optional.empty(),
+        secretsKey);
+  }
+
+  public ControllerConfig withTls(TlsConfig config) {
+    return new ControllerConfig(
+        dataDir,
+        listen,
+        metricsListen,
+        pollHold,
+        pollHoldJitter,
+        webhookListen,
+        Optional.of(config),
+        secretsKey);
   }
 
   public ControllerConfig withPollHold(Duration hold, Duration jitter) {
     return new ControllerConfig(
-        dataDir, listen, metricsListen, hold, jitter, webhookListen, secretsKey);
+        dataDir, listen, metricsListen, hold, jitter, webhookListen, tls, secretsKey);
   }
 
   public ControllerConfig withMetrics(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, Optional.of(address), pollHold, pollHoldJitter, webhookListen, secretsKey);
+        dataDir,
+        listen,
+        Optional.of(address),
+        pollHold,
+        pollHoldJitter,
+        webhookListen,
+        tls,
+        secretsKey);
   }
 
   public ControllerConfig withWebhooks(InetSocketAddress address) {
     return new ControllerConfig(
-        dataDir, listen, metricsListen, pollHold, pollHoldJitter, Optional.of(address), secretsKey);
+        dataDir,
+        listen,
+        metricsListen,
+        pollHold,
+        pollHoldJitter,
+        Optional.of(address),
+        tls,
+        secretsKey);
   }
 
   public ControllerConfig withSecretsKey(Path file) {
     return new ControllerConfig(
-        dataDir, listen, metricsListen, pollHold, pollHoldJitter, webhookListen, file);
+        dataDir, listen, metricsListen, pollHold, pollHoldJitter, webhookListen, tls, file);
   }
 }

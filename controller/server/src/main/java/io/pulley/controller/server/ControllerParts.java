@@ -3,6 +3,7 @@ package io.pulley.controller.server;
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.events.EventRelay;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.hosts.LabelBinding;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -70,12 +71,13 @@ final class ControllerParts implements AutoCloseable {
 
   static ControllerParts assemble(
       Store store,
+      LabelBinding labels,
       GitRefResolver resolver,
       Clock clock,
       ControllerMetrics metrics,
       ControllerConfig config) {
     EventRelay events = new EventRelay();
-    HostRegistry hosts = new HostRegistry(store, clock);
+    HostRegistry hosts = new HostRegistry(store, clock, labels);
     AuditTrail audit = new AuditTrail(store, clock, metrics);
     SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock, audit);
     RevisionLog revisions =
@@ -115,6 +117,11 @@ final class ControllerParts implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::flushHosts, 1, 1, TimeUnit.SECONDS);
     timer.scheduleWithFixedDelay(this::moveRollouts, 1, 1, TimeUnit.SECONDS);
     timer.scheduleWithFixedDelay(this::track, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code task} every {@code period} from now on, until the parts close. */
+  void every(java.time.Duration period, Runnable task) {
+    timer.scheduleAtFixedRate(task, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Reads the Git remotes now, off the caller's thread (a verified webhook asks for this). */

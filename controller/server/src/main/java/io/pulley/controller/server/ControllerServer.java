@@ -1,20 +1,15 @@
 package io.pulley.controller.server;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pulley.controller.grpc.Actor;
-import io.pulley.controller.grpc.AdminGrpcService;
-import io.pulley.controller.grpc.AgentGrpcService;
-import io.pulley.controller.grpc.RolloutCalls;
-import io.pulley.controller.grpc.UnexpectedErrors;
+import io.pulley.controller.access.Access;
+import io.pulley.controller.access.Issuer;
+import io.pulley.controller.hosts.LabelBinding;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.metrics.MetricsEndpoint;
@@ -24,6 +19,7 @@ import io.pulley.v1.AdminServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,23 +61,41 @@ public final class ControllerServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     ControllerMetrics metrics = new ControllerMetrics(registry);
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
-    ControllerParts parts;
+    SqliteStore store;
     try {
-      parts =
-          ControllerParts.assemble(
-              SqliteStore.open(config.dataDir(), config.secretsKey()),
-              resolver,
-              clock,
-              metrics,
-              config);
+      store = SqliteStore.open(config.dataDir(), config.secretsKey());
     } catch (RuntimeException e) {
       lock.close();
       throw e;
     }
-    parts.startTicking();
-    HealthStatusManager health = new HealthStatusManager();
-    Server server = grpcServer(config, parts, metrics, health);
+    AccessReactions reactions = new AccessReactions();
+    ServerTls tls = null;
+    Access access = null;
     try {
+      if (config.tls().isPresent()) {
+        TlsConfig tlsConfig = config.tls().get();
+        tls = ServerTls.prepare(config.dataDir(), tlsConfig, clock);
+        Issuer issuer =
+            new Issuer(tls.ca(), tlsConfig.hostCertLifetime(), tlsConfig.adminCertLifetime());
+        access = Access.open(store.access(), issuer, clock, reactions, config.dataDir());
+      }
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      lock.close();
+      throw e;
+    }
+    LabelBinding labels = access == null ? LabelBinding.AS_REPORTED : access.hosts()::boundLabels;
+    ControllerParts parts =
+        ControllerParts.assemble(store, labels, resolver, clock, metrics, config);
+    reactions.connect(parts.hosts, parts.polls);
+    parts.startTicking();
+    if (config.isInsecure()) {
+      parts.every(Duration.ofHours(1), ControllerServer::warnInsecure);
+    }
+    HealthStatusManager health = new HealthStatusManager();
+    Server server;
+    try {
+      server = GrpcEndpoint.build(config, parts, metrics, health, tls, access, clock);
       server.start();
     } catch (IOException e) {
       parts.close();
@@ -96,10 +110,19 @@ public final class ControllerServer implements AutoCloseable {
       endpoint = MetricsEndpoint.start(config.metricsListen().get(), registry);
     }
     log.info(
-        "controller serving on {} (data in {}){}",
+        "controller serving {} on {} (data in {}){}",
+        config.isInsecure() ? "PLAINTEXT" : "TLS",
         server.getListenSockets(),
         config.dataDir(),
         endpoint == null ? "" : ", metrics on port " + endpoint.port());
+    if (tls != null) {
+      log.info(
+          "TLS: CA {} (pin {}), server certificate {} for {}",
+          tls.caFile(),
+          tls.ca().pin().hex(),
+          tls.chainFile(),
+          config.tls().get().advertise());
+    }
     WebhookEndpoint webhooks = null;
     if (config.webhookListen().isPresent()) {
       webhooks =
@@ -115,37 +138,20 @@ public final class ControllerServer implements AutoCloseable {
     return new ControllerServer(lock, parts, server, health, endpoint, webhooks);
   }
 
-  private static Server grpcServer(
-      ControllerConfig config,
-      ControllerParts parts,
-      ControllerMetrics metrics,
-      HealthStatusManager health) {
-    return NettyServerBuilder.forAddress(config.listen())
-        // Agents ping to keep their held poll alive through NAT and proxies.
-        .permitKeepAliveTime(20, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .maxConnectionIdle(10, TimeUnit.MINUTES)
-        .addService(
-            ServerInterceptors.intercept(
-                new AdminGrpcService(
-                    parts.revisions,
-                    parts.hosts,
-                    parts.plans,
-                    parts.polls,
-                    new RolloutCalls(parts.rollouts, parts.audit)),
-                new UnexpectedErrors(),
-                Actor.interceptor()))
-        .addService(
-            ServerInterceptors.intercept(
-                new AgentGrpcService(parts.polls, parts.hosts, metrics), new UnexpectedErrors()))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+  private static void warnInsecure() {
+    log.warn(
+        "INSECURE MODE (--insecure): plaintext, no authentication; anyone who reaches this port"
+            + " can deploy to every host and read every host's plan and secrets");
   }
 
   /** The gRPC port actually bound. */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** How many agents' polls are held right now. */
+  public int heldPolls() {
+    return parts.polls.heldCount();
   }
 
   /** The metrics port, or -1 if metrics are off. */

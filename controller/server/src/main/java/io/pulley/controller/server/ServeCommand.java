@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +75,56 @@ public final class ServeCommand implements Callable<Integer> {
           "How long an agent's poll is held when nothing changes (default ${DEFAULT-VALUE}, ±1/6 jitter).")
   int pollHoldSeconds;
 
+  @Option(
+      names = "--insecure",
+      description =
+          "Plaintext and no authentication: anyone who reaches the port is an admin and may claim"
+              + " to be any host. Only for throw-away local use.")
+  boolean insecure;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "NAME",
+      description =
+          "A name or address agents and admins dial, written into the server certificate"
+              + " (repeatable; default: this machine's host name, localhost, 127.0.0.1, ::1 and the"
+              + " --listen host).")
+  List<String> advertise = new ArrayList<>();
+
+  @Option(
+      names = "--ca-cert",
+      paramLabel = "FILE",
+      description = "Use this CA certificate (PEM) instead of the controller's own; with --ca-key.")
+  Path caCert;
+
+  @Option(names = "--ca-key", paramLabel = "FILE", description = "The key of --ca-cert (PEM).")
+  Path caKey;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serve this certificate chain (PEM) instead of one issued by the CA; with --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The key of --tls-cert (PEM).")
+  Path tlsKey;
+
+  @Option(
+      names = "--host-cert-lifetime",
+      defaultValue = "7d",
+      paramLabel = "DURATION",
+      description =
+          "How long hosts' certificates are valid (default ${DEFAULT-VALUE}; 30m, 12h, 7d).")
+  String hostCertLifetime;
+
+  @Option(
+      names = "--admin-cert-lifetime",
+      defaultValue = "30d",
+      paramLabel = "DURATION",
+      description = "How long admins' certificates are valid (default ${DEFAULT-VALUE}).")
+  String adminCertLifetime;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (pollHoldSeconds < 1 || pollHoldSeconds > 600) {
@@ -91,6 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (webhookListen != null) {
       config = config.withWebhooks(address("--webhook-listen", webhookListen));
     }
+    config = insecure ? config.withInsecure() : config.withTls(tls(config.listen()));
     ControllerServer server =
         ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
@@ -110,6 +163,61 @@ public final class ServeCommand implements Callable<Integer> {
       return Path.of(credentialsDirectory, "secrets.key");
     }
     return SqliteStore.defaultSecretsKey(dataDir);
+  }
+
+  private TlsConfig tls(InetSocketAddress listen) {
+    TlsConfig tls = TlsConfig.defaults(listen);
+    try {
+      if (!advertise.isEmpty()) {
+        tls = tls.withAdvertise(advertise);
+      }
+      if (caCert != null || caKey != null) {
+        tls = tls.withCa(required("--ca-cert", caCert), required("--ca-key", caKey));
+      }
+      if (tlsCert != null || tlsKey != null) {
+        tls =
+            tls.withServerCertificate(
+                required("--tls-cert", tlsCert), required("--tls-key", tlsKey));
+      }
+      return tls.withLifetimes(
+          duration("--host-cert-lifetime", hostCertLifetime),
+          duration("--admin-cert-lifetime", adminCertLifetime));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private Path required(String option, Path value) {
+    if (value == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--ca-cert/--ca-key and --tls-cert/--tls-key go in pairs: " + option + " is missing");
+    }
+    return value;
+  }
+
+  /** "90s", "30m", "12h" or "7d". */
+  private Duration duration(String option, String value) {
+    if (value.length() >= 2) {
+      String number = value.substring(0, value.length() - 1);
+      if (number.chars().allMatch(Character::isDigit) && number.length() <= 6) {
+        long amount = Long.parseLong(number);
+        switch (value.charAt(value.length() - 1)) {
+          case 's':
+            return Duration.ofSeconds(amount);
+          case 'm':
+            return Duration.ofMinutes(amount);
+          case 'h':
+            return Duration.ofHours(amount);
+          case 'd':
+            return Duration.ofDays(amount);
+          default:
+            break;
+        }
+      }
+    }
+    throw new ParameterException(
+        spec.commandLine(), option + " must be a number with s, m, h or d, got \"" + value + "\"");
   }
 
   private InetSocketAddress address(String option, String value) {

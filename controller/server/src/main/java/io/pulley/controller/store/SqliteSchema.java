@@ -71,7 +71,25 @@ final class SqliteSchema {
                   + " PRIMARY KEY (application, environment, ref, commit_id))"),
           // 5: secret values sealed with the secrets key; SqliteSecretTables.sealPlaintext then
           // seals the plaintext ones and drops their column, in this migration's transaction.
-          List.of("ALTER TABLE secrets ADD COLUMN sealed BLOB"));
+          List.of("ALTER TABLE secrets ADD COLUMN sealed BLOB"),
+          // 6: who may reach the fleet: bootstrap tokens (hashes only), hosts' enrolments with
+          // their bound labels and key fingerprints, admins and their keys.
+          List.of(
+              "CREATE TABLE tokens ("
+                  + " id TEXT NOT NULL PRIMARY KEY,"
+                  + " secret_hash TEXT NOT NULL,"
+                  + " uses_left INTEGER NOT NULL,"
+                  + " body BLOB NOT NULL)",
+              "CREATE TABLE enrolments ("
+                  + " host_id TEXT NOT NULL PRIMARY KEY,"
+                  + " fingerprint TEXT NOT NULL,"
+                  + " previous_fingerprint TEXT NOT NULL DEFAULT '',"
+                  + " body BLOB NOT NULL)",
+              "CREATE INDEX enrolments_by_key ON enrolments (fingerprint)",
+              "CREATE TABLE admins (name TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)",
+              "CREATE TABLE admin_keys ("
+                  + " fingerprint TEXT NOT NULL PRIMARY KEY,"
+                  + " name TEXT NOT NULL REFERENCES admins (name) ON DELETE CASCADE)"));
 
   /** The version from which secret values are sealed. */
   static final int SEALED_SECRETS = 5;

@@ -48,6 +48,7 @@ public final class SqliteStore implements Store {
   private final SqliteRevisionTables tables;
   private final SqliteRolloutTables rollouts;
   private final SqliteSecretTables secrets;
+  private final SqliteAccessStore access;
   private boolean closed;
 
   private SqliteStore(Path file, Connection connection, SqliteSecretTables secrets) {
@@ -56,6 +57,12 @@ public final class SqliteStore implements Store {
     this.tables = new SqliteRevisionTables(connection);
     this.rollouts = new SqliteRolloutTables(connection);
     this.secrets = secrets;
+    this.access = new SqliteAccessStore(connection, this::locked);
+  }
+
+  /** Tokens, enrolments and admins, in the same file. */
+  public AccessStore access() {
+    return access;
   }
 
   /**

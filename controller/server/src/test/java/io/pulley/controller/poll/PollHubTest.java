@@ -81,6 +81,21 @@ class PollHubTest {
   }
 
   @Test
+  void cutOff_endsTheHeldPollWithARefusal_andOnlyThatHostsPoll() {
+    Recorder revoked = new Recorder();
+    Recorder other = new Recorder();
+    hub.poll(request("web-1", "p0"), revoked);
+    hub.poll(request("web-2", "p0"), other);
+
+    hub.cutOff("web-1", "host web-1 is revoked");
+
+    assertThat(revoked.refusals).containsExactly("host web-1 is revoked");
+    assertThat(revoked.responses).isEmpty();
+    assertThat(hub.isHeld("web-1")).isFalse();
+    assertThat(hub.isHeld("web-2")).isTrue();
+  }
+
+  @Test
   void plansChanged_leavesHostsWhosePlanIsTheSameHeld() {
     Recorder web1 = new Recorder();
     Recorder web2 = new Recorder();
@@ -198,7 +213,13 @@ class PollHubTest {
   /** Records answers; can simulate the client cancelling. */
   private static final class Recorder implements PollResponder {
     final List<PollResponse> responses = new ArrayList<>();
+    final List<String> refusals = new ArrayList<>();
     private Runnable onCancel = () -> {};
+
+    @Override
+    public synchronized void refuse(String reason) {
+      refusals.add(reason);
+    }
 
     @Override
     public synchronized void respond(PollResponse response) {

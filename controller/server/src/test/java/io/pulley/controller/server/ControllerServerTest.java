@@ -41,7 +41,7 @@ class ControllerServerTest {
     InetSocketAddress local = new InetSocketAddress("127.0.0.1", 0);
     server =
         ControllerServer.start(
-            ControllerConfig.of(temp, local).withMetrics(local),
+            ControllerConfig.insecure(temp, local).withMetrics(local),
             new JGitRefResolver(),
             Clock.systemUTC());
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
