@@ -65,10 +65,7 @@ public final class SqliteStore implements Store {
     return access;
   }
 
-  /**
-   * Opens (creating if needed) {@code dataDir/pulley.db} with the secrets key in {@code
-   * dataDir/keys/secrets.key}; see {@link #open(Path, Path)}.
-   */
+  /** {@link #open(Path, Path)} with the key in {@code dataDir/keys/secrets.key}. */
   public static SqliteStore open(Path dataDir) {
     return open(dataDir, defaultSecretsKey(dataDir));
   }
