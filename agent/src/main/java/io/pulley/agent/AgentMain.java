@@ -10,6 +10,7 @@ import io.pulley.agent.config.Interval;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.logging.JulBridge;
 import io.pulley.agent.poll.PollLoop;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -154,6 +155,7 @@ public final class AgentMain implements Callable<Integer> {
     return Grpc.newChannelBuilder(config.controller(), InsecureChannelCredentials.create())
         .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
         .build();
   }
 

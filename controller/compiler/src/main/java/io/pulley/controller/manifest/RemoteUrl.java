@@ -1,6 +1,6 @@
 package io.pulley.controller.manifest;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** The Git remote URLs a manifest may name, and how to show one without its credentials. */
 public final class RemoteUrl {

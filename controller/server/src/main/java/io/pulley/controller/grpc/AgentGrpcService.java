@@ -3,6 +3,7 @@ package io.pulley.controller.grpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.hosts.ReportBounds;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.poll.PollResponder;
@@ -12,6 +13,7 @@ import io.pulley.v1.PollRequest;
 import io.pulley.v1.PollResponse;
 import io.pulley.v1.ReportRequest;
 import io.pulley.v1.ReportResponse;
+import java.util.Optional;
 
 /** The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry. */
 public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
@@ -55,6 +57,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
     String problem = HostIds.problem(report.getHostId());
     if (problem != null) {
       observer.onError(GrpcErrors.invalidArgument(problem));
+      return;
+    }
+    Optional<String> refusal = ReportBounds.refusal(report);
+    if (refusal.isPresent()) {
+      observer.onError(GrpcErrors.invalidArgument(refusal.get()));
       return;
     }
     hosts.recordReport(report);

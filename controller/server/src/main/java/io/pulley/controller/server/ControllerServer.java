@@ -21,6 +21,7 @@ import io.pulley.controller.metrics.MetricsEndpoint;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.controller.tracking.WebhookEndpoint;
 import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -110,6 +111,11 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveTime(20, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxConnectionIdle(10, TimeUnit.MINUTES)
+        // Bounded: what each number is for is said in WireLimits.
+        .maxInboundMessageSize(WireLimits.MAX_SERVER_INBOUND_BYTES)
+        .maxInboundMetadataSize(WireLimits.MAX_INBOUND_METADATA_BYTES)
+        .handshakeTimeout(WireLimits.HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .maxConcurrentCallsPerConnection(WireLimits.MAX_CONCURRENT_CALLS_PER_CONNECTION)
         .addService(
             ServerInterceptors.intercept(
                 new AdminGrpcService(
