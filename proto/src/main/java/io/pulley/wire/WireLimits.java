@@ -9,14 +9,11 @@ public final class WireLimits {
   private static final int MIB = 1024 * KIB;
 
   /**
-   * The largest message the controller accepts. The largest request is a manifest (its YAML text
-   * with inline file contents); 4 MiB is gRPC's own default and holds the largest manifest, {@link
-   * #MAX_MANIFEST_CODE_POINTS}, written in ASCII with room to spare.
+   * The largest message the controller accepts. The largest request is a manifest, whose text the
+   * compiler refuses above 1 MiB with a clear error; 4 MiB (gRPC's own default) lets such a
+   * manifest arrive and be refused by the compiler, not by the transport.
    */
   public static final int MAX_SERVER_INBOUND_BYTES = 4 * MIB;
-
-  /** A manifest's text, in code points: ten times the largest sample, far below the message. */
-  public static final int MAX_MANIFEST_CODE_POINTS = 2 * MIB;
 
   /** Request headers (the actor, the host id, tracing): a few hundred bytes in practice. */
   public static final int MAX_INBOUND_METADATA_BYTES = 16 * KIB;

@@ -113,6 +113,8 @@ final class ResourceValidator {
     checks.path(path + ".root", release.getRoot(), true);
     if (release.getUrl().isEmpty()) {
       checks.fail(path + ".url", "url is required, such as \"https://example.com/app.git\"");
+    } else if (RemoteUrl.lengthProblem(release.getUrl()) != null) {
+      checks.fail(path + ".url", RemoteUrl.lengthProblem(release.getUrl()));
     } else if (!RemoteUrl.isSupported(release.getUrl())) {
       checks.fail(
           path + ".url",

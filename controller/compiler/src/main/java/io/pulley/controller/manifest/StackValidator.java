@@ -91,6 +91,8 @@ final class StackValidator {
     String url = git.getUrl();
     if (url.isEmpty()) {
       checks.fail("stack.git.url", "git.url is required, such as \"https://example.com/app.git\"");
+    } else if (RemoteUrl.lengthProblem(url) != null) {
+      checks.fail("stack.git.url", RemoteUrl.lengthProblem(url));
     } else if (!RemoteUrl.isSupported(url) || url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
       checks.fail(
           "stack.git.url",
