@@ -8,12 +8,31 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
 
 /**
  * Serves {@code GET /metrics} in the Prometheus text format with the JDK's own HTTP server, so the
  * agent needs no web framework. Thread-safe.
+ *
+ * <p>Bounded, so that one slow client cannot hold it: two threads, and the JDK server's limits,
+ * which it reads from system properties once, when its first instance is made; {@link #start} sets
+ * any the operator did not set before making one. It is the agent's only HTTP listener.
  */
 public final class MetricsServer implements AutoCloseable {
+  /**
+   * Request within 10 s, answer within 10 s (a scrape is answered from memory), idle connections
+   * closed after 30 s, at most 64 headers of 16 KiB in all, at most 16 open connections.
+   */
+  static final Map<String, String> JDK_LIMITS =
+      Map.of(
+          "sun.net.httpserver.maxReqTime", "10",
+          "sun.net.httpserver.maxRspTime", "10",
+          "sun.net.httpserver.idleInterval", "30",
+          "sun.net.httpserver.maxReqHeaders", "64",
+          "sun.net.httpserver.maxReqHeaderSize", "16384",
+          "jdk.httpserver.maxConnections", "16");
+
   private final HttpServer server;
 
   private MetricsServer(HttpServer server) {
@@ -23,7 +42,9 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(String listen, PrometheusMeterRegistry registry)
       throws IOException {
     HostPort address = HostPort.parse(listen, "metrics listen address");
+    JDK_LIMITS.forEach((key, value) -> System.getProperties().putIfAbsent(key, value));
     HttpServer server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
+    server.setExecutor(Executors.newFixedThreadPool(2, MetricsServer::daemon));
     server.createContext("/metrics", exchange -> serve(exchange, registry));
     server.start();
     return new MetricsServer(server);
@@ -48,6 +69,12 @@ public final class MetricsServer implements AutoCloseable {
         out.write(body);
       }
     }
+  }
+
+  private static Thread daemon(Runnable runnable) {
+    Thread thread = new Thread(runnable, "metrics-http");
+    thread.setDaemon(true);
+    return thread;
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.google.re2j.Pattern;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.http.HttpListeners;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.store.Store;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public final class WebhookEndpoint implements AutoCloseable {
       AuditTrail audit,
       Runnable readNow)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 64);
+    HttpServer server = HttpListeners.create(address, 4, "webhook-http");
     Handler handler = new Handler(revisions, store, tracker, audit, readNow);
     server.createContext(
         "/hooks/",
@@ -60,14 +60,6 @@ public final class WebhookEndpoint implements AutoCloseable {
             handler.handle(exchange);
           }
         });
-    server.setExecutor(
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread thread = new Thread(r, "webhook-http");
-              thread.setDaemon(true);
-              return thread;
-            }));
     server.start();
     return new WebhookEndpoint(server);
   }
