@@ -70,7 +70,10 @@ public final class AgentMain implements Callable<Integer> {
       description = "Replaces the allowed roots (default /srv, /etc, /var/www, /opt)")
   List<Path> allowedRoots;
 
-  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve /metrics")
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description = "Serve /metrics on HOST:PORT; a bare PORT or :PORT means 127.0.0.1:PORT")
   String metricsListen;
 
   @Option(

@@ -41,7 +41,7 @@ public final class MetricsServer implements AutoCloseable {
 
   public static MetricsServer start(String listen, PrometheusMeterRegistry registry)
       throws IOException {
-    HostPort address = HostPort.parse(listen, "metrics listen address");
+    HostPort address = HostPort.parseListen(listen, "metrics listen address");
     JDK_LIMITS.forEach((key, value) -> System.getProperties().putIfAbsent(key, value));
     HttpServer server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
     server.setExecutor(Executors.newFixedThreadPool(2, MetricsServer::daemon));

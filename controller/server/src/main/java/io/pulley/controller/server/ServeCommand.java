@@ -39,7 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-listen",
       paramLabel = "HOST:PORT",
-      description = "Serve Prometheus metrics at http://HOST:PORT/metrics.")
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics; a bare PORT or :PORT means"
+              + " 127.0.0.1:PORT.")
   String metricsListen;
 
   @Option(
@@ -76,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         ControllerConfig.of(dataDir, address("--listen", listen))
             .withPollHold(hold, hold.dividedBy(6));
     if (metricsListen != null) {
-      config = config.withMetrics(address("--metrics-listen", metricsListen));
+      config = config.withMetrics(address("--metrics-listen", loopbackIfBare(metricsListen)));
     }
     if (webhookListen != null) {
       config = config.withWebhooks(address("--webhook-listen", webhookListen));
@@ -89,6 +91,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
     server.awaitTermination();
     return 0;
+  }
+
+  /** "9465" and ":9465" mean 127.0.0.1:9465: metrics reach beyond the host only when told to. */
+  static String loopbackIfBare(String value) {
+    String port = value.startsWith(":") ? value.substring(1) : value;
+    boolean bare = !port.isEmpty() && port.chars().allMatch(c -> c >= '0' && c <= '9');
+    return bare ? "127.0.0.1:" + port : value;
   }
 
   private InetSocketAddress address(String option, String value) {
