@@ -4,35 +4,22 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.agent.config.HostPort;
+import io.pulley.wire.JdkHttpLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
  * Serves {@code GET /metrics} in the Prometheus text format with the JDK's own HTTP server, so the
  * agent needs no web framework. Thread-safe.
  *
- * <p>Bounded, so that one slow client cannot hold it: two threads, and the JDK server's limits,
- * which it reads from system properties once, when its first instance is made; {@link #start} sets
- * any the operator did not set before making one. It is the agent's only HTTP listener.
+ * <p>Bounded, so that one slow client cannot hold it: two threads, and {@link JdkHttpLimits}, which
+ * the JDK reads once per JVM, when its first server is made; {@link #start} applies them before
+ * making one. It is the agent's only HTTP listener.
  */
 public final class MetricsServer implements AutoCloseable {
-  /**
-   * Request within 10 s, answer within 10 s (a scrape is answered from memory), idle connections
-   * closed after 30 s, at most 64 headers of 16 KiB in all, at most 16 open connections.
-   */
-  static final Map<String, String> JDK_LIMITS =
-      Map.of(
-          "sun.net.httpserver.maxReqTime", "10",
-          "sun.net.httpserver.maxRspTime", "10",
-          "sun.net.httpserver.idleInterval", "30",
-          "sun.net.httpserver.maxReqHeaders", "64",
-          "sun.net.httpserver.maxReqHeaderSize", "16384",
-          "jdk.httpserver.maxConnections", "16");
-
   private final HttpServer server;
 
   private MetricsServer(HttpServer server) {
@@ -42,7 +29,7 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(String listen, PrometheusMeterRegistry registry)
       throws IOException {
     HostPort address = HostPort.parseListen(listen, "metrics listen address");
-    JDK_LIMITS.forEach((key, value) -> System.getProperties().putIfAbsent(key, value));
+    JdkHttpLimits.apply();
     HttpServer server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
     server.setExecutor(Executors.newFixedThreadPool(2, MetricsServer::daemon));
     server.createContext("/metrics", exchange -> serve(exchange, registry));

@@ -31,23 +31,12 @@ public final class ReportBounds {
 
   /** Why {@code report} is refused, naming the limit; empty if it is within every hard limit. */
   public static Optional<String> refusal(ApplyReport report) {
-    int size = report.getSerializedSize();
-    if (size > MAX_REPORT_BYTES) {
-      return refused("report is " + size + " bytes; the limit is " + MAX_REPORT_BYTES);
-    }
-    if (report.getResultsCount() > MAX_REPORT_RESULTS) {
-      return refused(
-          "report has "
-              + report.getResultsCount()
-              + " resource results; the limit is "
-              + MAX_REPORT_RESULTS);
-    }
-    if (report.getRevisionsCount() > MAX_REPORT_REVISIONS) {
-      return refused(
-          "report names "
-              + report.getRevisionsCount()
-              + " revisions; the limit is "
-              + MAX_REPORT_REVISIONS);
+    Optional<String> overCount =
+        over("bytes", report.getSerializedSize(), MAX_REPORT_BYTES)
+            .or(() -> over("resource results", report.getResultsCount(), MAX_REPORT_RESULTS))
+            .or(() -> over("revisions", report.getRevisionsCount(), MAX_REPORT_REVISIONS));
+    if (overCount.isPresent()) {
+      return overCount;
     }
     if (tooLong(report.getHostId()) || tooLong(report.getPlanId())) {
       return refused("report's host_id or plan_id is over " + MAX_NAME_CHARS + " characters");
@@ -135,6 +124,12 @@ public final class ReportBounds {
       }
     }
     return summary.build();
+  }
+
+  private static Optional<String> over(String what, int count, int limit) {
+    return count <= limit
+        ? Optional.empty()
+        : refused("report has " + count + " " + what + "; the limit is " + limit);
   }
 
   private static Optional<String> refused(String reason) {

@@ -1,9 +1,9 @@
 package io.pulley.controller.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pulley.wire.JdkHttpLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -11,25 +11,10 @@ import java.util.concurrent.Executors;
  * time limit for reading a request and writing an answer, a cap on headers and on open connections.
  * Without them one client sending a byte a second holds a thread for ever.
  *
- * <p>The JDK's server reads its limits from system properties once, when its first instance is
- * made; {@link #create} sets any the operator did not set before making one. Thread-safe.
+ * <p>The JDK's server reads its limits ({@link JdkHttpLimits}) once per JVM, when its first
+ * instance is made; {@link #create} applies them before making one. Thread-safe.
  */
 public final class HttpListeners {
-  /**
-   * The JDK server's limits: request head and body within 10 s and the answer within 10 s (a
-   * webhook is at most 1 MiB; a scrape is answered from memory), idle keep-alive connections closed
-   * after 30 s, at most 64 headers of 16 KiB in all (real requests have about ten), and at most 64
-   * open connections per listener (Prometheus and a Git host need a handful).
-   */
-  static final Map<String, String> JDK_LIMITS =
-      Map.of(
-          "sun.net.httpserver.maxReqTime", "10",
-          "sun.net.httpserver.maxRspTime", "10",
-          "sun.net.httpserver.idleInterval", "30",
-          "sun.net.httpserver.maxReqHeaders", "64",
-          "sun.net.httpserver.maxReqHeaderSize", "16384",
-          "jdk.httpserver.maxConnections", "64");
-
   private HttpListeners() {}
 
   /**
@@ -38,7 +23,7 @@ public final class HttpListeners {
    */
   public static HttpServer create(InetSocketAddress address, int threads, String name)
       throws IOException {
-    applyJdkLimits();
+    JdkHttpLimits.apply();
     HttpServer server = HttpServer.create(address, 64);
     server.setExecutor(
         Executors.newFixedThreadPool(
@@ -49,10 +34,5 @@ public final class HttpListeners {
               return thread;
             }));
     return server;
-  }
-
-  /** Sets each limit the operator has not set with {@code -D}; idempotent. */
-  static void applyJdkLimits() {
-    JDK_LIMITS.forEach((key, value) -> System.getProperties().putIfAbsent(key, value));
   }
 }

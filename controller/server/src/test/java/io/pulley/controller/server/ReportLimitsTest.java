@@ -67,12 +67,7 @@ class ReportLimitsTest {
       report.addResults(failed("r" + i, ""));
     }
 
-    StatusRuntimeException e = refused(report.build());
-
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription())
-        .contains("resource results")
-        .contains(String.valueOf(WireLimits.MAX_REPORT_RESULTS));
+    assertRefusedNaming(report.build(), "resource results", WireLimits.MAX_REPORT_RESULTS);
   }
 
   @Test
@@ -85,12 +80,7 @@ class ReportLimitsTest {
             .addResults(failed("big", "x".repeat(1536 * 1024)))
             .build();
 
-    StatusRuntimeException e = refused(report);
-
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription())
-        .contains("bytes")
-        .contains(String.valueOf(WireLimits.MAX_REPORT_BYTES));
+    assertRefusedNaming(report, "bytes", WireLimits.MAX_REPORT_BYTES);
   }
 
   @Test
@@ -167,6 +157,13 @@ class ReportLimitsTest {
             .getHostReport(GetHostReportRequest.newBuilder().setHostId("web-2").build())
             .getReport();
     assertThat(second.getResults(0).getOutputTail()).isEqualTo("^[[2J");
+  }
+
+  private void assertRefusedNaming(ApplyReport report, String what, int limit) {
+    StatusRuntimeException e = refused(report);
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains(what).contains("the limit is " + limit);
   }
 
   private StatusRuntimeException refused(ApplyReport report) {
