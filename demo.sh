@@ -3,8 +3,8 @@
 # server booted with systemd as PID 1 (systemd-nspawn), the agent installed there from its .deb,
 # the example application applied, a new release, a rollback, and what the server ends up with.
 #
-#   sudo ./demo.sh          run the tour, then remove the server
-#   sudo ./demo.sh --keep   wait for Enter before removing it, to try the CLI yourself
+#   ./demo.sh          as root: run the tour, then remove the server
+#   ./demo.sh --keep   wait for Enter before removing it, to try the CLI yourself
 #
 # Needs root (containers and network namespaces). ./demo-local.sh is a shorter tour without root.
 set -euo pipefail

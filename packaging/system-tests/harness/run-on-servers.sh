@@ -11,7 +11,7 @@ main_class=${1:?usage: run-on-servers.sh CLASS [ARGS...]}
 shift
 
 if [[ $EUID -ne 0 ]]; then
-  echo "this boots servers with systemd-nspawn and needs root: run it again with sudo" >&2
+  echo "this boots servers with systemd-nspawn and needs root: run it again as root" >&2
   exit 2
 fi
 

@@ -10,7 +10,9 @@ import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.events.CollectionEndEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -76,6 +78,13 @@ final class YamlManifestReader {
     } catch (MarkedYamlEngineException e) {
       problems.add("", e.getProblemMark(), "not valid YAML: " + e.getProblem());
       return Optional.empty();
+    } catch (ReaderException e) {
+      problems.add(
+          "",
+          Optional.of(markAt(text, sourceName, e.getPosition())),
+          "not valid YAML: the character U+%04X is not allowed in YAML"
+              .formatted(e.getCodePoint()));
+      return Optional.empty();
     } catch (YamlEngineException e) {
       problems.add("", Optional.empty(), "not valid YAML: " + e.getMessage());
       return Optional.empty();
@@ -103,6 +112,27 @@ final class YamlManifestReader {
       }
     }
     return false;
+  }
+
+  /**
+   * Where the reader stopped: it counts code points and gives no line, so the line and column are
+   * counted here, once, in linear time.
+   */
+  private static Mark markAt(String text, String sourceName, int codePointIndex) {
+    int line = 0;
+    int column = 0;
+    int offset = 0;
+    for (int seen = 0; seen < codePointIndex && offset < text.length(); seen++) {
+      int codePoint = text.codePointAt(offset);
+      offset += Character.charCount(codePoint);
+      if (codePoint == '\n') {
+        line++;
+        column = 0;
+      } else {
+        column++;
+      }
+    }
+    return new Mark(sourceName, codePointIndex, line, column, new int[0], 0);
   }
 
   private static Optional<Node> emptyDocument(Problems problems) {

@@ -226,6 +226,17 @@ class ManifestCompilerErrorsTest {
   }
 
   @Test
+  void compile_controlCharacter_givesItsLineAndColumn() {
+    ManifestError error =
+        onlyErrorOf("application: hello\nenvironment: demo\nresources: [\u0007]\n");
+
+    assertThat(error.getLine()).isEqualTo(3);
+    assertThat(error.getColumn()).isEqualTo(13);
+    assertThat(error.getReason())
+        .isEqualTo("not valid YAML: the character U+0007 is not allowed in YAML");
+  }
+
+  @Test
   void compile_yamlSyntaxError_givesTheLineAndColumn() {
     ManifestError error = onlyErrorOf("application: hello\nenvironment: [demo\nresources: []\n");
 
