@@ -10,6 +10,7 @@ import io.pulley.agent.config.Interval;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.logging.JulBridge;
 import io.pulley.agent.poll.PollLoop;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -69,7 +70,10 @@ public final class AgentMain implements Callable<Integer> {
       description = "Replaces the allowed roots (default /srv, /etc, /var/www, /opt)")
   List<Path> allowedRoots;
 
-  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve /metrics")
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description = "Serve /metrics on HOST:PORT; a bare PORT or :PORT means 127.0.0.1:PORT")
   String metricsListen;
 
   @Option(
@@ -154,6 +158,7 @@ public final class AgentMain implements Callable<Integer> {
     return Grpc.newChannelBuilder(config.controller(), InsecureChannelCredentials.create())
         .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
         .build();
   }
 

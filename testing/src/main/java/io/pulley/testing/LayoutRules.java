@@ -1,5 +1,6 @@
 package io.pulley.testing;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -26,6 +27,38 @@ public final class LayoutRules {
    * target/classes) depend on each other, directly or through others.
    */
   public static void assertNoPackageCycles(Path classes) {
+    JavaClasses imported = importMain(classes);
+    // One slice per package, a module's root package included: "io.pulley.(**)" captures
+    // "agent.poll" and "agent" alike.
+    slices().matching("io.pulley.(**)").should().beFreeOfCycles().check(imported);
+  }
+
+  /**
+   * Fails naming the caller if main code uses {@code java.util.regex}, directly or through {@code
+   * String.matches}, {@code replaceAll}, {@code replaceFirst} or {@code split}: its backtracking
+   * engine takes super-linear time on some patterns, and much of what we match comes from the
+   * network. RE2 ({@code com.google.re2j}) matches in time linear in the input.
+   */
+  public static void assertNoBacktrackingRegex(Path classes) {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.util.regex")
+        .orShould()
+        .callMethod(String.class, "matches", String.class)
+        .orShould()
+        .callMethod(String.class, "replaceAll", String.class, String.class)
+        .orShould()
+        .callMethod(String.class, "replaceFirst", String.class, String.class)
+        .orShould()
+        .callMethod(String.class, "split", String.class)
+        .orShould()
+        .callMethod(String.class, "split", String.class, int.class)
+        .because("java.util.regex backtracks; use com.google.re2j, which runs in linear time")
+        .check(importMain(classes));
+  }
+
+  private static JavaClasses importMain(Path classes) {
     if (!Files.isDirectory(classes)) {
       throw new AssertionError(classes.toAbsolutePath() + " is not a class folder");
     }
@@ -33,9 +66,7 @@ public final class LayoutRules {
     if (imported.isEmpty()) {
       throw new AssertionError("no classes found in " + classes.toAbsolutePath());
     }
-    // One slice per package, a module's root package included: "io.pulley.(**)" captures
-    // "agent.poll" and "agent" alike.
-    slices().matching("io.pulley.(**)").should().beFreeOfCycles().check(imported);
+    return imported;
   }
 
   /**

@@ -44,4 +44,26 @@ class LayoutRulesTest {
         .hasMessageContaining("Long.java (351 lines)")
         .hasMessageNotContaining("Short.java");
   }
+
+  @Test
+  void stringSplit_isABacktrackingRegex() {
+    assertThatThrownBy(() -> LayoutRules.assertNoBacktrackingRegex(FIXTURES.resolve("regex/split")))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Splits.words")
+        .hasMessageContaining("String.split");
+  }
+
+  @Test
+  void javaUtilRegex_isABacktrackingRegex() {
+    assertThatThrownBy(
+            () -> LayoutRules.assertNoBacktrackingRegex(FIXTURES.resolve("regex/pattern")))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("java.util.regex.Pattern");
+  }
+
+  @Test
+  void classesWithoutRegex_pass() {
+    assertThatCode(() -> LayoutRules.assertNoBacktrackingRegex(FIXTURES.resolve("layered")))
+        .doesNotThrowAnyException();
+  }
 }

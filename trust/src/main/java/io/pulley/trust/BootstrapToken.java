@@ -35,12 +35,13 @@ public record BootstrapToken(CaPin pin, String id, String secret) {
     if (!trimmed.startsWith(PREFIX)) {
       throw new TrustException("not a Pulley token (it starts with " + PREFIX + ")");
     }
-    String[] parts = trimmed.substring(PREFIX.length()).split(":", -1);
-    if (parts.length != 2) {
+    String rest = trimmed.substring(PREFIX.length());
+    int colon = rest.indexOf(':');
+    if (colon < 0 || rest.indexOf(':', colon + 1) >= 0) {
       throw new TrustException("malformed token: expected pulley1:PIN:ID.SECRET");
     }
-    CaPin pin = CaPin.parse(parts[0]);
-    SecretPart secretPart = SecretPart.parse(parts[1]);
+    CaPin pin = CaPin.parse(rest.substring(0, colon));
+    SecretPart secretPart = SecretPart.parse(rest.substring(colon + 1));
     return new BootstrapToken(pin, secretPart.id(), secretPart.secret());
   }
 

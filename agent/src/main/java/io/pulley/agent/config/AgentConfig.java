@@ -54,7 +54,7 @@ public record AgentConfig(
       }
     }
     if (!Objects.requireNonNull(metricsListen, "metricsListen").isEmpty()) {
-      HostPort.parse(metricsListen, "metricsListen");
+      metricsListen = HostPort.parseListen(metricsListen, "metricsListen").toString();
     }
     if (Objects.requireNonNull(reconvergeInterval, "reconvergeInterval").isNegative()) {
       throw new IllegalArgumentException(

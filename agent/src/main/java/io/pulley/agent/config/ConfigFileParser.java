@@ -139,7 +139,7 @@ public final class ConfigFileParser {
         case "controller" -> builder.controller(address(value));
         case "host_id" -> builder.hostId(value);
         case "data_dir" -> builder.dataDir(absolute(value));
-        case "metrics_listen" -> builder.metricsListen(value.isEmpty() ? value : address(value));
+        case "metrics_listen" -> builder.metricsListen(value.isEmpty() ? value : listen(value));
         case "reconverge_interval" -> builder.reconvergeInterval(interval(value));
         default -> throw new IllegalStateException("unhandled key " + key);
       }
@@ -172,6 +172,15 @@ public final class ConfigFileParser {
         throw error("expected an indented '- /path' entry");
       }
       roots.add(absolute(value(text.substring(2))));
+    }
+
+    /** A bare port or ":PORT" means loopback; see {@link HostPort#parseListen}. */
+    private String listen(String value) throws ConfigException {
+      try {
+        return HostPort.parseListen(value, "the address").toString();
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage());
+      }
     }
 
     private String address(String value) throws ConfigException {

@@ -29,4 +29,22 @@ public record HostPort(String host, int port) {
     }
     return new HostPort(host, port);
   }
+
+  /**
+   * Parses a listen address: {@code HOST:PORT}, or a bare {@code PORT} or {@code :PORT}, which mean
+   * {@code 127.0.0.1:PORT}: a listener reaches beyond the host only when an address says so.
+   */
+  public static HostPort parseListen(String value, String what) {
+    String port = value.startsWith(":") ? value.substring(1) : value;
+    if (!port.isEmpty() && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return parse("127.0.0.1:" + port, what);
+    }
+    return parse(value, what);
+  }
+
+  /** As written in a configuration: {@code host:port}, an IPv6 host in brackets. */
+  @Override
+  public String toString() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
 }

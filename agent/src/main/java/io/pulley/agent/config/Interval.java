@@ -1,8 +1,8 @@
 package io.pulley.agent.config;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses intervals as the configuration file and flags write them: whole seconds ({@code 1800}) or

@@ -1,5 +1,6 @@
 package io.pulley.agent.facts;
 
+import com.google.re2j.Pattern;
 import io.pulley.v1.HostFacts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * /proc files), so facts are refreshed on every poll. Stateless and thread-safe.
  */
 public final class HostFactsCollector {
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
   private final Path osRelease;
   private final Path meminfo;
   private final Path hostnameFile;
@@ -81,7 +83,7 @@ public final class HostFactsCollector {
   static long memTotalBytes(List<String> lines) {
     for (String line : lines) {
       if (line.startsWith("MemTotal:")) {
-        String[] parts = line.substring("MemTotal:".length()).strip().split("\\s+");
+        String[] parts = BLANKS.split(line.substring("MemTotal:".length()).strip());
         try {
           return Long.parseLong(parts[0]) * 1024; // /proc/meminfo counts in KiB
         } catch (NumberFormatException e) {

@@ -4,14 +4,20 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.agent.config.HostPort;
+import io.pulley.wire.JdkHttpLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
 
 /**
  * Serves {@code GET /metrics} in the Prometheus text format with the JDK's own HTTP server, so the
  * agent needs no web framework. Thread-safe.
+ *
+ * <p>Bounded, so that one slow client cannot hold it: two threads, and {@link JdkHttpLimits}, which
+ * the JDK reads once per JVM, when its first server is made; {@link #start} applies them before
+ * making one. It is the agent's only HTTP listener.
  */
 public final class MetricsServer implements AutoCloseable {
   private final HttpServer server;
@@ -22,8 +28,10 @@ public final class MetricsServer implements AutoCloseable {
 
   public static MetricsServer start(String listen, PrometheusMeterRegistry registry)
       throws IOException {
-    HostPort address = HostPort.parse(listen, "metrics listen address");
+    HostPort address = HostPort.parseListen(listen, "metrics listen address");
+    JdkHttpLimits.apply();
     HttpServer server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
+    server.setExecutor(Executors.newFixedThreadPool(2, MetricsServer::daemon));
     server.createContext("/metrics", exchange -> serve(exchange, registry));
     server.start();
     return new MetricsServer(server);
@@ -48,6 +56,12 @@ public final class MetricsServer implements AutoCloseable {
         out.write(body);
       }
     }
+  }
+
+  private static Thread daemon(Runnable runnable) {
+    Thread thread = new Thread(runnable, "metrics-http");
+    thread.setDaemon(true);
+    return thread;
   }
 
   @Override

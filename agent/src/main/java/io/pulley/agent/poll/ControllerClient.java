@@ -13,7 +13,6 @@ import io.pulley.v1.PollResponse;
 import io.pulley.v1.PollStatus;
 import io.pulley.v1.ReportRequest;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,16 +75,20 @@ public final class ControllerClient {
     }
   }
 
-  /** Sends a report; empty on success, else why it failed. */
-  public Optional<String> report(ApplyReport report, Duration deadline) {
+  /** What became of a report: delivered, failed (send it again), or refused (never send it). */
+  public record ReportAnswer(boolean delivered, boolean refused, String reason) {}
+
+  /** Sends a report; {@code INVALID_ARGUMENT} means the controller will never take this one. */
+  public ReportAnswer report(ApplyReport report, Duration deadline) {
     try {
       call(
           () ->
               stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                   .report(ReportRequest.newBuilder().setReport(report).build()));
-      return Optional.empty();
+      return new ReportAnswer(true, false, "");
     } catch (StatusRuntimeException e) {
-      return Optional.of(describe(e.getStatus()));
+      boolean refused = e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT;
+      return new ReportAnswer(false, refused, describe(e.getStatus()));
     }
   }
 

@@ -223,7 +223,7 @@ public final class PollLoop {
       log.info("apply of plan {} stopped early; it resumes on the next start", plan.getPlanId());
       return true;
     }
-    ApplyReport report = run.report();
+    ApplyReport report = ReportFit.fit(run.report());
     boolean succeeded = report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED;
     store.saveReport(report);
     // Marked applied even when it failed: the controller would otherwise resend it at once, and
@@ -243,10 +243,16 @@ public final class PollLoop {
     if (pending.isEmpty()) {
       return true;
     }
-    Optional<String> error = client.report(pending.get(), REPORT_DEADLINE);
-    if (error.isPresent()) {
+    ControllerClient.ReportAnswer answer = client.report(pending.get(), REPORT_DEADLINE);
+    if (answer.refused()) {
+      // Sending it again would be refused again, and no poll would follow: drop it.
+      log.error(
+          "the controller refused the report of plan {}; it is dropped: {}",
+          pending.get().getPlanId(),
+          answer.reason());
+    } else if (!answer.delivered()) {
       if (!stopping.get()) {
-        unreachable("report: " + error.get());
+        unreachable("report: " + answer.reason());
       }
       return false;
     }

@@ -58,6 +58,14 @@ class ConfigFileParserTest {
   }
 
   @Test
+  void parse_metricsListenWithoutAHost_meansLoopback() throws Exception {
+    assertThat(parse("metrics_listen: 9464\n").metricsListen()).isEqualTo("127.0.0.1:9464");
+    assertThat(parse("metrics_listen: \":9464\"\n").metricsListen()).isEqualTo("127.0.0.1:9464");
+    assertThat(parse("metrics_listen: 0.0.0.0:9464\n").metricsListen()).isEqualTo("0.0.0.0:9464");
+    assertThat(parse("metrics_listen: \"[::1]:9464\"\n").metricsListen()).isEqualTo("[::1]:9464");
+  }
+
+  @Test
   void parse_emptyFile_keepsDefaults() throws Exception {
     AgentConfig config = parse("# nothing\n\n");
 

@@ -322,6 +322,17 @@ class PollLoopTest {
   }
 
   @Test
+  void report_refusedByTheController_isDroppedOnce_andPollingGoesOn() throws Exception {
+    controller.refuseReports();
+    controller.answerPolls(newPlan(plan("p1", file("hello.txt", "one"))));
+    start(RECONVERGE);
+    controller.awaitHeldPoll(2);
+
+    assertThat(controller.calls()).containsExactly("poll ", "refused p1", "poll p1");
+    assertThat(sleeper.waits()).isEmpty();
+  }
+
+  @Test
   void reconverge_dueWhileControllerUnreachable_correctsDriftAndReportsWhenBack() throws Exception {
     controller.answerPolls(newPlan(plan("p1", file("hello.txt", "one\n"))));
     start(RECONVERGE);

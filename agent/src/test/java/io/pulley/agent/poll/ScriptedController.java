@@ -58,6 +58,7 @@ final class ScriptedController extends AgentServiceGrpc.AgentServiceImplBase {
   private final List<String> calls = new ArrayList<>();
   private ServerCallStreamObserver<PollResponse> held;
   private int reportsToReject;
+  private boolean refuseReports;
 
   /** Queues {@code answers}; the first goes to the poll being held, if there is one. */
   void answerPolls(Answer... answers) {
@@ -78,6 +79,11 @@ final class ScriptedController extends AgentServiceGrpc.AgentServiceImplBase {
   /** Makes the next {@code count} reports fail with UNAVAILABLE. */
   synchronized void rejectReports(int count) {
     reportsToReject = count;
+  }
+
+  /** Makes every report fail with INVALID_ARGUMENT, as one over the controller's limits does. */
+  synchronized void refuseReports() {
+    refuseReports = true;
   }
 
   synchronized List<PollRequest> polls() {
@@ -138,6 +144,11 @@ final class ScriptedController extends AgentServiceGrpc.AgentServiceImplBase {
         reportsToReject--;
         calls.add("rejected " + planId);
         observer.onError(Status.UNAVAILABLE.withDescription("store down").asRuntimeException());
+        return;
+      }
+      if (refuseReports) {
+        calls.add("refused " + planId);
+        observer.onError(Status.INVALID_ARGUMENT.withDescription("too large").asRuntimeException());
         return;
       }
       calls.add("report " + planId);

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.accounts;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * those in /etc/passwd. Thread-safe; reads only.
  */
 public final class AccountDatabase {
+  private static final Pattern COMMA = Pattern.compile(",");
+  private static final Pattern COLON = Pattern.compile(":");
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   // getent's exit status when the key is not in the database.
   private static final int NOT_FOUND = 2;
@@ -46,7 +49,7 @@ public final class AccountDatabase {
         .map(
             f -> {
               check(f, 4, "group", name);
-              List<String> members = f[3].isEmpty() ? List.of() : Arrays.asList(f[3].split(","));
+              List<String> members = f[3].isEmpty() ? List.of() : Arrays.asList(COMMA.split(f[3]));
               return new GroupEntry(f[0], number(f[2]), List.copyOf(members));
             });
   }
@@ -62,7 +65,7 @@ public final class AccountDatabase {
       throw new IOException(getent.display() + ": " + r.failure(TIMEOUT));
     }
     String line = r.outputTail().lines().findFirst().orElse("");
-    return Optional.of(line.split(":", -1));
+    return Optional.of(COLON.split(line, -1));
   }
 
   private static void check(String[] fields, int count, String database, String name) {

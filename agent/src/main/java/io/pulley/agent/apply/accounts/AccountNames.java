@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.accounts;
 
+import com.google.re2j.Pattern;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The grammar of user and group names that Pulley manages. Stateless and thread-safe. */
 public final class AccountNames {

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.apt;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
  * Idempotent; one apply at a time.
  */
 public final class PackageExecutor implements ResourceExecutor<Package> {
+  private static final Pattern TAB = Pattern.compile("\t");
   static final Path APT_LISTS = Path.of("/var/lib/apt/lists");
   static final Duration LISTS_MAX_AGE = Duration.ofHours(1);
   static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
@@ -162,7 +164,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
     Set<String> installed = new HashSet<>();
     queryOutput
         .lines()
-        .map(line -> line.split("\t", -1))
+        .map(line -> TAB.split(line, -1))
         .filter(f -> f.length == 2 && f[1].equals(INSTALLED))
         .forEach(f -> installed.add(f[0]));
     return names.stream().filter(n -> !installed.contains(n)).toList();

@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.apt;
 
+import com.google.re2j.Pattern;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Debian's package-name grammar (Policy 5.6.1). Stateless and thread-safe. */
 final class PackageNames {

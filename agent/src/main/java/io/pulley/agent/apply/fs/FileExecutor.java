@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.fs;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * Idempotent; one apply at a time.
  */
 public final class FileExecutor implements ResourceExecutor<File> {
+  private static final Pattern NEWLINE = Pattern.compile("\n");
   static final String NEW_FILE_MODE = "0644";
   static final String SENSITIVE_FILE_MODE = "0600";
 
@@ -39,7 +41,7 @@ public final class FileExecutor implements ResourceExecutor<File> {
   /** What the executor wrote last time: the content's digest and the declared attributes. */
   private record Written(String digest, String attributes) {
     static Optional<Written> parse(String text) {
-      String[] lines = text.split("\n", -1);
+      String[] lines = NEWLINE.split(text, -1);
       return lines.length < 2 ? Optional.empty() : Optional.of(new Written(lines[0], lines[1]));
     }
 

@@ -1,9 +1,9 @@
 package io.pulley.agent.apply.fs;
 
+import com.google.re2j.Pattern;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Octal permission bits ({@code "0755"}) to and from {@link PosixFilePermission} sets. */
 final class Mode {

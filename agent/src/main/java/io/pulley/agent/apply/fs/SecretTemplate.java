@@ -1,9 +1,9 @@
 package io.pulley.agent.apply.fs;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Fills {@code ${secret:NAME}} placeholders of sensitive content with the application's secrets,

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import com.google.re2j.Pattern;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import java.util.Optional;
  * between calls and may be used from one apply thread at a time.
  */
 interface Fetcher {
+  Pattern SCP_LIKE = Pattern.compile("[\\w.-]+@[\\w.-]+:.*");
 
   /** Empty on success, else why the fetch failed (credentials in URLs already redacted). */
   Optional<String> fetch(Path gitDir, String url) throws InterruptedException;
@@ -18,6 +20,6 @@ interface Fetcher {
   static boolean isSsh(String url) {
     return url.startsWith("ssh://")
         || url.startsWith("git+ssh://")
-        || (!url.contains("://") && url.matches("[\\w.-]+@[\\w.-]+:.*"));
+        || (!url.contains("://") && SCP_LIKE.matcher(url).matches());
   }
 }

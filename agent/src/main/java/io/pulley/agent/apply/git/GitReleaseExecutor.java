@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Deploys one commit of a Git repository as ROOT/releases/COMMIT and, unless {@code checkout_only},

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.files.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Removes old releases beyond the number to keep. Stateless and thread-safe. */

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Points ROOT/current at a release a {@code GitRelease} with {@code checkout_only} prepared, and

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.handover;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.accounts.AccountNames;
 import io.pulley.v1.Handover;
@@ -7,7 +8,6 @@ import io.pulley.v1.HandoverMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What a Handover must satisfy before the agent acts on it: names that systemd and the file system

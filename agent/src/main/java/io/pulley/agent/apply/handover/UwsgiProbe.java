@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.handover;
 
+import com.google.re2j.Pattern;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +17,9 @@ import java.util.Map;
  * thread-safe.
  */
 public final class UwsgiProbe implements SocketProbe {
+  private static final Pattern SPACE = Pattern.compile(" ");
+  private static final Pattern STATUS_CODE = Pattern.compile("\\d{3}");
+
   @Override
   public Answer get(Path socket, String host, String path) {
     try {
@@ -58,8 +62,10 @@ public final class UwsgiProbe implements SocketProbe {
     String text = new String(response, StandardCharsets.ISO_8859_1);
     int lineEnd = text.indexOf("\r\n");
     String first = lineEnd < 0 ? text : text.substring(0, lineEnd);
-    String[] parts = first.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
+    String[] parts = SPACE.split(first, 3);
+    if (parts.length < 2
+        || !parts[0].startsWith("HTTP/")
+        || !STATUS_CODE.matcher(parts[1]).matches()) {
       return Answer.failed(
           response.length == 0 ? "the socket closed without an answer" : "not HTTP: " + first);
     }

@@ -1,11 +1,11 @@
 package io.pulley.agent.apply.handover;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a uWSGI instance is doing, from its stats socket (which writes one JSON document and

@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.health;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeoutException;
  * error. One apply at a time; not thread-safe.
  */
 public final class HealthCheckExecutor implements ResourceExecutor<HealthCheck> {
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
   static final int DEFAULT_DEADLINE_SECONDS = 60;
   static final int BODY_LIMIT = 64 * 1024;
   static final int EXCERPT_CHARS = 120;
@@ -161,7 +163,7 @@ public final class HealthCheckExecutor implements ResourceExecutor<HealthCheck> 
 
   /** The body's start on one line, short enough for a report reason. */
   public static String excerpt(String body) {
-    String line = body.strip().replaceAll("\\s+", " ");
+    String line = BLANKS.matcher(body.strip()).replaceAll(" ");
     return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "…";
   }
 

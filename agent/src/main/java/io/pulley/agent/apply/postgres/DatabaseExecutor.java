@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.postgres;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.regex.Pattern;
 
 /**
  * Converges a PostgreSQL role, the database it owns and the database's extensions. It inspects

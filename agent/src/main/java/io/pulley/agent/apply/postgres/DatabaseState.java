@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.postgres;
 
+import com.google.re2j.Pattern;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,6 +14,8 @@ record DatabaseState(
     String verifier,
     Optional<String> databaseOwner,
     Set<String> extensions) {
+  private static final Pattern NEWLINE = Pattern.compile("\n");
+  private static final Pattern BAR = Pattern.compile("\\|");
 
   static final String ROLE = "role";
   static final String DATABASE = "database";
@@ -25,8 +28,8 @@ record DatabaseState(
     String verifier = "";
     Optional<String> owner = Optional.empty();
     Set<String> extensions = new java.util.TreeSet<>();
-    for (String line : output.split("\n")) {
-      String[] f = line.split("\\|", -1);
+    for (String line : NEWLINE.split(output)) {
+      String[] f = BAR.split(line, -1);
       switch (f[0]) {
         case ROLE -> {
           roleExists = true;

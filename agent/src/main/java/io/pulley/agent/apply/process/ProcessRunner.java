@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.process;
 
+import com.google.re2j.Pattern;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the process and its descendants are killed. Stateless and thread-safe.
  */
 public final class ProcessRunner implements CommandRunner {
+  private static final Pattern COLON = Pattern.compile(":");
   static final int TAIL_BYTES = 4096;
   private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(10);
   // A background child that keeps the output pipe open must not hold the apply up for long.
@@ -95,7 +97,7 @@ public final class ProcessRunner implements CommandRunner {
       Path p = workingDir.resolve(program);
       return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
     }
-    for (String dir : (path == null ? "" : path).split(":")) {
+    for (String dir : COLON.split(path == null ? "" : path)) {
       if (dir.isEmpty()) {
         continue;
       }

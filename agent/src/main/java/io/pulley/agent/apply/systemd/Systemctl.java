@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.systemd;
 
+import com.google.re2j.Pattern;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
@@ -9,6 +10,8 @@ import java.util.List;
 
 /** The systemctl and journalctl calls a service needs. Thread-safe as its runner is. */
 public final class Systemctl {
+  private static final Pattern NEWLINE = Pattern.compile("\n");
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
   static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
   // systemctl waits for the job; a unit's own start timeout is 90 s unless it says otherwise.
   static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
@@ -110,8 +113,8 @@ public final class Systemctl {
       throw new StepFailed(query.display() + ": " + r.failure(QUERY_TIMEOUT), r.outputTail());
     }
     List<String> units = new ArrayList<>();
-    for (String line : r.outputTail().split("\n")) {
-      String[] columns = line.strip().split("\\s+");
+    for (String line : NEWLINE.split(r.outputTail())) {
+      String[] columns = BLANKS.split(line.strip());
       if (!columns[0].isEmpty()) {
         units.add(columns[0]);
       }

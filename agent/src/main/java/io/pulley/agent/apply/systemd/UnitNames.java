@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.systemd;
 
+import com.google.re2j.Pattern;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The grammar of the systemd unit names a Service may name. Stateless and thread-safe. */
 final class UnitNames {

@@ -52,9 +52,9 @@ final class ApplyCommand extends ClientCommand {
         throw e;
       }
       for (ManifestError error : errors.getErrorsList()) {
-        spec.commandLine().getErr().println(ManifestErrorLine.format(file, error));
+        err().println(ManifestErrorLine.format(file, error));
       }
-      spec.commandLine().getErr().flush();
+      err().flush();
       int count = errors.getErrorsCount();
       throw new CliException(
           "manifest rejected with "

@@ -13,7 +13,7 @@ final class CliErrors implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception exception, CommandLine commandLine, ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
+    PrintWriter err = TerminalWriter.safe(commandLine.getErr());
     String controller = controllerAddress(commandLine);
     if (exception instanceof StatusRuntimeException status) {
       return report(status, controller, err);

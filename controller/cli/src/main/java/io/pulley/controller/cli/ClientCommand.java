@@ -32,8 +32,14 @@ abstract class ClientCommand implements Callable<Integer> {
     return root().output == OutputFormat.JSON;
   }
 
+  /** Standard output, with control characters from the controller's answers made visible. */
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return TerminalWriter.safe(spec.commandLine().getOut());
+  }
+
+  /** Standard error, likewise. */
+  PrintWriter err() {
+    return TerminalWriter.safe(spec.commandLine().getErr());
   }
 
   void printJson(MessageOrBuilder message) {

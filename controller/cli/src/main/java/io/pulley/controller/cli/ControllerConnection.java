@@ -5,6 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.pulley.v1.AdminServiceGrpc;
+import io.pulley.wire.WireLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,11 @@ final class ControllerConnection implements AutoCloseable {
   private final ManagedChannel channel;
 
   ControllerConnection(String address) {
-    this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    this.channel =
+        NettyChannelBuilder.forTarget(address)
+            .usePlaintext()
+            .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
+            .build();
   }
 
   AdminServiceGrpc.AdminServiceBlockingStub admin() {
@@ -51,6 +56,10 @@ final class ControllerConnection implements AutoCloseable {
     } catch (UnknownHostException e) {
       host = "unknown-host";
     }
-    return (user + "@" + host).replaceAll("[^\\x21-\\x7e]", "?");
+    StringBuilder printable = new StringBuilder();
+    for (char c : (user + "@" + host).toCharArray()) {
+      printable.append(c > 0x20 && c < 0x7f ? c : '?');
+    }
+    return printable.toString();
   }
 }

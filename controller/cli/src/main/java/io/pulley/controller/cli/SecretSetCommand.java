@@ -75,11 +75,10 @@ final class SecretSetCommand extends ClientCommand {
     InputStream in = root().in;
     if (in == System.in && System.console() != null) {
       // At a terminal, reading stdin looks like a hang; say what it waits for.
-      spec.commandLine()
-          .getErr()
+      err()
           .println(
               "pulley: reading the value of " + name + " from standard input; end with Ctrl-D");
-      spec.commandLine().getErr().flush();
+      err().flush();
     }
     try {
       return in.readNBytes(READ_LIMIT);

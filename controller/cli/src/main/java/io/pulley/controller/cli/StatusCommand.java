@@ -2,10 +2,13 @@ package io.pulley.controller.cli;
 
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyReport;
+import io.pulley.v1.GetHostReportRequest;
+import io.pulley.v1.GetHostReportResponse;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostState;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
+import io.pulley.v1.ReportSummary;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
 import java.time.Instant;
@@ -35,6 +38,9 @@ final class StatusCommand extends ClientCommand {
             ExitCodes.NOT_FOUND);
       }
     }
+    if (hostId != null) {
+      hosts = List.of(withReport(admin, hosts.get(0)));
+    }
     if (json()) {
       printJson(ListHostsResponse.newBuilder().addAllHosts(hosts).build());
     } else if (hostId != null) {
@@ -43,6 +49,14 @@ final class StatusCommand extends ClientCommand {
       printFleet(hosts);
     }
     return hosts.stream().allMatch(StatusCommand::isOk) ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** ListHosts sends a summary of each report; one host's is shown whole. */
+  private static HostState withReport(
+      AdminServiceGrpc.AdminServiceBlockingStub admin, HostState host) {
+    GetHostReportResponse report =
+        admin.getHostReport(GetHostReportRequest.newBuilder().setHostId(host.getHostId()).build());
+    return report.hasReport() ? host.toBuilder().setLastReport(report.getReport()).build() : host;
   }
 
   static boolean isOk(HostState host) {
@@ -66,9 +80,9 @@ final class StatusCommand extends ClientCommand {
           Formats.health(host.getHealth()),
           Formats.revisions(host.getAppliedRevisionsList()),
           host.getAppliedPlanId().equals(host.getDesiredPlanId()) ? "yes" : "no",
-          resourceSummary(host.getLastReport()),
+          resourceSummary(host.getLastReportSummary()),
           Formats.ago(host.getLastSeen(), now),
-          firstFailure(host.getLastReport()));
+          firstFailure(host.getLastReportSummary()));
     }
     table.print(out());
   }
@@ -128,32 +142,26 @@ final class StatusCommand extends ClientCommand {
     out().flush();
   }
 
-  private static String resourceSummary(ApplyReport report) {
-    if (report.getResultsCount() == 0) {
+  private static String resourceSummary(ReportSummary report) {
+    int total =
+        report.getUnchanged() + report.getChanged() + report.getFailed() + report.getSkipped();
+    if (total == 0) {
       return "-";
     }
-    long failed = count(report, ResourceOutcome.RESOURCE_OUTCOME_FAILED);
-    long skipped = count(report, ResourceOutcome.RESOURCE_OUTCOME_SKIPPED);
-    long ok = report.getResultsCount() - failed - skipped;
-    String summary = ok + "/" + report.getResultsCount() + " ok";
-    if (failed > 0) {
-      summary += ", " + failed + " failed";
+    String summary = (report.getUnchanged() + report.getChanged()) + "/" + total + " ok";
+    if (report.getFailed() > 0) {
+      summary += ", " + report.getFailed() + " failed";
     }
-    if (skipped > 0) {
-      summary += ", " + skipped + " skipped";
+    if (report.getSkipped() > 0) {
+      summary += ", " + report.getSkipped() + " skipped";
     }
     return summary;
   }
 
-  private static long count(ApplyReport report, ResourceOutcome outcome) {
-    return report.getResultsList().stream().filter(r -> r.getOutcome() == outcome).count();
-  }
-
-  private static String firstFailure(ApplyReport report) {
-    return report.getResultsList().stream()
-        .filter(r -> r.getOutcome() == ResourceOutcome.RESOURCE_OUTCOME_FAILED)
-        .findFirst()
-        .map(r -> r.getResourceId() + ": " + r.getReason())
-        .orElse("");
+  private static String firstFailure(ReportSummary report) {
+    if (!report.hasFirstFailure()) {
+      return "";
+    }
+    return report.getFirstFailure().getResourceId() + ": " + report.getFirstFailure().getReason();
   }
 }

@@ -1,5 +1,6 @@
 package io.pulley.controller.cli;
 
+import io.pulley.wire.SafeText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +47,19 @@ final class TextTable {
     out.flush();
   }
 
-  /** Table cells are one line: a multi-line reason would break the columns. */
-  private static String oneLine(String text) {
-    String flat = text.replaceAll("\\s*\\R\\s*", " ⏎ ");
-    return flat.length() > 120 ? flat.substring(0, 117) + "..." : flat;
+  /**
+   * Table cells are one line: a multi-line reason would break the columns, and control characters
+   * from the controller's answers would reach the terminal.
+   */
+  static String oneLine(String text) {
+    StringBuilder flat = new StringBuilder();
+    for (String line : (Iterable<String>) text.strip().lines()::iterator) {
+      if (flat.length() > 0) {
+        flat.append(" ⏎ ");
+      }
+      flat.append(line.strip());
+    }
+    String safe = SafeText.line(flat.toString());
+    return safe.length() > 120 ? safe.substring(0, 117) + "..." : safe;
   }
 }

@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import com.google.re2j.Pattern;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.Optional;
  * in a manifest is the path the agent writes, and two spellings never name one file.
  */
 final class AbsolutePath {
+  private static final Pattern SLASH = Pattern.compile("/");
 
   private AbsolutePath() {}
 
@@ -38,7 +40,7 @@ final class AbsolutePath {
   /** Resolves "." and ".." lexically and drops empty segments; ".." above the root stays there. */
   static String normalize(String path) {
     Deque<String> segments = new ArrayDeque<>();
-    for (String segment : path.split("/")) {
+    for (String segment : SLASH.split(path)) {
       if (segment.isEmpty() || segment.equals(".")) {
         continue;
       }

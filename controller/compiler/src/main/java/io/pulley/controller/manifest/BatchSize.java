@@ -1,8 +1,8 @@
 package io.pulley.controller.manifest;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How many hosts one batch of a rollout takes after the canary: a count ("2") or a share of the

@@ -2,7 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Checks for text that the stack writes into configuration files (nginx, uWSGI, INI, systemd): the

@@ -2,10 +2,10 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.re2j.Pattern;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.RolloutPolicy;
 import io.pulley.v1.Tracking;
-import java.util.regex.Pattern;
 
 /**
  * Checks how a manifest's releases are delivered: what it tracks on its Git remote ({@code track})
@@ -16,10 +16,9 @@ final class DeliveryValidator {
   static final int MIN_INTERVAL_SECONDS = 5;
   static final int MAX_SECONDS = 7 * 24 * 3600;
 
-  // A conservative reading of git-check-ref-format: no blanks, controls or the characters Git
-  // forbids, no "..", no leading "-" or "/", no trailing "/" or ".lock".
-  private static final Pattern BRANCH =
-      Pattern.compile("(?!-)(?!/)(?!.*\\.\\.)(?!.*//)(?!.*\\.lock$)(?!.*/$)[^\\s~^:?*\\[\\\\]+");
+  // A conservative reading of git-check-ref-format: no blanks or the characters Git forbids; the
+  // rules about "..", "//" and the ends are checked by a scan, not by lookahead.
+  private static final Pattern BRANCH_CHARACTERS = Pattern.compile("[^\\s~^:?*\\[\\\\]+");
 
   private final Checks checks;
   private final Names names;
@@ -56,7 +55,7 @@ final class DeliveryValidator {
     if (tags && track.getTags().chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
       checks.fail("track.tags", "tag pattern " + quote(track.getTags()) + " has blanks in it");
     }
-    if (branch && !tags && !BRANCH.matcher(track.getBranch()).matches()) {
+    if (branch && !tags && !isBranchName(track.getBranch())) {
       checks.fail("track.branch", quote(track.getBranch()) + " is not a valid Git branch name");
     }
     if (branch && track.getPrereleases()) {
@@ -103,5 +102,16 @@ final class DeliveryValidator {
     if (value < 0 || value > MAX_SECONDS) {
       checks.fail(field, what + " is " + value + " s; use 0 to " + MAX_SECONDS + " (" + zero + ")");
     }
+  }
+
+  /** No leading "-" or "/", no trailing "/" or ".lock", no ".." or "//" anywhere. */
+  static boolean isBranchName(String name) {
+    return BRANCH_CHARACTERS.matcher(name).matches()
+        && !name.startsWith("-")
+        && !name.startsWith("/")
+        && !name.endsWith("/")
+        && !name.endsWith(".lock")
+        && !name.contains("..")
+        && !name.contains("//");
   }
 }

@@ -1,7 +1,7 @@
 package io.pulley.controller.manifest;
 
+import com.google.re2j.Pattern;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The shape of application and environment names, shared by the manifest and the admin calls that

@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import com.google.re2j.Pattern;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.HostSelector;
 import io.pulley.v1.Manifest;
@@ -7,7 +8,6 @@ import io.pulley.v1.Resource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks the meaning of a parsed manifest: names, labels, unique resource ids, and (through {@link

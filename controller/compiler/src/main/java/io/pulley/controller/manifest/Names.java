@@ -2,7 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The shapes of the names that end up on a host (accounts, packages, units, databases, secrets):

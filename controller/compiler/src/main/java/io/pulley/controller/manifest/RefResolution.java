@@ -1,7 +1,7 @@
 package io.pulley.controller.manifest;
 
+import com.google.re2j.Pattern;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What resolving a Git ref gave: a commit, a ref the remote does not have, or a remote that could

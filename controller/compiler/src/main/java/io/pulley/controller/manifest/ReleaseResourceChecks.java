@@ -2,18 +2,19 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.re2j.Pattern;
 import io.pulley.v1.HealthCheck;
 import io.pulley.v1.ReleaseLink;
 import io.pulley.v1.Virtualenv;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.regex.Pattern;
 
 /**
  * Checks the resources around a release: virtual environments, release links and health checks. Not
  * thread-safe: one per compilation.
  */
 final class ReleaseResourceChecks {
+  private static final Pattern HOST_HEADER = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
 
   static final int MAX_DEADLINE_SECONDS = 3600;
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
@@ -60,7 +61,7 @@ final class ReleaseResourceChecks {
   void healthCheck(HealthCheck check, String path) {
     url(path + ".url", check.getUrl());
     String host = check.getHostHeader();
-    if (!host.isEmpty() && !host.matches("[A-Za-z0-9._:\\[\\]-]+")) {
+    if (!host.isEmpty() && !HOST_HEADER.matcher(host).matches()) {
       checks.fail(
           path + ".host_header",
           "host_header " + quote(host) + " is not a host name (letters, digits, \".\", \"-\")");

@@ -1,6 +1,6 @@
 package io.pulley.controller.manifest;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** The Git remote URLs a manifest may name, and how to show one without its credentials. */
 public final class RemoteUrl {
@@ -12,7 +12,17 @@ public final class RemoteUrl {
   // Some libraries print a URL differently than it was written; drop any "user:secret@" too.
   private static final Pattern USER_AND_SECRET = Pattern.compile("[^\\s/:@]+:[^\\s/@]+@");
 
+  /** Longer URLs are refused before anything parses them; real ones are far shorter. */
+  static final int MAX_LENGTH = 2048;
+
   private RemoteUrl() {}
+
+  /** Why {@code url} is too long to consider, or null if it is not. */
+  static String lengthProblem(String url) {
+    return url.length() <= MAX_LENGTH
+        ? null
+        : "url is " + url.length() + " characters long; the limit is " + MAX_LENGTH;
+  }
 
   /** True for file://, http://, https://, ssh:// and scp-like {@code git@host:path} URLs. */
   static boolean isSupported(String url) {

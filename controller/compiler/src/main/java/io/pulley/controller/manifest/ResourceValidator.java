@@ -3,13 +3,13 @@ package io.pulley.controller.manifest;
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.re2j.Pattern;
 import io.pulley.v1.Command;
 import io.pulley.v1.Directory;
 import io.pulley.v1.File;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Resource;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Checks one resource of each kind against the rules the agent relies on. Not thread-safe. */
 final class ResourceValidator {
@@ -113,6 +113,8 @@ final class ResourceValidator {
     checks.path(path + ".root", release.getRoot(), true);
     if (release.getUrl().isEmpty()) {
       checks.fail(path + ".url", "url is required, such as \"https://example.com/app.git\"");
+    } else if (RemoteUrl.lengthProblem(release.getUrl()) != null) {
+      checks.fail(path + ".url", RemoteUrl.lengthProblem(release.getUrl()));
     } else if (!RemoteUrl.isSupported(release.getUrl())) {
       checks.fail(
           path + ".url",

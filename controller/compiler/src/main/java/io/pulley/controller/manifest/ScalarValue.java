@@ -3,16 +3,17 @@ package io.pulley.controller.manifest;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.re2j.Pattern;
 import io.pulley.controller.stack.HandoverWords;
 import io.pulley.v1.HandoverMode;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Converts a YAML scalar to the value of a protobuf field of a scalar type. */
 final class ScalarValue {
+  private static final Pattern WORD_BOUNDARY = Pattern.compile("([a-z0-9])([A-Z])");
 
   private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
   private static final Pattern REAL =
@@ -92,6 +93,6 @@ final class ScalarValue {
 
   /** "OFFLINE_HOSTS_" for the enum OfflineHosts. */
   private static String prefix(EnumDescriptor type) {
-    return type.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT) + "_";
+    return WORD_BOUNDARY.matcher(type.getName()).replaceAll("$1_$2").toUpperCase(Locale.ROOT) + "_";
   }
 }

@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.re2j.Pattern;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackHealth;
@@ -11,7 +12,6 @@ import io.pulley.v1.StackTls;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks the parts of the {@code stack} section that become the nginx site, the settings file and

@@ -2,6 +2,7 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.re2j.Pattern;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
@@ -13,7 +14,6 @@ import io.pulley.v1.StackWeb;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks the {@code stack} section: required fields, names, numbers, and every value that the
@@ -29,9 +29,13 @@ final class StackValidator {
       Pattern.compile(
           "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?");
   static final Pattern RELATIVE_PATH =
+      // Segments after the first may start with "." but are neither "." nor "..", spelt out
+      // without lookahead so that RE2 accepts the pattern.
       Pattern.compile(
-          "(?!\\.\\.?(/|$))[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
-              + "(/(?!\\.\\.?(/|$))[A-Za-z0-9._@+-]+)*");
+          "[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
+              + "(/([A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
+              + "|\\.[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
+              + "|\\.\\.[A-Za-z0-9._@+-]+))*");
   static final Pattern COMMAND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.-]+");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -87,6 +91,8 @@ final class StackValidator {
     String url = git.getUrl();
     if (url.isEmpty()) {
       checks.fail("stack.git.url", "git.url is required, such as \"https://example.com/app.git\"");
+    } else if (RemoteUrl.lengthProblem(url) != null) {
+      checks.fail("stack.git.url", RemoteUrl.lengthProblem(url));
     } else if (!RemoteUrl.isSupported(url) || url.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
       checks.fail(
           "stack.git.url",

@@ -6,6 +6,10 @@ import java.util.Iterator;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.ReaderException;
@@ -23,6 +27,12 @@ final class YamlManifestReader {
 
   /** Largest manifest accepted, in UTF-8 bytes. */
   static final int MAX_BYTES = 1 << 20;
+
+  /**
+   * Deepest nesting of mappings and sequences accepted. The schema needs about eight levels;
+   * snakeyaml-engine composes nodes recursively, so ten thousand would overflow the stack.
+   */
+  static final int MAX_DEPTH = 64;
 
   /**
    * Reads {@code text}. Returns the builder (possibly incomplete when mistakes were found), or
@@ -49,6 +59,9 @@ final class YamlManifestReader {
 
   private static Optional<Node> compose(String text, String sourceName, Problems problems) {
     try {
+      if (tooDeep(text, sourceName, problems)) {
+        return Optional.empty();
+      }
       Iterator<Node> documents =
           new Compose(settings(sourceName)).composeAllFromString(text).iterator();
       if (!documents.hasNext()) {
@@ -76,6 +89,29 @@ final class YamlManifestReader {
       problems.add("", Optional.empty(), "not valid YAML: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * True, after recording where, if collections nest deeper than {@link #MAX_DEPTH}. The parser
+   * keeps its state on the heap, so walking its events is safe at any depth, unlike composing.
+   */
+  private static boolean tooDeep(String text, String sourceName, Problems problems) {
+    int depth = 0;
+    for (Event event : new Parse(settings(sourceName)).parseString(text)) {
+      if (event instanceof CollectionStartEvent) {
+        depth++;
+        if (depth > MAX_DEPTH) {
+          problems.add(
+              "",
+              event.getStartMark(),
+              "mappings and sequences nest deeper than " + MAX_DEPTH + " levels here");
+          return true;
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.pulley.controller.stack;
 
+import com.google.re2j.Pattern;
 import io.pulley.v1.Database;
 import io.pulley.v1.Directory;
 import io.pulley.v1.File;
@@ -22,6 +23,7 @@ import java.util.List;
  * templates read the stack with its defaults filled in ({@link StackDefaults}) and know none.
  */
 public final class StackRenderer {
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   private StackRenderer() {}
 
@@ -32,7 +34,7 @@ public final class StackRenderer {
     }
     Stack stack = StackDefaults.filled(manifest);
     StackLayout layout = StackLayout.of(manifest, stack);
-    if (!layout.commit().matches("[0-9a-f]{40}")) {
+    if (!COMMIT.matcher(layout.commit()).matches()) {
       throw new IllegalArgumentException(
           "stack.git.commit must be pinned before rendering, was \"" + layout.commit() + "\"");
     }

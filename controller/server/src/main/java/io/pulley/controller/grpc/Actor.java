@@ -1,5 +1,6 @@
 package io.pulley.controller.grpc;
 
+import com.google.re2j.Pattern;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * plus the address it called from, so the record is honest about being unauthenticated.
  */
 public final class Actor {
+  private static final Pattern NOT_PRINTABLE = Pattern.compile("[^\\x21-\\x7e]");
+
   /** The header the CLI sets to "user@host". */
   public static final Metadata.Key<String> HEADER =
       Metadata.Key.of("pulley-actor", Metadata.ASCII_STRING_MARSHALLER);
@@ -53,7 +56,7 @@ public final class Actor {
   }
 
   private static String sanitize(String value) {
-    String printable = value.replaceAll("[^\\x21-\\x7e]", "?");
+    String printable = NOT_PRINTABLE.matcher(value).replaceAll("?");
     return printable.length() > 100 ? printable.substring(0, 100) : printable;
   }
 }

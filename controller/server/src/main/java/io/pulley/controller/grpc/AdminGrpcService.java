@@ -3,6 +3,7 @@ package io.pulley.controller.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.hosts.ReportBounds;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.poll.HostPlans;
@@ -250,11 +251,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     return info.build();
   }
 
+  /** The host as ListHosts shows it: live state, and a summary in place of the whole report. */
   private HostState withLiveState(HostState host) {
-    return host.toBuilder()
-        .setConnected(pollHub.isHeld(host.getHostId()))
-        .setDesiredPlanId(plans.planFor(host.getHostId()).getPlanId())
-        .build();
+    HostState.Builder shown =
+        host.toBuilder()
+            .setConnected(pollHub.isHeld(host.getHostId()))
+            .setDesiredPlanId(plans.planFor(host.getHostId()).getPlanId())
+            .clearLastReport();
+    if (host.hasLastReport()) {
+      shown.setLastReportSummary(ReportBounds.summary(host.getLastReport()));
+    }
+    return shown.build();
   }
 
   private static io.grpc.StatusRuntimeException unknownHost(String hostId) {

@@ -4,6 +4,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.access.Caller;
 import io.pulley.controller.hosts.HostRegistry;
+import io.pulley.controller.hosts.ReportBounds;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.poll.PollResponder;
@@ -72,6 +73,11 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
     String problem = HostIds.problem(report.getHostId());
     if (problem != null) {
       observer.onError(GrpcErrors.invalidArgument(problem));
+      return;
+    }
+    Optional<String> refusal = ReportBounds.refusal(report);
+    if (refusal.isPresent()) {
+      observer.onError(GrpcErrors.invalidArgument(refusal.get()));
       return;
     }
     hosts.recordReport(report);

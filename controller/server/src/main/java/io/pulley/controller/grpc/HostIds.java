@@ -1,6 +1,7 @@
 package io.pulley.controller.grpc;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
+import io.pulley.wire.SafeText;
 
 /** What a host id may look like: a host name, so it is safe in logs, tables and file names. */
 final class HostIds {
@@ -15,7 +16,7 @@ final class HostIds {
     }
     if (!VALID.matcher(hostId).matches()) {
       return "host_id must be a host name (letters, digits, '.', '_', '-'), got \""
-          + hostId.replaceAll("[^\\x20-\\x7e]", "?")
+          + SafeText.cut(SafeText.line(hostId), 300)
           + "\"";
     }
     return null;

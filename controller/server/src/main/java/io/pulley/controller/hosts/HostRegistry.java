@@ -8,6 +8,7 @@ import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostState;
 import io.pulley.v1.PollRequest;
+import io.pulley.wire.SafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every host the controller has heard from: its facts, health, applied plan and last report.
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every {@link #LAST_SEEN_WRITE_INTERVAL}. Reports are written through at once.
  */
 public final class HostRegistry {
+  private static final Logger log = LoggerFactory.getLogger(HostRegistry.class);
   static final Duration LAST_SEEN_WRITE_INTERVAL = Duration.ofMinutes(5);
 
   private final Store store;
@@ -45,7 +49,8 @@ public final class HostRegistry {
     this.store = store;
     this.clock = clock;
     this.binding = binding;
-    for (HostState host : store.hosts()) {
+    for (HostState stored : store.hosts()) {
+      HostState host = bounded(stored);
       hosts.put(host.getHostId(), new Entry(host, ProtoTime.instant(host.getLastSeen())));
     }
   }
@@ -60,7 +65,7 @@ public final class HostRegistry {
           HostState updated =
               previous.toBuilder()
                   .setHostId(id)
-                  .setFacts(bound(id, request.getFacts()))
+                  .setFacts(bound(id, ReportBounds.bounded(request.getFacts())))
                   .setAppliedPlanId(request.getAppliedPlanId())
                   .setHealth(request.getHealth())
                   .setLastSeen(ProtoTime.timestamp(now))
@@ -79,8 +84,12 @@ public final class HostRegistry {
         });
   }
 
-  /** Records an apply report; the host's health follows the report's outcome. */
-  public void recordReport(ApplyReport report) {
+  /**
+   * Records an apply report, its text bounded by {@link ReportBounds#bounded}; the host's health
+   * follows the report's outcome. The caller has refused a report over a hard limit.
+   */
+  public void recordReport(ApplyReport received) {
+    ApplyReport report = ReportBounds.bounded(received);
     Instant now = clock.instant();
     hosts.compute(
         report.getHostId(),
@@ -168,6 +177,27 @@ public final class HostRegistry {
         .labelsOf(hostId)
         .map(labels -> reported.toBuilder().clearLabels().putAllLabels(labels).build())
         .orElse(reported);
+  }
+
+  /**
+   * A host as stored, bounded as if it had just been received: a report stored before the limits
+   * existed, or over them, must not fill the heap or every ListHosts answer at each start.
+   */
+  private static HostState bounded(HostState stored) {
+    HostState.Builder host = stored.toBuilder().setFacts(ReportBounds.bounded(stored.getFacts()));
+    if (stored.hasLastReport()) {
+      Optional<String> refusal = ReportBounds.refusal(stored.getLastReport());
+      if (refusal.isPresent()) {
+        log.warn(
+            "dropping the stored last report of host {}: {}",
+            SafeText.line(stored.getHostId()),
+            refusal.get());
+        host.clearLastReport();
+      } else {
+        host.setLastReport(ReportBounds.bounded(stored.getLastReport()));
+      }
+    }
+    return host.build();
   }
 
   private record Entry(HostState state, Instant persistedAt) {}

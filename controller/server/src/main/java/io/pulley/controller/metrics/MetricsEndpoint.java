@@ -2,11 +2,11 @@ package io.pulley.controller.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pulley.controller.http.HttpListeners;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 
 /** Serves {@code GET /metrics} in the Prometheus text format with the JDK's own HTTP server. */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -19,7 +19,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   /** Starts serving on {@code address}; port 0 picks a free port. */
   public static MetricsEndpoint start(InetSocketAddress address, PrometheusMeterRegistry registry)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 16);
+    HttpServer server = HttpListeners.create(address, 2, "metrics-http");
     server.createContext(
         "/metrics",
         exchange -> {
@@ -38,8 +38,6 @@ public final class MetricsEndpoint implements AutoCloseable {
             }
           }
         });
-    // One thread: scrapes are rare and cheap, and this keeps the footprint flat.
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "metrics-http")));
     server.start();
     return new MetricsEndpoint(server);
   }
@@ -52,11 +50,5 @@ public final class MetricsEndpoint implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-  }
-
-  private static Thread daemon(Runnable runnable, String name) {
-    Thread thread = new Thread(runnable, name);
-    thread.setDaemon(true);
-    return thread;
   }
 }

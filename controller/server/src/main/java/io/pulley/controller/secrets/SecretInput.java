@@ -1,10 +1,10 @@
 package io.pulley.controller.secrets;
 
+import com.google.re2j.Pattern;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.ManifestNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The rules for what an admin may store as a secret. Stateless. Reasons name the field and the

@@ -1,5 +1,7 @@
 package io.pulley.controller.secrets;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.pulley.v1.File;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
@@ -8,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The secrets a compiled manifest uses: those the controller generates (names in sensitive files'

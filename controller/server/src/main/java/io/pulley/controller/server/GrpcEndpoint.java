@@ -15,6 +15,7 @@ import io.pulley.controller.grpc.EnrolGrpcService;
 import io.pulley.controller.grpc.RolloutCalls;
 import io.pulley.controller.grpc.UnexpectedErrors;
 import io.pulley.controller.metrics.ControllerMetrics;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,11 @@ final class GrpcEndpoint {
         .permitKeepAliveTime(20, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxConnectionIdle(10, TimeUnit.MINUTES)
+        // Bounded: what each number is for is said in WireLimits.
+        .maxInboundMessageSize(WireLimits.MAX_SERVER_INBOUND_BYTES)
+        .maxInboundMetadataSize(WireLimits.MAX_INBOUND_METADATA_BYTES)
+        .handshakeTimeout(WireLimits.HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .maxConcurrentCallsPerConnection(WireLimits.MAX_CONCURRENT_CALLS_PER_CONNECTION)
         .addService(
             ServerInterceptors.intercept(
                 new AdminGrpcService(

@@ -50,7 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-listen",
       paramLabel = "HOST:PORT",
-      description = "Serve Prometheus metrics at http://HOST:PORT/metrics.")
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics; a bare PORT or :PORT means"
+              + " 127.0.0.1:PORT.")
   String metricsListen;
 
   @Option(
@@ -138,7 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
             .withPollHold(hold, hold.dividedBy(6))
             .withSecretsKey(secretsKeyFile(System.getenv("CREDENTIALS_DIRECTORY")));
     if (metricsListen != null) {
-      config = config.withMetrics(address("--metrics-listen", metricsListen));
+      config = config.withMetrics(address("--metrics-listen", loopbackIfBare(metricsListen)));
     }
     if (webhookListen != null) {
       config = config.withWebhooks(address("--webhook-listen", webhookListen));
@@ -218,6 +220,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
     throw new ParameterException(
         spec.commandLine(), option + " must be a number with s, m, h or d, got \"" + value + "\"");
+  }
+
+  /** "9465" and ":9465" mean 127.0.0.1:9465: metrics reach beyond the host only when told to. */
+  static String loopbackIfBare(String value) {
+    String port = value.startsWith(":") ? value.substring(1) : value;
+    boolean bare = !port.isEmpty() && port.chars().allMatch(c -> c >= '0' && c <= '9');
+    return bare ? "127.0.0.1:" + port : value;
   }
 
   private InetSocketAddress address(String option, String value) {

@@ -1,10 +1,10 @@
 package io.pulley.controller.tracking;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A version read from a release tag, ordered by Semantic Versioning 2.0's precedence: major, minor
@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 public record SemanticVersion(
     BigInteger major, BigInteger minor, BigInteger patch, List<String> preRelease)
     implements Comparable<SemanticVersion> {
+  private static final Pattern DOT = Pattern.compile("\\.");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
 
   // Numbers without leading zeros, as the specification requires; identifiers of [0-9A-Za-z-].
   private static final Pattern VERSION =
@@ -41,8 +43,10 @@ public record SemanticVersion(
     if (start == tag.length() || !m.matches()) {
       return Optional.empty();
     }
-    for (String identifier : m.group(4) == null ? new String[0] : m.group(4).split("\\.")) {
-      if (identifier.length() > 1 && identifier.startsWith("0") && identifier.matches("\\d+")) {
+    for (String identifier : m.group(4) == null ? new String[0] : DOT.split(m.group(4))) {
+      if (identifier.length() > 1
+          && identifier.startsWith("0")
+          && DIGITS.matcher(identifier).matches()) {
         return Optional.empty(); // "01" is not a valid numeric identifier
       }
     }
@@ -51,7 +55,7 @@ public record SemanticVersion(
             new BigInteger(m.group(1)),
             m.group(2) == null ? BigInteger.ZERO : new BigInteger(m.group(2)),
             m.group(3) == null ? BigInteger.ZERO : new BigInteger(m.group(3)),
-            m.group(4) == null ? List.of() : List.of(m.group(4).split("\\."))));
+            m.group(4) == null ? List.of() : List.of(DOT.split(m.group(4)))));
   }
 
   public boolean isPreRelease() {

@@ -1,10 +1,10 @@
 package io.pulley.controller.tracking;
 
+import com.google.re2j.Pattern;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which tag of a remote is the release to deploy: among the tags whose names match a glob ({@code

@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker {
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
+  /**
+   * Webhooks make a remote be read at most this often: a flood of validly signed deliveries (a
+   * replay, a busy monorepo) costs one read per gap, and the last of them is read at its end.
+   */
+  public static final Duration NOTICE_GAP = Duration.ofSeconds(10);
+
   private static final Logger log = LoggerFactory.getLogger(Tracker.class);
 
   private final RevisionLog revisions;
@@ -52,6 +59,7 @@ public final class Tracker {
   private final Random random;
   private final Map<String, Round> lastRead = new ConcurrentHashMap<>();
   private final Map<String, String> pendingNotice = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastNoticedRead = new ConcurrentHashMap<>();
 
   public Tracker(
       RevisionLog revisions,
@@ -81,9 +89,10 @@ public final class Tracker {
       }
     }
     lastRead.keySet().retainAll(byRemote.keySet());
+    lastNoticedRead.keySet().retainAll(byRemote.keySet());
     for (Map.Entry<String, List<Revision>> remote : byRemote.entrySet()) {
       String url = remote.getKey();
-      String notice = pendingNotice.remove(url);
+      String notice = takeNotice(url, now);
       Round last = lastRead.get(url);
       // Due by the interval the manifests give now: an apply that shortens it counts at once.
       if (notice == null
@@ -92,13 +101,29 @@ public final class Tracker {
         continue;
       }
       lastRead.put(url, new Round(now, jitter()));
+      if (notice != null) {
+        lastNoticedRead.put(url, now);
+      }
       read(url, remote.getValue(), notice == null ? "seen by polling" : notice);
     }
   }
 
   /**
+   * The notice pending for {@code url}, taken if the last read a notice caused was {@link
+   * #NOTICE_GAP} ago; otherwise it waits for a later tick, with any that follow it.
+   */
+  private String takeNotice(String url, Instant now) {
+    Instant last = lastNoticedRead.get(url);
+    if (last != null && now.isBefore(last.plus(NOTICE_GAP))) {
+      return null;
+    }
+    return pendingNotice.remove(url);
+  }
+
+  /**
    * Makes the next tick read {@code application}'s remote whatever its interval, as a push webhook
-   * asks; {@code how} says who noticed ("the GitHub webhook").
+   * asks, or the first tick {@link #NOTICE_GAP} after the last read a notice caused; {@code how}
+   * says who noticed ("the GitHub webhook").
    *
    * @return false if the application tracks nothing
    */

@@ -1,34 +1,38 @@
 package io.pulley.controller.tracking;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.http.HttpListeners;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Revision;
+import io.pulley.wire.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code POST /hooks/APP/ENV} for push webhooks: a request signed with the application's
  * {@code track.webhook_secret} makes tracking read the remote at once ({@code readNow}; 202); one
- * with a bad or no signature is refused (401), logged and put in the trail, and changes nothing.
- * The body is only authenticated, never trusted for what it says: the controller reads the refs
- * itself.
+ * with a bad or no signature is refused (401), logged and put in the trail, and changes nothing. A
+ * delivery whose id (X-GitHub-Delivery and the like) was received lately is answered "already
+ * received" (200) without reading the remote; deliveries without an id make the remote be read at
+ * most once per {@link Tracker#NOTICE_GAP}. The body is only authenticated, never trusted for what
+ * it says: the controller reads the refs itself.
  */
 public final class WebhookEndpoint implements AutoCloseable {
   static final int MAX_BODY_BYTES = 1 << 20;
@@ -51,8 +55,20 @@ public final class WebhookEndpoint implements AutoCloseable {
       AuditTrail audit,
       Runnable readNow)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 64);
-    Handler handler = new Handler(revisions, store, tracker, audit, readNow);
+    return start(address, revisions, store, tracker, audit, readNow, Clock.systemUTC());
+  }
+
+  static WebhookEndpoint start(
+      InetSocketAddress address,
+      RevisionLog revisions,
+      Store store,
+      Tracker tracker,
+      AuditTrail audit,
+      Runnable readNow,
+      Clock clock)
+      throws IOException {
+    HttpServer server = HttpListeners.create(address, 4, "webhook-http");
+    Handler handler = new Handler(revisions, store, tracker, audit, readNow, clock);
     server.createContext(
         "/hooks/",
         exchange -> {
@@ -60,14 +76,6 @@ public final class WebhookEndpoint implements AutoCloseable {
             handler.handle(exchange);
           }
         });
-    server.setExecutor(
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread thread = new Thread(r, "webhook-http");
-              thread.setDaemon(true);
-              return thread;
-            }));
     server.start();
     return new WebhookEndpoint(server);
   }
@@ -88,10 +96,25 @@ public final class WebhookEndpoint implements AutoCloseable {
       Tracker tracker,
       AuditTrail audit,
       Runnable readNow,
-      Map<AppEnv, Instant> lastRejectionRecorded) {
+      Clock clock,
+      DeliveryIds deliveries,
+      Map<String, Instant> lastRecorded) {
     Handler(
-        RevisionLog revisions, Store store, Tracker tracker, AuditTrail audit, Runnable readNow) {
-      this(revisions, store, tracker, audit, readNow, new ConcurrentHashMap<>());
+        RevisionLog revisions,
+        Store store,
+        Tracker tracker,
+        AuditTrail audit,
+        Runnable readNow,
+        Clock clock) {
+      this(
+          revisions,
+          store,
+          tracker,
+          audit,
+          readNow,
+          clock,
+          new DeliveryIds(clock),
+          new ConcurrentHashMap<>());
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -124,22 +147,40 @@ public final class WebhookEndpoint implements AutoCloseable {
       String from = exchange.getRemoteAddress().getAddress().getHostAddress();
       if (verdict instanceof WebhookSignature.Rejected rejected) {
         log.warn("webhook for {} from {} rejected: {}", app, from, rejected.reason());
-        // Anyone can send these: the trail gets one a minute per application, the log all.
-        Instant now = Instant.now();
-        Instant last = lastRejectionRecorded.get(app);
-        if (last == null || now.isAfter(last.plus(REJECTIONS_RECORDED_EVERY))) {
-          lastRejectionRecorded.put(app, now);
-          audit.record(app, 0, "webhook", "webhook from " + from, "rejected: " + rejected.reason());
-        }
+        recordNowAndThen(app, "rejected", from, "rejected: " + rejected.reason());
         answer(exchange, 401, "rejected: " + rejected.reason() + "\n");
+        return;
+      }
+      Optional<String> delivery =
+          DeliveryIds.idOf(
+              name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+      if (delivery.isPresent() && !deliveries.firstTime(app, delivery.get())) {
+        String id = SafeText.line(delivery.get());
+        log.info("webhook for {} from {}: delivery {} was received already", app, from, id);
+        recordNowAndThen(app, "replayed", from, "delivery " + id + " received again; ignored");
+        answer(exchange, 200, "already received\n");
         return;
       }
       String sender = ((WebhookSignature.Verified) verdict).sender();
       tracker.notice(app, sender);
-      // Not at the next tick of the tracker's timer: a push is worth reading at once.
+      // Not at the next tick of the tracker's timer: a push is worth reading at once (or, after
+      // another push, when Tracker.NOTICE_GAP has passed).
       readNow.run();
       log.info("webhook for {} from {}: {} noticed a push", app, from, sender);
       answer(exchange, 202, "noticed; the remote is read now\n");
+    }
+
+    /**
+     * Anyone can send rejected or replayed deliveries: the trail gets the first of each kind a
+     * minute per application, the log all.
+     */
+    private void recordNowAndThen(AppEnv app, String kind, String from, String detail) {
+      Instant now = clock.instant();
+      Instant last = lastRecorded.get(app + " " + kind);
+      if (last == null || now.isAfter(last.plus(REJECTIONS_RECORDED_EVERY))) {
+        lastRecorded.put(app + " " + kind, now);
+        audit.record(app, 0, "webhook", "webhook from " + from, detail);
+      }
     }
 
     private Optional<String> secretOf(AppEnv app) {

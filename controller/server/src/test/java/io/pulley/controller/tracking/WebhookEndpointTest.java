@@ -26,7 +26,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,7 +102,8 @@ class WebhookEndpointTest {
             store,
             tracker,
             audit,
-            readsAsked::incrementAndGet);
+            readsAsked::incrementAndGet,
+            clock);
   }
 
   @AfterEach
@@ -183,6 +187,67 @@ class WebhookEndpointTest {
             HttpRequest.newBuilder(uri("/hooks/shop/production")).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aReplayedDelivery_isAnsweredWithoutReadingTheRemote_andRecordedOnce() throws Exception {
+    Map<String, String> delivery =
+        Map.of(
+            "X-Hub-Signature-256",
+            "sha256=" + WebhookSignature.hmacHex(PUSH, SECRET),
+            "X-GitHub-Delivery",
+            "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+
+    HttpResponse<String> first = post("/hooks/shop/production", delivery);
+    tracker.tick();
+    List<HttpResponse<String>> replays = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Tracker.NOTICE_GAP);
+      replays.add(post("/hooks/shop/production", delivery));
+      tracker.tick();
+    }
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(replays).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+    assertThat(replays.get(0).body()).contains("already received");
+    assertThat(reads).isEqualTo(1);
+    assertThat(readsAsked.get()).isEqualTo(1);
+    assertThat(store.events(new AppEnv("shop", "production"), 10))
+        .extracting(AuditEvent::getDetail)
+        .filteredOn(d -> d.contains("received again"))
+        .hasSize(1);
+  }
+
+  @Test
+  void aDeliveryIdIsRememberedPerApplication_andForgottenAfterTheWindow() throws Exception {
+    Map<String, String> delivery =
+        Map.of("X-Gitlab-Token", SECRET, "X-Gitlab-Event-UUID", "a1b2c3");
+
+    assertThat(post("/hooks/shop/production", delivery).statusCode()).isEqualTo(202);
+    clock.advance(DeliveryIds.WINDOW.plusSeconds(1));
+    assertThat(post("/hooks/shop/production", delivery).statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void deliveriesWithoutAnId_makeTheRemoteBeReadOncePerGap_coalesced() throws Exception {
+    Map<String, String> signed =
+        Map.of("X-Hub-Signature-256", "sha256=" + WebhookSignature.hmacHex(PUSH, SECRET));
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(post("/hooks/shop/production", signed).statusCode()).isEqualTo(202);
+      tracker.tick();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    int readsInTheFirstGaps = reads;
+    clock.advance(Tracker.NOTICE_GAP);
+    tracker.tick();
+
+    // 20 deliveries over 20 s: one read at once, one after each gap, the last coalesced ones
+    // read when the gap after them has passed.
+    assertThat(readsInTheFirstGaps).isEqualTo(2);
+    assertThat(reads).isEqualTo(3);
+    tracker.tick();
+    assertThat(reads).as("nothing pending any more").isEqualTo(3);
   }
 
   private HttpResponse<String> post(String path, Map<String, String> headers)
