@@ -67,9 +67,9 @@ public final class ControllerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code serve --insecure} on {@code host:port} (port 0 picks one) with the store in
-   * {@code dataDir} and its output appended to {@code log}, and returns once it serves (it has
-   * written its port).
+   * Starts {@code serve} on {@code host:port} (port 0 picks one) with the store in {@code dataDir}
+   * and its output appended to {@code log}, and returns once it serves (it has written its port).
+   * It serves TLS with its own CA unless {@code options} say {@code --insecure}.
    *
    * @param options more options for {@code serve}
    */
@@ -87,9 +87,7 @@ public final class ControllerProcess implements AutoCloseable {
             "--listen",
             host + ":" + port,
             "--port-file",
-            portFile.toString(),
-            // The processes tests start are plaintext; tests of TLS start their own controller.
-            "--insecure"));
+            portFile.toString()));
     command.addAll(options);
     Process process =
         new ProcessBuilder(command)
@@ -108,10 +106,14 @@ public final class ControllerProcess implements AutoCloseable {
     }
   }
 
-  /** As {@link #start(Launch, Path, String, int, Path, List)}, on loopback with no more options. */
+  /**
+   * As {@link #start(Launch, Path, String, int, Path, List)}, on loopback and plaintext ({@code
+   * --insecure}): for tests of the store and of load, which start their own clients without
+   * credentials.
+   */
   public static ControllerProcess start(Launch launch, Path dataDir, int port, Path log)
       throws IOException, InterruptedException {
-    return start(launch, dataDir, "127.0.0.1", port, log, List.of());
+    return start(launch, dataDir, "127.0.0.1", port, log, List.of("--insecure"));
   }
 
   public int port() {

@@ -41,7 +41,7 @@ class ReportLimitsTest {
     InetSocketAddress local = new InetSocketAddress("127.0.0.1", 0);
     server =
         ControllerServer.start(
-            ControllerConfig.of(temp, local), new JGitRefResolver(), Clock.systemUTC());
+            ControllerConfig.insecure(temp, local), new JGitRefResolver(), Clock.systemUTC());
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port())
             .usePlaintext()
