@@ -1,8 +1,10 @@
 package io.pulley.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,8 +89,65 @@ class AgentMainTest {
                 "127.0.0.1:1",
                 "--data-dir",
                 dir.resolve("data").toString(),
+                "--insecure",
                 "--once");
 
     assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+  }
+
+  @Test
+  void execute_once_notEnrolledAndUnreachable_exits3() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "ca_pin: " + "ab".repeat(32) + "\n");
+
+    int status =
+        AgentMain.commandLine()
+            .execute(
+                "--config",
+                file.toString(),
+                "--controller",
+                "127.0.0.1:1",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--once");
+
+    assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+    assertThat(dir.resolve("data/tls/key.pem")).exists(); // kept for the next attempt
+  }
+
+  @Test
+  void execute_notEnrolled_noTokenNoPin_isAConfigError() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "");
+
+    int status =
+        AgentMain.commandLine()
+            .execute(
+                "--config",
+                file.toString(),
+                "--token-file",
+                dir.resolve("missing.token").toString(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--once");
+
+    assertThat(status).isEqualTo(AgentMain.USAGE);
+  }
+
+  @Test
+  void tokenFlag_isRefusedWithoutRepeatingTheToken() {
+    assertThatThrownBy(() -> config("--token", "pulley1:secret-value"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--token-file")
+        .hasMessageNotContaining("secret-value");
+  }
+
+  @Test
+  void tokenFileAndInsecureFlags_overrideTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "token_file: /etc/other.token\n");
+
+    AgentConfig config =
+        config("--config", file.toString(), "--token-file", "/run/t.token", "--insecure");
+
+    assertThat(config.tokenFile()).isEqualTo(Path.of("/run/t.token"));
+    assertThat(config.insecure()).isTrue();
   }
 }
