@@ -106,11 +106,11 @@ class TarballIT {
               "--label",
               "role=test",
               "--insecure",
-            "--once");
+              "--once");
       Run hosts =
           Run.of(
               tmp,
-              Map.of("PULLEY_CONTROLLER", address),
+              Map.of("PULLEY_CONTROLLER", address, "PULLEY_INSECURE", "1"),
               Duration.ofMinutes(1),
               List.of(home.resolve("bin/pulley").toString(), "hosts"));
 

@@ -31,8 +31,7 @@ public final class EnrolClient {
           Status.Code.INVALID_ARGUMENT,
           Status.Code.FAILED_PRECONDITION,
           Status.Code.NOT_FOUND,
-          Status.Code.ALREADY_EXISTS,
-          Status.Code.RESOURCE_EXHAUSTED);
+          Status.Code.ALREADY_EXISTS);
 
   /** How a call ended. */
   public enum Kind {

@@ -41,6 +41,20 @@ final class CliErrors implements IExecutionExceptionHandler {
         err.flush();
         return ExitCodes.UNREACHABLE;
       }
+      case UNAUTHENTICATED -> {
+        err.println(
+            "pulley: the controller does not accept your credentials ("
+                + describe(status)
+                + "); revoked or expired? Ask an admin for `pulley admins invite` and run"
+                + " `pulley login`");
+        err.flush();
+        return ExitCodes.DENIED;
+      }
+      case PERMISSION_DENIED -> {
+        err.println("pulley: not allowed: " + describe(status));
+        err.flush();
+        return ExitCodes.DENIED;
+      }
       case INVALID_ARGUMENT -> {
         err.println("pulley: rejected: " + status.getDescription());
         err.flush();
@@ -74,6 +88,10 @@ final class CliErrors implements IExecutionExceptionHandler {
 
   private static String controllerAddress(CommandLine commandLine) {
     Object root = commandLine.getCommandSpec().root().userObject();
-    return root instanceof PulleyMain main ? main.controller : "?";
+    try {
+      return root instanceof PulleyMain main ? main.settings().controller() : "?";
+    } catch (CliException e) {
+      return "?";
+    }
   }
 }

@@ -16,9 +16,14 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    try (ControllerConnection connection = new ControllerConnection(root().controller)) {
-      return run(connection.admin());
+    try (ControllerConnection connection =
+        new ControllerConnection(root().settings(), root().clock, err())) {
+      return run(connection);
     }
+  }
+
+  int run(ControllerConnection connection) {
+    return run(connection.admin());
   }
 
   abstract int run(AdminServiceGrpc.AdminServiceBlockingStub admin);
@@ -34,6 +39,10 @@ abstract class ClientCommand implements Callable<Integer> {
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 
   void printJson(MessageOrBuilder message) {
