@@ -66,21 +66,13 @@ final class AdminsCommand {
                   .addAllScopes(scopes)
                   .setTtlSeconds(TokenCommand.durationOf(expires).toSeconds())
                   .build());
-      if (json()) {
-        printJson(token);
-        return ExitCodes.OK;
-      }
-      out().println(token.getToken());
-      out().println();
-      out()
-          .println(
-              "for "
-                  + name
-                  + ", once, until "
-                  + Formats.time(token.getExpires())
-                  + ". Shown only now; they run: pulley login --controller HOST:PORT (and paste it)");
-      out().flush();
-      return ExitCodes.OK;
+      return printToken(
+          token,
+          "for "
+              + name
+              + ", once, until "
+              + Formats.time(token.getExpires())
+              + ". Shown only now; they run: pulley login --controller HOST:PORT (and paste it)");
     }
   }
 

@@ -29,6 +29,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One CLI invocation's channel to the controller: mutual TLS with the admin's credentials (renewed
@@ -115,19 +116,29 @@ final class ControllerConnection implements AutoCloseable {
       throws IOException {
     KeyPair keys = new KeyPair(current.certificate().getPublicKey(), current.key());
     byte[] request = CertificateRequests.create(keys, current.identity().name());
-    ManagedChannel channel = Grpc.newChannelBuilder(controller, ClientTls.mutual(current)).build();
+    RenewResponse response =
+        call(
+            controller,
+            ClientTls.mutual(current),
+            channel ->
+                EnrolServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .renew(
+                        RenewRequest.newBuilder()
+                            .setCertificateRequest(ByteString.copyFrom(request))
+                            .build()));
+    X509Certificate renewed = Pem.certificate(response.getCertificate().toByteArray());
+    checkIssued(renewed, current.ca(), keys);
+    files.saveCertificate(renewed);
+    return new Credentials(current.key(), renewed, current.ca());
+  }
+
+  /** One call on a channel of its own, closed after it. */
+  static <T> T call(
+      String controller, ChannelCredentials credentials, Function<ManagedChannel, T> call) {
+    ManagedChannel channel = Grpc.newChannelBuilder(controller, credentials).build();
     try {
-      RenewResponse response =
-          EnrolServiceGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-              .renew(
-                  RenewRequest.newBuilder()
-                      .setCertificateRequest(ByteString.copyFrom(request))
-                      .build());
-      X509Certificate renewed = Pem.certificate(response.getCertificate().toByteArray());
-      checkIssued(renewed, current.ca(), keys);
-      files.saveCertificate(renewed);
-      return new Credentials(current.key(), renewed, current.ca());
+      return call.apply(channel);
     } finally {
       shutDown(channel);
     }

@@ -1,8 +1,6 @@
 package io.pulley.controller.cli;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Grpc;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.pulley.trust.BootstrapToken;
 import io.pulley.trust.CertificateRequests;
@@ -118,18 +116,20 @@ final class LoginCommand implements Callable<Integer> {
   }
 
   private EnrolResponse enrol(String controller, BootstrapToken token, KeyPair keys) {
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(controller, ClientTls.pinned(token.pin())).build();
+    EnrolRequest request =
+        EnrolRequest.newBuilder()
+            .setToken(token.secretPart())
+            .setCertificateRequest(ByteString.copyFrom(CertificateRequests.create(keys, name)))
+            .build();
     try {
       EnrolResponse response =
-          EnrolServiceGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-              .enrol(
-                  EnrolRequest.newBuilder()
-                      .setToken(token.secretPart())
-                      .setCertificateRequest(
-                          ByteString.copyFrom(CertificateRequests.create(keys, name)))
-                      .build());
+          ControllerConnection.call(
+              controller,
+              ClientTls.pinned(token.pin()),
+              channel ->
+                  EnrolServiceGrpc.newBlockingStub(channel)
+                      .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                      .enrol(request));
       if (response.getStatus() != EnrolStatus.ENROL_STATUS_ISSUED) {
         throw new CliException(
             "the controller issued no certificate (" + response.getStatus() + ")",
@@ -146,8 +146,6 @@ final class LoginCommand implements Callable<Integer> {
                 ExitCodes.DENIED);
         default -> throw e;
       }
-    } finally {
-      ControllerConnection.shutDown(channel);
     }
   }
 
@@ -169,17 +167,17 @@ final class LoginCommand implements Callable<Integer> {
 
   /** "admin NAME, role R" as the controller sees it, or the certificate's name if it cannot say. */
   private static String whoAmI(String controller, Credentials credentials) {
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(controller, ClientTls.mutual(credentials)).build();
     try {
-      return WhoAmICommand.describe(
-          AccessServiceGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-              .whoAmI(WhoAmIRequest.getDefaultInstance()));
+      return ControllerConnection.call(
+          controller,
+          ClientTls.mutual(credentials),
+          channel ->
+              WhoAmICommand.describe(
+                  AccessServiceGrpc.newBlockingStub(channel)
+                      .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                      .whoAmI(WhoAmIRequest.getDefaultInstance())));
     } catch (StatusRuntimeException e) {
       return credentials.identity().toString();
-    } finally {
-      ControllerConnection.shutDown(channel);
     }
   }
 

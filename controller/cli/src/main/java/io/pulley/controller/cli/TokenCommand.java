@@ -54,25 +54,15 @@ final class TokenCommand {
                   .setTtlSeconds(durationOf(expires).toSeconds())
                   .setDescription(description)
                   .build());
-      if (json()) {
-        printJson(token);
-        return ExitCodes.OK;
-      }
-      out().println(token.getToken());
-      out().println();
-      out()
-          .println(
-              "token "
-                  + token.getId()
-                  + " until "
-                  + Formats.time(token.getExpires())
-                  + ". It is shown only now. On each host, as root:");
-      out()
-          .println(
-              "  install -m 600 /dev/null /etc/pulley/agent.token && cat > /etc/pulley/agent.token");
-      out().println("  (paste the token, Ctrl-D), then: systemctl restart pulley-agent");
-      out().flush();
-      return ExitCodes.OK;
+      return printToken(
+          token,
+          "token "
+              + token.getId()
+              + " until "
+              + Formats.time(token.getExpires())
+              + ". It is shown only now. On each host, as root:",
+          "  install -m 600 /dev/null /etc/pulley/agent.token && cat > /etc/pulley/agent.token",
+          "  (paste the token, Ctrl-D), then: systemctl restart pulley-agent");
     }
   }
 
