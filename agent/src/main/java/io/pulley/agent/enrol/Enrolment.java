@@ -61,8 +61,8 @@ public final class Enrolment {
 
   private final AgentConfig config;
   private final CredentialFiles files;
-  private final Optional<BootstrapToken> token;
-  private final CaPin pin;
+  private Optional<BootstrapToken> token;
+  private CaPin pin;
   private final Settings settings;
 
   private Enrolment(
@@ -143,21 +143,15 @@ public final class Enrolment {
     KeyPair keys = HostKey.loadOrCreate(files);
     byte[] request = CertificateRequests.create(keys, config.hostId());
     String fingerprint = Fingerprints.of(keys.getPublic());
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(config.controller(), ClientTls.pinned(pin)).build();
+    log.info(
+        "enrolling host {} with controller {} ({}; key {})",
+        config.hostId(),
+        config.controller(),
+        token.map(BootstrapToken::toString).orElse("no token: an admin approves"),
+        fingerprint);
     try {
-      EnrolClient client = new EnrolClient(channel, CALL_DEADLINE);
-      log.info(
-          "enrolling host {} with controller {} ({}; key {})",
-          config.hostId(),
-          config.controller(),
-          token.map(BootstrapToken::toString).orElse("no token: an admin approves"),
-          fingerprint);
       while (true) {
-        EnrolClient.Answer answer =
-            client.enrol(
-                token.map(BootstrapToken::secretPart).orElse(""), request, config.labels());
-        Optional<Duration> wait = handle(answer, keys, fingerprint);
+        Optional<Duration> wait = handle(ask(request), keys, fingerprint);
         if (wait.isEmpty()) {
           return Optional.of(files.load());
         }
@@ -165,14 +159,41 @@ public final class Enrolment {
           return Optional.empty();
         }
         settings.sleeper().sleep(wait.get());
-        channel.resetConnectBackoff();
+        reloadToken();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /** One request, on a channel that trusts only the pinned CA (one handshake a try). */
+  private EnrolClient.Answer ask(byte[] request) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(config.controller(), ClientTls.pinned(pin)).build();
+    try {
+      return new EnrolClient(channel, CALL_DEADLINE)
+          .enrol(token.map(BootstrapToken::secretPart).orElse(""), request, config.labels());
     } finally {
       channel.shutdownNow();
       awaitTermination(channel);
+    }
+  }
+
+  /** An admin may replace a refused token in the file: the next try uses the new one. */
+  private void reloadToken() {
+    if (token.isEmpty()) {
+      return;
+    }
+    try {
+      Optional<BootstrapToken> fresh = readToken(config.tokenFile());
+      if (fresh.isPresent() && !fresh.get().equals(token.get())) {
+        log.info("{} holds a new token ({}); using it", config.tokenFile(), fresh.get());
+        token = fresh;
+        pin = fresh.get().pin();
+      }
+    } catch (ConfigException e) {
+      log.error("{}; asking again with the previous token", e.getMessage());
     }
   }
 

@@ -40,6 +40,13 @@ class EnrolmentTest {
   private BootstrapToken token;
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
+  /** What happens while the run waits (an admin acting). */
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private volatile Action onSleep = () -> {};
+
   @BeforeEach
   void startServer() throws Exception {
     server = new TlsEnrolServer(dir.resolve("controller"));
@@ -126,6 +133,21 @@ class EnrolmentTest {
   }
 
   @Test
+  void enrol_refusedTokenReplacedInTheFile_usesTheNewOneWithoutARestart() throws Exception {
+    BootstrapToken wrong = BootstrapToken.create(server.ca.pin());
+    Path tokenFile = Files.writeString(dir.resolve("agent.token"), wrong.text());
+    onSleep = () -> Files.writeString(tokenFile, token.text());
+    AgentConfig config = config().tokenFile(tokenFile).build();
+
+    Optional<Credentials> credentials = Enrolment.prepare(config, settings()).run(false);
+
+    assertThat(credentials).isPresent();
+    assertThat(server.requests)
+        .extracting(EnrolRequest::getToken)
+        .containsExactly(wrong.secretPart(), token.secretPart());
+  }
+
+  @Test
   void prepare_neitherTokenNorPin_saysHowToEnrol() {
     AgentConfig config = config().build();
 
@@ -175,6 +197,11 @@ class EnrolmentTest {
           @Override
           public void sleep(Duration duration) throws InterruptedException {
             waits.add(duration);
+            try {
+              onSleep.run();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
             if (waits.size() >= sleeps) {
               throw new InterruptedException("enough");
             }
