@@ -8,16 +8,24 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A subcommand that talks to the controller's AdminService. */
 abstract class ClientCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--insecure",
+      description =
+          "Plaintext, no credentials: only for a controller started with --insecure (also"
+              + " PULLEY_INSECURE=1).")
+  boolean insecure;
+
   @Override
   public final Integer call() {
     try (ControllerConnection connection =
-        new ControllerConnection(root().settings(), root().clock, err())) {
+        new ControllerConnection(settings(), root().clock, err())) {
       return run(connection);
     }
   }
@@ -31,6 +39,10 @@ abstract class ClientCommand implements Callable<Integer> {
   /** The top command, holding the global options; found through the spec, at any depth. */
   PulleyMain root() {
     return (PulleyMain) spec.root().userObject();
+  }
+
+  ClientSettings settings() {
+    return root().settings(insecure);
   }
 
   boolean json() {

@@ -56,7 +56,7 @@ final class HostsCommand extends ClientCommand {
       return ExitCodes.OK;
     }
     // Without certificates there is no AccessService to ask (and no enrolment to show).
-    boolean insecure = response.getInsecure() || root().settings().insecure();
+    boolean insecure = response.getInsecure() || settings().insecure();
     Optional<Map<String, Enrolment>> enrolments =
         insecure ? Optional.empty() : enrolments(connection.access());
     print(response, enrolments.orElse(Map.of()));

@@ -66,9 +66,12 @@ public final class PulleyMain {
               + " ~/.config/pulley/credentials).")
   Path credentials;
 
+  /**
+   * Not inherited: {@code serve}, added beside these commands, has its own {@code --insecure}; each
+   * client command declares the flag itself (see ClientCommand).
+   */
   @Option(
       names = "--insecure",
-      scope = ScopeType.INHERIT,
       description =
           "Plaintext, no credentials: only for a controller started with --insecure (also"
               + " PULLEY_INSECURE=1).")
@@ -94,8 +97,15 @@ public final class PulleyMain {
 
   /** The controller, credentials and transport: flags, then environment, then config file. */
   ClientSettings settings() {
+    return settings(false);
+  }
+
+  /** The settings, plaintext also if the subcommand itself was given {@code --insecure}. */
+  ClientSettings settings(boolean subcommandInsecure) {
     return ClientSettings.resolve(
-        new ClientSettings.Flags(controller, credentials, insecure), env, home);
+        new ClientSettings.Flags(controller, credentials, insecure || subcommandInsecure),
+        env,
+        home);
   }
 
   private PulleyMain() {}
