@@ -229,7 +229,7 @@ public final class Enrolment {
       }
       case REFUSED -> {
         log.error(
-            "the controller refused the enrolment ({}). {} Asking again in {}",
+            "the controller refused the enrolment ({}). {} Asking again in {} s",
             answer.error(),
             token.isPresent()
                 ? "The token may be expired, used up or deleted: put a new one (`pulley token"
@@ -237,7 +237,7 @@ public final class Enrolment {
                     + config.tokenFile()
                     + "."
                 : "The host may be revoked: `pulley hosts remove " + config.hostId() + "` first.",
-            settings.refusedWait());
+            settings.refusedWait().toSeconds());
         return Optional.of(settings.refusedWait());
       }
       case FAILED -> {

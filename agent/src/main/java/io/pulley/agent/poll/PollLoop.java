@@ -311,10 +311,10 @@ public final class PollLoop {
   private void logRefused(String error) {
     log.error(
         "the controller refused host {} ({}): is it revoked or removed (`pulley hosts`), or did"
-            + " its certificate expire? Asking again in {}",
+            + " its certificate expire? Asking again in {} s",
         hostId,
         error,
-        REFUSED_RETRY);
+        REFUSED_RETRY.toSeconds());
   }
 
   private void backOff() {

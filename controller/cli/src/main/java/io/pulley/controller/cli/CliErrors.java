@@ -15,8 +15,9 @@ final class CliErrors implements IExecutionExceptionHandler {
       Exception exception, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
     String controller = controllerAddress(commandLine);
+    boolean insecure = insecure(commandLine);
     if (exception instanceof StatusRuntimeException status) {
-      return report(status, controller, err);
+      return report(status, controller, insecure, err);
     }
     if (exception instanceof CliException cli) {
       err.println("pulley: " + cli.getMessage());
@@ -28,7 +29,8 @@ final class CliErrors implements IExecutionExceptionHandler {
     return ExitCodes.FAILED;
   }
 
-  private static int report(StatusRuntimeException exception, String controller, PrintWriter err) {
+  private static int report(
+      StatusRuntimeException exception, String controller, boolean insecure, PrintWriter err) {
     Status status = exception.getStatus();
     switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
@@ -37,7 +39,11 @@ final class CliErrors implements IExecutionExceptionHandler {
                 + controller
                 + " ("
                 + describe(status)
-                + "); is it running? Set --controller or PULLEY_CONTROLLER");
+                + "); is it running? Set --controller or PULLEY_CONTROLLER"
+                + (insecure
+                    ? ". With --insecure the CLI speaks plaintext: a controller started without"
+                        + " --insecure speaks TLS only"
+                    : ""));
         err.flush();
         return ExitCodes.UNREACHABLE;
       }
@@ -84,6 +90,16 @@ final class CliErrors implements IExecutionExceptionHandler {
       return status.getDescription();
     }
     return status.getCause() == null ? status.getCode().toString() : status.getCause().getMessage();
+  }
+
+  /** Whether the failed command ran plaintext (the flag, on the command or the top one). */
+  private static boolean insecure(CommandLine commandLine) {
+    Object command = commandLine.getCommandSpec().userObject();
+    try {
+      return command instanceof ClientCommand client && client.settings().insecure();
+    } catch (CliException e) {
+      return false;
+    }
   }
 
   private static String controllerAddress(CommandLine commandLine) {

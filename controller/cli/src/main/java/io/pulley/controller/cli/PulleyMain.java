@@ -91,7 +91,12 @@ public final class PulleyMain {
   /** The environment and home directory the settings are found from; tests give their own. */
   Map<String, String> env = System.getenv();
 
-  Path home = Path.of(System.getProperty("user.home"));
+  /** $HOME, as shells and other CLIs take it; the JVM's user.home comes from the passwd entry. */
+  Path home =
+      Path.of(
+          System.getenv("HOME") == null || System.getenv("HOME").isBlank()
+              ? System.getProperty("user.home")
+              : System.getenv("HOME"));
 
   Clock clock = Clock.systemUTC();
 
