@@ -7,6 +7,8 @@ import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,22 @@ class AgentMainTest {
     cli.parseArgs(args);
     AgentMain main = cli.getCommand();
     return main.config("the-hostname");
+  }
+
+  /** {@code --once} against a port where nothing listens. */
+  private int onceAgainstNobody(Path file, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config",
+                file.toString(),
+                "--controller",
+                "127.0.0.1:1",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--once"));
+    args.addAll(List.of(more));
+    return AgentMain.commandLine().execute(args.toArray(String[]::new));
   }
 
   @Test
@@ -80,17 +98,7 @@ class AgentMainTest {
   void execute_once_unreachableController_exits3() throws Exception {
     Path file = Files.writeString(dir.resolve("agent.yaml"), "");
 
-    int status =
-        AgentMain.commandLine()
-            .execute(
-                "--config",
-                file.toString(),
-                "--controller",
-                "127.0.0.1:1",
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--insecure",
-                "--once");
+    int status = onceAgainstNobody(file, "--insecure");
 
     assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
   }
@@ -99,16 +107,7 @@ class AgentMainTest {
   void execute_once_notEnrolledAndUnreachable_exits3() throws Exception {
     Path file = Files.writeString(dir.resolve("agent.yaml"), "ca_pin: " + "ab".repeat(32) + "\n");
 
-    int status =
-        AgentMain.commandLine()
-            .execute(
-                "--config",
-                file.toString(),
-                "--controller",
-                "127.0.0.1:1",
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--once");
+    int status = onceAgainstNobody(file);
 
     assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
     assertThat(dir.resolve("data/tls/key.pem")).exists(); // kept for the next attempt

@@ -15,11 +15,7 @@ import picocli.CommandLine.Spec;
 abstract class ClientCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--insecure",
-      description =
-          "Plaintext, no credentials: only for a controller started with --insecure (also"
-              + " PULLEY_INSECURE=1).")
+  @Option(names = "--insecure", description = PulleyMain.INSECURE_HELP)
   boolean insecure;
 
   @Override

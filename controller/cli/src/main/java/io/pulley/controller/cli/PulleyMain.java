@@ -70,11 +70,11 @@ public final class PulleyMain {
    * Not inherited: {@code serve}, added beside these commands, has its own {@code --insecure}; each
    * client command declares the flag itself (see ClientCommand).
    */
-  @Option(
-      names = "--insecure",
-      description =
-          "Plaintext, no credentials: only for a controller started with --insecure (also"
-              + " PULLEY_INSECURE=1).")
+  static final String INSECURE_HELP =
+      "Plaintext, no credentials: only for a controller started with --insecure (also"
+          + " PULLEY_INSECURE=1).";
+
+  @Option(names = "--insecure", description = INSECURE_HELP)
   boolean insecure;
 
   @Option(
