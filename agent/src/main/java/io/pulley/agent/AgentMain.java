@@ -1,23 +1,40 @@
 package io.pulley.agent;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.ConfigException;
 import io.pulley.agent.config.ConfigFileParser;
 import io.pulley.agent.config.Interval;
+import io.pulley.agent.enrol.CertificateRenewer;
+import io.pulley.agent.enrol.EnrolClient;
+import io.pulley.agent.enrol.Enrolment;
+import io.pulley.agent.enrol.RenewableChannel;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.logging.JulBridge;
+import io.pulley.agent.poll.Backoff;
 import io.pulley.agent.poll.PollLoop;
+import io.pulley.agent.poll.WakeableSleeper;
+import io.pulley.agent.state.DataDirLock;
+import io.pulley.trust.ClientTls;
+import io.pulley.trust.CredentialFiles;
+import io.pulley.trust.Credentials;
+import io.pulley.trust.Identity;
+import io.pulley.trust.TrustException;
 import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +55,7 @@ import picocli.CommandLine.Option;
       "0:ok",
       "1:an apply failed (--once)",
       "2:usage or configuration error",
-      "3:controller unreachable (--once)"
+      "3:controller unreachable, or the host is not enrolled yet (--once)"
     })
 public final class AgentMain implements Callable<Integer> {
   static final int OK = 0;
@@ -84,6 +101,23 @@ public final class AgentMain implements Callable<Integer> {
               + " Default: 30m")
   String reconvergeInterval;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "A bootstrap token for the first enrolment (mode 0600). Default: /etc/pulley/agent.token,"
+              + " used if it exists")
+  Path tokenFile;
+
+  @Option(
+      names = "--insecure",
+      description = "Plaintext, no enrolment: only for a controller started with --insecure")
+  boolean insecure;
+
+  /** Refused with a reason: a token on the command line is readable by every local user. */
+  @Option(names = "--token", hidden = true)
+  String tokenOnCommandLine;
+
   @Option(names = "--once", description = "Poll once without waiting, apply, report and exit")
   boolean once;
 
@@ -110,20 +144,100 @@ public final class AgentMain implements Callable<Integer> {
       System.err.println("pulley-agent: " + e.getMessage());
       return USAGE;
     }
-    ManagedChannel channel = channel(config);
+    if (config.insecure()) {
+      log.warn(
+          "INSECURE: talking plaintext to {}; anyone on the path can read this host's plan and"
+              + " secrets, and anyone can pretend to be the controller",
+          config.controller());
+      ManagedChannel channel = channel(config, InsecureChannelCredentials.create());
+      return run(config, channel, Optional.empty());
+    }
+    try {
+      Optional<Credentials> credentials = credentials(config);
+      if (credentials.isEmpty()) {
+        return UNREACHABLE;
+      }
+      AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
+      ChannelCredentials tls = ClientTls.mutual(keyManager, credentials.get().ca());
+      RenewableChannel channel = new RenewableChannel(() -> channel(config, tls));
+      CertificateRenewer renewer =
+          new CertificateRenewer(
+              new CredentialFiles(config.tlsDir()),
+              credentials.get(),
+              keyManager,
+              channel,
+              new EnrolClient(channel, Duration.ofSeconds(30)),
+              Clock.systemUTC(),
+              new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10), new Random()),
+              new WakeableSleeper());
+      return run(config, channel, Optional.of(renewer));
+    } catch (ConfigException | TrustException | IllegalStateException | IOException e) {
+      System.err.println("pulley-agent: " + e.getMessage());
+      return USAGE;
+    }
+  }
+
+  private int run(
+      AgentConfig config, ManagedChannel channel, Optional<CertificateRenewer> renewer) {
     try {
       Agent agent = new Agent(config, channel, Clock.systemUTC());
-      return once ? once(agent) : runUntilStopped(agent, channel);
+      if (once) {
+        renewer.ifPresent(CertificateRenewer::renewIfDue);
+        return once(agent);
+      }
+      renewer.ifPresent(CertificateRenewer::start);
+      return runUntilStopped(agent, channel, renewer);
     } catch (IllegalStateException | UncheckedIOException | IOException e) {
       System.err.println("pulley-agent: " + e.getMessage());
       return USAGE;
     } finally {
+      renewer.ifPresent(CertificateRenewer::close);
       channel.shutdownNow();
     }
   }
 
+  /**
+   * The saved credentials, after enrolling first if there are none (under the data dir lock, so a
+   * second agent cannot enrol the same dir at once). Empty if {@code --once} did not get them.
+   */
+  private Optional<Credentials> credentials(AgentConfig config)
+      throws ConfigException, IOException {
+    CredentialFiles files = new CredentialFiles(config.tlsDir());
+    Optional<Credentials> credentials;
+    if (files.exist()) {
+      credentials = Optional.of(files.load());
+    } else {
+      Enrolment enrolment = Enrolment.prepare(config, Enrolment.Settings.standard(new Random()));
+      DataDirLock lock = DataDirLock.acquire(config.dataDir());
+      try {
+        credentials = enrolment.run(once);
+      } finally {
+        lock.close();
+      }
+    }
+    if (credentials.isPresent()
+        && !credentials.get().identity().equals(Identity.host(config.hostId()))) {
+      throw new ConfigException(
+          "the certificate in "
+              + files.dir()
+              + " is for "
+              + credentials.get().identity()
+              + " but host_id is "
+              + config.hostId()
+              + ": set host_id back, or remove "
+              + files.dir()
+              + " and enrol again with a new token");
+    }
+    return credentials;
+  }
+
   /** The file's settings (defaults for what it omits), then the flags over them. */
   AgentConfig config(String hostname) throws ConfigException {
+    if (tokenOnCommandLine != null) {
+      throw new ConfigException(
+          "--token is refused: a token on the command line is readable by every local user;"
+              + " write it to a file (mode 0600) and give --token-file FILE");
+    }
     AgentConfig.Builder builder = AgentConfig.builder(hostname);
     new ConfigFileParser()
         .parse(configFile == null ? DEFAULT_CONFIG : configFile, configFile != null, builder);
@@ -146,16 +260,22 @@ public final class AgentMain implements Callable<Integer> {
     if (reconvergeInterval != null) {
       builder.reconvergeInterval(Interval.parse(reconvergeInterval));
     }
+    if (tokenFile != null) {
+      builder.tokenFile(tokenFile.toAbsolutePath().normalize());
+    }
+    if (insecure) {
+      builder.insecure(true);
+    }
     return builder.build();
   }
 
   /**
-   * Plaintext for now (mutual TLS comes with enrolment). Keep-alive pings every 5 minutes match the
-   * server's default minimum, so the controller never answers with "too many pings"; a dead
-   * connection under a held poll is found by the poll's own deadline.
+   * Keep-alive pings every 5 minutes match the server's default minimum, so the controller never
+   * answers with "too many pings"; a dead connection under a held poll is found by the poll's own
+   * deadline.
    */
-  static ManagedChannel channel(AgentConfig config) {
-    return Grpc.newChannelBuilder(config.controller(), InsecureChannelCredentials.create())
+  static ManagedChannel channel(AgentConfig config, ChannelCredentials credentials) {
+    return Grpc.newChannelBuilder(config.controller(), credentials)
         .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
@@ -172,7 +292,8 @@ public final class AgentMain implements Callable<Integer> {
   }
 
   /** Runs until SIGTERM/SIGINT; the shutdown hook lets the current resource finish. */
-  private static int runUntilStopped(Agent agent, ManagedChannel channel) {
+  private static int runUntilStopped(
+      Agent agent, ManagedChannel channel, Optional<CertificateRenewer> renewer) {
     CountDownLatch stopped = new CountDownLatch(1);
     agent.start();
     Runtime.getRuntime()
@@ -181,6 +302,7 @@ public final class AgentMain implements Callable<Integer> {
                 () -> {
                   log.info("stopping: finishing the current resource");
                   agent.close();
+                  renewer.ifPresent(CertificateRenewer::close);
                   channel.shutdownNow();
                   stopped.countDown();
                 },

@@ -1,10 +1,14 @@
 package io.pulley.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +22,22 @@ class AgentMainTest {
     cli.parseArgs(args);
     AgentMain main = cli.getCommand();
     return main.config("the-hostname");
+  }
+
+  /** {@code --once} against a port where nothing listens. */
+  private int onceAgainstNobody(Path file, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config",
+                file.toString(),
+                "--controller",
+                "127.0.0.1:1",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--once"));
+    args.addAll(List.of(more));
+    return AgentMain.commandLine().execute(args.toArray(String[]::new));
   }
 
   @Test
@@ -78,17 +98,55 @@ class AgentMainTest {
   void execute_once_unreachableController_exits3() throws Exception {
     Path file = Files.writeString(dir.resolve("agent.yaml"), "");
 
+    int status = onceAgainstNobody(file, "--insecure");
+
+    assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+  }
+
+  @Test
+  void execute_once_notEnrolledAndUnreachable_exits3() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "ca_pin: " + "ab".repeat(32) + "\n");
+
+    int status = onceAgainstNobody(file);
+
+    assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+    assertThat(dir.resolve("data/tls/key.pem")).exists(); // kept for the next attempt
+  }
+
+  @Test
+  void execute_notEnrolled_noTokenNoPin_isAConfigError() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "");
+
     int status =
         AgentMain.commandLine()
             .execute(
                 "--config",
                 file.toString(),
-                "--controller",
-                "127.0.0.1:1",
+                "--token-file",
+                dir.resolve("missing.token").toString(),
                 "--data-dir",
                 dir.resolve("data").toString(),
                 "--once");
 
-    assertThat(status).isEqualTo(AgentMain.UNREACHABLE);
+    assertThat(status).isEqualTo(AgentMain.USAGE);
+  }
+
+  @Test
+  void tokenFlag_isRefusedWithoutRepeatingTheToken() {
+    assertThatThrownBy(() -> config("--token", "pulley1:secret-value"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--token-file")
+        .hasMessageNotContaining("secret-value");
+  }
+
+  @Test
+  void tokenFileAndInsecureFlags_overrideTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "token_file: /etc/other.token\n");
+
+    AgentConfig config =
+        config("--config", file.toString(), "--token-file", "/run/t.token", "--insecure");
+
+    assertThat(config.tokenFile()).isEqualTo(Path.of("/run/t.token"));
+    assertThat(config.insecure()).isTrue();
   }
 }

@@ -1,5 +1,6 @@
 package io.pulley.agent.config;
 
+import io.pulley.trust.CaPin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The agent's settings, immutable and validated at construction.
@@ -19,6 +21,10 @@ import java.util.Objects;
  * @param metricsListen {@code host:port} to serve {@code /metrics} on, or empty for none
  * @param reconvergeInterval how often the current plan is applied again although it did not change,
  *     so that drift is corrected; zero turns this off
+ * @param tokenFile a bootstrap token for the first enrolment, read only if it exists and the agent
+ *     holds no certificate yet
+ * @param caPin the controller CA's pin, for enrolling without a token (an admin approves)
+ * @param insecure plaintext to a controller started with {@code --insecure}: no enrolment, no TLS
  */
 public record AgentConfig(
     String controller,
@@ -27,13 +33,17 @@ public record AgentConfig(
     Map<String, String> labels,
     List<Path> allowedRoots,
     String metricsListen,
-    Duration reconvergeInterval) {
+    Duration reconvergeInterval,
+    Path tokenFile,
+    Optional<CaPin> caPin,
+    boolean insecure) {
 
   public static final String DEFAULT_CONTROLLER = "127.0.0.1:7400";
   public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/pulley/agent");
   public static final List<Path> DEFAULT_ALLOWED_ROOTS =
       List.of(Path.of("/srv"), Path.of("/etc"), Path.of("/var/www"), Path.of("/opt"));
   public static final Duration DEFAULT_RECONVERGE_INTERVAL = Duration.ofMinutes(30);
+  public static final Path DEFAULT_TOKEN_FILE = Path.of("/etc/pulley/agent.token");
 
   public AgentConfig {
     if (HostPort.parse(Objects.requireNonNull(controller, "controller"), "controller").port()
@@ -60,6 +70,18 @@ public record AgentConfig(
       throw new IllegalArgumentException(
           "reconvergeInterval must not be negative: " + reconvergeInterval);
     }
+    if (!Objects.requireNonNull(tokenFile, "tokenFile").isAbsolute()) {
+      throw new IllegalArgumentException("tokenFile must be absolute: " + tokenFile);
+    }
+    if (insecure && Objects.requireNonNull(caPin, "caPin").isPresent()) {
+      throw new IllegalArgumentException(
+          "insecure and ca_pin exclude each other: a pin is only checked over TLS");
+    }
+  }
+
+  /** Where the agent keeps its key, certificate and the controller's CA. */
+  public Path tlsDir() {
+    return dataDir.resolve("tls");
   }
 
   /** A builder holding the defaults, with {@code hostId} as the default host id. */
@@ -76,6 +98,9 @@ public record AgentConfig(
     private List<Path> allowedRoots = new ArrayList<>(DEFAULT_ALLOWED_ROOTS);
     private String metricsListen = "";
     private Duration reconvergeInterval = DEFAULT_RECONVERGE_INTERVAL;
+    private Path tokenFile = DEFAULT_TOKEN_FILE;
+    private Optional<CaPin> caPin = Optional.empty();
+    private boolean insecure;
 
     private Builder(String hostId) {
       this.hostId = hostId;
@@ -126,9 +151,33 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder tokenFile(Path value) {
+      tokenFile = value;
+      return this;
+    }
+
+    public Builder caPin(CaPin value) {
+      caPin = Optional.of(value);
+      return this;
+    }
+
+    public Builder insecure(boolean value) {
+      insecure = value;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
-          controller, hostId, dataDir, labels, allowedRoots, metricsListen, reconvergeInterval);
+          controller,
+          hostId,
+          dataDir,
+          labels,
+          allowedRoots,
+          metricsListen,
+          reconvergeInterval,
+          tokenFile,
+          caPin,
+          insecure);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.pulley.agent.config;
 
+import io.pulley.trust.CaPin;
+import io.pulley.trust.TrustException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +24,8 @@ import java.util.Set;
  * labels:} followed by lines indented with spaces holding {@code key: value}; {@code
  * allowed_roots:} followed by indented {@code - /path} lines ({@code labels: {}} and {@code
  * allowed_roots: []} mean empty). Keys: controller, host_id, data_dir, labels, allowed_roots,
- * metrics_listen, reconverge_interval (seconds, or with a unit: 30m). Anything else is an error
- * naming the file and line. Stateless and thread-safe.
+ * metrics_listen, reconverge_interval (seconds, or with a unit: 30m), token_file, ca_pin, insecure
+ * (true or false). Anything else is an error naming the file and line. Stateless and thread-safe.
  */
 public final class ConfigFileParser {
   static final List<String> KEYS =
@@ -34,7 +36,10 @@ public final class ConfigFileParser {
           "labels",
           "allowed_roots",
           "metrics_listen",
-          "reconverge_interval");
+          "reconverge_interval",
+          "token_file",
+          "ca_pin",
+          "insecure");
 
   private enum Block {
     NONE,
@@ -141,6 +146,9 @@ public final class ConfigFileParser {
         case "data_dir" -> builder.dataDir(absolute(value));
         case "metrics_listen" -> builder.metricsListen(value.isEmpty() ? value : listen(value));
         case "reconverge_interval" -> builder.reconvergeInterval(interval(value));
+        case "token_file" -> builder.tokenFile(absolute(value));
+        case "ca_pin" -> builder.caPin(pin(value));
+        case "insecure" -> builder.insecure(bool(value));
         default -> throw new IllegalStateException("unhandled key " + key);
       }
     }
@@ -198,6 +206,22 @@ public final class ConfigFileParser {
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage());
       }
+    }
+
+    private CaPin pin(String value) throws ConfigException {
+      try {
+        return CaPin.parse(value);
+      } catch (TrustException e) {
+        throw error("ca_pin '" + value + "': " + e.getMessage());
+      }
+    }
+
+    private boolean bool(String value) throws ConfigException {
+      return switch (value) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw error("expected true or false, got '" + value + "'");
+      };
     }
 
     private Path absolute(String value) throws ConfigException {

@@ -29,6 +29,8 @@ public final class ControllerClient {
     UNCHANGED,
     /** The controller held the call past the client deadline. */
     HELD_PAST_DEADLINE,
+    /** The controller refused this host's certificate: revoked, removed, or expired. */
+    REFUSED,
     FAILED,
     CANCELLED
   }
@@ -70,6 +72,9 @@ public final class ControllerClient {
       }
       if (code == Status.Code.DEADLINE_EXCEEDED) {
         return PollAnswer.failed(Kind.HELD_PAST_DEADLINE, describe(e.getStatus()));
+      }
+      if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+        return PollAnswer.failed(Kind.REFUSED, describe(e.getStatus()));
       }
       return PollAnswer.failed(Kind.FAILED, describe(e.getStatus()));
     }

@@ -64,6 +64,9 @@ public final class PollLoop {
   /** How long a failed plan waits before it is applied again, if no new plan comes first. */
   public static final Duration FAILED_PLAN_RETRY = Duration.ofMinutes(5);
 
+  /** How long a refused host waits before asking again: only an admin can change the answer. */
+  public static final Duration REFUSED_RETRY = Duration.ofMinutes(1);
+
   private final ConnectionTracker tracker;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile ApplyReport lastReport;
@@ -123,6 +126,11 @@ public final class PollLoop {
       }
       case UNCHANGED -> reachable(AgentMetrics.PollResult.UNCHANGED);
       case CANCELLED -> log.debug("poll cancelled");
+      case REFUSED -> {
+        metrics.poll(AgentMetrics.PollResult.ERROR);
+        logRefused(answer.error());
+        sleep(REFUSED_RETRY);
+      }
       case HELD_PAST_DEADLINE, FAILED -> {
         metrics.poll(AgentMetrics.PollResult.ERROR);
         unreachable(answer.error());
@@ -151,6 +159,11 @@ public final class PollLoop {
         }
       }
       case UNCHANGED, HELD_PAST_DEADLINE -> metrics.poll(AgentMetrics.PollResult.UNCHANGED);
+      case REFUSED -> {
+        metrics.poll(AgentMetrics.PollResult.ERROR);
+        logRefused(answer.error());
+        return OnceResult.UNREACHABLE;
+      }
       case FAILED, CANCELLED -> {
         metrics.poll(AgentMetrics.PollResult.ERROR);
         log.warn("controller unreachable: {}", answer.error());
@@ -301,12 +314,25 @@ public final class PollLoop {
     tracker.failure(error);
   }
 
+  private void logRefused(String error) {
+    log.error(
+        "the controller refused host {} ({}): is it revoked or removed (`pulley hosts`), or did"
+            + " its certificate expire? Asking again in {} s",
+        hostId,
+        error,
+        REFUSED_RETRY.toSeconds());
+  }
+
   private void backOff() {
+    sleep(settings.backoff().next());
+  }
+
+  private void sleep(Duration wait) {
     if (stopping.get()) {
       return;
     }
     try {
-      settings.sleeper().sleep(settings.backoff().next());
+      settings.sleeper().sleep(wait);
       client.reconnectNow();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.pulley.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pulley.trust.CaPin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,54 @@ class ConfigFileParserTest {
     assertError(
         "controller: a:1\ncolour: blue\n",
         "2: unknown key 'colour' (known keys: controller, host_id, data_dir, labels,"
-            + " allowed_roots, metrics_listen, reconverge_interval)");
+            + " allowed_roots, metrics_listen, reconverge_interval, token_file, ca_pin, insecure)");
+  }
+
+  @Test
+  void parse_trustKeys_setTokenFilePinAndInsecure() throws Exception {
+    String pin = "sha256:" + "ab".repeat(32);
+    AgentConfig config = parse("token_file: /etc/pulley/web.token\nca_pin: " + pin + "\n");
+
+    assertThat(config.tokenFile()).isEqualTo(Path.of("/etc/pulley/web.token"));
+    assertThat(config.caPin()).contains(CaPin.parse(pin));
+    assertThat(config.insecure()).isFalse();
+    assertThat(parse("insecure: true\n").insecure()).isTrue();
+  }
+
+  @Test
+  void parse_defaults_tokenFileInEtcAndTls() throws Exception {
+    AgentConfig config = parse("");
+
+    assertThat(config.tokenFile()).isEqualTo(Path.of("/etc/pulley/agent.token"));
+    assertThat(config.caPin()).isEmpty();
+    assertThat(config.insecure()).isFalse();
+  }
+
+  @Test
+  void parse_malformedPin_namesLineAndForm() {
+    assertError(
+        "ca_pin: sha256:XYZ\n",
+        "1: ca_pin 'sha256:XYZ': a CA pin is sha256: and 64 lower-case hex digits");
+  }
+
+  @Test
+  void parse_insecureNotBoolean_isAnError() {
+    assertError("insecure: yes\n", "1: expected true or false, got 'yes'");
+  }
+
+  @Test
+  void parse_relativeTokenFile_isAnError() {
+    assertError(
+        "token_file: agent.token\n", "1: 'agent.token' is not an absolute, normalised path");
+  }
+
+  @Test
+  void build_insecureWithPin_isRefused() {
+    assertThatThrownBy(
+            () ->
+                AgentConfig.builder("h").insecure(true).caPin(CaPin.parse("ab".repeat(32))).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exclude each other");
   }
 
   @Test

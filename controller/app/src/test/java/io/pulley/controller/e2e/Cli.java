@@ -22,10 +22,12 @@ public final class Cli {
   public Result runWithInput(String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
+    // --insecure until these tests enrol an admin with `pulley login` against a TLS controller.
+    String[] all = new String[args.length + 3];
     all[0] = "--controller";
     all[1] = controller;
-    System.arraycopy(args, 0, all, 2, args.length);
+    all[2] = "--insecure";
+    System.arraycopy(args, 0, all, 3, args.length);
     int exit =
         PulleyMain.run(
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),

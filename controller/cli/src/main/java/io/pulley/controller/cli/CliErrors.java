@@ -15,8 +15,9 @@ final class CliErrors implements IExecutionExceptionHandler {
       Exception exception, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = TerminalWriter.safe(commandLine.getErr());
     String controller = controllerAddress(commandLine);
+    boolean insecure = insecure(commandLine);
     if (exception instanceof StatusRuntimeException status) {
-      return report(status, controller, err);
+      return report(status, controller, insecure, err);
     }
     if (exception instanceof CliException cli) {
       err.println("pulley: " + cli.getMessage());
@@ -28,7 +29,8 @@ final class CliErrors implements IExecutionExceptionHandler {
     return ExitCodes.FAILED;
   }
 
-  private static int report(StatusRuntimeException exception, String controller, PrintWriter err) {
+  private static int report(
+      StatusRuntimeException exception, String controller, boolean insecure, PrintWriter err) {
     Status status = exception.getStatus();
     switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
@@ -37,9 +39,27 @@ final class CliErrors implements IExecutionExceptionHandler {
                 + controller
                 + " ("
                 + describe(status)
-                + "); is it running? Set --controller or PULLEY_CONTROLLER");
+                + "); is it running? Set --controller or PULLEY_CONTROLLER"
+                + (insecure
+                    ? ". With --insecure the CLI speaks plaintext: a controller started without"
+                        + " --insecure speaks TLS only"
+                    : ""));
         err.flush();
         return ExitCodes.UNREACHABLE;
+      }
+      case UNAUTHENTICATED -> {
+        err.println(
+            "pulley: the controller does not accept your credentials ("
+                + describe(status)
+                + "); revoked or expired? Ask an admin for `pulley admins invite` and run"
+                + " `pulley login`");
+        err.flush();
+        return ExitCodes.DENIED;
+      }
+      case PERMISSION_DENIED -> {
+        err.println("pulley: not allowed: " + describe(status));
+        err.flush();
+        return ExitCodes.DENIED;
       }
       case INVALID_ARGUMENT -> {
         err.println("pulley: rejected: " + status.getDescription());
@@ -72,8 +92,22 @@ final class CliErrors implements IExecutionExceptionHandler {
     return status.getCause() == null ? status.getCode().toString() : status.getCause().getMessage();
   }
 
+  /** Whether the failed command ran plaintext (the flag, on the command or the top one). */
+  private static boolean insecure(CommandLine commandLine) {
+    Object command = commandLine.getCommandSpec().userObject();
+    try {
+      return command instanceof ClientCommand client && client.settings().insecure();
+    } catch (CliException e) {
+      return false;
+    }
+  }
+
   private static String controllerAddress(CommandLine commandLine) {
     Object root = commandLine.getCommandSpec().root().userObject();
-    return root instanceof PulleyMain main ? main.controller : "?";
+    try {
+      return root instanceof PulleyMain main ? main.settings().controller() : "?";
+    } catch (CliException e) {
+      return "?";
+    }
   }
 }

@@ -8,17 +8,26 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A subcommand that talks to the controller's AdminService. */
 abstract class ClientCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(names = "--insecure", description = PulleyMain.INSECURE_HELP)
+  boolean insecure;
+
   @Override
   public final Integer call() {
-    try (ControllerConnection connection = new ControllerConnection(root().controller)) {
-      return run(connection.admin());
+    try (ControllerConnection connection =
+        new ControllerConnection(settings(), root().clock, err())) {
+      return run(connection);
     }
+  }
+
+  int run(ControllerConnection connection) {
+    return run(connection.admin());
   }
 
   abstract int run(AdminServiceGrpc.AdminServiceBlockingStub admin);
@@ -26,6 +35,10 @@ abstract class ClientCommand implements Callable<Integer> {
   /** The top command, holding the global options; found through the spec, at any depth. */
   PulleyMain root() {
     return (PulleyMain) spec.root().userObject();
+  }
+
+  ClientSettings settings() {
+    return root().settings(insecure);
   }
 
   boolean json() {

@@ -8,6 +8,7 @@ final class ExitCodes {
   static final int REJECTED = 3;
   static final int NOT_FOUND = 4;
   static final int UNREACHABLE = 5;
+  static final int DENIED = 6;
 
   private ExitCodes() {}
 }

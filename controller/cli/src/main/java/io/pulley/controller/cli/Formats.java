@@ -3,15 +3,19 @@ package io.pulley.controller.cli;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.pulley.v1.ApplyOutcome;
+import io.pulley.v1.EnrolmentState;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.RevisionRef;
+import io.pulley.v1.Role;
 import io.pulley.v1.RolloutStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** How values look in tables. */
@@ -81,6 +85,25 @@ final class Formats {
 
   static String shortId(String planId) {
     return planId.length() > 12 ? planId.substring(0, 12) : (planId.isEmpty() ? "-" : planId);
+  }
+
+  static String state(EnrolmentState state) {
+    return enumWord(state.name(), "ENROLMENT_STATE_");
+  }
+
+  static String role(Role role) {
+    return enumWord(role.name(), "ROLE_");
+  }
+
+  /** "k=v,k2=v2" sorted by key, or "-". */
+  static String labels(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return "-";
+    }
+    return new TreeMap<>(labels)
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
   }
 
   private static String enumWord(String name, String prefix) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 /** Installs the agent's .deb on a server the way an admin would, and points it at a controller. */
 final class AgentOnServer {
   static final String CONFIG = "/etc/pulley/agent.yaml";
+  static final String TOKEN = "/etc/pulley/agent.token";
 
   private AgentOnServer() {}
 
@@ -26,9 +27,12 @@ final class AgentOnServer {
         target);
   }
 
-  /** Writes the agent's configuration and restarts it, as after editing the conffile. */
-  static void enroll(PristineServer server, String controller, String hostId, String role) {
-    configure(server, controller, hostId, role, "allowed_roots:\n  - /srv\n");
+  /**
+   * Writes the agent's token file and configuration and restarts it, as an admin does after
+   * installing the package: the agent enrols with the token, then talks mutual TLS.
+   */
+  static void enroll(PristineServer server, Invitation invitation, String hostId, String role) {
+    configure(server, invitation, hostId, role, "allowed_roots:\n  - /srv\n");
   }
 
   /**
@@ -36,21 +40,23 @@ final class AgentOnServer {
    * the application under /srv, and re-applies its plan every 20 s so drift is found quickly.
    */
   static void enrollForStacks(
-      PristineServer server, String controller, String hostId, String role) {
+      PristineServer server, Invitation invitation, String hostId, String role) {
     configure(
         server,
-        controller,
+        invitation,
         hostId,
         role,
         "allowed_roots:\n  - /srv\n  - /etc\nreconverge_interval: 20s\n");
   }
 
   private static void configure(
-      PristineServer server, String controller, String hostId, String role, String more) {
+      PristineServer server, Invitation invitation, String hostId, String role, String more) {
+    server.writeFile(TOKEN, invitation.token() + "\n");
+    server.execOrThrow("chmod", "600", TOKEN);
     server.writeFile(
         CONFIG,
         "# written by the system test\ncontroller: "
-            + controller
+            + invitation.controller()
             + "\nhost_id: "
             + hostId
             + "\nlabels:\n  role: "

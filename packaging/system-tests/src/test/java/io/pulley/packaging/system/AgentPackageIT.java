@@ -53,7 +53,7 @@ class AgentPackageIT {
     assertThat(server.exec("systemctl", "is-enabled", "pulley-agent").stdout()).contains("enabled");
     assertThat(server.exec("systemctl", "is-active", "pulley-agent").stdout()).contains("active");
 
-    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+    AgentOnServer.enroll(server, controller.invite("web"), "web-1", "web");
 
     await()
         .atMost(CONVERGE)
@@ -90,7 +90,7 @@ class AgentPackageIT {
     Path older = OlderPackage.of(Artifacts.agentDeb(), work);
     ExecResult install = AgentOnServer.install(server, older);
     assertThat(install.ok()).as(install.describe()).isTrue();
-    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+    AgentOnServer.enroll(server, controller.invite("web"), "web-1", "web");
     controller.pulley(
         "apply", "-f", HelloManifest.write(work, repository.url(), "Hello").toString());
     awaitConverged(1);
@@ -160,13 +160,14 @@ class AgentPackageIT {
             "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "purge", "-y", "pulley-agent");
     assertThat(purge.ok()).as(purge.describe()).isTrue();
     assertThat(server.exec("test", "-e", AgentOnServer.CONFIG).ok()).isFalse();
+    assertThat(server.exec("test", "-e", AgentOnServer.TOKEN).ok()).isFalse();
     assertThat(server.exec("test", "-e", "/var/lib/pulley/agent").ok()).isFalse();
   }
 
-  private void installAndEnroll() {
+  private void installAndEnroll() throws Exception {
     ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
     assertThat(install.ok()).as(install.describe()).isTrue();
-    AgentOnServer.enroll(server, controller.address(), "web-1", "web");
+    AgentOnServer.enroll(server, controller.invite("web"), "web-1", "web");
   }
 
   private void awaitConverged(long revision) {

@@ -26,17 +26,39 @@ class ControllerPackageIT {
       assertThat(server.exec("systemctl", "is-active", "pulley-controller").stdout())
           .contains("active");
 
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> server.exec("pulley", "hosts").stdout().contains("no hosts yet"));
+      // Secure from the start: without credentials the CLI is refused, with the first admin's
+      // token it logs in; the agent enrols with a token and then talks mutual TLS.
+      assertThat(server.exec("pulley", "hosts").ok()).isFalse();
+      PackagedController.login(server);
+      assertThat(server.exec("pulley", "hosts").stdout()).contains("no hosts yet");
+      assertThat(server.exec("test", "-e", PackagedController.FIRST_ADMIN_TOKEN).ok()).isFalse();
 
       assertThat(AgentOnServer.install(server, Artifacts.agentDeb()).ok()).isTrue();
-      AgentOnServer.enroll(server, "127.0.0.1:7400", "single", "web");
+      AgentOnServer.enroll(server, PackagedController.invite(server, "web"), "single", "web");
       await()
           .atMost(Duration.ofSeconds(90))
           .until(() -> server.exec("pulley", "hosts").stdout().contains("single"));
       assertThat(server.exec("pulley", "status").ok()).isTrue();
-      assertThat(server.journal("pulley-controller")).contains("controller serving on");
+      assertThat(server.journal("pulley-controller")).contains("controller serving TLS on");
+      // The host's key never left it: the controller's data holds only its own two keys.
+      assertThat(
+              server
+                  .exec("grep", "-rl", "PRIVATE KEY", "/var/lib/private/pulley/controller")
+                  .stdout()
+                  .strip()
+                  .lines()
+                  .sorted()
+                  .toList())
+          .containsExactly(
+              "/var/lib/private/pulley/controller/tls/ca.key",
+              "/var/lib/private/pulley/controller/tls/server.key");
+      assertThat(server.exec("test", "-f", "/var/lib/pulley/agent/tls/key.pem").ok()).isTrue();
+
+      // Revoked, the host is cut off: its polls are refused from then on.
+      assertThat(server.exec("pulley", "hosts", "revoke", "single").ok()).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> server.journal("pulley-agent").contains("revoked"));
       // DynamicUser keeps the store under /var/lib/private, behind the usual /var/lib path.
       assertThat(server.exec("test", "-f", "/var/lib/pulley/controller/pulley.db").ok()).isTrue();
 

@@ -27,7 +27,7 @@ class FleetIT {
       for (PristineServer server : fleet.servers()) {
         ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
         assertThat(install.ok()).as(install.describe()).isTrue();
-        AgentOnServer.enroll(server, controller.address(), "web-" + index++, "web");
+        AgentOnServer.enroll(server, controller.invite("web"), "web-" + index++, "web");
       }
 
       HostController.Cli apply =

@@ -107,10 +107,11 @@ public final class FootprintBenchmark {
     String deb = "/var/tmp/" + Artifacts.controllerDeb().getFileName();
     server.copyIn(Artifacts.controllerDeb(), deb);
     server.exec("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", deb).orThrow();
+    PackagedController.login(server);
     await("the controller answers", () -> server.exec("pulley", "hosts").ok());
     say("apt-get install ./" + Artifacts.agentDeb().getFileName() + ", enrolled at 127.0.0.1");
     AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
-    AgentOnServer.enroll(server, "127.0.0.1:7400", HOST_ID, "web");
+    AgentOnServer.enroll(server, PackagedController.invite(server, "web"), HOST_ID, "web");
     await("the agent enrols", () -> server.exec("pulley", "hosts").stdout().contains(HOST_ID));
   }
 

@@ -11,13 +11,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A controller on this machine, listening on the test network's host address so that servers reach
- * it, run from the built jar as a child process; and the `pulley` CLI pointed at it.
+ * it, run from the built jar as a child process; and the `pulley` CLI pointed at it, logged in as
+ * the first admin. Everything goes over mutual TLS, as on a real network: servers enrol with tokens
+ * from {@link #invite}.
  */
 final class HostController implements AutoCloseable {
   private final ControllerProcess process;
+  private final Path dataDir;
+  private final Path cliConfig;
 
-  private HostController(ControllerProcess process) {
+  private HostController(ControllerProcess process, Path dataDir, Path cliConfig) {
     this.process = process;
+    this.dataDir = dataDir;
+    this.cliConfig = cliConfig;
   }
 
   static HostController start(String listenAddress, Path workDir)
@@ -28,14 +34,52 @@ final class HostController implements AutoCloseable {
   /** As {@link #start(String, Path)}, with more options for `serve`. */
   static HostController start(String listenAddress, Path workDir, List<String> serveOptions)
       throws IOException, InterruptedException {
-    return new HostController(
-        ControllerProcess.start(
-            Launch.jar(Artifacts.controllerJar()),
-            workDir.resolve("controller"),
-            listenAddress,
-            0,
-            workDir.resolve("controller.log"),
-            serveOptions));
+    Path dataDir = workDir.resolve("controller");
+    HostController controller =
+        new HostController(
+            ControllerProcess.start(
+                Launch.jar(Artifacts.controllerJar()),
+                dataDir,
+                listenAddress,
+                0,
+                workDir.resolve("controller.log"),
+                serveOptions),
+            dataDir,
+            workDir.resolve("cli-config"));
+    try {
+      controller.login();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      controller.close();
+      throw e;
+    }
+    return controller;
+  }
+
+  /** `pulley login` with the token the controller wrote for its first admin. */
+  private void login() throws IOException, InterruptedException {
+    Cli login = pulley("login", "--token-file", dataDir.resolve("initial-admin-token").toString());
+    if (login.exitCode() != 0) {
+      throw new IllegalStateException("cannot log in to the controller: " + login);
+    }
+  }
+
+  /** A one-use token that enrols a server with label role=ROLE, and the address it dials. */
+  Invitation invite(String role) throws IOException, InterruptedException {
+    Cli token =
+        pulley(
+            "-o",
+            "json",
+            "token",
+            "create",
+            "--label",
+            "role=" + role,
+            "--uses",
+            "1",
+            "--expires",
+            "1h",
+            "--description",
+            "system test");
+    return new Invitation(address(), Invitation.tokenFromJson(token.out(), token.toString()));
   }
 
   String address() {
@@ -53,7 +97,10 @@ final class HostController implements AutoCloseable {
     command.add("--controller");
     command.add(process.address());
     command.addAll(List.of(args));
-    Process cli = new ProcessBuilder(command).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The CLI keeps its credentials and settings here, never in the home of who runs the tests.
+    builder.environment().put("XDG_CONFIG_HOME", cliConfig.toString());
+    Process cli = builder.start();
     try (var stdin = cli.getOutputStream()) {
       stdin.write(input.getBytes(StandardCharsets.UTF_8));
     }

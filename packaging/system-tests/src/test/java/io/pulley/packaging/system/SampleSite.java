@@ -44,7 +44,7 @@ final class SampleSite implements AutoCloseable {
               Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
       ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
       install.orThrow();
-      AgentOnServer.enrollForStacks(server, controller.address(), HOST, "web");
+      AgentOnServer.enrollForStacks(server, controller.invite("web"), HOST, "web");
       return new SampleSite(server, controller, repository);
     } catch (Exception | Error e) {
       closeAll(repository, controller, server);

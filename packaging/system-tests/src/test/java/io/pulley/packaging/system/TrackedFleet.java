@@ -70,7 +70,7 @@ final class TrackedFleet implements AutoCloseable {
         PristineServer server = fleet.servers().get(i);
         String host = "web-" + (i + 1);
         AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
-        AgentOnServer.enrollForStacks(server, controller.address(), host, "web");
+        AgentOnServer.enrollForStacks(server, controller.invite("web"), host, "web");
         hosts.add(host);
       }
       TrackedFleet tracked =
