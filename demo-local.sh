@@ -17,7 +17,8 @@ AGENT_JAR=agent/target/pulley-agent.jar
 PIDS=()
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-pulley() { java -jar "$CONTROLLER_JAR" "$@"; }
+# The CLI keeps its credentials under the demo directory, not in your home.
+pulley() { XDG_CONFIG_HOME="$DEMO/cli" java -jar "$CONTROLLER_JAR" "$@"; }
 cleanup() {
   if ! $KEEP; then
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -44,17 +45,28 @@ git -C "$DEMO/work" -c user.name=demo -c user.email=demo@example.invalid -c comm
 git clone -q --bare "$DEMO/work" "$DEMO/hello.git"
 
 say "Starting the controller"
-java -jar "$CONTROLLER_JAR" serve --insecure --data-dir "$DEMO/controller" --listen 127.0.0.1:0 \
+java -jar "$CONTROLLER_JAR" serve --data-dir "$DEMO/controller" --listen 127.0.0.1:0 \
   --port-file "$DEMO/controller.port" > "$DEMO/controller.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do [[ -s "$DEMO/controller.port" ]] && break; sleep 0.2; done
 [[ -s "$DEMO/controller.port" ]] || { cat "$DEMO/controller.log"; echo "controller did not start"; exit 1; }
 export PULLEY_CONTROLLER="127.0.0.1:$(cat "$DEMO/controller.port")"
-echo "controller at $PULLEY_CONTROLLER (log: $DEMO/controller.log)"
+echo "controller at $PULLEY_CONTROLLER, TLS with its own CA (log: $DEMO/controller.log)"
 
-say "Starting an agent (host demo-host, label role=demo)"
+say "pulley login, with the token the controller wrote for its first admin"
+pulley login --token-file "$DEMO/controller/initial-admin-token"
+
+say "pulley token create --label role=demo: the host's way in (it also pins the controller's CA)"
+pulley -o json token create --label role=demo --uses 1 --expires 1h --description demo \
+  > "$DEMO/token.json"
+TOKEN=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' "$DEMO/token.json")
+echo "$TOKEN"
+install -m 600 /dev/null "$DEMO/agent.token"
+printf '%s\n' "$TOKEN" > "$DEMO/agent.token"
+
+say "Starting an agent (host demo-host): it enrols with the token, then speaks mutual TLS"
 java -jar "$AGENT_JAR" --controller "$PULLEY_CONTROLLER" --host-id demo-host \
-  --data-dir "$DEMO/agent" --label role=demo --allowed-root "$DEMO/srv" \
+  --data-dir "$DEMO/agent" --token-file "$DEMO/agent.token" --allowed-root "$DEMO/srv" \
   > "$DEMO/agent.log" 2>&1 &
 PIDS+=($!)
 
@@ -95,7 +107,7 @@ cat "$DEMO/srv/hello/app/current/app.py"
 pulley history hello demo
 
 if $KEEP; then
-  say "Still running: export PULLEY_CONTROLLER=$PULLEY_CONTROLLER; try pulley hosts, pulley plan demo-host"
+  say "Still running: export XDG_CONFIG_HOME=$DEMO/cli; try pulley hosts, pulley plan demo-host"
   echo "stop with: kill ${PIDS[*]}"
 else
   say "Done; stopping the controller and the agent (./demo-local.sh --keep leaves them running)"

@@ -36,6 +36,14 @@ public final class PristineDemo {
               + repository.url());
       print(sample.server().execOrThrow("systemctl", "is-active", "pulley-agent").stdout());
 
+      say("Mutual TLS: the agent enrolled with a one-use token from `pulley token create`");
+      System.out.println(
+          sample.invitation().token()
+              + "\n  (written to "
+              + AgentOnServer.TOKEN
+              + " on the server; it pins the controller's CA and is used up now)");
+      System.out.print(controller.pulley("hosts").out());
+
       say("pulley apply -f shop-production.yaml  (the whole site in one stack section)");
       Path manifest = SampleStackManifest.production(work, repository.url(), "main");
       System.out.print(Files.readString(manifest));

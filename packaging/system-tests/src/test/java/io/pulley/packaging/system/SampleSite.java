@@ -24,12 +24,17 @@ final class SampleSite implements AutoCloseable {
   private final PristineServer server;
   private final HostController controller;
   private final SampleRepository repository;
+  private final Invitation invitation;
 
   private SampleSite(
-      PristineServer server, HostController controller, SampleRepository repository) {
+      PristineServer server,
+      HostController controller,
+      SampleRepository repository,
+      Invitation invitation) {
     this.server = server;
     this.controller = controller;
     this.repository = repository;
+    this.invitation = invitation;
   }
 
   /** Boots the server, starts the controller, serves the sample, installs and enrols the agent. */
@@ -44,8 +49,9 @@ final class SampleSite implements AutoCloseable {
               Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
       ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
       install.orThrow();
-      AgentOnServer.enrollForStacks(server, controller.invite("web"), HOST, "web");
-      return new SampleSite(server, controller, repository);
+      Invitation invitation = controller.invite("web");
+      AgentOnServer.enrollForStacks(server, invitation, HOST, "web");
+      return new SampleSite(server, controller, repository, invitation);
     } catch (Exception | Error e) {
       closeAll(repository, controller, server);
       throw e;
@@ -54,6 +60,11 @@ final class SampleSite implements AutoCloseable {
 
   PristineServer server() {
     return server;
+  }
+
+  /** The token the server enrolled with (used up: a token enrols one host). */
+  Invitation invitation() {
+    return invitation;
   }
 
   HostController controller() {
