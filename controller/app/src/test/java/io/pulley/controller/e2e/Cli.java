@@ -5,13 +5,32 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Runs the real `pulley` command line in this JVM against a controller address. */
+/**
+ * Runs the real `pulley` command line in this JVM against a controller address: plaintext for a
+ * controller started {@code --insecure}, or, made with {@link #withHome}, over mutual TLS with the
+ * credentials `pulley login` keeps under that home.
+ */
 public final class Cli {
   private final String controller;
+  private final Path home;
 
   public Cli(String controller) {
+    this(controller, null);
+  }
+
+  private Cli(String controller, Path home) {
     this.controller = controller;
+    this.home = home;
+  }
+
+  /** A CLI whose config and credentials live under {@code home} (no environment is read). */
+  public static Cli withHome(String controller, Path home) {
+    return new Cli(controller, home);
   }
 
   public Result run(String... args) {
@@ -22,18 +41,18 @@ public final class Cli {
   public Result runWithInput(String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    // --insecure until these tests enrol an admin with `pulley login` against a TLS controller.
-    String[] all = new String[args.length + 3];
-    all[0] = "--controller";
-    all[1] = controller;
-    all[2] = "--insecure";
-    System.arraycopy(args, 0, all, 3, args.length);
+    List<String> all = new ArrayList<>(List.of("--controller", controller));
+    if (home == null) {
+      all.add("--insecure");
+    }
+    all.addAll(List.of(args));
+    var in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    String[] argv = all.toArray(String[]::new);
     int exit =
-        PulleyMain.run(
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            all);
+        home == null
+            ? PulleyMain.run(in, new PrintWriter(out, true), new PrintWriter(err, true), argv)
+            : PulleyMain.run(
+                Map.of(), home, in, new PrintWriter(out, true), new PrintWriter(err, true), argv);
     return new Result(exit, out.toString(), err.toString());
   }
 

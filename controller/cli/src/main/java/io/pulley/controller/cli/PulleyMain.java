@@ -130,8 +130,11 @@ public final class PulleyMain {
     return commandLine(in, out, err).execute(args);
   }
 
-  /** Runs the CLI with its own environment and home directory (tests). */
-  static int run(
+  /**
+   * Runs the CLI with its own environment and home directory, so that tests keep its credentials
+   * and config file away from the home of whoever runs them.
+   */
+  public static int run(
       Map<String, String> env,
       Path home,
       InputStream in,

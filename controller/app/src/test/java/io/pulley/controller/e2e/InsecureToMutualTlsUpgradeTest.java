@@ -1,0 +1,128 @@
+package io.pulley.controller.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.controller.manifest.JGitRefResolver;
+import io.pulley.controller.server.ControllerConfig;
+import io.pulley.controller.server.ControllerServer;
+import io.pulley.testing.ControllerProcess.Launch;
+import io.pulley.testing.TestRepository;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The documented way from a plaintext fleet to mutual TLS (docs/security.md): restart the
+ * controller without --insecure, give each agent a token instead of `insecure: true`, restart it.
+ * The host enrols, keeps its id and its plan, and its application is not deployed again.
+ */
+class InsecureToMutualTlsUpgradeTest {
+  @TempDir Path temp;
+
+  @Test
+  void aPlaintextHost_enrolsWithAToken_andKeepsItsDeploymentUntouched() throws Exception {
+    Path data = temp.resolve("controller");
+    Path root = temp.resolve("srv");
+    Path agentData = temp.resolve("agent");
+    Path greeting = root.resolve("hello/greeting.txt");
+    try (TestRepository repository = TestRepository.create(temp.resolve("repo"))) {
+      String manifest = HelloManifest.yaml("hello", root, repository.url(), "Hello");
+      Path manifestFile = Files.writeString(temp.resolve("hello.yaml"), manifest);
+
+      // Before: plaintext controller and agent.
+      try (LocalController plaintext = LocalController.start(data)) {
+        Cli.Result applied = plaintext.cli().run("apply", "-f", manifestFile.toString());
+        assertThat(applied.exitCode()).as(applied.toString()).isZero();
+        assertThat(agentOnce(plaintext.address(), agentData, root, "--insecure")).isZero();
+      }
+      assertThat(Files.readString(greeting)).isEqualTo("Hello");
+      FileTime deployedAt = Files.getLastModifiedTime(greeting);
+      Path release = Files.readSymbolicLink(root.resolve("hello/app/current"));
+
+      // After: the same data dir served over TLS; the host gets a token instead of --insecure.
+      try (ControllerServer secure =
+          ControllerServer.start(
+              ControllerConfig.of(data, new InetSocketAddress("127.0.0.1", 0)),
+              new JGitRefResolver(),
+              Clock.systemUTC())) {
+        String address = "localhost:" + secure.port();
+        Cli admin = Cli.withHome(address, temp.resolve("admin-home"));
+        Cli.Result login =
+            admin.run("login", "--token-file", data.resolve("initial-admin-token").toString());
+        assertThat(login.exitCode()).as(login.toString()).isZero();
+        Cli.Result token =
+            admin.run("-o", "json", "token", "create", "--label", "role=web", "--uses", "1");
+        assertThat(token.exitCode()).as(token.toString()).isZero();
+        Path tokenFile = temp.resolve("agent.token");
+        Files.createFile(
+            tokenFile,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tokenFile, tokenIn(token.out()) + "\n");
+
+        assertThat(agentOnce(address, agentData, root, "--token-file", tokenFile.toString()))
+            .isZero();
+
+        assertThat(agentData.resolve("tls/key.pem")).isRegularFile();
+        Cli.Result hosts = admin.run("-o", "json", "hosts");
+        assertThat(hosts.out()).contains("web-1").contains("ENROLMENT_STATE_ENROLLED");
+        Cli.Result status = admin.run("status", "web-1");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+      }
+      assertThat(Files.getLastModifiedTime(greeting)).isEqualTo(deployedAt);
+      assertThat(Files.readSymbolicLink(root.resolve("hello/app/current"))).isEqualTo(release);
+    }
+  }
+
+  /** `pulley-agent --once` as its own process, as systemd would run it; its exit status. */
+  private int agentOnce(String controller, Path dataDir, Path root, String... more)
+      throws IOException, InterruptedException {
+    Path config = Files.writeString(temp.resolve("agent.yaml"), "# all settings are flags\n");
+    List<String> command = new ArrayList<>(Launch.classPath("io.pulley.agent.AgentMain").command());
+    command.addAll(
+        List.of(
+            "--config",
+            config.toString(),
+            "--once",
+            "--controller",
+            controller,
+            "--host-id",
+            "web-1",
+            "--label",
+            "role=web",
+            "--data-dir",
+            dataDir.toString(),
+            "--allowed-root",
+            root.toString()));
+    command.addAll(List.of(more));
+    Path log = temp.resolve("agent.log");
+    Process agent =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    if (!agent.waitFor(120, TimeUnit.SECONDS)) {
+      agent.destroyForcibly();
+      throw new IllegalStateException("the agent did not finish:\n" + Files.readString(log));
+    }
+    if (agent.exitValue() != 0) {
+      System.out.println(Files.readString(log, StandardCharsets.UTF_8));
+    }
+    return agent.exitValue();
+  }
+
+  private static String tokenIn(String json) {
+    String field = "\"token\": \"";
+    int start = json.indexOf(field) + field.length();
+    return json.substring(start, json.indexOf('"', start));
+  }
+}
