@@ -94,6 +94,28 @@ class TarballIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(portFile));
       String address = "127.0.0.1:" + Files.readString(portFile).trim();
 
+      // As an admin would: log in with the first admin's token, make a token for the host; the
+      // agent enrols with it (a file, mode 0600) and then speaks mutual TLS.
+      Map<String, String> cli = Map.of("XDG_CONFIG_HOME", tmp.resolve("cli").toString());
+      pulley(
+              cli,
+              "--controller",
+              address,
+              "login",
+              "--token-file",
+              tmp.resolve("controller/initial-admin-token").toString())
+          .assertSucceeded();
+      String created =
+          pulley(cli, "-o", "json", "token", "create", "--label", "role=test")
+              .assertSucceeded()
+              .output();
+      Path token = tmp.resolve("agent.token");
+      Files.createFile(
+          token,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(token, tokenIn(created) + "\n");
+
       // The launcher's defaults are the unit's flags: a 32 MB heap.
       Run once =
           runAgent(
@@ -103,16 +125,10 @@ class TarballIT {
               "tarball-test",
               "--data-dir",
               tmp.resolve("agent").toString(),
-              "--label",
-              "role=test",
-              "--insecure",
+              "--token-file",
+              token.toString(),
               "--once");
-      Run hosts =
-          Run.of(
-              tmp,
-              Map.of("PULLEY_CONTROLLER", address, "PULLEY_INSECURE", "1"),
-              Duration.ofMinutes(1),
-              List.of(home.resolve("bin/pulley").toString(), "hosts"));
+      Run hosts = pulley(cli, "hosts");
 
       assertThat(once.exitStatus()).as(once.output()).isZero();
       assertThat(hosts.assertSucceeded().output()).contains("tarball-test", "role=test");
@@ -120,6 +136,19 @@ class TarballIT {
       controller.destroy();
       controller.waitFor();
     }
+  }
+
+  private Run pulley(Map<String, String> env, String... args) {
+    List<String> argv = new java.util.ArrayList<>();
+    argv.add(home.resolve("bin/pulley").toString());
+    argv.addAll(List.of(args));
+    return Run.of(tmp, env, Duration.ofMinutes(1), argv);
+  }
+
+  private static String tokenIn(String json) {
+    String field = "\"token\": \"";
+    int start = json.indexOf(field) + field.length();
+    return json.substring(start, json.indexOf('"', start));
   }
 
   private Run runAgent(String... args) {
