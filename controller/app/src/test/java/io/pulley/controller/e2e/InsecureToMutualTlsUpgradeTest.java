@@ -73,8 +73,13 @@ class InsecureToMutualTlsUpgradeTest {
             .isZero();
 
         assertThat(agentData.resolve("tls/key.pem")).isRegularFile();
-        Cli.Result hosts = admin.run("-o", "json", "hosts");
-        assertThat(hosts.out()).contains("web-1").contains("ENROLMENT_STATE_ENROLLED");
+        Cli.Result hosts = admin.run("hosts");
+        assertThat(hosts.out()).as(hosts.toString()).contains("web-1").contains("enrolled");
+        // The plan it applied as a plaintext host is the one it should have now: converged.
+        Cli.Result json = admin.run("-o", "json", "hosts");
+        assertThat(field(json.out(), "appliedPlanId"))
+            .as(json.out())
+            .isEqualTo(field(json.out(), "desiredPlanId"));
         Cli.Result status = admin.run("status", "web-1");
         assertThat(status.exitCode()).as(status.toString()).isZero();
       }
@@ -118,6 +123,12 @@ class InsecureToMutualTlsUpgradeTest {
       System.out.println(Files.readString(log, StandardCharsets.UTF_8));
     }
     return agent.exitValue();
+  }
+
+  private static String field(String json, String name) {
+    String key = "\"" + name + "\": \"";
+    int start = json.indexOf(key) + key.length();
+    return json.substring(start, json.indexOf('"', start));
   }
 
   private static String tokenIn(String json) {

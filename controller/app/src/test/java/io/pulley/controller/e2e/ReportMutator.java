@@ -34,16 +34,21 @@ final class ReportMutator {
             .setHostId(hostId)
             .setPlanId(text(64))
             .setOutcomeValue(random.nextInt(6) - 1);
-    int results = random.nextInt(8) == 0 ? random.nextInt(20_000) : random.nextInt(20);
+    // Many results, or a few with huge texts, or one over the message limit; never all at once, so
+    // that a round costs the client megabytes, not gigabytes.
+    int shape = random.nextInt(10);
+    int results = shape == 0 ? 1 + random.nextInt(5000) : random.nextInt(20);
+    int textMax = shape == 0 ? 100 : 2000;
     for (int i = 0; i < results; i++) {
+      int tail = shape == 1 && i == 0 ? 500_000 : shape == 2 && i == 0 ? 5_000_000 : textMax;
       report.addResults(
           ResourceResult.newBuilder()
               .setApplication(text(40))
               .setEnvironment(text(40))
               .setResourceId(text(80))
               .setOutcome(ResourceOutcome.forNumber(random.nextInt(5)))
-              .setReason(text(random.nextInt(10) == 0 ? 200_000 : 200))
-              .setOutputTail(text(random.nextInt(10) == 0 ? 500_000 : 2000))
+              .setReason(text(shape == 3 && i == 0 ? 200_000 : textMax / 10))
+              .setOutputTail(text(tail))
               .setDrift(text(100)));
     }
     for (int i = random.nextInt(4); i > 0; i--) {

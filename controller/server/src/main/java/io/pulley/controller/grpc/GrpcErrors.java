@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.pulley.controller.access.AccessException;
 import io.pulley.v1.ManifestError;
 import io.pulley.v1.ManifestErrors;
+import io.pulley.wire.SafeText;
 import java.util.List;
 
 /** The one place where outcomes become gRPC status codes. */
@@ -69,13 +70,43 @@ final class GrpcErrors {
     return Status.NOT_FOUND.withDescription(message).asRuntimeException();
   }
 
-  /** INVALID_ARGUMENT whose details carry every mistake, for clients that can read them. */
+  /**
+   * Serialized size the mistakes may take in the details. A status travels in HTTP/2 headers, which
+   * clients cap (8 KiB by default in gRPC), base64-encoded: past the cap the client sees a broken
+   * connection instead of the mistakes.
+   */
+  static final int MAX_DETAILS_BYTES = 3 * 1024;
+
+  /** Longest reason or field shown; a reason quoting a huge value is cut. */
+  static final int MAX_ERROR_CHARS = 300;
+
+  /**
+   * INVALID_ARGUMENT whose details carry the mistakes, for clients that can read them: as many as
+   * fit in {@link #MAX_DETAILS_BYTES}, the first ones in the text; the message says how many there
+   * were.
+   */
   static StatusRuntimeException manifestRejected(List<ManifestError> errors) {
-    ManifestError first = errors.get(0);
+    ManifestErrors.Builder shown = ManifestErrors.newBuilder();
+    for (ManifestError error : errors) {
+      ManifestError cut =
+          error.toBuilder()
+              .setField(SafeText.cut(error.getField(), MAX_ERROR_CHARS))
+              .setReason(SafeText.cut(error.getReason(), MAX_ERROR_CHARS))
+              .build();
+      if (shown.getErrorsCount() > 0
+          && shown.build().getSerializedSize() + cut.getSerializedSize() + 4 > MAX_DETAILS_BYTES) {
+        break;
+      }
+      shown.addErrors(cut);
+    }
+    ManifestError first = shown.getErrors(0);
     String summary =
         "manifest rejected ("
             + errors.size()
             + (errors.size() == 1 ? " error" : " errors")
+            + (shown.getErrorsCount() < errors.size()
+                ? ", the first " + shown.getErrorsCount() + " shown"
+                : "")
             + "): "
             + first.getField()
             + (first.getLine() > 0 ? " (line " + first.getLine() + ")" : "")
@@ -85,7 +116,7 @@ final class GrpcErrors {
         com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.INVALID_ARGUMENT.value())
             .setMessage(summary)
-            .addDetails(Any.pack(ManifestErrors.newBuilder().addAllErrors(errors).build()))
+            .addDetails(Any.pack(shown.build()))
             .build();
     return StatusProto.toStatusRuntimeException(status);
   }

@@ -10,6 +10,7 @@ import static io.pulley.wire.WireLimits.MAX_REPORT_RESULTS;
 import static io.pulley.wire.WireLimits.MAX_REPORT_REVISIONS;
 import static io.pulley.wire.WireLimits.MAX_SUMMARY_REASON_CHARS;
 
+import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.ReportSummary;
@@ -38,6 +39,10 @@ public final class ReportBounds {
     if (overCount.isPresent()) {
       return overCount;
     }
+    // An outcome this controller does not know would be stored as is and break every summary.
+    if (report.getOutcome() == ApplyOutcome.UNRECOGNIZED) {
+      return refused("report's outcome " + report.getOutcomeValue() + " is not a known outcome");
+    }
     if (tooLong(report.getHostId()) || tooLong(report.getPlanId())) {
       return refused("report's host_id or plan_id is over " + MAX_NAME_CHARS + " characters");
     }
@@ -47,6 +52,10 @@ public final class ReportBounds {
       }
     }
     for (ResourceResult result : report.getResultsList()) {
+      if (result.getOutcome() == ResourceOutcome.UNRECOGNIZED) {
+        return refused(
+            "a result's outcome " + result.getOutcomeValue() + " is not a known outcome");
+      }
       if (tooLong(result.getApplication())
           || tooLong(result.getEnvironment())
           || tooLong(result.getResourceId())) {
@@ -103,7 +112,9 @@ public final class ReportBounds {
 
   /** A few numbers and the first failure: what ListHosts sends in place of the whole report. */
   public static ReportSummary summary(ApplyReport report) {
-    ReportSummary.Builder summary = ReportSummary.newBuilder().setOutcome(report.getOutcome());
+    // By number: a report stored before unknown outcomes were refused must not break the summary.
+    ReportSummary.Builder summary =
+        ReportSummary.newBuilder().setOutcomeValue(report.getOutcomeValue());
     for (ResourceResult result : report.getResultsList()) {
       switch (result.getOutcome()) {
         case RESOURCE_OUTCOME_CHANGED -> summary.setChanged(summary.getChanged() + 1);
@@ -118,7 +129,7 @@ public final class ReportBounds {
                 .setApplication(result.getApplication())
                 .setEnvironment(result.getEnvironment())
                 .setResourceId(result.getResourceId())
-                .setOutcome(result.getOutcome())
+                .setOutcomeValue(result.getOutcomeValue())
                 .setReason(
                     SafeText.cut(SafeText.line(result.getReason()), MAX_SUMMARY_REASON_CHARS)));
       }

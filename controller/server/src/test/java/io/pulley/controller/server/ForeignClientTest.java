@@ -199,6 +199,36 @@ class ForeignClientTest {
     assertThat(outcomes).containsEntry(apply, "PERMISSION_DENIED").containsEntry(listHosts, "OK");
   }
 
+  @Test
+  void garbageInsteadOfAHandshake_isDropped_andHostsAreStillServed() throws Exception {
+    Credentials web = host("web-g");
+    java.util.Random random = new java.util.Random(15);
+    for (int i = 0; i < 20; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", controller.server.port())) {
+        socket.setSoTimeout(30_000);
+        byte[] garbage = new byte[1 + random.nextInt(8192)];
+        random.nextBytes(garbage);
+        if (i % 2 == 0) {
+          garbage[0] = 0x16; // a TLS handshake record's type, so the parser reads further
+        }
+        socket.getOutputStream().write(garbage);
+        socket.shutdownOutput();
+        // The controller ends the connection (an alert, then EOF) and keeps nothing of it.
+        while (socket.getInputStream().read() >= 0) {
+          // drain what the controller says before it closes
+        }
+      } catch (java.net.SocketException reset) {
+        // a reset is an end too
+      }
+    }
+
+    Map<String, String> stillServed =
+        foreign.call(
+            as(web), List.of(Call.of(method(AgentServiceGrpc.getPollMethod()), pollAs("web-g"))));
+
+    assertThat(stillServed).containsValue("OK");
+  }
+
   private Credentials host(String id) {
     return controller.enrol(controller.hostToken(admin, Map.of("role", "web"), 1), id);
   }
