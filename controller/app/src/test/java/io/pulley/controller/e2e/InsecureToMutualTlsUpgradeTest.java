@@ -6,6 +6,7 @@ import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.server.ControllerConfig;
 import io.pulley.controller.server.ControllerServer;
 import io.pulley.testing.ControllerProcess.Launch;
+import io.pulley.testing.JsonText;
 import io.pulley.testing.TestRepository;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ class InsecureToMutualTlsUpgradeTest {
         Files.createFile(
             tokenFile,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tokenFile, tokenIn(token.out()) + "\n");
+        Files.writeString(tokenFile, JsonText.field(token.out(), "token") + "\n");
 
         assertThat(agentOnce(address, agentData, root, "--token-file", tokenFile.toString()))
             .isZero();
@@ -77,9 +78,9 @@ class InsecureToMutualTlsUpgradeTest {
         assertThat(hosts.out()).as(hosts.toString()).contains("web-1").contains("enrolled");
         // The plan it applied as a plaintext host is the one it should have now: converged.
         Cli.Result json = admin.run("-o", "json", "hosts");
-        assertThat(field(json.out(), "appliedPlanId"))
+        assertThat(JsonText.field(json.out(), "appliedPlanId"))
             .as(json.out())
-            .isEqualTo(field(json.out(), "desiredPlanId"));
+            .isEqualTo(JsonText.field(json.out(), "desiredPlanId"));
         Cli.Result status = admin.run("status", "web-1");
         assertThat(status.exitCode()).as(status.toString()).isZero();
       }
@@ -123,17 +124,5 @@ class InsecureToMutualTlsUpgradeTest {
       System.out.println(Files.readString(log, StandardCharsets.UTF_8));
     }
     return agent.exitValue();
-  }
-
-  private static String field(String json, String name) {
-    String key = "\"" + name + "\": \"";
-    int start = json.indexOf(key) + key.length();
-    return json.substring(start, json.indexOf('"', start));
-  }
-
-  private static String tokenIn(String json) {
-    String field = "\"token\": \"";
-    int start = json.indexOf(field) + field.length();
-    return json.substring(start, json.indexOf('"', start));
   }
 }

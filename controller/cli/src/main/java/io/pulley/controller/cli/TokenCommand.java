@@ -8,6 +8,7 @@ import io.pulley.v1.IdentityKind;
 import io.pulley.v1.ListTokensRequest;
 import io.pulley.v1.ListTokensResponse;
 import io.pulley.v1.TokenInfo;
+import io.pulley.wire.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,25 +112,11 @@ final class TokenCommand {
 
   /** "90s", "30m", "24h", "7d". */
   static Duration durationOf(String text) {
-    if (text.length() >= 2) {
-      String digits = text.substring(0, text.length() - 1);
-      if (digits.chars().allMatch(Character::isDigit) && digits.length() <= 9) {
-        long n = Long.parseLong(digits);
-        switch (text.charAt(text.length() - 1)) {
-          case 's':
-            return Duration.ofSeconds(n);
-          case 'm':
-            return Duration.ofMinutes(n);
-          case 'h':
-            return Duration.ofHours(n);
-          case 'd':
-            return Duration.ofDays(n);
-          default:
-            break;
-        }
-      }
-    }
-    throw new CliException(
-        "--expires '" + text + "': expected a number and s, m, h or d (24h)", ExitCodes.USAGE);
+    return Durations.parse(text, 9)
+        .orElseThrow(
+            () ->
+                new CliException(
+                    "--expires '" + text + "': expected a number and s, m, h or d (24h)",
+                    ExitCodes.USAGE));
   }
 }

@@ -3,6 +3,7 @@ package io.pulley.controller.server;
 import com.google.common.net.HostAndPort;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.store.SqliteStore;
+import io.pulley.wire.Durations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -200,26 +201,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** "90s", "30m", "12h" or "7d". */
   private Duration duration(String option, String value) {
-    if (value.length() >= 2) {
-      String number = value.substring(0, value.length() - 1);
-      if (number.chars().allMatch(Character::isDigit) && number.length() <= 6) {
-        long amount = Long.parseLong(number);
-        switch (value.charAt(value.length() - 1)) {
-          case 's':
-            return Duration.ofSeconds(amount);
-          case 'm':
-            return Duration.ofMinutes(amount);
-          case 'h':
-            return Duration.ofHours(amount);
-          case 'd':
-            return Duration.ofDays(amount);
-          default:
-            break;
-        }
-      }
-    }
-    throw new ParameterException(
-        spec.commandLine(), option + " must be a number with s, m, h or d, got \"" + value + "\"");
+    return Durations.parse(value, 6)
+        .orElseThrow(
+            () ->
+                new ParameterException(
+                    spec.commandLine(),
+                    option + " must be a number with s, m, h or d, got \"" + value + "\""));
   }
 
   /** "9465" and ":9465" mean 127.0.0.1:9465: metrics reach beyond the host only when told to. */

@@ -1,5 +1,7 @@
 package io.pulley.packaging.system;
 
+import io.pulley.testing.JsonText;
+
 /**
  * What a server needs to join the fleet: the controller's address and a bootstrap token (which also
  * pins the controller's CA). The token is a secret: it is written to the server's token file, never
@@ -10,12 +12,10 @@ record Invitation(String controller, String token) {
 
   /** The token in {@code pulley -o json token create}'s output {@code out}. */
   static String tokenFromJson(String out, String whyNot) {
-    int start = out.indexOf(FIELD);
-    if (start < 0) {
+    if (!out.contains(FIELD)) {
       throw new IllegalStateException("no token created: " + whyNot);
     }
-    int end = out.indexOf('"', start + FIELD.length());
-    return out.substring(start + FIELD.length(), end);
+    return JsonText.field(out, "token");
   }
 
   @Override
