@@ -83,6 +83,14 @@ class InsecureToMutualTlsUpgradeTest {
             .isEqualTo(JsonText.field(json.out(), "desiredPlanId"));
         Cli.Result status = admin.run("status", "web-1");
         assertThat(status.exitCode()).as(status.toString()).isZero();
+        // The access trail says who let the host in, and how.
+        Cli.Result audit = admin.run("audit", "--limit", "2");
+        assertThat(audit.exitCode()).as(audit.toString()).isZero();
+        assertThat(audit.out().lines().skip(1))
+            .as(audit.out())
+            .satisfiesExactly(
+                enrolled -> assertThat(enrolled).contains("host web-1 enrolled, key "),
+                created -> assertThat(created).contains("admin admin").contains("host token "));
       }
       assertThat(Files.getLastModifiedTime(greeting)).isEqualTo(deployedAt);
       assertThat(Files.readSymbolicLink(root.resolve("hello/app/current"))).isEqualTo(release);

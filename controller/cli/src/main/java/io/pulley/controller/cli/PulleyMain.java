@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       TokenCommand.class,
       AdminsCommand.class,
       WhoAmICommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -1,5 +1,6 @@
 package io.pulley.controller.access;
 
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.store.AccessStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,34 +19,43 @@ public final class Access {
   private final AdminAccounts admins;
   private final EnrolDesk desk;
   private final Authenticator authenticator;
+  private final AuditTrail trail;
 
   private Access(
       Tokens tokens,
       HostEnrolments hosts,
       AdminAccounts admins,
       EnrolDesk desk,
-      Authenticator authenticator) {
+      Authenticator authenticator,
+      AuditTrail trail) {
     this.tokens = tokens;
     this.hosts = hosts;
     this.admins = admins;
     this.desk = desk;
     this.authenticator = authenticator;
+    this.trail = trail;
   }
 
   /**
-   * Access on {@code store} with certificates from {@code issuer}; with no admin yet, writes the
-   * first admin's token to {@code dataDir/initial-admin-token}.
+   * Access on {@code store} with certificates from {@code issuer}, every change recorded in {@code
+   * trail}; with no admin yet, writes the first admin's token to {@code
+   * dataDir/initial-admin-token}.
    */
   public static Access open(
-      AccessStore store, Issuer issuer, Clock clock, AccessListener listener, Path dataDir)
+      AccessStore store,
+      Issuer issuer,
+      Clock clock,
+      AccessListener listener,
+      AuditTrail trail,
+      Path dataDir)
       throws IOException {
     Authenticator authenticator = new Authenticator(store, issuer.ca().certificate(), clock);
-    Tokens tokens = new Tokens(store, issuer.ca().pin(), clock);
-    HostEnrolments hosts = new HostEnrolments(store, issuer, clock, listener, authenticator);
-    AdminAccounts admins = new AdminAccounts(store, tokens, issuer, clock, authenticator);
+    Tokens tokens = new Tokens(store, issuer.ca().pin(), clock, trail);
+    HostEnrolments hosts = new HostEnrolments(store, issuer, clock, listener, authenticator, trail);
+    AdminAccounts admins = new AdminAccounts(store, tokens, issuer, clock, authenticator, trail);
     admins.ensureFirstAdmin(dataDir.resolve(FIRST_ADMIN_FILE));
     return new Access(
-        tokens, hosts, admins, new EnrolDesk(tokens, hosts, admins, clock), authenticator);
+        tokens, hosts, admins, new EnrolDesk(tokens, hosts, admins, clock), authenticator, trail);
   }
 
   public Tokens tokens() {
@@ -66,5 +76,10 @@ public final class Access {
 
   public Authenticator authenticator() {
     return authenticator;
+  }
+
+  /** Up to {@code limit} access events, newest first. */
+  public java.util.List<io.pulley.v1.AuditEvent> events(int limit) {
+    return trail.accessEvents(limit);
   }
 }

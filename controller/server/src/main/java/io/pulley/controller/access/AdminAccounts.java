@@ -1,5 +1,6 @@
 package io.pulley.controller.access;
 
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.store.AccessStore;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.trust.CertificateRequests;
@@ -35,12 +36,19 @@ public final class AdminAccounts {
   private final Issuer issuer;
   private final Clock clock;
   private final Authenticator authenticator;
+  private final AuditTrail trail;
   private volatile Path firstAdminFile;
   private volatile String firstAdminTokenId = "";
 
   AdminAccounts(
-      AccessStore store, Tokens tokens, Issuer issuer, Clock clock, Authenticator authenticator) {
+      AccessStore store,
+      Tokens tokens,
+      Issuer issuer,
+      Clock clock,
+      Authenticator authenticator,
+      AuditTrail trail) {
     this.store = store;
+    this.trail = trail;
     this.tokens = tokens;
     this.issuer = issuer;
     this.clock = clock;
@@ -97,7 +105,17 @@ public final class AdminAccounts {
                 .setDescription("admin " + name)
                 .setCreatedBy(actor),
             ttl.isZero() ? DEFAULT_INVITE_TTL : ttl);
-    log.info("access: admin {} invited as {} by {} (token {})", name, role, actor, token.getId());
+    trail.recordAccess(
+        "admin",
+        actor,
+        "admin "
+            + name
+            + " invited as "
+            + role.name().substring("ROLE_".length()).toLowerCase(java.util.Locale.ROOT)
+            + (scopes.isEmpty() ? "" : " for " + String.join(",", scopes))
+            + " (token "
+            + token.getId()
+            + ")");
     return token;
   }
 
@@ -119,8 +137,10 @@ public final class AdminAccounts {
     if (token.getId().equals(firstAdminTokenId)) {
       forgetFirstAdminFile();
     }
-    log.info(
-        "access: admin {} enrolled as {} key={}", name, token.getRole(), request.fingerprint());
+    trail.recordAccess(
+        "admin",
+        "token " + token.getId(),
+        "admin " + name + " logged in, key " + request.fingerprint());
     return issuer.issued(certificate, request.fingerprint());
   }
 
@@ -131,9 +151,15 @@ public final class AdminAccounts {
       throw AccessException.denied("the request must name admin " + name);
     }
     X509Certificate certificate = issuer.issue(caller.identity(), request.publicKey());
-    store.putAdminKey(name, request.fingerprint(), "");
+    // The new key replaces the one this call came with; the admin's other logins keep theirs.
+    store.putAdminKey(name, request.fingerprint(), caller.keyFingerprint());
     authenticator.invalidate();
-    log.info("access: admin {} renewed its certificate key={}", name, request.fingerprint());
+    if (!request.fingerprint().equals(caller.keyFingerprint())) {
+      trail.recordAccess(
+          "admin",
+          caller.actor(),
+          "admin " + name + " changed its key to " + request.fingerprint());
+    }
     return issuer.issued(certificate, request.fingerprint());
   }
 
@@ -151,7 +177,7 @@ public final class AdminAccounts {
             .build();
     store.putAdmin(account);
     authenticator.invalidate();
-    log.warn("access: admin {} revoked by {}", name, actor);
+    trail.recordAccess("admin", actor, "admin " + name + " revoked");
     return account;
   }
 

@@ -128,7 +128,7 @@ public final class Authenticator {
     if (enrolment.get().getState() != EnrolmentState.ENROLMENT_STATE_ENROLLED) {
       return Verdict.refuse(true, "revoked", identity + " is revoked");
     }
-    return Verdict.allow(Caller.host(identity.name()));
+    return Verdict.allow(Caller.host(identity.name(), fingerprint));
   }
 
   private Verdict resolveAdmin(Identity identity, String fingerprint) {
@@ -141,6 +141,7 @@ public final class Authenticator {
       return Verdict.refuse(true, "revoked", identity + " is revoked");
     }
     return Verdict.allow(
-        new Caller(identity, admin.get().getRole(), admin.get().getScopesList(), true));
+        new Caller(
+            identity, admin.get().getRole(), admin.get().getScopesList(), true, fingerprint));
   }
 }

@@ -10,10 +10,17 @@ import java.util.List;
  * @param role an admin's role; {@link Role#ROLE_UNSPECIFIED} for a host
  * @param scopes "APP/ENV" patterns a deployer is limited to; empty for no limit
  * @param authenticated false only in insecure mode, where nobody is
+ * @param keyFingerprint the fingerprint of the key the caller's certificate is for; empty when
+ *     unauthenticated
  */
-public record Caller(Identity identity, Role role, List<String> scopes, boolean authenticated) {
+public record Caller(
+    Identity identity,
+    Role role,
+    List<String> scopes,
+    boolean authenticated,
+    String keyFingerprint) {
   private static final Caller INSECURE =
-      new Caller(Identity.admin("insecure"), Role.ROLE_ADMIN, List.of(), false);
+      new Caller(Identity.admin("insecure"), Role.ROLE_ADMIN, List.of(), false, "");
 
   public Caller {
     scopes = List.copyOf(scopes);
@@ -24,8 +31,10 @@ public record Caller(Identity identity, Role role, List<String> scopes, boolean 
     return INSECURE;
   }
 
-  public static Caller host(String hostId) {
-    return new Caller(Identity.host(hostId), Role.ROLE_UNSPECIFIED, List.of(), true);
+  /** An enrolled host calling with the key of fingerprint {@code keyFingerprint}. */
+  public static Caller host(String hostId, String keyFingerprint) {
+    return new Caller(
+        Identity.host(hostId), Role.ROLE_UNSPECIFIED, List.of(), true, keyFingerprint);
   }
 
   public boolean isHost() {

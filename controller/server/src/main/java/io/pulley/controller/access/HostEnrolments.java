@@ -1,5 +1,6 @@
 package io.pulley.controller.access;
 
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.store.AccessStore;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.trust.CertificateRequests;
@@ -18,16 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hosts' enrolments: by token, by an admin's approval, renewal, revocation, removal, and the labels
  * bound to each enrolled host (kept in memory too: every poll reads them). Thread-safe.
  */
 public final class HostEnrolments {
-  private static final Logger log = LoggerFactory.getLogger(HostEnrolments.class);
-
   /** Most pending requests kept at once: each is a row an anonymous caller can make. */
   static final int MAX_PENDING = 1000;
 
@@ -36,6 +33,7 @@ public final class HostEnrolments {
   private final Clock clock;
   private final AccessListener listener;
   private final Authenticator authenticator;
+  private final AuditTrail trail;
   private final Map<String, Map<String, String>> bound = new ConcurrentHashMap<>();
 
   HostEnrolments(
@@ -43,8 +41,10 @@ public final class HostEnrolments {
       Issuer issuer,
       Clock clock,
       AccessListener listener,
-      Authenticator authenticator) {
+      Authenticator authenticator,
+      AuditTrail trail) {
     this.store = store;
+    this.trail = trail;
     this.authenticator = authenticator;
     this.issuer = issuer;
     this.clock = clock;
@@ -76,12 +76,15 @@ public final class HostEnrolments {
       throw Tokens.usedUp(token.getId());
     }
     bind(enrolment);
-    log.info(
-        "access: host {} enrolled with token {} key={} labels={}",
-        hostId,
-        token.getId(),
-        request.fingerprint(),
-        enrolment.getLabelsMap());
+    trail.recordAccess(
+        "host",
+        "token " + token.getId(),
+        "host "
+            + hostId
+            + " enrolled, key "
+            + request.fingerprint()
+            + ", labels "
+            + Labels.describe(enrolment.getLabelsMap()));
     return issuer.issued(certificate, request.fingerprint());
   }
 
@@ -114,7 +117,13 @@ public final class HostEnrolments {
             .setRequestedFrom(peer)
             .setSince(ProtoTime.timestamp(clock.instant()))
             .build());
-    log.info("access: host {} asks to enrol from {} key={}", hostId, peer, request.fingerprint());
+    if (existing.isEmpty() || !existing.get().getKeyFingerprint().equals(request.fingerprint())) {
+      // Asking again with the same key is the agent waiting: recorded once, not every minute.
+      trail.recordAccess(
+          "host",
+          "peer " + peer,
+          "host " + hostId + " asks to enrol (pending), key " + request.fingerprint());
+    }
     return EnrolResponse.newBuilder()
         .setStatus(EnrolStatus.ENROL_STATUS_PENDING)
         .setKind(IdentityKind.IDENTITY_KIND_HOST)
@@ -165,7 +174,15 @@ public final class HostEnrolments {
             .build();
     store.putEnrolment(approved);
     bind(approved);
-    log.info("access: host {} approved by {} labels={}", hostId, actor, chosen);
+    trail.recordAccess(
+        "host",
+        actor,
+        "host "
+            + hostId
+            + " approved, key "
+            + pending.getKeyFingerprint()
+            + ", labels "
+            + Labels.describe(chosen));
     return approved;
   }
 
@@ -175,7 +192,7 @@ public final class HostEnrolments {
     store.putEnrolment(revoked);
     bound.remove(hostId);
     authenticator.invalidate();
-    log.warn("access: host {} revoked by {}", hostId, actor);
+    trail.recordAccess("host", actor, "host " + hostId + " revoked");
     listener.hostRevoked(hostId);
     return revoked;
   }
@@ -186,7 +203,7 @@ public final class HostEnrolments {
     }
     bound.remove(hostId);
     authenticator.invalidate();
-    log.warn("access: host {} removed by {}", hostId, actor);
+    trail.recordAccess("host", actor, "host " + hostId + " removed");
     listener.hostRemoved(hostId);
   }
 
@@ -200,7 +217,7 @@ public final class HostEnrolments {
     Enrolment relabelled = enrolment.toBuilder().clearLabels().putAllLabels(labels).build();
     store.putEnrolment(relabelled);
     bind(relabelled);
-    log.info("access: host {} labelled by {}: {}", hostId, actor, labels);
+    trail.recordAccess("host", actor, "host " + hostId + " labelled " + Labels.describe(labels));
     return relabelled;
   }
 
@@ -221,7 +238,12 @@ public final class HostEnrolments {
             .setKeyFingerprint(request.fingerprint())
             .setCertificateExpires(ProtoTime.timestamp(certificate.getNotAfter().toInstant()))
             .build());
-    log.info("access: host {} renewed its certificate key={}", hostId, request.fingerprint());
+    if (!request.fingerprint().equals(enrolment.getKeyFingerprint())) {
+      trail.recordAccess(
+          "host",
+          "host " + hostId,
+          "host " + hostId + " changed its key to " + request.fingerprint());
+    }
     return issuer.issued(certificate, request.fingerprint());
   }
 

@@ -51,6 +51,19 @@ final class Labels {
     return null;
   }
 
+  /** "role=web,tier=1" in key order, or "none": checked labels, for the access trail. */
+  static String describe(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return "none";
+    }
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, String> label : new java.util.TreeMap<>(labels).entrySet()) {
+      text.append(text.length() == 0 ? "" : ",").append(label.getKey()).append('=');
+      text.append(label.getValue());
+    }
+    return text.toString();
+  }
+
   /** Throws INVALID if {@code labels} cannot be bound. */
   static void check(Map<String, String> labels) {
     String problem = problem(labels);

@@ -1,6 +1,7 @@
 package io.pulley.controller.access;
 
 import com.google.protobuf.Timestamp;
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.store.AccessStore;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.trust.BootstrapToken;
@@ -15,15 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bootstrap tokens: made here, shown once, kept as a hash. Thread-safe. Using a token (taking one
  * of its uses) happens in the store, in the same transaction as what it grants.
  */
 public final class Tokens {
-  private static final Logger log = LoggerFactory.getLogger(Tokens.class);
   public static final int MAX_USES = 10_000;
   public static final Duration MIN_TTL = Duration.ofSeconds(60);
   public static final Duration MAX_TTL = Duration.ofDays(30);
@@ -31,11 +29,13 @@ public final class Tokens {
   private final AccessStore store;
   private final CaPin pin;
   private final Clock clock;
+  private final AuditTrail trail;
 
-  Tokens(AccessStore store, CaPin pin, Clock clock) {
+  Tokens(AccessStore store, CaPin pin, Clock clock, AuditTrail trail) {
     this.store = store;
     this.pin = pin;
     this.clock = clock;
+    this.trail = trail;
   }
 
   /** Stores a token described by {@code info} (its id, expiry and secret are filled in here). */
@@ -74,12 +74,17 @@ public final class Tokens {
                 .setDescription(request.getDescription())
                 .setCreatedBy(actor),
             Duration.ofSeconds(request.getTtlSeconds()));
-    log.info(
-        "access: host token {} created by {} uses={} labels={}",
-        token.getId(),
+    trail.recordAccess(
+        "token",
         actor,
-        request.getUses(),
-        request.getLabelsMap());
+        "host token "
+            + token.getId()
+            + " created: "
+            + request.getUses()
+            + " uses, labels "
+            + Labels.describe(request.getLabelsMap())
+            + ", expires "
+            + ProtoTime.instant(token.getExpires()));
     return token;
   }
 
@@ -91,7 +96,7 @@ public final class Tokens {
     if (!store.deleteToken(id)) {
       throw AccessException.notFound("no token \"" + Printable.of(id) + "\"");
     }
-    log.info("access: token {} deleted by {}", id, actor);
+    trail.recordAccess("token", actor, "token " + id + " deleted");
   }
 
   /**

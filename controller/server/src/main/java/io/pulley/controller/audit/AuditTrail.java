@@ -12,12 +12,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The record of who or what did what to an application: every revision, rollout step, pause, abort,
- * rollback and quarantine, stored and logged as one line each. Thread-safe. Details are written by
- * the controller from names, numbers and agents' reasons, which never carry a secret's value
- * (agents redact theirs).
+ * rollback and quarantine, stored and logged as one line each; and, apart from any application, the
+ * access trail: tokens, hosts' enrolments, admins. Thread-safe. Details are written by the
+ * controller from names, numbers and agents' reasons, which never carry a secret's value (agents
+ * redact theirs; tokens appear by id only).
  */
 public final class AuditTrail {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+  /**
+   * Access events belong to no application. They are stored under this empty pair, which no
+   * manifest can name, so the one events table keeps both trails in one order.
+   */
+  private static final AppEnv ACCESS = new AppEnv("", "");
 
   private final Store store;
   private final Clock clock;
@@ -48,7 +55,25 @@ public final class AuditTrail {
             .build();
     store.appendEvent(event);
     metrics.audited(kind);
-    log.info("audit {} #{} {} by {}: {}", app, revision, kind, actor, detail);
+    if (app.equals(ACCESS)) {
+      log.info("audit access {} by {}: {}", kind, actor, detail);
+    } else {
+      log.info("audit {} #{} {} by {}: {}", app, revision, kind, actor, detail);
+    }
+  }
+
+  /**
+   * Records a change of who may reach the fleet: {@code kind} "token", "host" or "admin". Routine
+   * certificate renewals with an unchanged key are not recorded (a fleet would fill the trail with
+   * them); a renewal that changes the key is.
+   */
+  public void recordAccess(String kind, String actor, String detail) {
+    record(ACCESS, 0, kind, actor, detail);
+  }
+
+  /** Up to {@code limit} access events, newest first. */
+  public List<AuditEvent> accessEvents(int limit) {
+    return store.events(ACCESS, limit);
   }
 
   /** Up to {@code limit} events, newest first. */

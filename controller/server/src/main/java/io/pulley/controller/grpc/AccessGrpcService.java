@@ -15,6 +15,8 @@ import io.pulley.v1.DeleteTokenResponse;
 import io.pulley.v1.Enrolment;
 import io.pulley.v1.InviteAdminRequest;
 import io.pulley.v1.LabelHostRequest;
+import io.pulley.v1.ListAccessEventsRequest;
+import io.pulley.v1.ListAccessEventsResponse;
 import io.pulley.v1.ListAdminsRequest;
 import io.pulley.v1.ListAdminsResponse;
 import io.pulley.v1.ListEnrolmentsRequest;
@@ -33,6 +35,9 @@ import java.util.function.Supplier;
  * The gRPC face of {@link Access}: tokens, hosts' enrolments, admins. Admins only (interceptor).
  */
 public final class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
+  private static final int DEFAULT_EVENTS = 50;
+  private static final int MAX_EVENTS = 1000;
+
   private final Access access;
 
   public AccessGrpcService(Access access) {
@@ -142,6 +147,15 @@ public final class AccessGrpcService extends AccessServiceGrpc.AccessServiceImpl
   @Override
   public void whoAmI(WhoAmIRequest request, StreamObserver<AdminAccount> observer) {
     answer(observer, () -> access.admins().whoAmI(Callers.current().orElse(Caller.insecure())));
+  }
+
+  @Override
+  public void listAccessEvents(
+      ListAccessEventsRequest request, StreamObserver<ListAccessEventsResponse> observer) {
+    int limit = request.getLimit() <= 0 ? DEFAULT_EVENTS : Math.min(request.getLimit(), MAX_EVENTS);
+    answer(
+        observer,
+        () -> ListAccessEventsResponse.newBuilder().addAllEvents(access.events(limit)).build());
   }
 
   private static String actor() {

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.controller.access.Access;
 import io.pulley.controller.access.Issuer;
+import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.hosts.LabelBinding;
 import io.pulley.controller.manifest.GitRefResolver;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -77,7 +78,8 @@ public final class ControllerServer implements AutoCloseable {
         tls = ServerTls.prepare(config.dataDir(), tlsConfig, clock);
         Issuer issuer =
             new Issuer(tls.ca(), tlsConfig.hostCertLifetime(), tlsConfig.adminCertLifetime());
-        access = Access.open(store.access(), issuer, clock, reactions, config.dataDir());
+        AuditTrail trail = new AuditTrail(store, clock, metrics);
+        access = Access.open(store.access(), issuer, clock, reactions, trail, config.dataDir());
       }
     } catch (IOException | RuntimeException e) {
       store.close();

@@ -141,7 +141,7 @@ public final class SqliteStore implements Store {
   @Override
   public Revision appendRevision(Revision revision) {
     AppEnv app = AppEnv.of(revision);
-    requireNames(app);
+    StoreNames.require(app);
     return locked(
         "append revision of " + app,
         () -> SqliteTransaction.immediate(connection, () -> tables.insertNext(revision)));
@@ -179,7 +179,7 @@ public final class SqliteStore implements Store {
   @Override
   public void putHosts(List<HostState> hosts) {
     for (HostState host : hosts) {
-      requireName("host_id", host.getHostId());
+      StoreNames.require("host_id", host.getHostId());
     }
     locked(
         hosts.size() == 1
@@ -235,14 +235,14 @@ public final class SqliteStore implements Store {
   }
 
   private static void requireSecretKey(AppEnv app, String name) {
-    requireNames(app);
-    requireName("secret name", name);
+    StoreNames.require(app);
+    StoreNames.require("secret name", name);
   }
 
   @Override
   public void putRollout(Rollout rollout) {
     AppEnv app = AppEnv.of(rollout);
-    requireNames(app);
+    StoreNames.require(app);
     locked(
         "put rollout of " + app,
         () -> {
@@ -263,8 +263,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public void appendEvent(AuditEvent event) {
-    requireName("application", event.getApplication());
-    requireName("environment", event.getEnvironment());
+    StoreNames.requireOwner(event);
     locked(
         "append event of " + event.getApplication() + "/" + event.getEnvironment(),
         () -> {
@@ -280,7 +279,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public void quarantine(AppEnv app, Release release, Instant at) {
-    requireNames(app);
+    StoreNames.require(app);
     locked(
         "quarantine " + release.ref() + " of " + app,
         () -> {
@@ -322,17 +321,6 @@ public final class SqliteStore implements Store {
       throw new StoreException("cannot " + operation + " in " + file + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
-    }
-  }
-
-  private static void requireNames(AppEnv app) {
-    requireName("application", app.application());
-    requireName("environment", app.environment());
-  }
-
-  private static void requireName(String field, String value) {
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException(field + " must not be empty");
     }
   }
 

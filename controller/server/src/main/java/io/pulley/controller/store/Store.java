@@ -87,7 +87,10 @@ public interface Store extends AutoCloseable {
    */
   List<Rollout> rollouts(AppEnv app, long fromRevision);
 
-  /** Appends an event to the audit trail. */
+  /**
+   * Appends an event to the audit trail: of an application in an environment (both named), or of
+   * the whole controller (both empty).
+   */
   void appendEvent(AuditEvent event);
 
   /** Up to {@code limit} events of an application in an environment, newest first. */

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Both packages on one pristine server, as a single-machine install would be: the controller as a
- * locked-down service, the CLI talking to it, and the local agent enrolled with it.
+ * locked-down service, the CLI talking to it, and the local agent enrolled with it: it survives a
+ * controller restart, renews its certificate by itself, is cut off by a revoke, and purge removes
+ * the controller's state.
  */
 class ControllerPackageIT {
 
   @Test
-  void controllerService_servesTheCli_andTheLocalAgentEnrolls_thenPurgeRemovesItsState() {
+  void controllerService_servesTheCli_andTheLocalAgentEnrolls_renews_andIsRevoked() {
     try (PristineServer server = PristineServer.boot(DebianImage.bookworm())) {
       String deb = "/var/tmp/" + Artifacts.controllerDeb().getFileName();
       server.copyIn(Artifacts.controllerDeb(), deb);
@@ -29,6 +31,9 @@ class ControllerPackageIT {
       // Secure from the start: without credentials the CLI is refused, with the first admin's
       // token it logs in; the agent enrols with a token and then talks mutual TLS.
       assertThat(server.exec("pulley", "hosts").ok()).isFalse();
+      // Host certificates of the shortest lifetime allowed, so the agent renews within the test.
+      server.writeFile("/etc/pulley/controller.env", "PULLEY_SERVE_OPTS=--host-cert-lifetime 5m\n");
+      server.execOrThrow("systemctl", "restart", "pulley-controller");
       PackagedController.login(server);
       assertThat(server.exec("pulley", "hosts").stdout()).contains("no hosts yet");
       assertThat(server.exec("test", "-e", PackagedController.FIRST_ADMIN_TOKEN).ok()).isFalse();
@@ -53,6 +58,20 @@ class ControllerPackageIT {
               "/var/lib/private/pulley/controller/tls/ca.key",
               "/var/lib/private/pulley/controller/tls/server.key");
       assertThat(server.exec("test", "-f", "/var/lib/pulley/agent/tls/key.pem").ok()).isTrue();
+      String firstCertificate = certificate(server);
+
+      // A controller restart: the agent re-attaches by itself and takes the next revision.
+      applyGreeting(server, "before the restart");
+      server.execOrThrow("systemctl", "restart", "pulley-controller");
+      applyGreeting(server, "after the restart");
+
+      // Two thirds into its 5 minutes the agent renews, keeps its key, and goes on working.
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofSeconds(5))
+          .until(() -> server.journal("pulley-agent").contains("certificate renewed until"));
+      assertThat(certificate(server)).isNotEqualTo(firstCertificate);
+      applyGreeting(server, "after the renewal");
 
       // Revoked, the host is cut off: its polls are refused from then on.
       assertThat(server.exec("pulley", "hosts", "revoke", "single").ok()).isTrue();
@@ -76,5 +95,35 @@ class ControllerPackageIT {
       assertThat(server.exec("test", "-e", "/etc/pulley/controller.env").ok()).isFalse();
       assertThat(server.exec("test", "-e", "/var/lib/pulley/controller/pulley.db").ok()).isFalse();
     }
+  }
+
+  /** The host's certificate as the agent stored it. */
+  private static String certificate(PristineServer server) {
+    return server.execOrThrow("cat", "/var/lib/pulley/agent/tls/cert.pem").stdout();
+  }
+
+  /** Applies a manifest that writes GREETING on the host, and waits until the agent has. */
+  private static void applyGreeting(PristineServer server, String greeting) {
+    server.writeFile(
+        "/root/greeting.yaml",
+        """
+        application: greeting
+        environment: system
+        hosts:
+          labels:
+            role: web
+        resources:
+          - file:
+              path: /srv/greeting.txt
+              content: "%s"
+              mode: "0644"
+        """
+            .formatted(greeting));
+    ExecResult apply = server.exec("pulley", "apply", "-f", "/root/greeting.yaml");
+    assertThat(apply.ok()).as(apply.describe()).isTrue();
+    await("the agent writes '" + greeting + "'")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> server.exec("cat", "/srv/greeting.txt").stdout().equals(greeting));
   }
 }
