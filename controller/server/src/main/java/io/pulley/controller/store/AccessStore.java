@@ -57,7 +57,7 @@ public interface AccessStore {
   /** Every enrolment, pending ones included, ordered by host id. */
   List<Enrolment> enrolments();
 
-  /** Forgets a host: its enrolment and its host record. False if it had no enrolment. */
+  /** Forgets a host: its enrolment and its host record. False if it had neither. */
   boolean removeEnrolment(String hostId);
 
   /** Inserts or replaces an admin account. */

@@ -103,8 +103,9 @@ final class SqliteAccessTables {
   }
 
   boolean removeEnrolment(String hostId) throws SQLException {
-    update("DELETE FROM hosts WHERE host_id = ?", hostId);
-    return update("DELETE FROM enrolments WHERE host_id = ?", hostId) > 0;
+    // A host that reported before the fleet moved to TLS has a record but no enrolment.
+    int records = update("DELETE FROM hosts WHERE host_id = ?", hostId);
+    return update("DELETE FROM enrolments WHERE host_id = ?", hostId) + records > 0;
   }
 
   void putAdmin(AdminAccount admin) throws SQLException {

@@ -159,6 +159,15 @@ class SqliteStoreTest {
   }
 
   @Test
+  void removeEnrolment_forgetsAHostKnownOnlyFromItsReports_asPlaintextFleetsHaveThem() {
+    store.putHost(host("web-1", HostHealth.HOST_HEALTH_HEALTHY));
+
+    assertThat(store.access().removeEnrolment("web-1")).isTrue();
+    assertThat(store.host("web-1")).isEmpty();
+    assertThat(store.access().removeEnrolment("web-1")).isFalse();
+  }
+
+  @Test
   void putHosts_writesTheWholeBatch_andReplacesExistingRecords() {
     store.putHost(host("web-1", HostHealth.HOST_HEALTH_HEALTHY));
 
