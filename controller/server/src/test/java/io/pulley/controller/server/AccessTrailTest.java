@@ -3,23 +3,16 @@ package io.pulley.controller.server;
 import static io.pulley.controller.server.AuthenticationTest.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.pulley.trust.CertificateRequests;
 import io.pulley.trust.Credentials;
-import io.pulley.trust.KeyPairs;
-import io.pulley.trust.Pem;
 import io.pulley.v1.AccessServiceGrpc;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.AuditEvent;
-import io.pulley.v1.EnrolServiceGrpc;
 import io.pulley.v1.LabelHostRequest;
 import io.pulley.v1.ListAccessEventsRequest;
 import io.pulley.v1.ListHostsRequest;
-import io.pulley.v1.RenewRequest;
 import io.pulley.v1.RevokeHostRequest;
 import io.pulley.v1.Role;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,19 +83,7 @@ class AccessTrailTest extends TrustedControllerTest {
   @Test
   void anAdminRenewingWithANewKey_retiresTheOldKey_andTheChangeIsRecorded() {
     Credentials alice = controller.admin(admin, "alice", Role.ROLE_DEPLOYER);
-    KeyPair fresh = KeyPairs.generate();
-    var renewed =
-        EnrolServiceGrpc.newBlockingStub(controller.mutual(alice))
-            .renew(
-                RenewRequest.newBuilder()
-                    .setCertificateRequest(
-                        ByteString.copyFrom(CertificateRequests.create(fresh, "alice")))
-                    .build());
-    Credentials next =
-        new Credentials(
-            fresh.getPrivate(),
-            Pem.certificate(renewed.getCertificate().toByteArray()),
-            alice.ca());
+    Credentials next = controller.renewWithNewKey(alice, "alice");
     ListHostsRequest list = ListHostsRequest.getDefaultInstance();
 
     assertThat(AdminServiceGrpc.newBlockingStub(controller.mutual(next)).listHosts(list))

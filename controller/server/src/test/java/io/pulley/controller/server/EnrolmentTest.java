@@ -27,7 +27,6 @@ import io.pulley.v1.LabelHostRequest;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.RenewRequest;
-import io.pulley.v1.RenewResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,18 +101,7 @@ class EnrolmentTest extends TrustedControllerTest {
   void renewal_withANewKey_givesACertificateThatWorks() {
     Credentials host =
         controller.enrol(controller.hostToken(admin, Map.of("role", "web"), 1), "web-1");
-    KeyPair fresh = KeyPairs.generate();
-
-    RenewResponse renewed =
-        EnrolServiceGrpc.newBlockingStub(controller.mutual(host))
-            .renew(
-                RenewRequest.newBuilder()
-                    .setCertificateRequest(
-                        ByteString.copyFrom(CertificateRequests.create(fresh, "web-1")))
-                    .build());
-    Credentials next =
-        new Credentials(
-            fresh.getPrivate(), Pem.certificate(renewed.getCertificate().toByteArray()), host.ca());
+    Credentials next = controller.renewWithNewKey(host, "web-1");
 
     assertThat(controller.planOf(next).getHostId()).isEqualTo("web-1");
   }

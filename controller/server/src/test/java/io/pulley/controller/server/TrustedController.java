@@ -104,6 +104,23 @@ final class TrustedController implements AutoCloseable {
         Pem.certificate(response.getCaCertificate().toByteArray()));
   }
 
+  /** Renews {@code credentials} for {@code name} with a key made here; the new credentials. */
+  Credentials renewWithNewKey(Credentials credentials, String name) {
+    KeyPair fresh = KeyPairs.generate();
+    io.pulley.v1.RenewResponse renewed =
+        EnrolServiceGrpc.newBlockingStub(mutual(credentials))
+            .renew(
+                io.pulley.v1.RenewRequest.newBuilder()
+                    .setCertificateRequest(
+                        com.google.protobuf.ByteString.copyFrom(
+                            CertificateRequests.create(fresh, name)))
+                    .build());
+    return new Credentials(
+        fresh.getPrivate(),
+        Pem.certificate(renewed.getCertificate().toByteArray()),
+        credentials.ca());
+  }
+
   EnrolResponse enrolResponse(String token, byte[] certificateRequest) {
     BootstrapToken parsed = BootstrapToken.parse(token);
     pin = parsed.pin();
