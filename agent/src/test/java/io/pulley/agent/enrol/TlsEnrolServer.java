@@ -8,12 +8,12 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.TlsServerCredentials;
 import io.grpc.stub.StreamObserver;
 import io.pulley.trust.CertificateAuthority;
 import io.pulley.trust.CertificateRequests;
 import io.pulley.trust.Identity;
 import io.pulley.trust.ServerKeys;
+import io.pulley.trust.ServerTls;
 import io.pulley.v1.EnrolRequest;
 import io.pulley.v1.EnrolResponse;
 import io.pulley.v1.EnrolServiceGrpc;
@@ -57,15 +57,8 @@ final class TlsEnrolServer implements AutoCloseable {
     this.ca = CertificateAuthority.loadOrCreate(dir, Clock.systemUTC());
     ServerKeys keys =
         ServerKeys.loadOrIssue(dir, ca, List.of("localhost", "127.0.0.1"), Clock.systemUTC());
-    TlsServerCredentials credentials =
-        (TlsServerCredentials)
-            TlsServerCredentials.newBuilder()
-                .keyManager(keys.certificateChain().toFile(), keys.privateKey().toFile())
-                .trustManager(dir.resolve("ca.crt").toFile())
-                .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
-                .build();
     server =
-        Grpc.newServerBuilderForPort(0, credentials)
+        Grpc.newServerBuilderForPort(0, ServerTls.credentials(keys, dir.resolve("ca.crt")))
             .addService(ServerInterceptors.intercept(new Service(), new PeerRecorder()))
             .build()
             .start();

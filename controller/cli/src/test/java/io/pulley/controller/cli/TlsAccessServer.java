@@ -5,13 +5,13 @@ import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.TlsServerCredentials;
 import io.grpc.stub.StreamObserver;
 import io.pulley.trust.BootstrapToken;
 import io.pulley.trust.CertificateAuthority;
 import io.pulley.trust.CertificateRequests;
 import io.pulley.trust.Identity;
 import io.pulley.trust.ServerKeys;
+import io.pulley.trust.ServerTls;
 import io.pulley.v1.AccessServiceGrpc;
 import io.pulley.v1.AdminAccount;
 import io.pulley.v1.EnrolRequest;
@@ -56,15 +56,8 @@ final class TlsAccessServer implements AutoCloseable {
     token = BootstrapToken.create(ca.pin());
     ServerKeys keys =
         ServerKeys.loadOrIssue(dir, ca, List.of("localhost", "127.0.0.1"), Clock.systemUTC());
-    TlsServerCredentials credentials =
-        (TlsServerCredentials)
-            TlsServerCredentials.newBuilder()
-                .keyManager(keys.certificateChain().toFile(), keys.privateKey().toFile())
-                .trustManager(dir.resolve("ca.crt").toFile())
-                .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
-                .build();
     server =
-        Grpc.newServerBuilderForPort(0, credentials)
+        Grpc.newServerBuilderForPort(0, ServerTls.credentials(keys, dir.resolve("ca.crt")))
             .addService(new Enrol())
             .addService(ServerInterceptors.intercept(new Access(), new PeerInterceptor()))
             .build()

@@ -1,7 +1,6 @@
 package io.pulley.controller.server;
 
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.pulley.trust.CertificateAuthority;
 import io.pulley.trust.ServerKeys;
 import java.io.IOException;
@@ -34,15 +33,8 @@ record ServerTls(CertificateAuthority ca, Path caFile, Path chainFile, Path keyF
     return new ServerTls(ca, caFile, keys.certificateChain(), keys.privateKey());
   }
 
-  /**
-   * TLS with the server certificate; client certificates from the CA are asked for but optional,
-   * because Enrol is called before a client has one (the interceptor requires them elsewhere).
-   */
+  /** TLS with the server certificate; client certificates from the CA asked for, optional. */
   ServerCredentials credentials() throws IOException {
-    return TlsServerCredentials.newBuilder()
-        .keyManager(chainFile.toFile(), keyFile.toFile())
-        .trustManager(caFile.toFile())
-        .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
-        .build();
+    return io.pulley.trust.ServerTls.credentials(new ServerKeys(chainFile, keyFile), caFile);
   }
 }
