@@ -63,6 +63,9 @@ class ControllerPackageIT {
       // A controller restart: the agent re-attaches by itself and takes the next revision.
       applyGreeting(server, "before the restart");
       server.execOrThrow("systemctl", "restart", "pulley-controller");
+      await("the restarted controller answers")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> server.exec("pulley", "whoami").ok());
       applyGreeting(server, "after the restart");
 
       // Two thirds into its 5 minutes the agent renews, keeps its key, and goes on working.
