@@ -11,14 +11,20 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * {@code text} read, or empty when it is not a number of at most {@code maxDigits} and a unit.
+   * {@code text} read, or empty when it is not a number of at most {@code maxDigits} ASCII digits
+   * and a unit.
+   *
+   * @param maxDigits at most 9, so that any number it admits is a valid duration in every unit
    */
   public static Optional<Duration> parse(String text, int maxDigits) {
+    if (maxDigits < 1 || maxDigits > 9) {
+      throw new IllegalArgumentException("maxDigits must be 1 to 9, got " + maxDigits);
+    }
     if (text.length() < 2) {
       return Optional.empty();
     }
     String digits = text.substring(0, text.length() - 1);
-    if (!digits.chars().allMatch(Character::isDigit) || digits.length() > maxDigits) {
+    if (!digits.chars().allMatch(c -> c >= '0' && c <= '9') || digits.length() > maxDigits) {
       return Optional.empty();
     }
     long amount = Long.parseLong(digits);

@@ -10,6 +10,9 @@ public final class SafeText {
   /** Appended where text was cut. */
   public static final String CUT_MARKER = " …[cut]";
 
+  /** The longest {@link #excerpt}. */
+  public static final int EXCERPT = 100;
+
   private SafeText() {}
 
   /** {@code text} on one line: every control character, newlines and tabs too, replaced. */
@@ -32,6 +35,14 @@ public final class SafeText {
       keep--;
     }
     return text.substring(0, keep) + CUT_MARKER;
+  }
+
+  /**
+   * A short excerpt of a value a peer sent, for an error message that quotes it: on one line, at
+   * most {@value #EXCERPT} characters.
+   */
+  public static String excerpt(String text) {
+    return line(cut(text, EXCERPT));
   }
 
   /** True if {@code c} would be replaced by {@link #lines}. */

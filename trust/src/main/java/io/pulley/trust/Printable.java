@@ -1,12 +1,12 @@
 package io.pulley.trust;
 
 /** Text from a peer made safe to log or show: printable ASCII only, and not too long. */
-public final class Printable {
+final class Printable {
   private static final int MAX = 100;
 
   private Printable() {}
 
-  public static String of(String text) {
+  static String of(String text) {
     StringBuilder out = new StringBuilder(Math.min(text.length(), MAX + 3));
     for (int i = 0; i < text.length() && i < MAX; i++) {
       char c = text.charAt(i);

@@ -5,13 +5,13 @@ import io.pulley.controller.store.AccessStore;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.trust.CertificateRequests;
 import io.pulley.trust.Identity;
-import io.pulley.trust.Printable;
 import io.pulley.v1.EnrolResponse;
 import io.pulley.v1.EnrolStatus;
 import io.pulley.v1.Enrolment;
 import io.pulley.v1.EnrolmentState;
 import io.pulley.v1.IdentityKind;
 import io.pulley.v1.TokenInfo;
+import io.pulley.wire.SafeText;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -227,7 +227,7 @@ public final class HostEnrolments {
       throw AccessException.denied(
           "the request names "
               + "\""
-              + Printable.of(request.commonName())
+              + SafeText.excerpt(request.commonName())
               + "\""
               + ", not host "
               + hostId);

@@ -1,5 +1,6 @@
 package io.pulley.controller.access;
 
+import io.pulley.wire.SafeText;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public final class Scopes {
       boolean shaped = slash > 0 && slash == scope.lastIndexOf('/') && slash < scope.length() - 1;
       if (!shaped || scope.length() > MAX_LENGTH || !allowedCharacters(scope)) {
         return "a scope is APP/ENV of letters, digits, '.', '_', '-' and '*', got \""
-            + io.pulley.trust.Printable.of(scope)
+            + SafeText.excerpt(scope)
             + "\"";
       }
     }

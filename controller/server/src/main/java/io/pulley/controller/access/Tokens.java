@@ -6,12 +6,12 @@ import io.pulley.controller.store.AccessStore;
 import io.pulley.controller.time.ProtoTime;
 import io.pulley.trust.BootstrapToken;
 import io.pulley.trust.CaPin;
-import io.pulley.trust.Printable;
 import io.pulley.trust.TrustException;
 import io.pulley.v1.CreateTokenRequest;
 import io.pulley.v1.CreateTokenResponse;
 import io.pulley.v1.IdentityKind;
 import io.pulley.v1.TokenInfo;
+import io.pulley.wire.SafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +94,7 @@ public final class Tokens {
 
   public void delete(String id, String actor) {
     if (!store.deleteToken(id)) {
-      throw AccessException.notFound("no token \"" + Printable.of(id) + "\"");
+      throw AccessException.notFound("no token \"" + SafeText.excerpt(id) + "\"");
     }
     trail.recordAccess("token", actor, "token " + id + " deleted");
   }

@@ -8,13 +8,13 @@ import io.pulley.controller.hosts.ReportBounds;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.poll.PollResponder;
-import io.pulley.trust.Printable;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.PollResponse;
 import io.pulley.v1.ReportRequest;
 import io.pulley.v1.ReportResponse;
+import io.pulley.wire.SafeText;
 import java.util.Optional;
 
 /** The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry. */
@@ -107,7 +107,7 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
               "this certificate speaks for host "
                   + own
                   + ", not \""
-                  + Printable.of(claimed)
+                  + SafeText.excerpt(claimed)
                   + "\""));
       return null;
     }
