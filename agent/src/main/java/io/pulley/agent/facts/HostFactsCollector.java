@@ -20,17 +20,22 @@ public final class HostFactsCollector {
   private final Path osRelease;
   private final Path meminfo;
   private final Path hostnameFile;
+  private final HostPython python;
 
   public HostFactsCollector() {
     this(
-        Path.of("/etc/os-release"), Path.of("/proc/meminfo"), Path.of("/proc/sys/kernel/hostname"));
+        Path.of("/etc/os-release"),
+        Path.of("/proc/meminfo"),
+        Path.of("/proc/sys/kernel/hostname"),
+        new HostPython());
   }
 
   /** For tests: the files read instead of the system's. */
-  public HostFactsCollector(Path osRelease, Path meminfo, Path hostnameFile) {
+  public HostFactsCollector(Path osRelease, Path meminfo, Path hostnameFile, HostPython python) {
     this.osRelease = osRelease;
     this.meminfo = meminfo;
     this.hostnameFile = hostnameFile;
+    this.python = python;
   }
 
   public HostFacts collect(Map<String, String> labels) {
@@ -45,6 +50,7 @@ public final class HostFactsCollector {
         .setMemoryBytes(memTotalBytes(lines(meminfo)))
         .putAllLabels(labels)
         .setAgentVersion(agentVersion())
+        .setPython(python.resolve().map(Path::toString).orElse(""))
         .build();
   }
 

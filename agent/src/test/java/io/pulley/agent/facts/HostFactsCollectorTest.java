@@ -21,9 +21,12 @@ class HostFactsCollectorTest {
     Path meminfo =
         Files.writeString(dir.resolve("meminfo"), "MemTotal:       16384 kB\nMemFree: 1 kB\n");
     Path hostname = Files.writeString(dir.resolve("hostname"), "web-1\n");
+    Path interpreter = Files.writeString(dir.resolve("python3.13"), "");
+    Path python3 = Files.createSymbolicLink(dir.resolve("python3"), interpreter.getFileName());
 
     HostFacts facts =
-        new HostFactsCollector(osRelease, meminfo, hostname).collect(Map.of("env", "prod"));
+        new HostFactsCollector(osRelease, meminfo, hostname, new HostPython(python3))
+            .collect(Map.of("env", "prod"));
 
     assertThat(facts.getOsId()).isEqualTo("debian");
     assertThat(facts.getOsVersion()).isEqualTo("12");
@@ -34,16 +37,19 @@ class HostFactsCollectorTest {
     assertThat(facts.getKernel()).isEqualTo(System.getProperty("os.version"));
     assertThat(facts.getArch()).isEqualTo(System.getProperty("os.arch"));
     assertThat(facts.getAgentVersion()).isEqualTo("dev");
+    assertThat(facts.getPython()).isEqualTo(interpreter.toRealPath().toString());
   }
 
   @Test
   void collect_missingFiles_leavesFieldsEmpty() {
     Path none = dir.resolve("none");
 
-    HostFacts facts = new HostFactsCollector(none, none, none).collect(Map.of());
+    HostFacts facts =
+        new HostFactsCollector(none, none, none, new HostPython(none)).collect(Map.of());
 
     assertThat(facts.getOsId()).isEmpty();
     assertThat(facts.getMemoryBytes()).isZero();
+    assertThat(facts.getPython()).isEmpty();
     assertThat(facts.getHostname()).isNotEmpty();
   }
 }

@@ -6,6 +6,7 @@ import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
+import io.pulley.agent.facts.HostPython;
 import io.pulley.agent.files.Trees;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
@@ -31,26 +32,39 @@ import org.slf4j.LoggerFactory;
  * apply at a time; not thread-safe per path.
  */
 public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
-  static final String DEFAULT_PYTHON = "/usr/bin/python3.11";
   private static final Duration VENV_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration PIP_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(VirtualenvExecutor.class);
 
   private final CommandRunner runner;
   private final PathGuard guard;
+  private final HostPython hostPython;
 
-  /** Makes and deletes environments only under {@code guard}'s roots; runs python with runner. */
-  public VirtualenvExecutor(PathGuard guard, CommandRunner runner) {
+  /**
+   * Makes and deletes environments only under {@code guard}'s roots; runs python with runner. A
+   * plan without an interpreter gets {@code hostPython}'s.
+   */
+  public VirtualenvExecutor(PathGuard guard, CommandRunner runner, HostPython hostPython) {
     this.guard = guard;
     this.runner = runner;
+    this.hostPython = hostPython;
   }
 
   @Override
-  public Convergence converge(Virtualenv spec, ApplyContext context) throws IOException {
-    Optional<String> invalid = invalid(spec);
+  public Convergence converge(Virtualenv plan, ApplyContext context) throws IOException {
+    Optional<String> invalid = invalid(plan);
     if (invalid.isPresent()) {
       return Convergence.failed(invalid.get());
     }
+    Optional<Virtualenv> withPython = withInterpreter(plan);
+    if (withPython.isEmpty()) {
+      return Convergence.failed(
+          "no python3 on this host: "
+              + hostPython.describe()
+              + " does not exist; install Debian's python3 package or set"
+              + " stack.python.interpreter");
+    }
+    Virtualenv spec = withPython.get();
     Optional<String> outside = guard.check(spec.getPath());
     if (outside.isPresent()) {
       return Convergence.failed(outside.get());
@@ -121,7 +135,7 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
 
   private Optional<Convergence> create(Virtualenv spec, Path venv, ApplyContext context)
       throws InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(python(spec), "-m", "venv"));
+    List<String> argv = new ArrayList<>(List.of(spec.getPython(), "-m", "venv"));
     if (spec.getSystemSitePackages()) {
       argv.add("--system-site-packages");
     }
@@ -199,11 +213,26 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
     return name.length() <= 12 ? name : name.substring(0, 12);
   }
 
-  /** What decides whether an environment can be reused: everything but the project. */
+  /**
+   * The plan with its interpreter named: the plan's own, else the host's python3 resolved (a real
+   * path, so that a Debian release upgrade, which changes it, makes new environments); empty when
+   * the host has none.
+   */
+  private Optional<Virtualenv> withInterpreter(Virtualenv plan) {
+    if (!plan.getPython().isEmpty()) {
+      return Optional.of(plan);
+    }
+    return hostPython.resolve().map(p -> plan.toBuilder().setPython(p.toString()).build());
+  }
+
+  /**
+   * What decides whether an environment can be reused: everything but the project. The interpreter
+   * is already named ({@link #withInterpreter}).
+   */
   static String key(Virtualenv spec) throws IOException {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      update(sha, python(spec));
+      update(sha, spec.getPython());
       update(sha, Boolean.toString(spec.getSystemSitePackages()));
       byte[] requirements =
           spec.getRequirements().isEmpty()
@@ -227,15 +256,11 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
     sha.update(bytes);
   }
 
-  private static String python(Virtualenv spec) {
-    return spec.getPython().isEmpty() ? DEFAULT_PYTHON : spec.getPython();
-  }
-
   private static Optional<String> invalid(Virtualenv spec) {
     if (!isAbsolute(spec.getPath()) || Path.of(spec.getPath()).getParent() == null) {
       return Optional.of("path '" + spec.getPath() + "' is not an absolute path below /");
     }
-    if (!isAbsolute(python(spec))) {
+    if (!spec.getPython().isEmpty() && !isAbsolute(spec.getPython())) {
       return Optional.of("python '" + spec.getPython() + "' is not an absolute path");
     }
     if (!spec.getRequirements().isEmpty() && !isAbsolute(spec.getRequirements())) {

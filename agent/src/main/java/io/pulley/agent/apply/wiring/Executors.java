@@ -19,6 +19,7 @@ import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.agent.apply.python.VirtualenvExecutor;
 import io.pulley.agent.apply.systemd.ServiceExecutor;
+import io.pulley.agent.facts.HostPython;
 import io.pulley.v1.Resource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class Executors implements ResourceExecutor<Resource> {
 
     static AppExecutors of(PathGuard guard, CommandRunner runner) {
       return new AppExecutors(
-          new VirtualenvExecutor(guard, runner),
+          new VirtualenvExecutor(guard, runner, new HostPython()),
           new DatabaseExecutor(),
           new HealthCheckExecutor(),
           new HandoverExecutor(guard, runner));

@@ -6,6 +6,7 @@ import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.process.ProcessRunner;
+import io.pulley.agent.facts.HostPython;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.Virtualenv;
 import java.io.IOException;
@@ -25,7 +26,9 @@ class VirtualenvExecutorTest {
   void guardTheTempDir() {
     executor =
         new VirtualenvExecutor(
-            new PathGuard(List.of(dir.resolve("releases"))), new ProcessRunner());
+            new PathGuard(List.of(dir.resolve("releases"))),
+            new ProcessRunner(),
+            new HostPython(Path.of(TestPython.executable())));
   }
 
   @Test
@@ -38,6 +41,47 @@ class VirtualenvExecutorTest {
     assertThat(c.reason()).isEqualTo("created");
     assertThat(python(release, "import hello; print(hello.VALUE)")).isEqualTo("one");
     assertThat(release.resolve("venv/.pulley-venv")).exists();
+  }
+
+  @Test
+  void converge_planWithoutInterpreter_usesTheHostsPython3_resolved() throws IOException {
+    Path python3 =
+        Files.createSymbolicLink(dir.resolve("python3"), Path.of(TestPython.executable()));
+    VirtualenvExecutor withLink =
+        new VirtualenvExecutor(
+            new PathGuard(List.of(dir.resolve("releases"))),
+            new ProcessRunner(),
+            new HostPython(python3));
+    Path release = TestPython.project(dir.resolve("releases/aaa"), "hello", "one");
+
+    Convergence c =
+        withLink.converge(
+            spec(release).clearPython().build(), Contexts.plain(dir.resolve("state")));
+
+    assertThat(c.outcome()).as(c.reason() + c.outputTail()).isEqualTo(changed());
+    assertThat(python(release, "import sys, os; print(os.path.realpath(sys._base_executable))"))
+        .isEqualTo(Path.of(TestPython.executable()).toRealPath().toString());
+  }
+
+  @Test
+  void converge_planWithoutInterpreter_onAHostWithoutPython3_failsSayingWhatToInstall()
+      throws IOException {
+    VirtualenvExecutor noPython =
+        new VirtualenvExecutor(
+            new PathGuard(List.of(dir.resolve("releases"))),
+            new ProcessRunner(),
+            new HostPython(dir.resolve("no-python3")));
+    Path release = TestPython.project(dir.resolve("releases/aaa"), "hello", "one");
+
+    Convergence c =
+        noPython.converge(
+            spec(release).clearPython().build(), Contexts.plain(dir.resolve("state")));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason())
+        .startsWith("no python3 on this host: ")
+        .contains("install Debian's python3 package");
+    assertThat(release.resolve("venv")).doesNotExist();
   }
 
   @Test

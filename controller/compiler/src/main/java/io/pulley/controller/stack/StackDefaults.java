@@ -27,9 +27,6 @@ public final class StackDefaults {
 
   public static final int KEEP = 5;
 
-  /** The interpreter Debian 12's uWSGI python3 plugin embeds. */
-  public static final String INTERPRETER = "/usr/bin/python3.11";
-
   /**
    * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that recycles
    * (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it the
@@ -90,7 +87,8 @@ public final class StackDefaults {
     String name = or(stack.getName(), manifest.getApplication());
     stack.setName(name).setRoot(or(stack.getRoot(), "/srv/" + name));
     stack.getGitBuilder().setKeep(or(stack.getGit().getKeep(), KEEP));
-    stack.getPythonBuilder().setInterpreter(or(stack.getPython().getInterpreter(), INTERPRETER));
+    // No interpreter by default: each host's agent uses the python3 its Debian release makes the
+    // default, the one that release's uWSGI plugin embeds (3.11 on Debian 12, 3.13 on 13).
     web(stack.getWebBuilder());
     site(stack.getSiteBuilder());
     if (stack.hasCelery()) {

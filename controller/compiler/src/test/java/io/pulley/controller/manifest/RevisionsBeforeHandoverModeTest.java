@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Revisions stored before {@code stack.web.handover_mode} existed hold the handover as a word in
  * the deprecated {@code stack.web.handover}. They keep their hash, their plan and their rendering,
- * and re-applying their unchanged YAML stays unchanged.
+ * and re-applying their unchanged YAML changes one thing only: their virtualenv no longer names
+ * Debian 12's {@code /usr/bin/python3.11} but leaves the interpreter to each host's python3 (the
+ * same file on Debian 12, so the agent rebuilds nothing).
  */
 class RevisionsBeforeHandoverModeTest {
 
@@ -42,6 +44,22 @@ class RevisionsBeforeHandoverModeTest {
 
   private Manifest compiled(Revision revision) {
     return compiler.compile(revision.getSourceYaml(), "again.yaml").manifest().orElseThrow();
+  }
+
+  /** {@code stored} as today's compiler makes it: the virtualenv's interpreter left to the host. */
+  private static List<Resource> withHostPython(List<Resource> stored) {
+    return stored.stream()
+        .map(
+            r -> {
+              if (!r.hasVirtualenv()) {
+                return r;
+              }
+              assertThat(r.getVirtualenv().getPython()).isEqualTo("/usr/bin/python3.11");
+              Resource.Builder today = r.toBuilder();
+              today.getVirtualenvBuilder().clearPython();
+              return today.build();
+            })
+        .toList();
   }
 
   private static Resource byId(Manifest manifest, String id) {
@@ -70,13 +88,17 @@ class RevisionsBeforeHandoverModeTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"reload", "per-release"})
-  void compile_sameYamlAgain_hashesAndDiffsAsUnchanged(String name) {
+  void compile_sameYamlAgain_changesOnlyTheVirtualenvsInterpreter_toTheHosts(String name) {
     Revision revision = stored(name);
     Manifest again = compiled(revision);
 
-    assertThat(ContentHash.of(again)).isEqualTo(revision.getContentHash());
-    assertThat(ManifestDiff.between(revision.getManifest(), again, "revision 3", "new")).isEmpty();
-    assertThat(again.getResourcesList()).isEqualTo(revision.getManifest().getResourcesList());
+    assertThat(again.getResourcesList())
+        .isEqualTo(withHostPython(revision.getManifest().getResourcesList()));
+    String diff = ManifestDiff.between(revision.getManifest(), again, "revision 3", "new");
+    assertThat(diff.lines().filter(line -> line.startsWith("+ ") || line.startsWith("- ")))
+        .singleElement()
+        .asString()
+        .contains("python: \"/usr/bin/python3.11\"");
   }
 
   @SuppressWarnings("deprecation") // checks that the deprecated word is gone
@@ -95,6 +117,8 @@ class RevisionsBeforeHandoverModeTest {
     Manifest again = compiled(revision);
 
     Manifest.Builder expected = revision.getManifest().toBuilder();
+    List<Resource> today = withHostPython(expected.getResourcesList());
+    expected.clearResources().addAllResources(today);
     for (Resource.Builder resource : expected.getResourcesBuilderList()) {
       if (resource.hasHandover()) {
         assertThat(resource.getHandover().getDrainSeconds()).isZero();
@@ -153,7 +177,8 @@ class RevisionsBeforeHandoverModeTest {
   void stackRenderer_storedManifest_readsTheWordAsTheMode(String name) {
     Manifest manifest = stored(name).getManifest();
 
-    assertThat(StackRenderer.render(manifest)).isEqualTo(manifest.getResourcesList());
+    assertThat(StackRenderer.render(manifest))
+        .isEqualTo(withHostPython(manifest.getResourcesList()));
     assertThat(byId(manifest, "handover").getHandover().getMode())
         .isEqualTo(
             name.equals("reload")

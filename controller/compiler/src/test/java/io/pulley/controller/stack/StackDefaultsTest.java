@@ -22,7 +22,8 @@ class StackDefaultsTest {
     assertThat(stack.getName()).isEqualTo("pulley-sample");
     assertThat(stack.getRoot()).isEqualTo("/srv/pulley-sample");
     assertThat(stack.getGit().getKeep()).isEqualTo(5);
-    assertThat(stack.getPython().getInterpreter()).isEqualTo("/usr/bin/python3.11");
+    // Each host's own python3: one manifest serves Debian 12 and 13 hosts alike.
+    assertThat(stack.getPython().getInterpreter()).isEmpty();
     var web = stack.getWeb();
     assertThat(
             List.of(

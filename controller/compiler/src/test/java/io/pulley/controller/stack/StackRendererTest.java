@@ -154,7 +154,7 @@ class StackRendererTest {
     assertThat(checkout.getKeep()).isEqualTo(5);
     var venv = resources.get("venv").getVirtualenv();
     assertThat(venv.getPath()).isEqualTo(RELEASE + "/venv");
-    assertThat(venv.getPython()).isEqualTo("/usr/bin/python3.11");
+    assertThat(venv.getPython()).isEmpty();
     assertThat(venv.getSystemSitePackages()).isTrue();
     assertThat(venv.getInstall()).isEqualTo(RELEASE);
     assertThat(venv.getRequirements()).isEmpty();
