@@ -251,6 +251,19 @@ final class StackValidator {
         }
       }
       checks.argv(path + ".argv", command.getArgvList(), Checks.ARGV_REQUIRED);
+      if (command.getUnlessCount() > 0) {
+        checks.argv(path + ".unless", command.getUnlessList(), "");
+      }
+      if (!command.getCreates().isEmpty()) {
+        // Relative paths are below ROOT/shared: checked as if written there, so ".." cannot leave.
+        String creates = command.getCreates();
+        AbsolutePath.problem(creates.startsWith("/") ? creates : "/" + creates)
+            .ifPresent(
+                reason ->
+                    checks.fail(
+                        path + ".creates",
+                        reason + " (an absolute path, or one relative to the shared directory)"));
+      }
       text.range(
           path + ".timeout_seconds",
           command.getTimeoutSeconds(),

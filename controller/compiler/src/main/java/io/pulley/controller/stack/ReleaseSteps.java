@@ -65,15 +65,7 @@ final class ReleaseSteps {
             "check-import",
             false));
     for (StackCommand step : stack.getCommandsList()) {
-      resources.add(
-          command(
-              layout,
-              stack,
-              "command:" + step.getName(),
-              step.getArgvList(),
-              step.getTimeoutSeconds(),
-              "command-" + step.getName(),
-              step.getOncePerEnvironment()));
+      resources.add(StackCommands.resource(layout, stack, step));
     }
     return resources;
   }
@@ -187,18 +179,13 @@ final class ReleaseSteps {
       int timeout,
       String markerName,
       boolean oncePerEnvironment) {
-    Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
-    env.put("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH);
     return StackRenderer.resource(
         id,
         r ->
             r.setCommand(
-                Command.newBuilder()
+                StackCommands.inRelease(layout, stack)
                     .addAllArgv(argv)
-                    .setWorkingDir(layout.release())
-                    .putAllEnv(env)
                     .setTimeoutSeconds(timeout)
-                    .setUser(layout.name())
                     .setDoneMarker(layout.release() + "/.pulley-done/" + markerName)
                     .setOncePerEnvironment(oncePerEnvironment)));
   }

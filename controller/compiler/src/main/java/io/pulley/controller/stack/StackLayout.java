@@ -52,8 +52,13 @@ public record StackLayout(
     return root + "/current";
   }
 
+  /** What every release shares and none deletes: settings, markers of one-time commands. */
+  String shared() {
+    return root + "/shared";
+  }
+
   String config() {
-    return root + "/shared/config";
+    return shared() + "/config";
   }
 
   String settingsFile() {

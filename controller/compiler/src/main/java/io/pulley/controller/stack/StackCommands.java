@@ -1,0 +1,55 @@
+package io.pulley.controller.stack;
+
+import io.pulley.v1.Command;
+import io.pulley.v1.CommandOnce;
+import io.pulley.v1.Resource;
+import io.pulley.v1.Stack;
+import io.pulley.v1.StackCommand;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A stack's commands as the agent runs them: in the new release, as the application's user, with
+ * its environment, guarded by their {@code creates} and {@code unless}, and at most once per
+ * release or per host by a marker the agent writes after success. Stateless.
+ */
+final class StackCommands {
+  private StackCommands() {}
+
+  /** The resource of {@code step}, the manifest's {@code stack.commands} entry. */
+  static Resource resource(StackLayout layout, Stack stack, StackCommand step) {
+    Command.Builder command =
+        inRelease(layout, stack)
+            .addAllArgv(step.getArgvList())
+            .setTimeoutSeconds(step.getTimeoutSeconds())
+            .setDoneMarker(marker(layout, step))
+            .setOncePerEnvironment(step.getOncePerEnvironment())
+            .addAllUnless(step.getUnlessList());
+    if (!step.getCreates().isEmpty()) {
+      command.setCreates(inShared(layout, step.getCreates()));
+    }
+    return StackRenderer.resource("command:" + step.getName(), r -> r.setCommand(command));
+  }
+
+  /** A command run in the release, as the application's user, with the stack's environment. */
+  static Command.Builder inRelease(StackLayout layout, Stack stack) {
+    Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
+    env.put("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH);
+    return Command.newBuilder()
+        .setWorkingDir(layout.release())
+        .putAllEnv(env)
+        .setUser(layout.name());
+  }
+
+  /** A path of {@code creates}: absolute as written, else below the shared directory. */
+  static String inShared(StackLayout layout, String path) {
+    return path.startsWith("/") ? path : layout.shared() + "/" + path;
+  }
+
+  private static String marker(StackLayout layout, StackCommand step) {
+    String name = "command-" + step.getName();
+    return step.getOnce() == CommandOnce.COMMAND_ONCE_HOST
+        ? layout.shared() + "/.pulley-done/" + name
+        : layout.release() + "/.pulley-done/" + name;
+  }
+}
