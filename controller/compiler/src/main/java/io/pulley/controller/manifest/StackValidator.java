@@ -28,6 +28,12 @@ final class StackValidator {
   static final Pattern PYTHON_REFERENCE =
       Pattern.compile(
           "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?");
+
+  /** A WSGI reference may also name an application factory, which uWSGI calls without arguments. */
+  static final Pattern WSGI_REFERENCE =
+      Pattern.compile(
+          "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*(\\(\\))?)?");
+
   static final Pattern RELATIVE_PATH =
       // Segments after the first may start with "." but are neither "." nor "..", spelt out
       // without lookahead so that RE2 accepts the pattern.
@@ -149,7 +155,7 @@ final class StackValidator {
           "stack.web.wsgi",
           "web.wsgi is required: the WSGI callable, such as \"myapp.wsgi:application\"");
     } else {
-      pythonReference("stack.web.wsgi", "wsgi", web.getWsgi());
+      wsgiReference(web.getWsgi());
     }
     text.range("stack.web.processes", web.getProcesses(), 1, 1024, "one per CPU");
     text.range("stack.web.threads", web.getThreads(), 1, 256, StackDefaults.THREADS);
@@ -167,6 +173,24 @@ final class StackValidator {
     text.range(
         "stack.web.drain_seconds", web.getDrainSeconds(), 1, 600, StackDefaults.DRAIN_SECONDS);
     // The handover's words are checked as they are read (ManifestKeys).
+  }
+
+  private void wsgiReference(String value) {
+    if (value.endsWith(")") && !value.endsWith("()") && value.indexOf('(') > 0) {
+      checks.fail(
+          "stack.web.wsgi",
+          "uWSGI calls an application factory without arguments, such as \"myapp:create_app()\";"
+              + " for arguments, write a module that calls it (application = create_app(...))");
+      return;
+    }
+    text.matches(
+        "stack.web.wsgi",
+        "wsgi",
+        value,
+        WSGI_REFERENCE,
+        "use a dotted Python module name, optionally followed by \":attribute\" or an application"
+            + " factory \":function()\", such as \"myapp.wsgi:application\" or"
+            + " \"flaskr:create_app()\"");
   }
 
   private void pythonReference(String field, String what, String value) {

@@ -119,6 +119,43 @@ class StackCompileTest {
   }
 
   @Test
+  void compile_applicationFactory_isCalledByUwsgi_withoutArguments() {
+    Manifest manifest =
+        compiler
+            .compile(
+                stackWith(VALID_PARTS.replace("wsgi: app.wsgi", "wsgi: \"flaskr:create_app()\"")),
+                "stack.yaml")
+            .manifest()
+            .orElseThrow();
+
+    String ini =
+        manifest.getResourcesList().stream()
+            .filter(r -> r.getId().equals("file:uwsgi-ini"))
+            .findFirst()
+            .orElseThrow()
+            .getFile()
+            .getContent();
+    assertThat(ini).contains("\nmodule = flaskr:create_app()\n");
+  }
+
+  @Test
+  void compile_factoryWithArguments_orAMangledReference_isRefusedSayingWhatToWrite() {
+    for (String wsgi : List.of("flaskr:create_app('prod')", "flaskr:create_app(", "a:b:c()")) {
+      List<ManifestError> errors =
+          errorsOf(stackWith(VALID_PARTS.replace("wsgi: app.wsgi", "wsgi: \"" + wsgi + "\"")));
+
+      assertThat(errors)
+          .as(wsgi)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getField()).isEqualTo("stack.web.wsgi");
+                assertThat(e.getReason()).contains("create_app()");
+              });
+    }
+  }
+
+  @Test
   void compile_handoverWords_fillTheEnumField() {
     assertThat(webOf("web: {wsgi: app.wsgi, handover: reload}").getHandoverMode())
         .isEqualTo(HandoverMode.HANDOVER_MODE_RELOAD);
