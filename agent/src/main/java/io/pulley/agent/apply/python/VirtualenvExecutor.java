@@ -120,13 +120,17 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
       }
     }
     if (!spec.getInstall().isEmpty()) {
-      List<String> argv = pip(venv);
-      argv.addAll(List.of("--no-deps", "--no-index", "--no-build-isolation"));
-      argv.addAll(spec.getPipArgsList());
-      argv.add(spec.getInstall());
-      Optional<Convergence> failed = step(argv, PIP_TIMEOUT, "installing the project", context);
-      if (failed.isPresent()) {
-        return failed.get();
+      if (ProjectInstall.installable(Path.of(spec.getInstall()))) {
+        List<String> argv = pip(venv);
+        argv.addAll(List.of("--no-deps", "--no-index", "--no-build-isolation"));
+        argv.addAll(spec.getPipArgsList());
+        argv.add(spec.getInstall());
+        Optional<Convergence> failed = step(argv, PIP_TIMEOUT, "installing the project", context);
+        if (failed.isPresent()) {
+          return failed.get();
+        }
+      } else {
+        how += "; no pyproject.toml, setup.py or setup.cfg: the code runs from the release";
       }
     }
     wanted.write(venv);
@@ -158,8 +162,9 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
     if (run.succeeded()) {
       return Optional.empty();
     }
+    String hint = ProjectInstall.hint(run.outputTail()).map(h -> "; " + h).orElse("");
     return Optional.of(
-        Convergence.failed(what + " failed: " + run.failure(timeout))
+        Convergence.failed(what + " failed: " + run.failure(timeout) + hint)
             .withOutputTail(SecretScrubber.scrub(run.outputTail(), context)));
   }
 

@@ -85,6 +85,36 @@ class VirtualenvExecutorTest {
   }
 
   @Test
+  void converge_projectWithoutPackagingMetadata_makesTheVenv_andLeavesTheCodeInTheRelease()
+      throws IOException {
+    Path release = dir.resolve("releases/aaa");
+    Files.createDirectories(release.resolve("mysite"));
+    Files.writeString(release.resolve("manage.py"), "print('manage')\n");
+    Files.writeString(release.resolve("mysite/__init__.py"), "VALUE = 'django-like'\n");
+
+    Convergence c = converge(spec(release).build());
+
+    assertThat(c.outcome()).as(c.reason() + c.outputTail()).isEqualTo(changed());
+    assertThat(c.reason())
+        .isEqualTo(
+            "created; no pyproject.toml, setup.py or setup.cfg: the code runs from the release");
+    assertThat(release.resolve("venv/.pulley-venv")).exists();
+    // Imported from the release directory, where uWSGI, Celery and the commands start.
+    assertThat(
+            TestPython.run(
+                    List.of(
+                        release + "/venv/bin/python",
+                        "-c",
+                        "import os; os.chdir('"
+                            + release
+                            + "'); import sys;"
+                            + " sys.path.insert(0, ''); import mysite; print(mysite.VALUE)"))
+                .stdout()
+                .strip())
+        .isEqualTo("django-like");
+  }
+
+  @Test
   void converge_twice_reportsUnchanged() throws IOException {
     Path release = TestPython.project(dir.resolve("releases/aaa"), "hello", "one");
     converge(spec(release).build());
@@ -150,11 +180,16 @@ class VirtualenvExecutorTest {
   @Test
   void converge_projectThatCannotBeBuilt_failsWithTheOutputAndLeavesNoMarker() throws IOException {
     Path release = Files.createDirectories(dir.resolve("releases/aaa"));
+    Files.writeString(
+        release.resolve("pyproject.toml"),
+        "[build-system]\nrequires = []\nbuild-backend = \"flit_core.buildapi\"\n");
 
     Convergence c = converge(spec(release).build());
 
     assertThat(c.failed()).isTrue();
-    assertThat(c.reason()).startsWith("installing the project failed: exit status");
+    assertThat(c.reason())
+        .startsWith("installing the project failed: exit status")
+        .contains("add python3-flit-core to stack.packages");
     assertThat(c.outputTail()).isNotEmpty();
     assertThat(release.resolve("venv/.pulley-venv")).doesNotExist();
 
