@@ -2,12 +2,9 @@ package io.pulley.trust;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 
 /** How agents and the CLI reach the controller over TLS. */
 public final class ClientTls {
@@ -36,21 +33,6 @@ public final class ClientTls {
 
   /** A key manager that offers {@code credentials}' certificate. */
   public static KeyManager keyManager(Credentials credentials) {
-    try {
-      char[] password = new char[0];
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(
-          "client",
-          credentials.key(),
-          password,
-          new X509Certificate[] {credentials.certificate(), credentials.ca()});
-      KeyManagerFactory factory =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      factory.init(store, password);
-      return factory.getKeyManagers()[0];
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build a key manager", e);
-    }
+    return KeyManagers.of(credentials.key(), List.of(credentials.certificate(), credentials.ca()));
   }
 }

@@ -21,7 +21,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +74,15 @@ public final class ControllerServer implements AutoCloseable {
     AccessReactions reactions = new AccessReactions();
     ServerTls tls = null;
     Access access = null;
+    Optional<SSLContext> webhookTls = Optional.empty();
     try {
       if (config.tls().isPresent()) {
         TlsConfig tlsConfig = config.tls().get();
         tls = ServerTls.prepare(config.dataDir(), tlsConfig, clock);
+        if (config.webhookListen().isPresent()) {
+          // Read now, so that a wrong certificate or key stops the start, not the first push.
+          webhookTls = Optional.of(tls.webhookContext());
+        }
         Issuer issuer =
             new Issuer(tls.ca(), tlsConfig.hostCertLifetime(), tlsConfig.adminCertLifetime());
         AuditTrail trail = new AuditTrail(store, clock, metrics);
@@ -92,7 +99,8 @@ public final class ControllerServer implements AutoCloseable {
     reactions.connect(parts.hosts, parts.polls);
     parts.startTicking();
     if (config.isInsecure()) {
-      parts.every(Duration.ofHours(1), ControllerServer::warnInsecure);
+      boolean webhooks = config.webhookListen().isPresent();
+      parts.every(Duration.ofHours(1), () -> warnInsecure(webhooks));
     }
     HealthStatusManager health = new HealthStatusManager();
     Server server;
@@ -130,20 +138,27 @@ public final class ControllerServer implements AutoCloseable {
       webhooks =
           WebhookEndpoint.start(
               config.webhookListen().get(),
+              webhookTls,
               parts.revisions,
               parts.store,
               parts.tracker,
               parts.audit,
               parts::trackSoon);
-      log.info("webhooks on port {} at /hooks/APP/ENV", webhooks.port());
+      log.info(
+          "webhooks on port {} at {}://HOST:{}/hooks/APP/ENV{}",
+          webhooks.port(),
+          webhooks.scheme(),
+          webhooks.port(),
+          tls == null ? "" : " with the certificate in " + tls.webhookChainFile());
     }
     return new ControllerServer(lock, parts, server, health, endpoint, webhooks);
   }
 
-  private static void warnInsecure() {
+  private static void warnInsecure(boolean webhooks) {
     log.warn(
         "INSECURE MODE (--insecure): plaintext, no authentication; anyone who reaches this port"
-            + " can deploy to every host and read every host's plan and secrets");
+            + " can deploy to every host and read every host's plan and secrets{}",
+        webhooks ? "; webhooks are served over plain HTTP" : "");
   }
 
   /** The gRPC port actually bound. */

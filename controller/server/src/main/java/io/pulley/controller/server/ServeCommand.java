@@ -60,8 +60,23 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--webhook-listen",
       paramLabel = "HOST:PORT",
       description =
-          "Serve push webhooks (GitHub, GitLab, Gitea) at http://HOST:PORT/hooks/APP/ENV.")
+          "Serve push webhooks (GitHub, GitLab, Gitea) at https://HOST:PORT/hooks/APP/ENV, with the"
+              + " server certificate unless --webhook-tls-cert is given (http:// with --insecure).")
   String webhookListen;
+
+  @Option(
+      names = "--webhook-tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serve webhooks with this certificate chain (PEM), say one a public CA issued for the"
+              + " name the forge dials, instead of the server certificate; with --webhook-tls-key.")
+  Path webhookTlsCert;
+
+  @Option(
+      names = "--webhook-tls-key",
+      paramLabel = "FILE",
+      description = "The key of --webhook-tls-cert (PEM).")
+  Path webhookTlsKey;
 
   @Option(
       names = "--port-file",
@@ -81,8 +96,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--insecure",
       description =
-          "Plaintext and no authentication: anyone who reaches the port is an admin and may claim"
-              + " to be any host. Only for throw-away local use.")
+          "Plaintext (gRPC and webhooks) and no authentication: anyone who reaches the port is an"
+              + " admin and may claim to be any host. Only for throw-away local use.")
   boolean insecure;
 
   @Option(
@@ -146,7 +161,8 @@ public final class ServeCommand implements Callable<Integer> {
     if (webhookListen != null) {
       config = config.withWebhooks(address("--webhook-listen", webhookListen));
     }
-    config = insecure ? config.withInsecure() : config.withTls(tls(config.listen()));
+    checkWebhookCertificate();
+    config = insecure ? config.withInsecure() : config.withTls(tls(config));
     ControllerServer server =
         ControllerServer.start(config, new JGitRefResolver(), Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
@@ -168,11 +184,31 @@ public final class ServeCommand implements Callable<Integer> {
     return SqliteStore.defaultSecretsKey(dataDir);
   }
 
-  private TlsConfig tls(InetSocketAddress listen) {
-    TlsConfig tls = TlsConfig.defaults(listen);
+  /** A webhook certificate is for a webhook listener that serves TLS. */
+  private void checkWebhookCertificate() {
+    if (webhookTlsCert == null && webhookTlsKey == null) {
+      return;
+    }
+    String options = "--webhook-tls-cert/--webhook-tls-key";
+    if (webhookListen == null) {
+      throw new ParameterException(spec.commandLine(), options + " need --webhook-listen");
+    }
+    if (insecure) {
+      throw new ParameterException(
+          spec.commandLine(),
+          options + " cannot go with --insecure, which serves webhooks over plain HTTP");
+    }
+  }
+
+  private TlsConfig tls(ControllerConfig config) {
+    TlsConfig tls = TlsConfig.defaults(config.listen());
     try {
       if (!advertise.isEmpty()) {
         tls = tls.withAdvertise(advertise);
+      } else if (config.webhookListen().isPresent()) {
+        tls =
+            tls.withAdvertise(
+                TlsConfig.defaultNames(config.listen(), config.webhookListen().get()));
       }
       if (caCert != null || caKey != null) {
         tls = tls.withCa(required("--ca-cert", caCert), required("--ca-key", caKey));
@@ -181,6 +217,12 @@ public final class ServeCommand implements Callable<Integer> {
         tls =
             tls.withServerCertificate(
                 required("--tls-cert", tlsCert), required("--tls-key", tlsKey));
+      }
+      if (webhookTlsCert != null || webhookTlsKey != null) {
+        tls =
+            tls.withWebhookCertificate(
+                required("--webhook-tls-cert", webhookTlsCert),
+                required("--webhook-tls-key", webhookTlsKey));
       }
       return tls.withLifetimes(
           duration("--host-cert-lifetime", hostCertLifetime),
@@ -194,7 +236,10 @@ public final class ServeCommand implements Callable<Integer> {
     if (value == null) {
       throw new ParameterException(
           spec.commandLine(),
-          "--ca-cert/--ca-key and --tls-cert/--tls-key go in pairs: " + option + " is missing");
+          "--ca-cert/--ca-key, --tls-cert/--tls-key and --webhook-tls-cert/--webhook-tls-key go"
+              + " in pairs: "
+              + option
+              + " is missing");
     }
     return value;
   }

@@ -20,6 +20,8 @@ import java.util.Optional;
  *     {@code tlsKey}); it must be issued by the CA clients trust
  * @param hostCertLifetime how long hosts' certificates are valid
  * @param adminCertLifetime how long admins' certificates are valid
+ * @param webhookCert a certificate chain for the webhook listener instead of the server's (with
+ *     {@code webhookKey}): forges check it against public CAs, not against the controller's
  */
 public record TlsConfig(
     List<String> advertise,
@@ -28,7 +30,9 @@ public record TlsConfig(
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Duration hostCertLifetime,
-    Duration adminCertLifetime) {
+    Duration adminCertLifetime,
+    Optional<Path> webhookCert,
+    Optional<Path> webhookKey) {
   public static final Duration DEFAULT_HOST_LIFETIME = Duration.ofDays(7);
   public static final Duration DEFAULT_ADMIN_LIFETIME = Duration.ofDays(30);
 
@@ -42,6 +46,9 @@ public record TlsConfig(
     }
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    if (webhookCert.isPresent() != webhookKey.isPresent()) {
+      throw new IllegalArgumentException("--webhook-tls-cert and --webhook-tls-key go together");
     }
     for (Duration lifetime : List.of(hostCertLifetime, adminCertLifetime)) {
       if (lifetime.compareTo(Duration.ofMinutes(5)) < 0
@@ -61,12 +68,22 @@ public record TlsConfig(
         Optional.empty(),
         Optional.empty(),
         DEFAULT_HOST_LIFETIME,
-        DEFAULT_ADMIN_LIFETIME);
+        DEFAULT_ADMIN_LIFETIME,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public TlsConfig withAdvertise(List<String> names) {
     return new TlsConfig(
-        names, caCert, caKey, tlsCert, tlsKey, hostCertLifetime, adminCertLifetime);
+        names,
+        caCert,
+        caKey,
+        tlsCert,
+        tlsKey,
+        hostCertLifetime,
+        adminCertLifetime,
+        webhookCert,
+        webhookKey);
   }
 
   public TlsConfig withCa(Path cert, Path key) {
@@ -77,7 +94,9 @@ public record TlsConfig(
         tlsCert,
         tlsKey,
         hostCertLifetime,
-        adminCertLifetime);
+        adminCertLifetime,
+        webhookCert,
+        webhookKey);
   }
 
   public TlsConfig withServerCertificate(Path chain, Path key) {
@@ -88,18 +107,35 @@ public record TlsConfig(
         Optional.of(chain),
         Optional.of(key),
         hostCertLifetime,
-        adminCertLifetime);
+        adminCertLifetime,
+        webhookCert,
+        webhookKey);
   }
 
   public TlsConfig withLifetimes(Duration host, Duration admin) {
-    return new TlsConfig(advertise, caCert, caKey, tlsCert, tlsKey, host, admin);
+    return new TlsConfig(
+        advertise, caCert, caKey, tlsCert, tlsKey, host, admin, webhookCert, webhookKey);
+  }
+
+  /** The webhook listener serves this chain and key instead of the server certificate. */
+  public TlsConfig withWebhookCertificate(Path chain, Path key) {
+    return new TlsConfig(
+        advertise,
+        caCert,
+        caKey,
+        tlsCert,
+        tlsKey,
+        hostCertLifetime,
+        adminCertLifetime,
+        Optional.of(chain),
+        Optional.of(key));
   }
 
   /**
-   * This machine's host name, localhost, 127.0.0.1 and ::1, and the listen host unless it is a
-   * wildcard.
+   * This machine's host name, localhost, 127.0.0.1 and ::1, and each listen host unless it is a
+   * wildcard (the gRPC one, and the webhook listener's, which serves the same certificate).
    */
-  public static List<String> defaultNames(InetSocketAddress listen) {
+  public static List<String> defaultNames(InetSocketAddress... listeners) {
     List<String> names = new ArrayList<>();
     try {
       names.add(InetAddress.getLocalHost().getHostName());
@@ -107,10 +143,12 @@ public record TlsConfig(
       // No resolvable host name: the loopback names still serve local clients.
     }
     names.addAll(List.of("localhost", "127.0.0.1", "::1"));
-    String host = listen.getHostString();
-    boolean wildcard = listen.getAddress() != null && listen.getAddress().isAnyLocalAddress();
-    if (!wildcard && !host.isEmpty() && !names.contains(host)) {
-      names.add(host);
+    for (InetSocketAddress listen : listeners) {
+      String host = listen.getHostString();
+      boolean wildcard = listen.getAddress() != null && listen.getAddress().isAnyLocalAddress();
+      if (!wildcard && !host.isEmpty()) {
+        names.add(host);
+      }
     }
     return names.stream().distinct().toList();
   }

@@ -4,6 +4,7 @@ import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.http.HttpListeners;
 import io.pulley.controller.manifest.AppEnv;
@@ -22,17 +23,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code POST /hooks/APP/ENV} for push webhooks: a request signed with the application's
- * {@code track.webhook_secret} makes tracking read the remote at once ({@code readNow}; 202); one
- * with a bad or no signature is refused (401), logged and put in the trail, and changes nothing. A
- * delivery whose id (X-GitHub-Delivery and the like) was received lately is answered "already
- * received" (200) without reading the remote; deliveries without an id make the remote be read at
- * most once per {@link Tracker#NOTICE_GAP}. The body is only authenticated, never trusted for what
- * it says: the controller reads the refs itself.
+ * Serves {@code POST /hooks/APP/ENV} for push webhooks, over HTTPS (plain HTTP only in insecure
+ * mode): a request signed with the application's {@code track.webhook_secret} makes tracking read
+ * the remote at once ({@code readNow}; 202); one with a bad or no signature is refused (401),
+ * logged and put in the trail, and changes nothing. A delivery whose id (X-GitHub-Delivery and the
+ * like) was received lately is answered "already received" (200) without reading the remote;
+ * deliveries without an id make the remote be read at most once per {@link Tracker#NOTICE_GAP}. The
+ * body is only authenticated, never trusted for what it says: the controller reads the refs itself.
  */
 public final class WebhookEndpoint implements AutoCloseable {
   static final int MAX_BODY_BYTES = 1 << 20;
@@ -41,25 +43,34 @@ public final class WebhookEndpoint implements AutoCloseable {
   private static final Pattern PATH =
       Pattern.compile("/hooks/([a-z][a-z0-9-]{0,62})/([a-z][a-z0-9-]{0,62})/?");
 
+  private static final int THREADS = 4;
+
   private final HttpServer server;
 
   private WebhookEndpoint(HttpServer server) {
     this.server = server;
   }
 
+  /**
+   * Serves on {@code address} over HTTPS with {@code tls}'s certificate, or over plain HTTP when
+   * {@code tls} is empty (insecure mode only: the signature still authenticates a push, but anyone
+   * on the path reads the event and the forge's headers).
+   */
   public static WebhookEndpoint start(
       InetSocketAddress address,
+      Optional<SSLContext> tls,
       RevisionLog revisions,
       Store store,
       Tracker tracker,
       AuditTrail audit,
       Runnable readNow)
       throws IOException {
-    return start(address, revisions, store, tracker, audit, readNow, Clock.systemUTC());
+    return start(address, tls, revisions, store, tracker, audit, readNow, Clock.systemUTC());
   }
 
   static WebhookEndpoint start(
       InetSocketAddress address,
+      Optional<SSLContext> tls,
       RevisionLog revisions,
       Store store,
       Tracker tracker,
@@ -67,7 +78,10 @@ public final class WebhookEndpoint implements AutoCloseable {
       Runnable readNow,
       Clock clock)
       throws IOException {
-    HttpServer server = HttpListeners.create(address, 4, "webhook-http");
+    HttpServer server =
+        tls.isPresent()
+            ? HttpListeners.createHttps(address, THREADS, "webhook-https", tls.get())
+            : HttpListeners.create(address, THREADS, "webhook-http");
     Handler handler = new Handler(revisions, store, tracker, audit, readNow, clock);
     server.createContext(
         "/hooks/",
@@ -83,6 +97,11 @@ public final class WebhookEndpoint implements AutoCloseable {
   /** The port actually bound. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** "https", or "http" in insecure mode. */
+  public String scheme() {
+    return server instanceof HttpsServer ? "https" : "http";
   }
 
   @Override

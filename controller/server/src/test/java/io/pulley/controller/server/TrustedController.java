@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A real controller serving TLS on a free localhost port, and clients that enrol with it as a host
@@ -43,11 +44,17 @@ final class TrustedController implements AutoCloseable {
   private String firstAdminToken;
 
   TrustedController(Path dataDir) throws IOException {
+    this(dataDir, config -> config);
+  }
+
+  /** As {@link #TrustedController(Path)}, with the config changed by {@code more} first. */
+  TrustedController(Path dataDir, UnaryOperator<ControllerConfig> more) throws IOException {
     this.dataDir = dataDir;
     this.server =
         ControllerServer.start(
-            ControllerConfig.of(dataDir, new InetSocketAddress("127.0.0.1", 0))
-                .withPollHold(java.time.Duration.ofSeconds(30), java.time.Duration.ZERO),
+            more.apply(
+                ControllerConfig.of(dataDir, new InetSocketAddress("127.0.0.1", 0))
+                    .withPollHold(java.time.Duration.ofSeconds(30), java.time.Duration.ZERO)),
             new JGitRefResolver(),
             clock);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.events.Events;
+import io.pulley.controller.http.LocalTls;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.manifest.ManifestCompiler;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The webhook endpoint over real HTTP: each forge's signature accepted, and a missing or wrong one
- * refused, logged and recorded, without reading the remote.
+ * The webhook endpoint over real HTTPS (a forge that trusts the controller's CA): each forge's
+ * signature accepted, and a missing or wrong one refused, logged and recorded, without reading the
+ * remote.
  */
 class WebhookEndpointTest {
   private static final String SECRET = "s3cret-shared-with-the-forge";
@@ -49,7 +52,7 @@ class WebhookEndpointTest {
 
   @TempDir Path temp;
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http;
   private TestRepository repository;
   private InMemoryStore store;
   private RevisionLog revisions;
@@ -95,9 +98,12 @@ class WebhookEndpointTest {
     store.putSecret(new AppEnv("shop", "production"), "forge-hook", SECRET, clock.instant(), "ann");
     tracker.tick();
     reads = 0;
+    LocalTls tls = LocalTls.issue(temp.resolve("tls"));
+    http = LocalTls.client(tls.ca().certificate());
     endpoint =
         WebhookEndpoint.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            Optional.of(tls.server()),
             revisions,
             store,
             tracker,
@@ -259,6 +265,6 @@ class WebhookEndpointTest {
   }
 
   private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + endpoint.port() + path);
+    return URI.create("https://127.0.0.1:" + endpoint.port() + path);
   }
 }

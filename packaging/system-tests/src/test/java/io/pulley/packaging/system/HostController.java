@@ -86,6 +86,11 @@ final class HostController implements AutoCloseable {
     return process.address();
   }
 
+  /** The controller's own CA certificate, which issued the certificate it serves (PEM). */
+  Path caCertificate() {
+    return dataDir.resolve("tls").resolve("ca.crt");
+  }
+
   /** Runs `pulley --controller ADDRESS ARGS…` and returns what it printed. */
   Cli pulley(String... args) throws IOException, InterruptedException {
     return pulleyWithInput("", args);

@@ -1,6 +1,7 @@
 package io.pulley.packaging.system;
 
 import io.pulley.packaging.harness.PristineServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,13 +46,14 @@ public final class TagToLiveFleetBenchmark {
   private final TrackedFleet fleet;
   private final String secret;
   private final Random random = new Random(1);
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private int revision = 1;
   private int minor = 0;
 
-  private TagToLiveFleetBenchmark(TrackedFleet fleet, String secret) {
+  private TagToLiveFleetBenchmark(TrackedFleet fleet, String secret) throws IOException {
     this.fleet = fleet;
     this.secret = secret;
+    this.http = fleet.webhookClient();
   }
 
   /**

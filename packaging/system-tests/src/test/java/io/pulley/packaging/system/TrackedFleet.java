@@ -6,6 +6,7 @@ import io.pulley.packaging.harness.ServerFleet;
 import io.pulley.packaging.harness.TestNetwork;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,9 +98,17 @@ final class TrackedFleet implements AutoCloseable {
     return hosts;
   }
 
-  /** Where the controller takes push webhooks for the sample: {@code http://…/hooks/shop/…}. */
+  /** Where the controller takes push webhooks for the sample: {@code https://…/hooks/shop/…}. */
   String webhookUrl() {
-    return "http://" + TestNetwork.HOST_ADDRESS + ":" + webhookPort + "/hooks/" + APP + "/" + ENV;
+    return "https://" + TestNetwork.HOST_ADDRESS + ":" + webhookPort + "/hooks/" + APP + "/" + ENV;
+  }
+
+  /**
+   * A client for {@link #webhookUrl()}: it trusts the controller's CA, which issued the server
+   * certificate the webhook listener serves, as a forge given that CA would.
+   */
+  HttpClient webhookClient() throws IOException {
+    return ControllerCa.trustingClient(controller.caCertificate());
   }
 
   /** Applies the production site with these top-level delivery sections (track, rollout). */
