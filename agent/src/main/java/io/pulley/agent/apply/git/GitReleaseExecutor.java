@@ -70,6 +70,9 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     Path root = Path.of(spec.getRoot());
     Path releases = root.resolve("releases");
     Optional<String> layout = guard.check(ReleaseLinker.writtenPaths(root, spec.getCommit()));
+    if (layout.isEmpty()) {
+      layout = ReleaseLinks.problem(spec.getLinksMap(), guard);
+    }
     if (layout.isPresent()) {
       return Convergence.failed(layout.get());
     }
@@ -103,7 +106,7 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     ReleaseBuilder builder =
         new ReleaseBuilder(root, url -> Fetcher.isSsh(url) ? system : jgit, spec.getSubmodules());
     try {
-      return builder.build(spec.getUrl(), spec.getCommit(), release, changes);
+      return builder.build(spec.getUrl(), spec.getCommit(), release, spec.getLinksMap(), changes);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while fetching " + Credentials.redact(spec.getUrl()));

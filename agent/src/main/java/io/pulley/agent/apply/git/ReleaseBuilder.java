@@ -46,8 +46,16 @@ final class ReleaseBuilder {
     this.submodules = submodules;
   }
 
-  /** Builds the release of {@code commit}; empty on success, else why it failed. */
-  Optional<String> build(String url, String commit, Path release, List<String> changes)
+  /**
+   * Builds the release of {@code commit} with {@code links} made in it; empty on success, else why
+   * it failed.
+   */
+  Optional<String> build(
+      String url,
+      String commit,
+      Path release,
+      java.util.Map<String, String> links,
+      List<String> changes)
       throws IOException, InterruptedException {
     Path temp = release.resolveSibling("." + commit + ".tmp");
     Trees.delete(temp);
@@ -55,6 +63,9 @@ final class ReleaseBuilder {
     Optional<String> failure =
         checkout(
             root.resolve(".pulley/repo.git"), url, ObjectId.fromString(commit), temp, 0, changes);
+    if (failure.isEmpty()) {
+      failure = ReleaseLinks.make(temp, links);
+    }
     if (failure.isPresent()) {
       Trees.delete(temp);
       return failure;

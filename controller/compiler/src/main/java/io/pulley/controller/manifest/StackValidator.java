@@ -6,13 +6,10 @@ import com.google.re2j.Pattern;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
-import io.pulley.v1.StackCommand;
 import io.pulley.v1.StackGit;
 import io.pulley.v1.StackPython;
 import io.pulley.v1.StackRedis;
 import io.pulley.v1.StackWeb;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,7 +39,6 @@ final class StackValidator {
               + "(/([A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
               + "|\\.[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
               + "|\\.\\.[A-Za-z0-9._@+-]+))*");
-  static final Pattern COMMAND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.-]+");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final int MAX_SECONDS = 86_400;
@@ -89,7 +85,7 @@ final class StackValidator {
     if (stack.hasRedis()) {
       redis(stack.getRedis(), filled.getRedis());
     }
-    commands(stack.getCommandsList());
+    new StackReleaseChecks(checks, text).validate(stack);
     environment(stack.getEnvironmentMap());
   }
 
@@ -247,53 +243,6 @@ final class StackValidator {
           "broker_db and cache_db are both "
               + filled.getCacheDb()
               + "; give the Celery broker its own database");
-    }
-  }
-
-  private void commands(List<StackCommand> commands) {
-    Map<String, Integer> first = new HashMap<>();
-    for (int i = 0; i < commands.size(); i++) {
-      StackCommand command = commands.get(i);
-      String path = "stack.commands[" + i + "]";
-      if (command.getName().isEmpty()) {
-        checks.fail(path + ".name", "name is required, such as \"migrate\"");
-      } else if (text.matches(
-          path + ".name",
-          "name",
-          command.getName(),
-          COMMAND_NAME,
-          "use lower-case letters, digits and \"-\", such as \"migrate\"")) {
-        Integer earlier = first.putIfAbsent(command.getName(), i);
-        if (earlier != null) {
-          checks.fail(
-              path + ".name",
-              "command name "
-                  + quote(command.getName())
-                  + " is already used by stack.commands["
-                  + earlier
-                  + "]; names must be unique");
-        }
-      }
-      checks.argv(path + ".argv", command.getArgvList(), Checks.ARGV_REQUIRED);
-      if (command.getUnlessCount() > 0) {
-        checks.argv(path + ".unless", command.getUnlessList(), "");
-      }
-      if (!command.getCreates().isEmpty()) {
-        // Relative paths are below ROOT/shared: checked as if written there, so ".." cannot leave.
-        String creates = command.getCreates();
-        AbsolutePath.problem(creates.startsWith("/") ? creates : "/" + creates)
-            .ifPresent(
-                reason ->
-                    checks.fail(
-                        path + ".creates",
-                        reason + " (an absolute path, or one relative to the shared directory)"));
-      }
-      text.range(
-          path + ".timeout_seconds",
-          command.getTimeoutSeconds(),
-          1,
-          MAX_SECONDS,
-          StackDefaults.COMMAND_TIMEOUT_SECONDS);
     }
   }
 

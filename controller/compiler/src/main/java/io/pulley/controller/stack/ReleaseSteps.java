@@ -50,7 +50,8 @@ final class ReleaseSteps {
                         .setKeep(stack.getGit().getKeep())
                         .setCheckoutOnly(true)
                         .setDeployKeySecret(stack.getGit().getDeployKeySecret())
-                        .setSubmodules(stack.getGit().getSubmodules()))));
+                        .setSubmodules(stack.getGit().getSubmodules())
+                        .putAllLinks(sharedLinks(layout, stack)))));
     resources.add(StackRenderer.resource("venv", r -> r.setVirtualenv(virtualenv(layout, stack))));
     resources.add(
         command(
@@ -152,6 +153,14 @@ final class ReleaseSteps {
           .addRetiredWorkerUnits(layout.workerUnit());
     }
     return handover;
+  }
+
+  private static Map<String, String> sharedLinks(StackLayout layout, Stack stack) {
+    Map<String, String> links = new TreeMap<>();
+    for (String dir : stack.getSharedDirsList()) {
+      links.put(dir, layout.sharedDir(dir));
+    }
+    return links;
   }
 
   private static Virtualenv.Builder virtualenv(StackLayout layout, Stack stack) {

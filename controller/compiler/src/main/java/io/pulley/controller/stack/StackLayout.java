@@ -57,6 +57,11 @@ public record StackLayout(
     return root + "/shared";
   }
 
+  /** ROOT/shared/DIR: where a release's shared directory DIR really is. */
+  String sharedDir(String dir) {
+    return shared() + "/" + dir;
+  }
+
   String config() {
     return shared() + "/config";
   }

@@ -44,7 +44,7 @@ public final class StackRenderer {
             "package:stack",
             r -> r.setPackage(Package.newBuilder().addAllNames(StackLayout.packages(stack)))));
     account(resources, layout);
-    directories(resources, layout);
+    directories(resources, layout, stack.getSharedDirsList());
     backingServices(resources, layout, stack);
     configuration(resources, layout, stack);
     resources.addAll(ReleaseSteps.prepare(layout, stack));
@@ -67,7 +67,8 @@ public final class StackRenderer {
                         .setShell("/usr/sbin/nologin"))));
   }
 
-  private static void directories(List<Resource> resources, StackLayout layout) {
+  private static void directories(
+      List<Resource> resources, StackLayout layout, List<String> sharedDirs) {
     String root = layout.root();
     String name = layout.name();
     directory(resources, root, "root", "root", "0755");
@@ -76,6 +77,12 @@ public final class StackRenderer {
     directory(resources, layout.config(), "root", name, "0750");
     for (String own : List.of("log", "data", "celerybeat")) {
       directory(resources, root + "/shared/" + own, name, name, "0750");
+    }
+    // What the application writes, linked into each release (release:checkout's links).
+    for (String dir : sharedDirs) {
+      if (!dir.equals("data")) {
+        directory(resources, layout.sharedDir(dir), name, name, "0750");
+      }
     }
   }
 
