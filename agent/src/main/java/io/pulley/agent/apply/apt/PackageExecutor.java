@@ -82,14 +82,14 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
       if (missing.isEmpty()) {
         return Convergence.unchanged("installed: " + String.join(", ", names));
       }
-      return install(missing, context);
+      return install(missing, spec.getInstallRecommends(), context);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Convergence.failed("interrupted");
     }
   }
 
-  private Convergence install(List<String> missing, ApplyContext context)
+  private Convergence install(List<String> missing, boolean recommends, ApplyContext context)
       throws IOException, InterruptedException {
     boolean updated = false;
     if (listsStale()) {
@@ -99,7 +99,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
       }
       updated = true;
     }
-    Invocation install = install(missing);
+    Invocation install = install(missing, recommends);
     Result r = runner.run(install);
     if (!r.succeeded() && !updated && r.outputTail().contains(UNKNOWN_PACKAGE)) {
       // Fresh lists may know a package that the cached ones do not.
@@ -135,14 +135,14 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
     return Invocation.of(argv, QUERY_TIMEOUT);
   }
 
-  private static Invocation install(List<String> names) {
+  private static Invocation install(List<String> names, boolean recommends) {
     List<String> argv =
         new ArrayList<>(
             List.of(
                 "apt-get",
                 "install",
                 "-y",
-                "--no-install-recommends",
+                recommends ? "--install-recommends" : "--no-install-recommends",
                 "-o",
                 "DPkg::Lock::Timeout=600",
                 "-o",

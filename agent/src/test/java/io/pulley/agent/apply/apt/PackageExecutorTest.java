@@ -77,6 +77,23 @@ class PackageExecutorTest {
   }
 
   @Test
+  void converge_withRecommends_installsThemToo_andOnlyThen() throws Exception {
+    listsDownloadedAgo(Duration.ofMinutes(10));
+    runner.answer(QUERY, 1, "dpkg-query: no packages found matching python3-django\n");
+
+    Convergence c =
+        executor()
+            .converge(
+                packages("python3-django").toBuilder().setInstallRecommends(true).build(),
+                Contexts.plain(stateDir));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(runner.changes())
+        .containsExactly(
+            INSTALL.replace("--no-install-recommends", "--install-recommends") + " python3-django");
+  }
+
+  @Test
   void converge_staleLists_updatesBeforeInstalling() throws Exception {
     listsDownloadedAgo(Duration.ofHours(2));
     runner.answer(QUERY, 1, "");

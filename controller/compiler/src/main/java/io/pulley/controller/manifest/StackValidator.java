@@ -70,6 +70,10 @@ final class StackValidator {
     for (int i = 0; i < stack.getPackagesCount(); i++) {
       names.debianPackage("stack.packages[" + i + "]", stack.getPackages(i));
     }
+    for (int i = 0; i < stack.getPackagesWithRecommendsCount(); i++) {
+      names.debianPackage(
+          "stack.packages_with_recommends[" + i + "]", stack.getPackagesWithRecommends(i));
+    }
     web(stack.getWeb());
     new StackSiteChecks(checks).validate(stack, filled);
     if (stack.hasCelery()) {

@@ -43,6 +43,16 @@ public final class StackRenderer {
         resource(
             "package:stack",
             r -> r.setPackage(Package.newBuilder().addAllNames(StackLayout.packages(stack)))));
+    if (stack.getPackagesWithRecommendsCount() > 0) {
+      resources.add(
+          resource(
+              "package:stack-recommends",
+              r ->
+                  r.setPackage(
+                      Package.newBuilder()
+                          .addAllNames(stack.getPackagesWithRecommendsList())
+                          .setInstallRecommends(true))));
+    }
     account(resources, layout);
     directories(resources, layout, stack.getSharedDirsList());
     backingServices(resources, layout, stack);
