@@ -35,9 +35,16 @@ public final class Access {
   /**
    * Access on {@code store} with certificates from {@code issuer}; with no admin yet, writes the
    * first admin's token to {@code dataDir/initial-admin-token}.
+   *
+   * @param enrolsPerMinute Enrol calls allowed per peer address and minute
    */
   public static Access open(
-      AccessStore store, Issuer issuer, Clock clock, AccessListener listener, Path dataDir)
+      AccessStore store,
+      Issuer issuer,
+      Clock clock,
+      AccessListener listener,
+      Path dataDir,
+      int enrolsPerMinute)
       throws IOException {
     Authenticator authenticator = new Authenticator(store, issuer.ca().certificate(), clock);
     Tokens tokens = new Tokens(store, issuer.ca().pin(), clock);
@@ -45,7 +52,11 @@ public final class Access {
     AdminAccounts admins = new AdminAccounts(store, tokens, issuer, clock, authenticator);
     admins.ensureFirstAdmin(dataDir.resolve(FIRST_ADMIN_FILE));
     return new Access(
-        tokens, hosts, admins, new EnrolDesk(tokens, hosts, admins, clock), authenticator);
+        tokens,
+        hosts,
+        admins,
+        new EnrolDesk(tokens, hosts, admins, clock, enrolsPerMinute),
+        authenticator);
   }
 
   public Tokens tokens() {

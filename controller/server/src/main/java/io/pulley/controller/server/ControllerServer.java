@@ -77,7 +77,14 @@ public final class ControllerServer implements AutoCloseable {
         tls = ServerTls.prepare(config.dataDir(), tlsConfig, clock);
         Issuer issuer =
             new Issuer(tls.ca(), tlsConfig.hostCertLifetime(), tlsConfig.adminCertLifetime());
-        access = Access.open(store.access(), issuer, clock, reactions, config.dataDir());
+        access =
+            Access.open(
+                store.access(),
+                issuer,
+                clock,
+                reactions,
+                config.dataDir(),
+                tlsConfig.enrolsPerMinute());
       }
     } catch (IOException | RuntimeException e) {
       store.close();

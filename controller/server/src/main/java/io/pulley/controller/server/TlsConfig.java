@@ -1,5 +1,6 @@
 package io.pulley.controller.server;
 
+import io.pulley.controller.access.EnrolDesk;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -20,6 +21,7 @@ import java.util.Optional;
  *     {@code tlsKey}); it must be issued by the CA clients trust
  * @param hostCertLifetime how long hosts' certificates are valid
  * @param adminCertLifetime how long admins' certificates are valid
+ * @param enrolsPerMinute Enrol calls allowed per peer address and minute
  */
 public record TlsConfig(
     List<String> advertise,
@@ -28,7 +30,8 @@ public record TlsConfig(
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Duration hostCertLifetime,
-    Duration adminCertLifetime) {
+    Duration adminCertLifetime,
+    int enrolsPerMinute) {
   public static final Duration DEFAULT_HOST_LIFETIME = Duration.ofDays(7);
   public static final Duration DEFAULT_ADMIN_LIFETIME = Duration.ofDays(30);
 
@@ -50,6 +53,13 @@ public record TlsConfig(
             "certificate lifetimes must be between 5 minutes and 10 years, got " + lifetime);
       }
     }
+    if (enrolsPerMinute < 1 || enrolsPerMinute > EnrolDesk.MAX_ENROLS_PER_MINUTE) {
+      throw new IllegalArgumentException(
+          "--enrol-rate-per-minute must be between 1 and "
+              + EnrolDesk.MAX_ENROLS_PER_MINUTE
+              + ", got "
+              + enrolsPerMinute);
+    }
   }
 
   /** The controller's own CA and server certificate, for the default names of {@code listen}. */
@@ -61,12 +71,20 @@ public record TlsConfig(
         Optional.empty(),
         Optional.empty(),
         DEFAULT_HOST_LIFETIME,
-        DEFAULT_ADMIN_LIFETIME);
+        DEFAULT_ADMIN_LIFETIME,
+        EnrolDesk.DEFAULT_ENROLS_PER_MINUTE);
   }
 
   public TlsConfig withAdvertise(List<String> names) {
     return new TlsConfig(
-        names, caCert, caKey, tlsCert, tlsKey, hostCertLifetime, adminCertLifetime);
+        names,
+        caCert,
+        caKey,
+        tlsCert,
+        tlsKey,
+        hostCertLifetime,
+        adminCertLifetime,
+        enrolsPerMinute);
   }
 
   public TlsConfig withCa(Path cert, Path key) {
@@ -77,7 +95,8 @@ public record TlsConfig(
         tlsCert,
         tlsKey,
         hostCertLifetime,
-        adminCertLifetime);
+        adminCertLifetime,
+        enrolsPerMinute);
   }
 
   public TlsConfig withServerCertificate(Path chain, Path key) {
@@ -88,11 +107,18 @@ public record TlsConfig(
         Optional.of(chain),
         Optional.of(key),
         hostCertLifetime,
-        adminCertLifetime);
+        adminCertLifetime,
+        enrolsPerMinute);
   }
 
   public TlsConfig withLifetimes(Duration host, Duration admin) {
-    return new TlsConfig(advertise, caCert, caKey, tlsCert, tlsKey, host, admin);
+    return new TlsConfig(advertise, caCert, caKey, tlsCert, tlsKey, host, admin, enrolsPerMinute);
+  }
+
+  /** Raises (or lowers) how many Enrol calls one peer address may make per minute. */
+  public TlsConfig withEnrolRate(int perMinute) {
+    return new TlsConfig(
+        advertise, caCert, caKey, tlsCert, tlsKey, hostCertLifetime, adminCertLifetime, perMinute);
   }
 
   /**
