@@ -1,21 +1,28 @@
 package io.pulley.controller.bench;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.pulley.trust.Credentials;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
 import io.pulley.v1.ApplyManifestResponse;
 import io.pulley.v1.GetRevisionRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement: a fresh controller, N agents long-polling it, then one new revision that all of
- * them must receive. Every wait is bounded; the controller is stopped whatever happens.
+ * One measurement: a fresh controller, N agents long-polling it (over mTLS, first enrolled), then
+ * one new revision that all of them must receive, then a restart of the controller that all of them
+ * must survive. Every wait is bounded; the controller is stopped whatever happens.
  */
 final class FanoutRun {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutRun.class);
@@ -50,23 +57,64 @@ final class FanoutRun {
     this.options = options;
   }
 
-  FanoutResult run(int agents) throws IOException, InterruptedException {
+  /** A fresh controller over {@code transport}: enrolment (mTLS), fan-out, reconnect storm. */
+  TransportRun run(int agents, Transport transport) throws IOException, InterruptedException {
     requireFdLimit("this load generator", ProcessHandle.current().pid(), agents);
-    try (BenchController controller = BenchController.start(options.controllerJar())) {
+    try (BenchController controller = BenchController.start(options.controllerJar(), transport)) {
       requireFdLimit("the controller", controller.pid(), agents);
       Thread.sleep(SETTLE.toMillis());
-      ProcessSample beforeRamp = controller.sample();
-      ManagedChannel admin =
-          NettyChannelBuilder.forAddress(controller.address()).usePlaintext().build();
-      try (SimulatedFleet fleet =
-          new SimulatedFleet(controller.address(), agents, APPLICATION, agents)) {
-        warmUp(admin);
-        return measure(controller, fleet, admin, agents, beforeRamp);
-      } finally {
-        admin.shutdownNow();
-        admin.awaitTermination(5, TimeUnit.SECONDS);
+      try (BenchAccess access =
+          BenchAccess.open(controller.address(), controller.dataDir(), transport)) {
+        Optional<EnrolResult> enrolment = Optional.empty();
+        IntFunction<ChannelCredentials> credentials = agent -> InsecureChannelCredentials.create();
+        if (transport == Transport.MTLS) {
+          List<Credentials> hosts = new ArrayList<>();
+          enrolment = Optional.of(enrol(controller, access, agents, hosts));
+          credentials = FleetEnrolment.mutualTls(hosts);
+        }
+        ProcessSample beforeRamp = controller.sample();
+        try (SimulatedFleet fleet =
+            new SimulatedFleet(
+                controller.address(),
+                agents,
+                APPLICATION,
+                agents,
+                credentials,
+                SimulatedFleet.RESTART_PATIENCE)) {
+          warmUp(access.admin());
+          FanoutResult fanout = measure(controller, fleet, access.admin(), agents, beforeRamp);
+          try {
+            StormResult storm = StormRun.run(controller, fleet, transport);
+            return new TransportRun(transport, agents, enrolment, fanout, Optional.of(storm), "");
+          } catch (IOException | IllegalStateException e) {
+            LOG.error("event=storm_failed agents={} error={}", agents, e.toString());
+            return new TransportRun(
+                transport, agents, enrolment, fanout, Optional.empty(), e.getMessage());
+          }
+        }
       }
     }
+  }
+
+  /** Enrols {@code agents} hosts into {@code hosts}; what it cost. */
+  private static EnrolResult enrol(
+      BenchController controller, BenchAccess access, int agents, List<Credentials> hosts)
+      throws IOException, InterruptedException {
+    long preparing = System.nanoTime();
+    List<FleetEnrolment.Applicant> applicants =
+        FleetEnrolment.applicants(agents, SimulatedAgent::hostId);
+    long prepared = System.nanoTime();
+    FleetEnrolment enrolment = new FleetEnrolment(controller.address(), access.hostTokens(agents));
+    ProcessSample before = controller.sample();
+    long start = System.nanoTime();
+    hosts.addAll(enrolment.enrol(applicants));
+    long elapsed = System.nanoTime() - start;
+    ProcessSample after = controller.sample();
+    EnrolResult result =
+        new EnrolResult(
+            agents, prepared - preparing, elapsed, after.cpuMillisSince(before), after.rssMib());
+    LOG.info("event=enrolled {}", result.row());
+    return result;
   }
 
   private FanoutResult measure(
@@ -138,7 +186,7 @@ final class FanoutRun {
   }
 
   /** Applies the benchmark manifest; returns how long the RPC took. */
-  private static long applyManifest(ManagedChannel admin) {
+  static long applyManifest(ManagedChannel admin) {
     long start = System.nanoTime();
     ApplyManifestResponse response =
         AdminServiceGrpc.newBlockingStub(admin)

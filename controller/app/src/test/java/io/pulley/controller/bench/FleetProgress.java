@@ -14,6 +14,7 @@ final class FleetProgress {
   static final long NOT_ARRIVED = Long.MIN_VALUE;
 
   private final AtomicLongArray newPlanAt;
+  private final AtomicLongArray pollInFlightSince;
   private final CountDownLatch allHeld;
   private final CountDownLatch allSettled;
   private final AtomicInteger heldNow = new AtomicInteger();
@@ -25,8 +26,10 @@ final class FleetProgress {
       throw new IllegalArgumentException("agents must be positive: " + agents);
     }
     newPlanAt = new AtomicLongArray(agents);
+    pollInFlightSince = new AtomicLongArray(agents);
     for (int i = 0; i < agents; i++) {
       newPlanAt.set(i, NOT_ARRIVED);
+      pollInFlightSince.set(i, NOT_ARRIVED);
     }
     allHeld = new CountDownLatch(agents);
     allSettled = new CountDownLatch(agents);
@@ -38,6 +41,16 @@ final class FleetProgress {
     if (firstTime) {
       allHeld.countDown();
     }
+  }
+
+  /** The agent with this index sent a poll at {@code nanoTime}. */
+  void pollSent(int index, long nanoTime) {
+    pollInFlightSince.set(index, nanoTime);
+  }
+
+  /** The agent's poll came back, answered or failed. */
+  void pollEnded(int index) {
+    pollInFlightSince.set(index, NOT_ARRIVED);
   }
 
   /** A held poll came back (answered or failed). */
@@ -81,6 +94,18 @@ final class FleetProgress {
     long[] copy = new long[newPlanAt.length()];
     for (int i = 0; i < copy.length; i++) {
       copy[i] = newPlanAt.get(i);
+    }
+    return copy;
+  }
+
+  /**
+   * When each agent sent the poll it has in flight now, or {@link #NOT_ARRIVED} if it has none (it
+   * is backing off). Once the controller holds every agent's poll, this is when each re-attached.
+   */
+  long[] pollsInFlightSince() {
+    long[] copy = new long[pollInFlightSince.length()];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = pollInFlightSince.get(i);
     }
     return copy;
   }

@@ -1,6 +1,6 @@
 package io.pulley.controller.bench;
 
-import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.AppPlan;
@@ -15,25 +15,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated agent: polls with an empty plan id, then long-polls with the plan it got until the
- * benchmark's application appears in its plan. It applies nothing. Its callbacks run one at a time
- * (one poll is in flight at most), so its fields need only visibility, not locking.
+ * One simulated agent: polls with an empty plan id, then long-polls with the plan it got, for as
+ * long as it runs; it reports when the benchmark's application first appears in its plan. It
+ * applies nothing. A failed poll is retried as the real agent retries: after a jittered back-off,
+ * on a channel told to reconnect at once. Its callbacks run one at a time (one poll is in flight at
+ * most), so its fields need only visibility, not locking.
  */
 final class SimulatedAgent {
   private static final long POLL_DEADLINE_SECONDS = 120;
-  private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
   private final int index;
   private final String hostId;
   private final HostFacts facts;
   private final String application;
+  private final ManagedChannel channel;
   private final AgentServiceGrpc.AgentServiceStub stub;
   private final FleetProgress progress;
   private final ScheduledExecutorService scheduler;
-  private final Random random;
+  private final Backoff backoff;
+  private final int patience;
 
   private volatile String appliedPlanId = "";
   private volatile boolean everHeld;
+  private volatile boolean gotApplication;
   private volatile boolean stopped;
   private volatile int consecutiveFailures;
 
@@ -41,18 +45,21 @@ final class SimulatedAgent {
       int index,
       HostFacts facts,
       String application,
-      Channel channel,
+      ManagedChannel channel,
       FleetProgress progress,
       ScheduledExecutorService scheduler,
-      Random random) {
+      Backoff backoff,
+      int patience) {
     this.index = index;
     this.hostId = facts.getHostname();
     this.facts = facts;
     this.application = application;
+    this.channel = channel;
     this.stub = AgentServiceGrpc.newStub(channel);
     this.progress = progress;
     this.scheduler = scheduler;
-    this.random = random;
+    this.backoff = backoff;
+    this.patience = patience;
   }
 
   /** Host id of the n-th agent, counting from 1: sim-00001, sim-00002, ... */
@@ -86,33 +93,40 @@ final class SimulatedAgent {
             .setAppliedPlanId(applied)
             .setHealth(HostHealth.HOST_HEALTH_HEALTHY)
             .build();
+    progress.pollSent(index, System.nanoTime());
     stub.withDeadlineAfter(POLL_DEADLINE_SECONDS, TimeUnit.SECONDS)
         .poll(request, new PollObserver(held));
   }
 
   private void answered(PollResponse response, long receivedAt) {
     consecutiveFailures = 0;
+    backoff.reset();
     if (response.getStatus() == PollStatus.POLL_STATUS_NEW_PLAN) {
-      if (containsApplication(response.getPlan())) {
+      if (!gotApplication && containsApplication(response.getPlan())) {
+        gotApplication = true;
         progress.newPlanArrived(index, receivedAt);
-        return;
       }
       appliedPlanId = response.getPlan().getPlanId();
     }
-    // UNCHANGED (the hold timed out) or a plan without our application: keep long-polling.
+    // Whatever came, keep long-polling, as an agent does: a restart of the controller finds every
+    // agent holding a poll.
     poll();
   }
 
   private void failed() {
     progress.pollFailed();
     int failures = ++consecutiveFailures;
-    if (failures >= MAX_CONSECUTIVE_FAILURES) {
+    if (failures >= patience) {
       progress.agentGaveUp(index, everHeld);
       return;
     }
-    // Jittered back-off, like a real agent, so failed agents do not retry in lock-step.
-    long delayMillis = 500L * failures + random.nextInt(1000);
-    scheduler.schedule(this::poll, delayMillis, TimeUnit.MILLISECONDS);
+    scheduler.schedule(this::retry, backoff.nextMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** As the agent's poll loop: its own back-off spaced the retry, so gRPC's is skipped. */
+  private void retry() {
+    channel.resetConnectBackoff();
+    poll();
   }
 
   private boolean containsApplication(HostPlan plan) {
@@ -135,6 +149,7 @@ final class SimulatedAgent {
     @Override
     public void onNext(PollResponse response) {
       long receivedAt = System.nanoTime();
+      progress.pollEnded(index);
       if (held) {
         progress.heldPollReturned();
       }
@@ -143,6 +158,7 @@ final class SimulatedAgent {
 
     @Override
     public void onError(Throwable error) {
+      progress.pollEnded(index);
       if (held) {
         progress.heldPollReturned();
       }
@@ -153,5 +169,32 @@ final class SimulatedAgent {
 
     @Override
     public void onCompleted() {}
+  }
+
+  /**
+   * The agent's back-off ({@code io.pulley.agent.poll.Backoff.standard}): the n-th failure in a row
+   * waits a uniformly random time up to min(30 s, 0.5 s × 2ⁿ⁻¹), so a fleet that lost its
+   * controller does not come back in lock-step. Not thread-safe: owned by one agent.
+   */
+  static final class Backoff {
+    private static final long INITIAL_MILLIS = 500;
+    private static final long MAX_MILLIS = 30_000;
+
+    private final Random random;
+    private int failures;
+
+    Backoff(Random random) {
+      this.random = random;
+    }
+
+    long nextMillis() {
+      long ceiling = Math.min(MAX_MILLIS, INITIAL_MILLIS << Math.min(failures, 20));
+      failures++;
+      return (long) (random.nextDouble() * ceiling);
+    }
+
+    void reset() {
+      failures = 0;
+    }
   }
 }
