@@ -1,6 +1,7 @@
 package io.pulley.controller.bench;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.AppPlan;
@@ -95,7 +96,7 @@ final class SimulatedAgent {
             .build();
     progress.pollSent(index, System.nanoTime());
     stub.withDeadlineAfter(POLL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .poll(request, new PollObserver(held));
+        .poll(request, new PollObserver(held, System.nanoTime()));
   }
 
   private void answered(PollResponse response, long receivedAt) {
@@ -113,8 +114,10 @@ final class SimulatedAgent {
     poll();
   }
 
-  private void failed() {
-    progress.pollFailed();
+  private void failed(Throwable error) {
+    Status status = Status.fromThrowable(error);
+    String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+    progress.pollFailed(status.getCode() + description);
     int failures = ++consecutiveFailures;
     if (failures >= patience) {
       progress.agentGaveUp(index, everHeld);
@@ -141,15 +144,18 @@ final class SimulatedAgent {
   /** Callbacks of one poll; a unary call delivers onNext then onCompleted, or only onError. */
   private final class PollObserver implements StreamObserver<PollResponse> {
     private final boolean held;
+    private final long sentAt;
 
-    PollObserver(boolean held) {
+    PollObserver(boolean held, long sentAt) {
       this.held = held;
+      this.sentAt = sentAt;
     }
 
     @Override
     public void onNext(PollResponse response) {
       long receivedAt = System.nanoTime();
       progress.pollEnded(index);
+      progress.pollAnswered(index, sentAt);
       if (held) {
         progress.heldPollReturned();
       }
@@ -163,7 +169,7 @@ final class SimulatedAgent {
         progress.heldPollReturned();
       }
       if (!stopped) {
-        failed();
+        failed(error);
       }
     }
 

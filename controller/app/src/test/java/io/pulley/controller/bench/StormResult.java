@@ -10,6 +10,7 @@ import java.util.Locale;
  *     LatencySummary#MISSING}
  * @param reattach when each agent sent the poll that was held, counted from SIGTERM
  * @param cpuMillis the new controller's CPU from serving until it held every poll
+ * @param generatorCpuMillis the load generator's CPU from SIGTERM until then (the agents' side)
  */
 record StormResult(
     Transport transport,
@@ -18,6 +19,7 @@ record StormResult(
     long allHeldNanos,
     LatencySummary reattach,
     long cpuMillis,
+    long generatorCpuMillis,
     double rssMib,
     int pollErrors,
     int gaveUp) {
@@ -25,8 +27,8 @@ record StormResult(
   static final String HEADER =
       "| transport | agents | restart (s) | all held again (s) | p50 re-attach (s) "
           + "| p99 re-attach (s) | controller CPU during storm (ms) | CPU per agent (ms) "
-          + "| controller RSS after (MB) | failed polls | gave up |\n"
-          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+          + "| load generator CPU (ms) | controller RSS after (MB) | failed polls | gave up |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   boolean complete() {
     return allHeldNanos != LatencySummary.MISSING;
@@ -39,7 +41,7 @@ record StormResult(
   String row() {
     return String.format(
         Locale.ROOT,
-        "| %s | %,d | %.1f | %s | %s | %s | %,d | %.2f | %.0f | %,d | %,d |",
+        "| %s | %,d | %.1f | %s | %s | %s | %,d | %.2f | %,d | %.0f | %,d | %,d |",
         transport.label(),
         agents,
         restartNanos / 1e9,
@@ -48,6 +50,7 @@ record StormResult(
         seconds(reattach.p99Nanos()),
         cpuMillis,
         cpuPerAgentMillis(),
+        generatorCpuMillis,
         rssMib,
         pollErrors,
         gaveUp);
@@ -56,7 +59,7 @@ record StormResult(
   static String failedRow(Transport transport, int agents, String reason) {
     return String.format(
         Locale.ROOT,
-        "| %s | %,d | failed: %s | | | | | | | | |",
+        "| %s | %,d | failed: %s | | | | | | | | | |",
         transport.label(),
         agents,
         reason.replace('|', '/'));

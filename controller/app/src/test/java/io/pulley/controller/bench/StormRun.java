@@ -24,47 +24,56 @@ final class StormRun {
     FleetProgress progress = fleet.progress();
     HeldPollGauge gauge = new HeldPollGauge(controller.metrics());
     int agents = fleet.size();
-    int heldBefore = awaitHeld(gauge, agents, ALL_HELD_BEFORE);
+    int heldBefore = awaitHeld(gauge, progress, agents, ALL_HELD_BEFORE);
     if (heldBefore < agents) {
       LOG.warn("event=storm_not_all_held_before agents={} held={}", agents, heldBefore);
     }
     int errorsBefore = progress.pollErrors();
+    ProcessSample generatorBefore = ProcFs.sample(ProcessHandle.current().pid());
 
     long t0 = System.nanoTime();
+    progress.restarted(t0);
     controller.restart();
     long servingAt = System.nanoTime();
     ProcessSample serving = controller.sample();
     LOG.info("event=storm_controller_serving seconds={}", secondsSince(t0));
-    int held = awaitHeld(gauge, agents, STORM_TIMEOUT);
+    int held = awaitHeld(gauge, progress, agents, STORM_TIMEOUT);
     long allHeldAt = System.nanoTime();
     ProcessSample after = controller.sample();
-    // Read before anything else happens: a poll answered from now on would blur the picture.
-    long[] inFlightSince = progress.pollsInFlightSince();
-    boolean complete = held == agents;
+    ProcessSample generatorAfter = ProcFs.sample(ProcessHandle.current().pid());
+    long[] reattachedAt = progress.reattachedAt();
+    boolean complete = held >= agents - progress.gaveUp();
     LOG.info(
-        "event=storm_done transport={} agents={} held={} seconds={}",
+        "event=storm_done transport={} agents={} held={} gave_up={} seconds={} failures={}",
         transport.label(),
         agents,
         held,
-        secondsSince(t0));
+        progress.gaveUp(),
+        secondsSince(t0),
+        progress.topFailureReasons(3));
     return new StormResult(
         transport,
         agents,
         servingAt - t0,
         complete ? allHeldAt - t0 : LatencySummary.MISSING,
-        LatencySummary.of(inFlightSince, t0),
+        LatencySummary.of(reattachedAt, t0),
         after.cpuMillisSince(serving),
+        generatorAfter.cpuMillisSince(generatorBefore),
         after.rssMib(),
         progress.pollErrors() - errorsBefore,
         progress.gaveUp());
   }
 
-  /** Reads the gauge until it shows {@code agents} held polls or time runs out; the last value. */
-  private static int awaitHeld(HeldPollGauge gauge, int agents, Duration timeout)
+  /**
+   * Reads the gauge until it shows a held poll for every agent that has not given up, or time runs
+   * out; returns the last value.
+   */
+  private static int awaitHeld(
+      HeldPollGauge gauge, FleetProgress progress, int agents, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int held = gauge.read();
-    while (held < agents && System.nanoTime() < deadline) {
+    while (held < agents - progress.gaveUp() && System.nanoTime() < deadline) {
       Thread.sleep(GAUGE_INTERVAL_MILLIS);
       held = gauge.read();
     }
