@@ -115,15 +115,39 @@ final class SimulatedAgent {
   }
 
   private void failed(Throwable error) {
-    Status status = Status.fromThrowable(error);
-    String description = status.getDescription() == null ? "" : ": " + status.getDescription();
-    progress.pollFailed(status.getCode() + description);
+    progress.pollFailed(reason(Status.fromThrowable(error)));
     int failures = ++consecutiveFailures;
     if (failures >= patience) {
       progress.agentGaveUp(index, everHeld);
       return;
     }
     scheduler.schedule(this::retry, backoff.nextMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The status and its innermost cause ("UNAVAILABLE: io exception (Connection refused)"), which
+   * tells a controller that is down from a handshake that timed out.
+   */
+  private static String reason(Status status) {
+    StringBuilder out = new StringBuilder(status.getCode().toString());
+    if (status.getDescription() != null) {
+      out.append(": ").append(status.getDescription());
+    }
+    Throwable cause = status.getCause();
+    while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause != null) {
+      out.append(" (").append(cause.getClass().getSimpleName());
+      if (cause.getMessage() != null) {
+        // Socket errors name the address; the kind of failure is what is counted.
+        String message = cause.getMessage();
+        int colon = message.indexOf(": /");
+        out.append(": ").append(colon < 0 ? message : message.substring(0, colon));
+      }
+      out.append(')');
+    }
+    return out.toString();
   }
 
   /** As the agent's poll loop: its own back-off spaced the retry, so gRPC's is skipped. */
