@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: how fast a new revision reaches N long-polling agents, and what holding
-# their polls costs the controller. Each N gets a fresh controller as a child process.
+# Fan-out benchmark: how fast a new revision reaches N long-polling agents, what holding their
+# polls costs the controller, and what their coming back after a controller restart costs it;
+# over plaintext and mutual TLS. Each N and transport gets a fresh controller as a child process.
 #
-#   controller/bench/fanout.sh                       # N = 100, 1000, 10000
-#   controller/bench/fanout.sh --agents 500 --ramp-per-second 500
+#   controller/bench/fanout.sh                       # N = 100, 1000, 10000; plaintext and mTLS
+#   controller/bench/fanout.sh --agents 500 --ramp-per-second 500 --transport mtls
 #
 # Prints a Markdown table on stdout; progress goes to stderr.
 set -euo pipefail

@@ -16,6 +16,45 @@ class BenchmarkOptionsTest {
     assertThat(options.rampPerSecond()).isEqualTo(1_000);
     assertThat(options.controllerJar())
         .isEqualTo(Path.of("controller", "app", "target", "pulley-controller.jar"));
+    assertThat(options.transports()).containsExactly(Transport.PLAINTEXT, Transport.MTLS);
+  }
+
+  @Test
+  void parse_transportMtls_runsOnlyMutualTls() {
+    BenchmarkOptions options = BenchmarkOptions.parse(new String[] {"--transport", "mtls"});
+
+    assertThat(options.transports()).containsExactly(Transport.MTLS);
+  }
+
+  @Test
+  void parse_transportPlaintextInCapitals_runsOnlyPlaintext() {
+    BenchmarkOptions options = BenchmarkOptions.parse(new String[] {"--transport", "PLAINTEXT"});
+
+    assertThat(options.transports()).containsExactly(Transport.PLAINTEXT);
+  }
+
+  @Test
+  void parse_transportBoth_runsPlaintextThenMtls() {
+    BenchmarkOptions options =
+        BenchmarkOptions.parse(new String[] {"--agents", "5", "--transport", "both"});
+
+    assertThat(options.transports()).containsExactly(Transport.PLAINTEXT, Transport.MTLS);
+    assertThat(options.agentCounts()).containsExactly(5);
+  }
+
+  @Test
+  void parse_unknownTransport_failsNamingTheChoices() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--transport", "tls"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"tls\"")
+        .hasMessageContaining("mtls, plaintext or both");
+  }
+
+  @Test
+  void parse_transportWithoutValue_failsNamingTheFlag() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--transport"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing value after --transport");
   }
 
   @Test

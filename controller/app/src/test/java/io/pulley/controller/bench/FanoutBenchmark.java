@@ -2,14 +2,13 @@ package io.pulley.controller.bench;
 
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures how fast a new revision reaches N long-polling agents, and what holding their polls
- * costs the controller. A program, not a test: run it with controller/bench/fanout.sh.
+ * Measures how fast a new revision reaches N long-polling agents, what holding their polls costs
+ * the controller, and what their coming back after a controller restart costs it; over plaintext
+ * and mutual TLS. A program, not a test: run it with controller/bench/fanout.sh.
  */
 public final class FanoutBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutBenchmark.class);
@@ -32,38 +31,41 @@ public final class FanoutBenchmark {
 
   private static boolean run(BenchmarkOptions options) {
     FanoutRun run = new FanoutRun(options);
-    List<String> rows = new ArrayList<>();
-    List<String> details = new ArrayList<>();
+    BenchReport report = new BenchReport();
     boolean allPassed = true;
+    outer:
     for (int agents : options.agentCounts()) {
-      LOG.info("event=run_start agents={} ramp_per_second={}", agents, options.rampPerSecond());
-      try {
-        FanoutResult result = run.run(agents);
-        rows.add(result.row());
-        details.add(result.detailRow());
-        LOG.info("event=run_done {}", result.row());
-        allPassed &= result.latency().received() == agents;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        rows.add(FanoutResult.failedRow(agents, "interrupted"));
-        allPassed = false;
-        break;
-      } catch (IOException
-          | StatusRuntimeException
-          | IllegalStateException
-          | IllegalArgumentException e) {
-        LOG.error("event=run_failed agents={} error={}", agents, e.toString());
-        rows.add(FanoutResult.failedRow(agents, firstLine(e.getMessage())));
-        allPassed = false;
+      for (Transport transport : options.transports()) {
+        LOG.info(
+            "event=run_start agents={} transport={} ramp_per_second={}",
+            agents,
+            transport.label(),
+            options.rampPerSecond());
+        try {
+          TransportRun result = run.run(agents, transport);
+          report.add(result);
+          LOG.info("event=run_done transport={} {}", transport.label(), result.fanout().row());
+          allPassed &= result.passed();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          report.failed(transport, agents, "interrupted");
+          allPassed = false;
+          break outer;
+        } catch (IOException
+            | StatusRuntimeException
+            | IllegalStateException
+            | IllegalArgumentException e) {
+          LOG.error(
+              "event=run_failed agents={} transport={} error={}",
+              agents,
+              transport.label(),
+              e.toString());
+          report.failed(transport, agents, firstLine(e.getMessage()));
+          allPassed = false;
+        }
       }
     }
-    System.out.println();
-    System.out.println(FanoutResult.HEADER);
-    rows.forEach(System.out::println);
-    System.out.println();
-    System.out.println(FanoutResult.DETAIL_HEADER);
-    details.forEach(System.out::println);
-    System.out.flush();
+    report.print(System.out);
     return allPassed;
   }
 

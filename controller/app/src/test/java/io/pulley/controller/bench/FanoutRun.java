@@ -1,21 +1,28 @@
 package io.pulley.controller.bench;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.pulley.trust.Credentials;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
 import io.pulley.v1.ApplyManifestResponse;
 import io.pulley.v1.GetRevisionRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement: a fresh controller, N agents long-polling it, then one new revision that all of
- * them must receive. Every wait is bounded; the controller is stopped whatever happens.
+ * One measurement: a fresh controller, N agents long-polling it (over mTLS, first enrolled), then
+ * one new revision that all of them must receive, then a restart of the controller that all of them
+ * must survive. Every wait is bounded; the controller is stopped whatever happens.
  */
 final class FanoutRun {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutRun.class);
@@ -37,7 +44,9 @@ final class FanoutRun {
   /** Lets the controller finish starting (and later, lets held polls land) before sampling. */
   private static final Duration SETTLE = Duration.ofSeconds(2);
 
-  private static final Duration RAMP_SLACK = Duration.ofSeconds(60);
+  /** TLS handshakes may fall behind the ramp; waiting costs nothing once every poll is held. */
+  private static final Duration RAMP_SLACK = Duration.ofSeconds(240);
+
   private static final Duration FANOUT_TIMEOUT = Duration.ofSeconds(120);
   private static final long APPLY_DEADLINE_SECONDS = 60;
 
@@ -50,23 +59,64 @@ final class FanoutRun {
     this.options = options;
   }
 
-  FanoutResult run(int agents) throws IOException, InterruptedException {
+  /** A fresh controller over {@code transport}: enrolment (mTLS), fan-out, reconnect storm. */
+  TransportRun run(int agents, Transport transport) throws IOException, InterruptedException {
     requireFdLimit("this load generator", ProcessHandle.current().pid(), agents);
-    try (BenchController controller = BenchController.start(options.controllerJar())) {
+    try (BenchController controller = BenchController.start(options.controllerJar(), transport)) {
       requireFdLimit("the controller", controller.pid(), agents);
       Thread.sleep(SETTLE.toMillis());
-      ProcessSample beforeRamp = controller.sample();
-      ManagedChannel admin =
-          NettyChannelBuilder.forAddress(controller.address()).usePlaintext().build();
-      try (SimulatedFleet fleet =
-          new SimulatedFleet(controller.address(), agents, APPLICATION, agents)) {
-        warmUp(admin);
-        return measure(controller, fleet, admin, agents, beforeRamp);
-      } finally {
-        admin.shutdownNow();
-        admin.awaitTermination(5, TimeUnit.SECONDS);
+      try (BenchAccess access =
+          BenchAccess.open(controller.address(), controller.dataDir(), transport)) {
+        Optional<EnrolResult> enrolment = Optional.empty();
+        IntFunction<ChannelCredentials> credentials = agent -> InsecureChannelCredentials.create();
+        if (transport == Transport.MTLS) {
+          List<Credentials> hosts = new ArrayList<>();
+          enrolment = Optional.of(enrol(controller, access, agents, hosts));
+          credentials = FleetEnrolment.mutualTls(hosts);
+        }
+        ProcessSample beforeRamp = controller.sample();
+        try (SimulatedFleet fleet =
+            new SimulatedFleet(
+                controller.address(),
+                agents,
+                APPLICATION,
+                agents,
+                credentials,
+                SimulatedFleet.RESTART_PATIENCE)) {
+          warmUp(access.admin());
+          FanoutResult fanout = measure(controller, fleet, access.admin(), agents, beforeRamp);
+          try {
+            StormResult storm = StormRun.run(controller, fleet, transport);
+            return new TransportRun(transport, agents, enrolment, fanout, Optional.of(storm), "");
+          } catch (IOException | IllegalStateException e) {
+            LOG.error("event=storm_failed agents={} error={}", agents, e.toString());
+            return new TransportRun(
+                transport, agents, enrolment, fanout, Optional.empty(), e.getMessage());
+          }
+        }
       }
     }
+  }
+
+  /** Enrols {@code agents} hosts into {@code hosts}; what it cost. */
+  private static EnrolResult enrol(
+      BenchController controller, BenchAccess access, int agents, List<Credentials> hosts)
+      throws IOException, InterruptedException {
+    long preparing = System.nanoTime();
+    List<FleetEnrolment.Applicant> applicants =
+        FleetEnrolment.applicants(agents, SimulatedAgent::hostId);
+    long prepared = System.nanoTime();
+    FleetEnrolment enrolment = new FleetEnrolment(controller.address(), access.hostTokens(agents));
+    ProcessSample before = controller.sample();
+    long start = System.nanoTime();
+    hosts.addAll(enrolment.enrol(applicants));
+    long elapsed = System.nanoTime() - start;
+    ProcessSample after = controller.sample();
+    EnrolResult result =
+        new EnrolResult(
+            agents, prepared - preparing, elapsed, after.cpuMillisSince(before), after.rssMib());
+    LOG.info("event=enrolled {}", result.row());
+    return result;
   }
 
   private FanoutResult measure(
@@ -85,11 +135,12 @@ final class FanoutRun {
     }
     double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
     LOG.info(
-        "event=ramp_done agents={} held={} seconds={} load_generator_rss_mb={}",
+        "event=ramp_done agents={} held={} seconds={} load_generator_rss_mb={} failures={}",
         agents,
         progress.heldNow(),
         String.format("%.1f", rampSeconds),
-        Math.round(ProcFs.sample(ProcessHandle.current().pid()).rssMib()));
+        Math.round(ProcFs.sample(ProcessHandle.current().pid()).rssMib()),
+        progress.topFailureReasons(3));
     Thread.sleep(SETTLE.toMillis());
     ProcessSample idle = controller.sample();
     ProcessSample generatorIdle = ProcFs.sample(ProcessHandle.current().pid());
@@ -138,7 +189,7 @@ final class FanoutRun {
   }
 
   /** Applies the benchmark manifest; returns how long the RPC took. */
-  private static long applyManifest(ManagedChannel admin) {
+  static long applyManifest(ManagedChannel admin) {
     long start = System.nanoTime();
     ApplyManifestResponse response =
         AdminServiceGrpc.newBlockingStub(admin)

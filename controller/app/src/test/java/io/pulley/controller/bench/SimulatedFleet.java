@@ -1,5 +1,7 @@
 package io.pulley.controller.bench;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -16,13 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * N simulated agents, each with its own connection, sharing two event-loop threads and two callback
- * threads so that 10,000 of them fit in one small process. Not thread-safe: one thread starts and
- * closes it; the agents themselves run on its threads.
+ * N simulated agents, each with its own connection (over mTLS, with its own host's certificate),
+ * sharing two event-loop threads and two callback threads so that 10,000 of them fit in one small
+ * process. Not thread-safe: one thread starts and closes it; the agents themselves run on its
+ * threads.
  */
 final class SimulatedFleet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedFleet.class);
@@ -30,9 +34,20 @@ final class SimulatedFleet implements AutoCloseable {
   private static final int CALLBACK_THREADS = 2;
   private static final long CLOSE_TIMEOUT_SECONDS = 20;
 
+  /** Enough for a short outage in tests: with the agent's back-off, 5 failures span ~8 s. */
+  static final int TEST_PATIENCE = 5;
+
+  /**
+   * A real agent never gives up; 50 failures in a row with its back-off span over 20 minutes, far
+   * beyond any wait of the benchmark, so an agent that gives up is an anomaly worth a look.
+   */
+  static final int RESTART_PATIENCE = 50;
+
   private final InetSocketAddress controller;
   private final int size;
   private final String application;
+  private final IntFunction<ChannelCredentials> credentials;
+  private final int patience;
   private final FleetProgress progress;
   private final Random random;
   private final EventLoopGroup eventLoop;
@@ -41,10 +56,33 @@ final class SimulatedFleet implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<SimulatedAgent> agents = new ArrayList<>();
 
+  /** Plaintext agents that give up after {@link #TEST_PATIENCE} failures in a row. */
   SimulatedFleet(InetSocketAddress controller, int size, String application, long seed) {
+    this(
+        controller,
+        size,
+        application,
+        seed,
+        agent -> InsecureChannelCredentials.create(),
+        TEST_PATIENCE);
+  }
+
+  /**
+   * @param credentials the channel credentials of the agent with each index (0-based)
+   * @param patience failed polls in a row after which an agent gives up
+   */
+  SimulatedFleet(
+      InetSocketAddress controller,
+      int size,
+      String application,
+      long seed,
+      IntFunction<ChannelCredentials> credentials,
+      int patience) {
     this.controller = controller;
     this.size = size;
     this.application = application;
+    this.credentials = credentials;
+    this.patience = patience;
     this.progress = new FleetProgress(size);
     this.random = new Random(seed);
     this.eventLoop =
@@ -54,6 +92,10 @@ final class SimulatedFleet implements AutoCloseable {
         Executors.newFixedThreadPool(CALLBACK_THREADS, new DefaultThreadFactory("bench-cb", true));
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("bench-ramp", true));
+  }
+
+  int size() {
+    return size;
   }
 
   FleetProgress progress() {
@@ -73,7 +115,7 @@ final class SimulatedFleet implements AutoCloseable {
     }
     long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
     for (int i = 0; i < size; i++) {
-      ManagedChannel channel = newChannel();
+      ManagedChannel channel = newChannel(credentials.apply(i));
       channels.add(channel);
       SimulatedAgent agent =
           new SimulatedAgent(
@@ -83,7 +125,8 @@ final class SimulatedFleet implements AutoCloseable {
               channel,
               progress,
               scheduler,
-              new Random(random.nextLong()));
+              new SimulatedAgent.Backoff(new Random(random.nextLong())),
+              patience);
       agents.add(agent);
       scheduler.schedule(agent::start, i * intervalNanos, TimeUnit.NANOSECONDS);
     }
@@ -110,10 +153,9 @@ final class SimulatedFleet implements AutoCloseable {
     callbacks.shutdownNow();
   }
 
-  private ManagedChannel newChannel() {
+  private ManagedChannel newChannel(ChannelCredentials agentCredentials) {
     // A socket address (not a host name) skips name resolution for every one of N channels.
-    return NettyChannelBuilder.forAddress(controller)
-        .usePlaintext()
+    return NettyChannelBuilder.forAddress(controller, agentCredentials)
         .eventLoopGroup(eventLoop)
         .channelType(NioSocketChannel.class)
         .executor(callbacks)
@@ -131,7 +173,7 @@ final class SimulatedFleet implements AutoCloseable {
         .setArch("amd64")
         .setCpuCount(2)
         .setMemoryBytes(2L << 30)
-        .putLabels("bench", "yes")
+        .putLabels(BenchAccess.LABEL, BenchAccess.LABEL_VALUE)
         .setAgentVersion("bench")
         .build();
   }

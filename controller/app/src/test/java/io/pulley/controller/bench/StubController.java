@@ -71,6 +71,13 @@ final class StubController implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Polls held now. */
+  int heldCount() {
+    synchronized (lock) {
+      return held.size();
+    }
+  }
+
   @Override
   public void close() {
     server.shutdownNow();

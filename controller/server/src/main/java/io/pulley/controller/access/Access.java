@@ -40,6 +40,8 @@ public final class Access {
    * Access on {@code store} with certificates from {@code issuer}, every change recorded in {@code
    * trail}; with no admin yet, writes the first admin's token to {@code
    * dataDir/initial-admin-token}.
+   *
+   * @param enrolsPerMinute Enrol calls allowed per peer address and minute
    */
   public static Access open(
       AccessStore store,
@@ -47,7 +49,8 @@ public final class Access {
       Clock clock,
       AccessListener listener,
       AuditTrail trail,
-      Path dataDir)
+      Path dataDir,
+      int enrolsPerMinute)
       throws IOException {
     Authenticator authenticator = new Authenticator(store, issuer.ca().certificate(), clock);
     Tokens tokens = new Tokens(store, issuer.ca().pin(), clock, trail);
@@ -55,7 +58,12 @@ public final class Access {
     AdminAccounts admins = new AdminAccounts(store, tokens, issuer, clock, authenticator, trail);
     admins.ensureFirstAdmin(dataDir.resolve(FIRST_ADMIN_FILE));
     return new Access(
-        tokens, hosts, admins, new EnrolDesk(tokens, hosts, admins, clock), authenticator, trail);
+        tokens,
+        hosts,
+        admins,
+        new EnrolDesk(tokens, hosts, admins, clock, enrolsPerMinute),
+        authenticator,
+        trail);
   }
 
   public Tokens tokens() {

@@ -10,22 +10,30 @@ import java.time.Clock;
 /**
  * Where certificates are handed out: Enrol (with a host or admin token, or asking for approval) and
  * Renew. Thread-safe. Enrol is the one call anybody may make, so each peer address gets a few per
- * minute.
+ * minute (more when the operator says so: a fleet behind one NAT address enrols all at once).
  */
 public final class EnrolDesk {
-  /** Enrol calls allowed per peer address and minute. */
-  static final int ENROLS_PER_MINUTE = 20;
+  /** Enrol calls allowed per peer address and minute, unless {@code serve} is told otherwise. */
+  public static final int DEFAULT_ENROLS_PER_MINUTE = 20;
+
+  /** The most a limit may allow: a counter per address, far above any real fleet's burst. */
+  public static final int MAX_ENROLS_PER_MINUTE = 1_000_000;
 
   private final Tokens tokens;
   private final HostEnrolments hosts;
   private final AdminAccounts admins;
   private final PeerRateLimit limit;
 
-  EnrolDesk(Tokens tokens, HostEnrolments hosts, AdminAccounts admins, Clock clock) {
+  EnrolDesk(
+      Tokens tokens, HostEnrolments hosts, AdminAccounts admins, Clock clock, int enrolsPerMinute) {
+    if (enrolsPerMinute > MAX_ENROLS_PER_MINUTE) {
+      throw new IllegalArgumentException(
+          "enrolsPerMinute must be at most " + MAX_ENROLS_PER_MINUTE + ", got " + enrolsPerMinute);
+    }
     this.tokens = tokens;
     this.hosts = hosts;
     this.admins = admins;
-    this.limit = new PeerRateLimit(ENROLS_PER_MINUTE, clock);
+    this.limit = new PeerRateLimit(enrolsPerMinute, clock);
   }
 
   /**

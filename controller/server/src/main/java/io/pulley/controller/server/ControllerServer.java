@@ -86,7 +86,15 @@ public final class ControllerServer implements AutoCloseable {
         Issuer issuer =
             new Issuer(tls.ca(), tlsConfig.hostCertLifetime(), tlsConfig.adminCertLifetime());
         AuditTrail trail = new AuditTrail(store, clock, metrics);
-        access = Access.open(store.access(), issuer, clock, reactions, trail, config.dataDir());
+        access =
+            Access.open(
+                store.access(),
+                issuer,
+                clock,
+                reactions,
+                trail,
+                config.dataDir(),
+                tlsConfig.enrolsPerMinute());
       }
     } catch (IOException | RuntimeException e) {
       store.close();

@@ -1,6 +1,7 @@
 package io.pulley.controller.server;
 
 import com.google.common.net.HostAndPort;
+import io.pulley.controller.access.EnrolDesk;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.wire.Durations;
@@ -143,12 +144,29 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How long admins' certificates are valid (default ${DEFAULT-VALUE}).")
   String adminCertLifetime;
 
+  @Option(
+      names = "--enrol-rate-per-minute",
+      defaultValue = "20",
+      paramLabel = "N",
+      description =
+          "Enrol calls allowed per client address and minute (default ${DEFAULT-VALUE}); raise it"
+              + " when many agents enrol from one address, such as behind NAT.")
+  int enrolRatePerMinute;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (pollHoldSeconds < 1 || pollHoldSeconds > 600) {
       throw new ParameterException(
           spec.commandLine(),
           "--poll-hold-seconds must be between 1 and 600, got " + pollHoldSeconds);
+    }
+    if (enrolRatePerMinute < 1 || enrolRatePerMinute > EnrolDesk.MAX_ENROLS_PER_MINUTE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--enrol-rate-per-minute must be between 1 and "
+              + EnrolDesk.MAX_ENROLS_PER_MINUTE
+              + ", got "
+              + enrolRatePerMinute);
     }
     Duration hold = Duration.ofSeconds(pollHoldSeconds);
     ControllerConfig config =
@@ -225,8 +243,9 @@ public final class ServeCommand implements Callable<Integer> {
                 required("--webhook-tls-key", webhookTlsKey));
       }
       return tls.withLifetimes(
-          duration("--host-cert-lifetime", hostCertLifetime),
-          duration("--admin-cert-lifetime", adminCertLifetime));
+              duration("--host-cert-lifetime", hostCertLifetime),
+              duration("--admin-cert-lifetime", adminCertLifetime))
+          .withEnrolRate(enrolRatePerMinute);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

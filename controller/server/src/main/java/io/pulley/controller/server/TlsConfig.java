@@ -1,5 +1,6 @@
 package io.pulley.controller.server;
 
+import io.pulley.controller.access.EnrolDesk;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param adminCertLifetime how long admins' certificates are valid
  * @param webhookCert a certificate chain for the webhook listener instead of the server's (with
  *     {@code webhookKey}): forges check it against public CAs, not against the controller's
+ * @param enrolsPerMinute Enrol calls allowed per peer address and minute
  */
 public record TlsConfig(
     List<String> advertise,
@@ -32,7 +34,8 @@ public record TlsConfig(
     Duration hostCertLifetime,
     Duration adminCertLifetime,
     Optional<Path> webhookCert,
-    Optional<Path> webhookKey) {
+    Optional<Path> webhookKey,
+    int enrolsPerMinute) {
   public static final Duration DEFAULT_HOST_LIFETIME = Duration.ofDays(7);
   public static final Duration DEFAULT_ADMIN_LIFETIME = Duration.ofDays(30);
 
@@ -57,6 +60,13 @@ public record TlsConfig(
             "certificate lifetimes must be between 5 minutes and 10 years, got " + lifetime);
       }
     }
+    if (enrolsPerMinute < 1 || enrolsPerMinute > EnrolDesk.MAX_ENROLS_PER_MINUTE) {
+      throw new IllegalArgumentException(
+          "--enrol-rate-per-minute must be between 1 and "
+              + EnrolDesk.MAX_ENROLS_PER_MINUTE
+              + ", got "
+              + enrolsPerMinute);
+    }
   }
 
   /** The controller's own CA and server certificate, for the default names of {@code listen}. */
@@ -70,7 +80,8 @@ public record TlsConfig(
         DEFAULT_HOST_LIFETIME,
         DEFAULT_ADMIN_LIFETIME,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        EnrolDesk.DEFAULT_ENROLS_PER_MINUTE);
   }
 
   public TlsConfig withAdvertise(List<String> names) {
@@ -83,7 +94,8 @@ public record TlsConfig(
         hostCertLifetime,
         adminCertLifetime,
         webhookCert,
-        webhookKey);
+        webhookKey,
+        enrolsPerMinute);
   }
 
   public TlsConfig withCa(Path cert, Path key) {
@@ -96,7 +108,8 @@ public record TlsConfig(
         hostCertLifetime,
         adminCertLifetime,
         webhookCert,
-        webhookKey);
+        webhookKey,
+        enrolsPerMinute);
   }
 
   public TlsConfig withServerCertificate(Path chain, Path key) {
@@ -109,12 +122,22 @@ public record TlsConfig(
         hostCertLifetime,
         adminCertLifetime,
         webhookCert,
-        webhookKey);
+        webhookKey,
+        enrolsPerMinute);
   }
 
   public TlsConfig withLifetimes(Duration host, Duration admin) {
     return new TlsConfig(
-        advertise, caCert, caKey, tlsCert, tlsKey, host, admin, webhookCert, webhookKey);
+        advertise,
+        caCert,
+        caKey,
+        tlsCert,
+        tlsKey,
+        host,
+        admin,
+        webhookCert,
+        webhookKey,
+        enrolsPerMinute);
   }
 
   /** The webhook listener serves this chain and key instead of the server certificate. */
@@ -128,7 +151,23 @@ public record TlsConfig(
         hostCertLifetime,
         adminCertLifetime,
         Optional.of(chain),
-        Optional.of(key));
+        Optional.of(key),
+        enrolsPerMinute);
+  }
+
+  /** Raises (or lowers) how many Enrol calls one peer address may make per minute. */
+  public TlsConfig withEnrolRate(int perMinute) {
+    return new TlsConfig(
+        advertise,
+        caCert,
+        caKey,
+        tlsCert,
+        tlsKey,
+        hostCertLifetime,
+        adminCertLifetime,
+        webhookCert,
+        webhookKey,
+        perMinute);
   }
 
   /**
