@@ -109,6 +109,11 @@ public final class RevisionLog {
       return new ApplyResult.Rejected(missingKeys);
     }
     synchronized (writeLock) {
+      List<ManifestError> collisions = StackCollisions.of(manifest, current);
+      if (!collisions.isEmpty()) {
+        metrics.applied("rejected");
+        return new ApplyResult.Rejected(collisions);
+      }
       Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
       String hash = ContentHash.of(manifest);
       boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
