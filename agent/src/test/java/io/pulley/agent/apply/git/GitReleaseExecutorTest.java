@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
-import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.ResourceOutcome;
 import java.nio.file.Files;
@@ -12,31 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GitReleaseExecutorTest {
-  @TempDir Path tmp;
-  @TempDir Path stateDir;
-  Path srv;
-  Path root;
-  TestRemote remote;
-  GitReleaseExecutor executor;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    srv = Files.createDirectory(tmp.resolve("srv"));
-    root = srv.resolve("app");
-    remote = new TestRemote(Files.createDirectory(tmp.resolve("git")));
-    executor = new GitReleaseExecutor(new PathGuard(List.of(srv)));
-  }
-
-  @AfterEach
-  void tearDown() {
-    remote.close();
-  }
+class GitReleaseExecutorTest extends GitReleaseFixture {
 
   private GitRelease release(String commit, int keep) {
     return GitRelease.newBuilder()

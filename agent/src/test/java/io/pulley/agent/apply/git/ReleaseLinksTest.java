@@ -4,38 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
-import io.pulley.agent.apply.PathGuard;
 import io.pulley.v1.GitRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A release's links to the directories the application writes, kept in ROOT/shared. */
-class ReleaseLinksTest {
-  @TempDir Path tmp;
-  @TempDir Path stateDir;
-  Path srv;
-  Path root;
-  TestRemote remote;
-  GitReleaseExecutor executor;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    srv = Files.createDirectory(tmp.resolve("srv"));
-    root = srv.resolve("app");
-    remote = new TestRemote(Files.createDirectory(tmp.resolve("git")));
-    executor = new GitReleaseExecutor(new PathGuard(List.of(srv)));
-  }
-
-  @AfterEach
-  void tearDown() {
-    remote.close();
-  }
+class ReleaseLinksTest extends GitReleaseFixture {
 
   private Convergence converge(String commit, Map<String, String> links) throws Exception {
     return executor.converge(
