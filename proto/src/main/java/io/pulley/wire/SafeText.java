@@ -37,6 +37,31 @@ public final class SafeText {
     return text.substring(0, keep) + CUT_MARKER;
   }
 
+  /** What {@link #cutMiddle} puts where it cut. */
+  public static final String MIDDLE_MARKER = " … ";
+
+  /**
+   * {@code text} cut to at most {@code max} characters by dropping its middle: a reason's end often
+   * holds the cause ("…/app/venv/lib: No space left on device"), its start what failed, so both
+   * stay.
+   */
+  public static String cutMiddle(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int keep = Math.max(0, max - MIDDLE_MARKER.length());
+    int head = keep / 2;
+    int tail = keep - head;
+    if (head > 0 && Character.isHighSurrogate(text.charAt(head - 1))) {
+      head--;
+    }
+    int tailStart = text.length() - tail;
+    if (tail > 0 && Character.isLowSurrogate(text.charAt(tailStart))) {
+      tailStart++;
+    }
+    return text.substring(0, head) + MIDDLE_MARKER + text.substring(tailStart);
+  }
+
   /**
    * A short excerpt of a value a peer sent, for an error message that quotes it: on one line, at
    * most {@value #EXCERPT} characters.

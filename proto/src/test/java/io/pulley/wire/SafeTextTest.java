@@ -35,6 +35,34 @@ class SafeTextTest {
   }
 
   @Test
+  void cutMiddle_keepsTheStartAndTheCause_atTheEnd() {
+    String reason =
+        "installing the project failed: could not write /srv/shop/releases/"
+            + "0123456789abcdef".repeat(8)
+            + "/venv/lib/python3.11/site-packages/x.py: No space left on device";
+
+    String cut = SafeText.cutMiddle(reason, 120);
+
+    assertThat(cut)
+        .hasSize(120)
+        .startsWith("installing the project failed")
+        .endsWith("No space left on device")
+        .contains(SafeText.MIDDLE_MARKER);
+    assertThat(SafeText.cutMiddle("short", 120)).isEqualTo("short");
+  }
+
+  @Test
+  void cutMiddle_neverSplitsASurrogatePair() {
+    String text = "😀".repeat(100);
+
+    String cut = SafeText.cutMiddle(text, 21);
+
+    assertThat(cut.codePoints().filter(c -> c == 0xFFFD || Character.isSurrogate((char) c)))
+        .isEmpty();
+    assertThat(cut.length()).isLessThanOrEqualTo(21);
+  }
+
+  @Test
   void excerpt_isOneShortLine() {
     String excerpt = SafeText.excerpt("\u001b[31m" + "y".repeat(500));
 

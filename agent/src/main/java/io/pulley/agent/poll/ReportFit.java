@@ -44,7 +44,7 @@ final class ReportFit {
               fitted,
               r ->
                   r.toBuilder()
-                      .setReason(SafeText.cut(r.getReason(), MAX_SUMMARY_REASON_CHARS))
+                      .setReason(SafeText.cutMiddle(r.getReason(), MAX_SUMMARY_REASON_CHARS))
                       .clearDrift()
                       .build());
     }

@@ -131,7 +131,8 @@ public final class ReportBounds {
                 .setResourceId(result.getResourceId())
                 .setOutcomeValue(result.getOutcomeValue())
                 .setReason(
-                    SafeText.cut(SafeText.line(result.getReason()), MAX_SUMMARY_REASON_CHARS)));
+                    SafeText.cutMiddle(
+                        SafeText.line(result.getReason()), MAX_SUMMARY_REASON_CHARS)));
       }
     }
     return summary.build();
