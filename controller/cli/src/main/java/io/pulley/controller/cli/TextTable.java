@@ -60,6 +60,6 @@ final class TextTable {
       flat.append(line.strip());
     }
     String safe = SafeText.line(flat.toString());
-    return SafeText.cutMiddle(safe, 120);
+    return safe.length() > 120 ? safe.substring(0, 117) + "..." : safe;
   }
 }
