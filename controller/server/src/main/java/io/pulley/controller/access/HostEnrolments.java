@@ -117,8 +117,9 @@ public final class HostEnrolments {
             .setRequestedFrom(peer)
             .setSince(ProtoTime.timestamp(clock.instant()))
             .build());
-    if (existing.isEmpty() || !existing.get().getKeyFingerprint().equals(request.fingerprint())) {
-      // Asking again with the same key is the agent waiting: recorded once, not every minute.
+    if (existing.isEmpty()) {
+      // Recorded once per host id: asking again (the agent waiting, or an anonymous caller
+      // cycling keys for the same id) would otherwise grow the trail without bound.
       trail.recordAccess(
           "host",
           "peer " + peer,
