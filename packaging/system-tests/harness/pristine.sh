@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Pristine Debian 12 servers by hand: the same images, names, addresses and cleanup rules as the
+# Pristine Debian 13 (or 12) servers by hand: the same images, names, addresses and cleanup rules as the
 # Java harness (src/test/java/io/pulley/packaging/harness beside this folder), so servers booted
 # here and by tests coexist and each side's sweep recognises the other's. Keep the two in step.
+#
+#   pristine.sh [--debian 13|12] COMMAND ...   (or PULLEY_DEBIAN=12; default 13, trixie)
 #
 #   pristine.sh image              build (once) and print the cached image's root file system
 #   pristine.sh key                print the image recipe's cache key
@@ -35,10 +37,16 @@ BRIDGE=pulleybr0
 HOST_ADDRESS=169.254.77.1
 SUBNET_PREFIX=169.254.77.
 VETH_PREFIX=pulley-t-v
-SUITE=bookworm
-# Keep the recipe in step with DebianImage: the same text gives the same cache key.
+DEBIAN=${PULLEY_DEBIAN:-13}
+if [[ ${1:-} == --debian ]]; then DEBIAN=${2:?usage: pristine.sh --debian 13|12 COMMAND}; shift 2; fi
+# Keep the recipe in step with DebianImage and DebianRelease: the same text gives the same key.
+case $DEBIAN in
+  13 | trixie) SUITE=trixie JAVA=openjdk-21-jre-headless ;;
+  12 | bookworm) SUITE=bookworm JAVA=openjdk-17-jre-headless ;;
+  *) echo "pristine.sh: unknown Debian release '$DEBIAN': use 13 (trixie) or 12 (bookworm)" >&2; exit 1 ;;
+esac
 RECIPE_VERSION=2
-PACKAGES=ca-certificates,dbus,iproute2,openjdk-17-jre-headless,systemd,systemd-sysv
+PACKAGES=$(printf '%s\n' ca-certificates dbus iproute2 "$JAVA" systemd systemd-sysv | sort | paste -sd,)
 MASKED=apt-daily-upgrade.timer,apt-daily.timer
 HOST_APT_ARCHIVES=/var/cache/apt/archives
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -66,7 +74,7 @@ cmd_image() {
   temp=$(mktemp -d "$CACHE/images/building-XXXXXXXX")
   trap 'rm -rf --one-file-system "$temp"' EXIT
   start=$SECONDS
-  log "building Debian $SUITE image $(key) (once per machine, about a minute)"
+  log "building Debian $SUITE image $(key) (once per machine, a few minutes)"
   local cache_arg=()
   [[ -d $HOST_APT_ARCHIVES ]] && cache_arg=(--cache-dir="$HOST_APT_ARCHIVES")
   debootstrap --variant=minbase --include="$PACKAGES" "${cache_arg[@]}" "$SUITE" "$temp/rootfs" \

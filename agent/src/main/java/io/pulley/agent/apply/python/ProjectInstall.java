@@ -13,10 +13,13 @@ final class ProjectInstall {
   /** The files that make a directory a Python project pip can install. */
   private static final String[] METADATA = {"pyproject.toml", "setup.py", "setup.cfg"};
 
-  /** Build backends' top-level modules and the Debian packages that carry them. */
+  /**
+   * Build backends' top-level modules and the Debian packages that carry them, as Debian 12's and
+   * 13's file lists say: flit_core is in the package {@code flit}, there is no python3-flit-core.
+   */
   private static final Map<String, String> BACKEND_PACKAGES =
       Map.of(
-          "flit_core", "python3-flit-core",
+          "flit_core", "flit",
           "hatchling", "python3-hatchling",
           "poetry", "python3-poetry-core",
           "pdm", "python3-pdm-backend",

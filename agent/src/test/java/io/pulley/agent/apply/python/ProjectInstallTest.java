@@ -32,7 +32,7 @@ class ProjectInstallTest {
             hint ->
                 assertThat(hint)
                     .contains("build backend flit_core is not installed")
-                    .contains("add python3-flit-core to stack.packages"));
+                    .contains("add flit to stack.packages"));
   }
 
   @Test

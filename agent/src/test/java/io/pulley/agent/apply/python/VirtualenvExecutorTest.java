@@ -189,7 +189,7 @@ class VirtualenvExecutorTest {
     assertThat(c.failed()).isTrue();
     assertThat(c.reason())
         .startsWith("installing the project failed: exit status")
-        .contains("add python3-flit-core to stack.packages");
+        .contains("add flit to stack.packages");
     assertThat(c.outputTail()).isNotEmpty();
     assertThat(release.resolve("venv/.pulley-venv")).doesNotExist();
 

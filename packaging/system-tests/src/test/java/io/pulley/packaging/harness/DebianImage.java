@@ -34,20 +34,13 @@ public final class DebianImage {
   /** Bump when a build step below changes, so every machine rebuilds its image. */
   static final int RECIPE_VERSION = 2;
 
-  static final String SUITE = "bookworm";
-
   /**
-   * What every server has besides minbase. The agent's package depends on a Java runtime and the
-   * servers have no route to a package mirror, so the runtime is in the image already.
+   * What every server has besides minbase and a Java runtime. The agent's package depends on a Java
+   * runtime and the servers have no route to a package mirror, so the runtime is in the image
+   * already ({@link DebianRelease#javaRuntime()}).
    */
   static final List<String> BASE_PACKAGES =
-      List.of(
-          "systemd",
-          "systemd-sysv",
-          "dbus",
-          "iproute2",
-          "ca-certificates",
-          "openjdk-17-jre-headless");
+      List.of("systemd", "systemd-sysv", "dbus", "iproute2", "ca-certificates");
 
   /**
    * Timers that would start apt in the background: they hold the dpkg lock at random moments and
@@ -63,16 +56,34 @@ public final class DebianImage {
   private static final Logger log = LoggerFactory.getLogger(DebianImage.class);
 
   private final HarnessDirs dirs;
+  private final DebianRelease release;
   private final List<String> packages;
 
-  private DebianImage(HarnessDirs dirs, List<String> packages) {
+  private DebianImage(HarnessDirs dirs, DebianRelease release, List<String> packages) {
     this.dirs = dirs;
+    this.release = release;
     this.packages = List.copyOf(new TreeSet<>(packages));
   }
 
-  /** Debian 12 with {@link #BASE_PACKAGES}, cached in the harness cache directory. */
+  /** {@code release} with {@link #BASE_PACKAGES} and its Java runtime, in the harness cache. */
+  public static DebianImage of(DebianRelease release) {
+    List<String> packages = new ArrayList<>(BASE_PACKAGES);
+    packages.add(release.javaRuntime());
+    return new DebianImage(HarnessDirs.fromEnvironment(), release, packages);
+  }
+
+  /** Debian 12 (oldstable), for the tests that keep it supported. */
   public static DebianImage bookworm() {
-    return new DebianImage(HarnessDirs.fromEnvironment(), BASE_PACKAGES);
+    return of(DebianRelease.BOOKWORM);
+  }
+
+  /** Debian 13 (the current stable), the default server of system tests. */
+  public static DebianImage trixie() {
+    return of(DebianRelease.TRIXIE);
+  }
+
+  public DebianRelease release() {
+    return release;
   }
 
   /** This recipe plus {@code extra} packages (a different image, cached separately). */
@@ -84,12 +95,12 @@ public final class DebianImage {
       }
       all.add(name);
     }
-    return new DebianImage(dirs, all);
+    return new DebianImage(dirs, release, all);
   }
 
   /** The same recipe cached under {@code cache} instead. */
   public DebianImage inCache(Path cache) {
-    return new DebianImage(new HarnessDirs(cache), packages);
+    return new DebianImage(new HarnessDirs(cache), release, packages);
   }
 
   HarnessDirs dirs() {
@@ -101,7 +112,7 @@ public final class DebianImage {
     return "recipe-version="
         + RECIPE_VERSION
         + "\nsuite="
-        + SUITE
+        + release.suite()
         + "\nvariant=minbase\npackages="
         + String.join(",", packages)
         + "\nmask="
@@ -120,7 +131,7 @@ public final class DebianImage {
   }
 
   Path directory() {
-    return dirs.images().resolve("debian-" + SUITE + "-" + key());
+    return dirs.images().resolve("debian-" + release.suite() + "-" + key());
   }
 
   /** The image's root file system, built first if this machine has none for the recipe. */
@@ -156,8 +167,7 @@ public final class DebianImage {
     long start = System.nanoTime();
     Path temp = Files.createTempDirectory(dirs.images(), "building-");
     Path rootfs = temp.resolve("rootfs");
-    log.info(
-        "building Debian {} image {} in {} (once per machine, about a minute)", SUITE, key(), temp);
+    log.info("building {} image {} in {} (once per machine, a few minutes)", release, key(), temp);
     try {
       run(debootstrap(rootfs));
       log.info("debootstrap done after {} s; finishing the image", seconds(start));
@@ -182,7 +192,7 @@ public final class DebianImage {
     if (Files.isDirectory(HOST_APT_ARCHIVES)) {
       argv.add("--cache-dir=" + HOST_APT_ARCHIVES);
     }
-    argv.add(SUITE);
+    argv.add(release.suite());
     argv.add(rootfs.toString());
     return argv; // no mirror argument: debootstrap's default Debian mirror
   }

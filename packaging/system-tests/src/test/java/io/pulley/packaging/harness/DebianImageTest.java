@@ -8,12 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class DebianImageTest {
 
-  @Test
-  void rootfs_hasSystemdJavaAndMaskedAptTimers() throws IOException {
-    Path rootfs = DebianImage.bookworm().rootfs();
+  @ParameterizedTest
+  @EnumSource(DebianRelease.class)
+  void rootfs_isTheReleaseWithSystemdJavaAndMaskedAptTimers(DebianRelease release)
+      throws IOException {
+    Path rootfs = DebianImage.of(release).rootfs();
+
+    assertThat(rootfs.resolve("etc/os-release"))
+        .content()
+        .contains("VERSION_ID=\"" + release.version() + "\"");
 
     assertThat(rootfs.resolve("usr/lib/systemd/systemd")).isExecutable();
     try (Stream<Path> jvms = Files.list(rootfs.resolve("usr/lib/jvm"))) {
@@ -43,6 +51,15 @@ class DebianImageTest {
     assertThat(base.key()).isEqualTo(DebianImage.bookworm().key()).hasSize(12);
     assertThat(base.withPackages("nginx").key()).isNotEqualTo(base.key());
     assertThat(base.withPackages("dbus").key()).isEqualTo(base.key());
+  }
+
+  @Test
+  void release_isNamedByVersionOrSuite_andAnUnknownOneIsRefused() {
+    assertThat(DebianRelease.named("13")).isEqualTo(DebianRelease.TRIXIE);
+    assertThat(DebianRelease.named("bookworm")).isEqualTo(DebianRelease.BOOKWORM);
+    assertThatThrownBy(() -> DebianRelease.named("11"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown Debian release '11'");
   }
 
   @Test

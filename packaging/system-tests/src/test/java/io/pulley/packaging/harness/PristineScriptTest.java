@@ -14,11 +14,23 @@ class PristineScriptTest {
   /** Surefire runs in the module directory. */
   private static final Path SCRIPT = Path.of("harness/pristine.sh").toAbsolutePath();
 
-  private final DebianImage image = DebianImage.bookworm();
+  private final DebianImage image = DebianImage.trixie();
 
   @Test
-  void key_matchesTheJavaRecipe() {
-    assertThat(script("key").orThrow().stdout().strip()).isEqualTo(image.key());
+  void key_matchesTheJavaRecipe_forEachRelease() {
+    assertThat(script("key").orThrow().stdout().strip()).isEqualTo(DebianImage.trixie().key());
+    assertThat(script("--debian", "13", "key").orThrow().stdout().strip())
+        .isEqualTo(DebianImage.trixie().key());
+    assertThat(script("--debian", "12", "key").orThrow().stdout().strip())
+        .isEqualTo(DebianImage.bookworm().key());
+    assertThat(DebianImage.bookworm().key()).isNotEqualTo(DebianImage.trixie().key());
+  }
+
+  @Test
+  void unknownRelease_isRefusedByName() {
+    ExecResult result = script("--debian", "11", "key");
+    assertThat(result.ok()).isFalse();
+    assertThat(result.stderr()).contains("unknown Debian release '11'");
   }
 
   @Test

@@ -139,6 +139,20 @@ class AgentPackageIT {
         .isEqualTo("Hello again");
   }
 
+  /** The controller's package on Debian 12 too; its whole life is in ControllerPackageIT (13). */
+  @Test
+  void controllerPackage_installsAndServesTheCli_onDebian12() throws Exception {
+    String deb = "/var/tmp/" + Artifacts.controllerDeb().getFileName();
+    server.copyIn(Artifacts.controllerDeb(), deb);
+    ExecResult install =
+        server.exec("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", deb);
+    assertThat(install.ok()).as(install.describe()).isTrue();
+    assertThat(server.exec("systemctl", "is-active", "pulley-controller").stdout())
+        .contains("active");
+    PackagedController.login(server);
+    assertThat(server.exec("pulley", "hosts").stdout()).contains("no hosts yet");
+  }
+
   @Test
   void remove_stopsTheAgentAndKeepsConfig_purge_removesConfigAndState() throws Exception {
     installAndEnroll();

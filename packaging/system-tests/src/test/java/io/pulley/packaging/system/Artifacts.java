@@ -27,7 +27,12 @@ final class Artifacts {
 
   /** The sample Pyramid application's source tree (samples/pulley-sample). */
   static Path sampleApplication() {
-    Path sample = TOP.resolve("samples/pulley-sample");
+    return sample("pulley-sample");
+  }
+
+  /** A sample application's source tree: samples/{@code name}. */
+  static Path sample(String name) {
+    Path sample = TOP.resolve("samples").resolve(name);
     if (!Files.isDirectory(sample)) {
       throw new IllegalStateException(sample + " is missing");
     }

@@ -10,16 +10,16 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both packages on one pristine server, as a single-machine install would be: the controller as a
- * locked-down service, the CLI talking to it, and the local agent enrolled with it: it survives a
- * controller restart, renews its certificate by itself, is cut off by a revoke, and purge removes
- * the controller's state.
+ * Both packages on one pristine Debian 13 server, as a single-machine install would be: the
+ * controller as a locked-down service, the CLI talking to it, and the local agent enrolled with it:
+ * it survives a controller restart, renews its certificate by itself, is cut off by a revoke, and
+ * purge removes the controller's state.
  */
 class ControllerPackageIT {
 
   @Test
   void controllerService_servesTheCli_andTheLocalAgentEnrolls_renews_andIsRevoked() {
-    try (PristineServer server = PristineServer.boot(DebianImage.bookworm())) {
+    try (PristineServer server = PristineServer.boot(DebianImage.trixie())) {
       String deb = "/var/tmp/" + Artifacts.controllerDeb().getFileName();
       server.copyIn(Artifacts.controllerDeb(), deb);
       ExecResult install =

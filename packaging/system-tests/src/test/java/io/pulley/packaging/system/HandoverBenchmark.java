@@ -1,5 +1,6 @@
 package io.pulley.packaging.system;
 
+import io.pulley.packaging.harness.DebianRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,7 +20,8 @@ public final class HandoverBenchmark {
     int deploys = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     HandoverProof.Plan plan = new HandoverProof.Plan(deploys, deploys / 2, 16, 50, mode);
     Path work = Files.createTempDirectory("pulley-handover-bench-");
-    try (SampleSite sample = SampleSite.start(work, "handover-bench")) {
+    try (SampleSite sample =
+        SampleSite.start(work, "handover-bench", DebianRelease.fromEnvironment())) {
       HandoverProof.Result result = new HandoverProof(sample, work, plan).run(true);
       System.out.println();
       for (HandoverProof.Deploy d : result.deploys()) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The zero-downtime handover under load on one pristine Debian 12 server, the short version of
+ * The zero-downtime handover under load on one pristine Debian 13 server, the short version of
  * {@link HandoverBenchmark}: a few handovers between two releases and one release that never gets
  * healthy, under wrk and httperf at once, Celery tasks throughout; then both negative controls. One
  * failed request or one lost task fails the build. Counts, not timings.

@@ -1,5 +1,6 @@
 package io.pulley.packaging.system;
 
+import io.pulley.packaging.harness.DebianRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The newcomer's tour (`./demo.sh`): a controller on this machine, a pristine Debian 12 server with
- * systemd, the agent installed from its .deb, and the sample Pyramid application deployed by its
- * stack manifest — nginx, uWSGI, Celery, PostgreSQL and Redis — then a new release, a release that
- * fails its checks while the live one keeps serving, and a rollback.
+ * The newcomer's tour (`./demo.sh`): a controller on this machine, a pristine Debian server (13
+ * unless PULLEY_DEBIAN=12) with systemd, the agent installed from its .deb, and the sample Pyramid
+ * application deployed by its stack manifest — nginx, uWSGI, Celery, PostgreSQL and Redis — then a
+ * new release, a release that fails its checks while the live one keeps serving, and a rollback.
  */
 public final class PristineDemo {
   private static final Duration COLD = Duration.ofMinutes(20);
@@ -22,8 +23,9 @@ public final class PristineDemo {
   public static void main(String[] args) throws Exception {
     boolean keep = args.length > 0 && args[0].equals("--keep");
     Path work = Files.createTempDirectory("pulley-demo-");
-    say("A pristine Debian 12 server, a controller here, the agent's .deb installed on the server");
-    try (SampleSite sample = SampleSite.start(work, "demo")) {
+    DebianRelease release = DebianRelease.fromEnvironment();
+    say("A pristine " + release + " server, a controller here, the agent's .deb installed on it");
+    try (SampleSite sample = SampleSite.start(work, "demo", release)) {
       HostController controller = sample.controller();
       SampleRepository repository = sample.repository();
       SiteClient site = sample.site("shop.example.test");

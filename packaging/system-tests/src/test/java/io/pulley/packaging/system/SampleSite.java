@@ -1,6 +1,7 @@
 package io.pulley.packaging.system;
 
 import io.pulley.packaging.harness.DebianImage;
+import io.pulley.packaging.harness.DebianRelease;
 import io.pulley.packaging.harness.ExecResult;
 import io.pulley.packaging.harness.PristineServer;
 import io.pulley.packaging.harness.TestNetwork;
@@ -37,16 +38,25 @@ final class SampleSite implements AutoCloseable {
     this.invitation = invitation;
   }
 
-  /** Boots the server, starts the controller, serves the sample, installs and enrols the agent. */
+  /** {@link #start(Path, String, DebianRelease)} on Debian 13, the current stable. */
   static SampleSite start(Path work, String serverSuffix) throws Exception {
-    PristineServer server = PristineServer.boot(DebianImage.bookworm(), serverSuffix);
+    return start(work, serverSuffix, DebianRelease.TRIXIE);
+  }
+
+  /** Boots the server, starts the controller, serves the sample, installs and enrols the agent. */
+  static SampleSite start(Path work, String serverSuffix, DebianRelease release) throws Exception {
+    return start(work, serverSuffix, release, Artifacts.sampleApplication());
+  }
+
+  /** As above, the repository seeded from {@code seed} (a tree under samples/). */
+  static SampleSite start(Path work, String serverSuffix, DebianRelease release, Path seed)
+      throws Exception {
+    PristineServer server = PristineServer.boot(DebianImage.of(release), serverSuffix);
     HostController controller = null;
     SampleRepository repository = null;
     try {
       controller = HostController.start(TestNetwork.HOST_ADDRESS, work);
-      repository =
-          SampleRepository.seededFrom(
-              Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
+      repository = SampleRepository.seededFrom(seed, work.resolve("git"), TestNetwork.HOST_ADDRESS);
       ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
       install.orThrow();
       Invitation invitation = controller.invite("web");

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -63,15 +64,40 @@ final class SiteClient {
     return request(path, "Authorization: Basic " + token + "\r\n");
   }
 
+  /** POST of an HTML form's fields (application/x-www-form-urlencoded). */
+  Response post(String path, Map<String, String> form) throws IOException {
+    StringBuilder body = new StringBuilder();
+    for (Map.Entry<String, String> field : form.entrySet()) {
+      body.append(body.isEmpty() ? "" : "&")
+          .append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+    }
+    byte[] bytes = body.toString().getBytes(StandardCharsets.US_ASCII);
+    return request(
+        "POST",
+        path,
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + bytes.length
+            + "\r\n",
+        bytes);
+  }
+
   private Response request(String path, String extraHeaders) throws IOException {
+    return request("GET", path, extraHeaders, new byte[0]);
+  }
+
+  private Response request(String method, String path, String extraHeaders, byte[] body)
+      throws IOException {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
       plain.setSoTimeout(TIMEOUT_MILLIS);
       Socket socket = tls ? TrustingTls.wrap(plain, host, port) : plain;
       OutputStream out = socket.getOutputStream();
       String request =
-          "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + extraHeaders + "\r\n";
+          method + " " + path + " HTTP/1.0\r\nHost: " + host + "\r\n" + extraHeaders + "\r\n";
       out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
       out.flush();
       return parse(readAll(socket.getInputStream()));
     }

@@ -1,5 +1,6 @@
 package io.pulley.packaging.system;
 
+import io.pulley.packaging.harness.DebianRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ public final class StackBenchmark {
     int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     Path work = Files.createTempDirectory("pulley-stack-bench-");
     List<String> rows = new ArrayList<>();
-    try (SampleSite sample = SampleSite.start(work, "stack-bench")) {
+    try (SampleSite sample =
+        SampleSite.start(work, "stack-bench", DebianRelease.fromEnvironment())) {
       SampleRepository repository = sample.repository();
       Path manifest = SampleStackManifest.production(work, repository.url(), "main");
 

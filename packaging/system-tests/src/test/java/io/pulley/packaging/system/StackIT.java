@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The sample Pyramid application deployed by its stack manifest onto one pristine Debian 12 server:
+ * The sample Pyramid application deployed by its stack manifest onto one pristine Debian 13 server:
  * nginx, uWSGI, Celery, PostgreSQL and Redis installed and configured by the agent. The steps build
  * on each other (one server, as an admin would live through them), so they run in order and share
  * the server.

@@ -53,7 +53,7 @@ final class TrackedFleet implements AutoCloseable {
    * all at once (no rollout policy yet: the cold start is the same for every test).
    */
   static TrackedFleet start(Path work, int count) throws Exception {
-    ServerFleet fleet = ServerFleet.boot(DebianImage.bookworm(), count);
+    ServerFleet fleet = ServerFleet.boot(DebianImage.trixie(), count);
     HostController controller = null;
     SampleRepository repository = null;
     try {
