@@ -90,6 +90,7 @@ final class StackValidator {
       redis(stack.getRedis(), filled.getRedis());
     }
     new StackReleaseChecks(checks, text).validate(stack);
+    new StackDjangoChecks(checks, text, this).validate(stack);
     environment(stack.getEnvironmentMap());
   }
 

@@ -161,20 +161,25 @@ final class NginxSite {
               .formatted(stack.getHealth().getPath(), application(layout)));
     }
     if (!site.getStaticDir().isEmpty()) {
-      body.append(
-          """
-
-              location %s {
-                  alias %s/%s/;
-              }
-          """
-              .formatted(site.getStaticUrl(), layout.current(), site.getStaticDir()));
+      body.append(staticFiles(site.getStaticUrl(), layout.current() + "/" + site.getStaticDir()));
+    } else if (DjangoSteps.servesStatic(stack)) {
+      body.append(staticFiles(site.getStaticUrl(), DjangoSteps.staticRoot(layout)));
     }
     if (site.getWebsocket()) {
       body.append(websocket(layout, site));
     }
     body.append("\n    location / {\n").append(application(layout)).append("    }\n}\n");
     return body.toString();
+  }
+
+  private static String staticFiles(String url, String directory) {
+    return """
+
+        location %s {
+            alias %s/;
+        }
+    """
+        .formatted(url, directory);
   }
 
   /** The lines of a location that hands requests to uWSGI. */

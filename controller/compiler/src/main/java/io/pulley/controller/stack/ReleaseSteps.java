@@ -65,7 +65,9 @@ final class ReleaseSteps {
             StackDefaults.COMMAND_TIMEOUT_SECONDS,
             "check-import",
             false));
-    for (StackCommand step : stack.getCommandsList()) {
+    List<StackCommand> steps = new ArrayList<>(DjangoSteps.commands(stack));
+    steps.addAll(stack.getCommandsList());
+    for (StackCommand step : steps) {
       resources.add(StackCommands.resource(layout, stack, step));
     }
     return resources;

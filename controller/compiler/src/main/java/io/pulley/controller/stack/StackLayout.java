@@ -138,9 +138,13 @@ public record StackLayout(
         + "; edits here are overwritten.\n";
   }
 
-  /** The environment of the application's processes: the settings file, then the stack's own. */
+  /**
+   * The environment of the application's processes: the manifest's variables, Django's, and the
+   * settings file.
+   */
   static Map<String, String> environment(StackLayout layout, Stack stack) {
     Map<String, String> environment = new TreeMap<>(stack.getEnvironmentMap());
+    environment.putAll(DjangoSteps.environment(layout, stack));
     environment.put("PULLEY_SETTINGS", layout.settingsFile());
     return environment;
   }

@@ -55,6 +55,10 @@ public final class StackRenderer {
     }
     account(resources, layout);
     directories(resources, layout, stack.getSharedDirsList());
+    if (DjangoSteps.servesStatic(stack)) {
+      // The application writes it (collectstatic), nginx reads it: world-readable, like a release.
+      directory(resources, DjangoSteps.staticRoot(layout), layout.name(), layout.name(), "0755");
+    }
     backingServices(resources, layout, stack);
     configuration(resources, layout, stack);
     resources.addAll(ReleaseSteps.prepare(layout, stack));
