@@ -38,6 +38,7 @@ final class FrameworkManifests {
           site:
             domains: [%s]
             static_dir: notes/static
+            websocket: true
           celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
           database: {}
           redis: {cache_db: 1, broker_db: 2}
