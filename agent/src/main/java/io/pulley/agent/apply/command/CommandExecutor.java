@@ -127,7 +127,9 @@ public final class CommandExecutor implements ResourceExecutor<Command> {
       Command spec, Result run, Duration timeout, ApplyContext context) throws IOException {
     String tail = SecretScrubber.scrub(run.outputTail(), context);
     if (!run.succeeded()) {
-      return Convergence.failed(run.failure(timeout)).withOutputTail(tail);
+      String reason = run.failure(timeout);
+      return Convergence.failed(MissingModule.hint(tail).map(h -> reason + "; " + h).orElse(reason))
+          .withOutputTail(tail);
     }
     if (!spec.getDoneMarker().isEmpty()) {
       Path marker = Path.of(spec.getDoneMarker());

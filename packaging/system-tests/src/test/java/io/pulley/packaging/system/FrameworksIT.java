@@ -140,7 +140,8 @@ class FrameworksIT {
   void aWebSocket_isServedThroughNginx_andAHandoverEndsIt_forTheClientToReconnectToTheNewRelease()
       throws Exception {
     String address = sample.server().address();
-    try (EchoSocket socket = EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
+    try (EchoSocket socket =
+        EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
       assertThat(socket.ask("hello")).isEqualTo("1.0 hello");
       assertThat(socket.ask("again")).isEqualTo("1.0 again");
 
@@ -154,7 +155,8 @@ class FrameworksIT {
           "the release 1.0 WebSocket %s %.1f s after 2.0 was reported live%n",
           end, (System.nanoTime() - start) / 1e9);
     }
-    try (EchoSocket socket = EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
+    try (EchoSocket socket =
+        EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
       assertThat(socket.ask("hello")).isEqualTo("2.0 hello");
     }
   }

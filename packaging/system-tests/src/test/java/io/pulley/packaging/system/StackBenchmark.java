@@ -77,7 +77,8 @@ public final class StackBenchmark {
       for (int run = 2; run < 2 + warmRuns; run++) {
         repository.commit(Map.of("pulley_sample/VERSION", run + ".0.0\n"), "version " + run);
         start = System.nanoTime();
-        rows.add(measure(sample, prefix + "warm: new commit → live (v" + run + ")", manifest, WARM));
+        rows.add(
+            measure(sample, prefix + "warm: new commit → live (v" + run + ")", manifest, WARM));
         walls[1] += secondsSince(start) / warmRuns;
       }
       // Back to the release before the last: still on disk (keep: 3), so nothing is rebuilt.
