@@ -49,8 +49,14 @@ public final class SecretScrubber {
     return text;
   }
 
-  /** {@code text} scrubbed of the secrets of {@code context}. */
+  /**
+   * {@code text} scrubbed of the secrets of {@code context}, in each of their {@link SecretForms}.
+   */
   public static String scrub(String text, ApplyContext context) {
-    return scrub(text, context.secrets().values());
+    java.util.Set<String> forms = new java.util.LinkedHashSet<>();
+    for (String value : context.secrets().values()) {
+      forms.addAll(SecretForms.forms(value));
+    }
+    return scrub(text, forms);
   }
 }

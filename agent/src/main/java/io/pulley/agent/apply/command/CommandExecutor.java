@@ -8,6 +8,7 @@ import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.accounts.AccountDatabase;
 import io.pulley.agent.apply.accounts.AccountDatabase.UserEntry;
 import io.pulley.agent.apply.accounts.AccountNames;
+import io.pulley.agent.apply.process.CommandEnvironment;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
@@ -17,17 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs a command as an argument list in a minimal environment, as root or as a given user.
- * Idempotent only through its guards: {@code creates} (skip if the path exists), {@code unless}
- * (skip if that command exits 0) and {@code done_marker} (skip while it exists; created after
- * success); an unguarded command runs on every apply and reports CHANGED each time. Output tails
- * are scrubbed of the application's secrets. One apply at a time.
+ * Runs a command as an argument list in a minimal environment (with the variables of its
+ * environment file, see {@link CommandEnvironment}), as root or as a given user. Idempotent only
+ * through its guards: {@code creates} (skip if the path exists), {@code unless} (skip if that
+ * command exits 0) and {@code done_marker} (skip while it exists; created after success); an
+ * unguarded command runs on every apply and reports CHANGED each time. Output tails are scrubbed of
+ * the application's secrets. One apply at a time.
  */
 public final class CommandExecutor implements ResourceExecutor<Command> {
   static final int DEFAULT_TIMEOUT_SECONDS = 300;
@@ -64,15 +65,20 @@ public final class CommandExecutor implements ResourceExecutor<Command> {
       return Convergence.unchanged("already done: " + spec.getDoneMarker() + " exists");
     }
     try {
-      Map<String, String> env = new LinkedHashMap<>(CommandRunner.BASE_ENV);
+      Optional<String> home = Optional.empty();
       if (!spec.getUser().isEmpty()) {
         Optional<UserEntry> user = accounts.user(spec.getUser());
         if (user.isEmpty()) {
           return Convergence.failed("user " + spec.getUser() + " does not exist");
         }
-        env.put("HOME", user.get().home());
+        home = Optional.of(user.get().home());
       }
-      env.putAll(spec.getEnvMap());
+      Map<String, String> env;
+      try {
+        env = CommandEnvironment.of(spec, home);
+      } catch (IOException e) {
+        return Convergence.failed(e.getMessage());
+      }
       if (spec.getUnlessCount() > 0) {
         Invocation guardRun = invocation(spec.getUnlessList(), spec, workingDir, env, timeout);
         if (runner.run(guardRun).succeeded()) {

@@ -73,6 +73,9 @@ public final class FileExecutor implements ResourceExecutor<File> {
         return Convergence.failed(
             "secret '" + rendered.missing().get() + "' is not among the application's secrets");
       }
+      if (rendered.problem().isPresent()) {
+        return Convergence.failed(rendered.problem().get());
+      }
       text = rendered.content();
     }
     byte[] content = text.getBytes(StandardCharsets.UTF_8);

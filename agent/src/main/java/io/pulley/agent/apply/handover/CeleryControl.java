@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.handover;
 
+import io.pulley.agent.apply.process.CommandEnvironment;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
@@ -9,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Remote control of one Celery worker through the broker, with the release's own celery command run
@@ -65,8 +66,7 @@ final class CeleryControl {
     argv.addAll(celery.getArgvList());
     argv.addAll(subcommand);
     argv.addAll(List.of("--destination", node + "@" + hostName.get()));
-    Map<String, String> env = new LinkedHashMap<>(CommandRunner.BASE_ENV);
-    env.putAll(celery.getEnvMap());
+    Map<String, String> env = CommandEnvironment.of(celery, Optional.empty());
     Path dir = Path.of(celery.getWorkingDir().isEmpty() ? "/" : celery.getWorkingDir());
     return runner.run(new Invocation(argv, dir, env, "", TIMEOUT));
   }

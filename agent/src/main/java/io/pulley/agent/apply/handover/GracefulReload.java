@@ -13,8 +13,22 @@ import java.util.Optional;
  * requests, the master re-executes and imports the code through current). It must then accept,
  * answer on its own socket and through nginx. Undo: current moves back, and the instance reloads
  * onto it.
+ *
+ * <p>A new environment file needs a restart instead: the re-executed master keeps the environment
+ * systemd gave it when it started, so only systemd starting the unit again reads the file. The
+ * restart ({@code fresh}) is checked and undone in the same way; unlike a graceful reload it stops
+ * serving while the instance stops and loads again.
  */
 final class GracefulReload implements SwitchStep {
+
+  private final boolean fresh;
+
+  /**
+   * @param fresh restart the instance through systemd rather than reload it gracefully
+   */
+  GracefulReload(boolean fresh) {
+    this.fresh = fresh;
+  }
 
   @Override
   public void run(Attempt attempt, UndoStack undo)
@@ -24,13 +38,13 @@ final class GracefulReload implements SwitchStep {
     Optional<Path> previous = target.current().target();
     target.current().pointAt(target.commit());
     undo.push(
-        "current back, reloaded",
+        fresh ? "current back, restarted" : "current back, reloaded",
         () -> {
           if (target.current().restore(previous)) {
-            reload(target);
+            reload(attempt);
           }
         });
-    reload(target);
+    reload(attempt);
     Optional<String> unhealthy =
         attempt
             .host()
@@ -42,18 +56,27 @@ final class GracefulReload implements SwitchStep {
             : attempt.host().siteCheck().check(target.spec().getSiteCheck(), target.context());
     if (site.failed()) {
       throw new StepFailed(
-          "graceful reload onto "
+          (fresh ? "restart onto " : "graceful reload onto ")
               + target.shortCommit()
-              + " failed, reloaded back: "
+              + " failed, "
+              + (fresh ? "restarted back: " : "reloaded back: ")
               + site.reason(),
           attempt.systemctl().journal(target.webUnit()));
     }
-    attempt.changed("reloaded " + target.webUnit() + " gracefully");
+    attempt.changed(
+        fresh
+            ? "restarted " + target.webUnit() + " (its environment file changed)"
+            : "reloaded " + target.webUnit() + " gracefully");
   }
 
-  /** Asks the instance to reload; its readiness file comes back once a worker accepts again. */
-  private static void reload(HandoverTarget target) throws IOException {
+  /** Asks the instance to reload or restart; its readiness file comes back once it accepts. */
+  private void reload(Attempt attempt) throws IOException, StepFailed, InterruptedException {
+    HandoverTarget target = attempt.target();
     Files.deleteIfExists(target.web().ready(target.instance()));
-    MasterFifo.send(target.web().fifo(target.instance()), 'r');
+    if (fresh) {
+      attempt.host().startOrExplain(target.webUnit(), true);
+    } else {
+      MasterFifo.send(target.web().fifo(target.instance()), 'r');
+    }
   }
 }

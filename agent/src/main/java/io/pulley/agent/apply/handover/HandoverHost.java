@@ -31,8 +31,17 @@ record HandoverHost(
 
   /** Starts {@code unit}; a failed start carries the unit's journal, which says why. */
   void startOrExplain(String unit) throws StepFailed, InterruptedException {
+    startOrExplain(unit, false);
+  }
+
+  /** Starts {@code unit}, or restarts it if {@code restart}; a failure carries its journal. */
+  void startOrExplain(String unit, boolean restart) throws StepFailed, InterruptedException {
     try {
-      systemctl.start(unit);
+      if (restart) {
+        systemctl.restart(unit);
+      } else {
+        systemctl.start(unit);
+      }
     } catch (StepFailed e) {
       throw new StepFailed(e.getMessage(), e.tail() + systemctl.journal(unit));
     }

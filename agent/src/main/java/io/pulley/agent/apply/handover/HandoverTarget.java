@@ -72,9 +72,21 @@ record HandoverTarget(
     return spec.getWorkerNodePrefix() + workerInstance;
   }
 
-  /** Whether a resource the live release depends on (settings, uWSGI's ini) changed. */
+  /**
+   * Whether a resource the live release depends on (settings, uWSGI's ini, its environment file)
+   * changed: the worker then gets a warm restart, and uWSGI a graceful reload or a restart.
+   */
   boolean restartWanted() {
-    return spec.getRestartOnList().stream().anyMatch(context.changedResources()::contains);
+    return spec.getRestartOnList().stream().anyMatch(context.changedResources()::contains)
+        || freshStartWanted();
+  }
+
+  /**
+   * Whether a resource changed that systemd reads only when it starts a unit (the environment
+   * file): a graceful reload would keep the old one, so the live instance is restarted.
+   */
+  boolean freshStartWanted() {
+    return spec.getFreshStartOnList().stream().anyMatch(context.changedResources()::contains);
   }
 
   /** The socket path nginx connects to: a link to the live instance's socket. */

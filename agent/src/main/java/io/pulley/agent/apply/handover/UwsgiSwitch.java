@@ -18,7 +18,8 @@ import java.util.Optional;
  *                 (if any)        │
  *        ┌──────── no ────────────┼──────────── yes, and new code or settings to load ───┐
  *        ▼                        │ yes, nothing new                                     ▼
- * StartWebInstance                │                                             GracefulReload
+ * StartWebInstance                │                                   GracefulReload (a restart
+ *                                 │                                   for a new environment file)
  *  ─► ProveOnOwnSocket            │                                                      │
  *  ─► SwitchLinks ─► CheckSite    │                                                      │
  *        │                        ▼                                                      │
@@ -33,7 +34,7 @@ import java.util.Optional;
  *   SwitchLinks,      "the site failed after the     links and current back, new instance
  *   CheckSite          switch to X, switched back"   stopped, new worker stopped
  *   GracefulReload    "graceful reload onto X        current back, the instance reloaded onto it
- *                      failed, reloaded back"
+ *                      failed, reloaded back"        (restarted, after a restart)
  * </pre>
  *
  * <p>Every step looks at what runs before it acts, so a handover cut short anywhere resumes on the
@@ -73,7 +74,7 @@ final class UwsgiSwitch {
       // A failed reload takes back the web tier only: a worker started above keeps running beside
       // the old one, and the next apply reuses it.
       undo.forget();
-      new GracefulReload().run(attempt, undo);
+      new GracefulReload(target.freshStartWanted()).run(attempt, undo);
     }
   }
 

@@ -98,10 +98,8 @@ final class FakeHost implements CommandRunner {
         active.remove(unit);
         yield Result.exited(0, "");
       }
-      case "restart" -> {
-        active.add(unit);
-        yield Result.exited(0, "");
-      }
+      // A restarted uWSGI instance makes its readiness file again, as a started one does.
+      case "restart" -> start(unit);
       case "list-units" -> listUnits(unit);
       case "daemon-reload" -> daemonReload();
       default -> Result.exited(0, "");

@@ -356,6 +356,67 @@ class HandoverExecutorTest {
   }
 
   @Test
+  void changedEnvironmentFile_restartsTheLiveInstanceAndTheWorker_withoutAGracefulReload()
+      throws Exception {
+    FakeHost host = servingA();
+    Files.delete(runDir.resolve(A + ".ready"));
+    try (FakeMaster master = FakeMaster.start(runDir, A)) {
+      Convergence c =
+          converge(
+              host,
+              spec(A).addFreshStartOn("file:environment").build(),
+              Contexts.afterChanges(dir.resolve("state"), "file:environment"));
+
+      assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+      assertThat(c.reason())
+          .contains("restarted app-uwsgi@" + A + ".service (its environment file changed)");
+      assertThat(master.commands()).as("a graceful reload keeps the old environment").isEmpty();
+    }
+    assertThat(host.changes())
+        .containsExactly(
+            "systemctl restart app-celery-worker@" + A + ".service",
+            "systemctl restart app-uwsgi@" + A + ".service");
+    assertThat(Files.exists(runDir.resolve(A + ".ready"))).isTrue();
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+  }
+
+  @Test
+  void reloadMode_newReleaseAndEnvironmentFile_restartsTheOneInstanceOntoIt() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    FakeHost host =
+        new FakeHost(runDir)
+            .running("app-uwsgi@live.service")
+            .running("app-celery-worker@" + A + ".service");
+    try (FakeMaster master = FakeMaster.start(runDir, "live")) {
+      Convergence c =
+          converge(
+              host,
+              spec(B)
+                  .setMode(HandoverMode.HANDOVER_MODE_RELOAD)
+                  .addFreshStartOn("file:environment")
+                  .build(),
+              Contexts.afterChanges(dir.resolve("state"), "file:environment"));
+
+      assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+      assertThat(c.reason()).contains("restarted app-uwsgi@live.service");
+      assertThat(master.commands()).isEmpty();
+    }
+    assertThat(currentTarget()).isEqualTo("releases/" + B);
+    assertThat(host.changes()).contains("systemctl restart app-uwsgi@live.service");
+  }
+
+  @Test
+  void environmentFileUnchanged_freshStartOnAlone_restartsNothing() throws Exception {
+    FakeHost host = servingA();
+
+    Convergence c = converge(host, spec(A).addFreshStartOn("file:environment").build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(host.changes()).isEmpty();
+  }
+
+  @Test
   void failedDaemonReload_startsNothing_andIsRetriedByTheNextApply() throws Exception {
     FakeHost host = servingA().failsDaemonReloads(1);
     Handover spec =

@@ -153,6 +153,7 @@ final class ResourceValidator {
     checks.path(path + ".working_dir", command.getWorkingDir(), false);
     checks.path(path + ".creates", command.getCreates(), false);
     checks.path(path + ".done_marker", command.getDoneMarker(), false);
+    checks.path(path + ".env_file", command.getEnvFile(), false);
     names.account(path + ".user", "user", command.getUser(), false);
     int timeout = command.getTimeoutSeconds();
     if (timeout < 0 || timeout > MAX_TIMEOUT_SECONDS) {

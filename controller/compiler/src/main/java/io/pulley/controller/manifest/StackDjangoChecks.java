@@ -60,12 +60,5 @@ final class StackDjangoChecks {
             quote(name) + " is the django section's own step; choose another name");
       }
     }
-    for (String variable : DjangoSteps.VARIABLES) {
-      if (stack.getEnvironmentMap().containsKey(variable)) {
-        checks.fail(
-            "stack.environment[" + quote(variable) + "]",
-            variable + " is set by the django section; remove it here");
-      }
-    }
   }
 }

@@ -10,7 +10,6 @@ import io.pulley.v1.StackGit;
 import io.pulley.v1.StackPython;
 import io.pulley.v1.StackRedis;
 import io.pulley.v1.StackWeb;
-import java.util.Map;
 
 /**
  * Checks the {@code stack} section: required fields, names, numbers, and every value that the
@@ -40,7 +39,6 @@ final class StackValidator {
               + "|\\.[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*"
               + "|\\.\\.[A-Za-z0-9._@+-]+))*");
   static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.-]+");
-  static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final int MAX_SECONDS = 86_400;
 
   private final Checks checks;
@@ -91,7 +89,7 @@ final class StackValidator {
     }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
-    environment(stack.getEnvironmentMap());
+    new StackEnvironmentChecks(checks).validate(stack);
   }
 
   private void git(StackGit git) {
@@ -248,35 +246,6 @@ final class StackValidator {
           "broker_db and cache_db are both "
               + filled.getCacheDb()
               + "; give the Celery broker its own database");
-    }
-  }
-
-  private void environment(Map<String, String> environment) {
-    for (Map.Entry<String, String> variable : environment.entrySet()) {
-      String key = variable.getKey();
-      String field = "stack.environment[" + quote(key) + "]";
-      if (!text.matches(
-          field,
-          "environment variable name",
-          key,
-          ENV_NAME,
-          "use letters, digits and \"_\", not starting with a digit")) {
-        continue;
-      }
-      if (key.equals("PULLEY_SETTINGS") || key.equals("PATH")) {
-        checks.fail(field, key + " is set by the stack itself; remove it");
-        continue;
-      }
-      String value = variable.getValue();
-      if (text.line(field, "the value of " + key, value)
-          && value.chars().anyMatch(c -> c == '"' || c == '\\' || c == '$')) {
-        checks.fail(
-            field,
-            "the value of "
-                + key
-                + " contains '\"', '\\' or '$', which systemd and uWSGI files would read as"
-                + " quoting or expansion; leave them out");
-      }
     }
   }
 }

@@ -103,7 +103,7 @@ final class ReleaseSteps {
               "service:celery-beat",
               layout.beatUnit(),
               SystemdUnits.celeryBeat(layout, stack),
-              List.of("handover", "file:settings"),
+              List.of("handover", "file:settings", "file:environment"),
               List.of()));
     }
     resources.add(StackRenderer.resource("health", r -> r.setHealthCheck(health(stack))));
@@ -125,12 +125,12 @@ final class ReleaseSteps {
             .setDrainSeconds(stack.getWeb().getDrainSeconds())
             .setRequestTimeoutSeconds(stack.getWeb().getHarakiri())
             .addRetiredWebUnits(layout.uwsgiUnit())
-            .addAllRestartOn(List.of("file:settings", "file:uwsgi-ini"));
+            .addAllRestartOn(List.of("file:settings", "file:uwsgi-ini"))
+            .addFreshStartOn("file:environment");
     if (stack.getSite().getWebsocket()) {
       handover.setHttpSocketLink(layout.httpSocket());
     }
     if (stack.hasCelery() && !stack.getCelery().getNoWorker()) {
-      Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
       handover
           .setWorkerUnit(layout.workerTemplate())
           .setWorkerUnitContent(SystemdUnits.celeryWorker(layout, stack))
@@ -149,7 +149,7 @@ final class ReleaseSteps {
                           "-A",
                           stack.getCelery().getApp()))
                   .setWorkingDir(layout.release())
-                  .putAllEnv(env)
+                  .setEnvFile(layout.environmentFile())
                   .setUser(layout.name())
                   .setTimeoutSeconds(CELERY_CONTROL_TIMEOUT_SECONDS))
           .addRetiredWorkerUnits(layout.workerUnit());
@@ -194,7 +194,7 @@ final class ReleaseSteps {
         id,
         r ->
             r.setCommand(
-                StackCommands.inRelease(layout, stack)
+                StackCommands.inRelease(layout)
                     .addAllArgv(argv)
                     .setTimeoutSeconds(timeout)
                     .setDoneMarker(layout.release() + "/.pulley-done/" + markerName)

@@ -28,9 +28,9 @@ final class SettingsIni {
     }
     if (stack.hasRedis()) {
       StackRedis redis = stack.getRedis();
-      line(ini, "redis.url", redisUrl(redis.getCacheDb()));
+      line(ini, "redis.url", StackEnvironment.redisUrl(redis.getCacheDb()));
       if (stack.hasCelery()) {
-        line(ini, "celery.broker_url", redisUrl(redis.getBrokerDb()));
+        line(ini, "celery.broker_url", StackEnvironment.redisUrl(redis.getBrokerDb()));
       }
     }
     for (Map.Entry<String, String> value :
@@ -41,10 +41,6 @@ final class SettingsIni {
       line(ini, secret, "${secret:" + secret + "}");
     }
     return ini.toString();
-  }
-
-  private static String redisUrl(int database) {
-    return "redis://127.0.0.1:6379/" + database;
   }
 
   private static void line(StringBuilder ini, String key, String value) {

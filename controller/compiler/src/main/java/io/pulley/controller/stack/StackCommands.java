@@ -5,8 +5,6 @@ import io.pulley.v1.CommandOnce;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCommand;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A stack's commands as the agent runs them: in the new release, as the application's user, with
@@ -19,7 +17,7 @@ final class StackCommands {
   /** The resource of {@code step}, the manifest's {@code stack.commands} entry. */
   static Resource resource(StackLayout layout, Stack stack, StackCommand step) {
     Command.Builder command =
-        inRelease(layout, stack)
+        inRelease(layout)
             .addAllArgv(step.getArgvList())
             .setTimeoutSeconds(step.getTimeoutSeconds())
             .setDoneMarker(marker(layout, step))
@@ -31,13 +29,15 @@ final class StackCommands {
     return StackRenderer.resource("command:" + step.getName(), r -> r.setCommand(command));
   }
 
-  /** A command run in the release, as the application's user, with the stack's environment. */
-  static Command.Builder inRelease(StackLayout layout, Stack stack) {
-    Map<String, String> env = new TreeMap<>(StackLayout.environment(layout, stack));
-    env.put("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH);
+  /**
+   * A command run in the release, as the application's user, with the application's environment
+   * file (which the agent reads as it runs the command) and the release's virtualenv first in PATH.
+   */
+  static Command.Builder inRelease(StackLayout layout) {
     return Command.newBuilder()
         .setWorkingDir(layout.release())
-        .putAllEnv(env)
+        .putEnv("PATH", layout.release() + "/venv/bin:" + StackLayout.SYSTEM_PATH)
+        .setEnvFile(layout.environmentFile())
         .setUser(layout.name());
   }
 

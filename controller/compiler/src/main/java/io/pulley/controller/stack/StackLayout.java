@@ -3,8 +3,6 @@ package io.pulley.controller.stack;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Stack;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The names and paths one stack renders to, derived once from the manifest so that every template
@@ -68,6 +66,11 @@ public record StackLayout(
 
   String settingsFile() {
     return config() + "/settings.ini";
+  }
+
+  /** The application's environment file ({@link StackEnvironment}). */
+  String environmentFile() {
+    return config() + "/environment";
   }
 
   String uwsgiIni() {
@@ -136,17 +139,6 @@ public record StackLayout(
         + "/"
         + environment
         + "; edits here are overwritten.\n";
-  }
-
-  /**
-   * The environment of the application's processes: the manifest's variables, Django's, and the
-   * settings file.
-   */
-  static Map<String, String> environment(StackLayout layout, Stack stack) {
-    Map<String, String> environment = new TreeMap<>(stack.getEnvironmentMap());
-    environment.putAll(DjangoSteps.environment(layout, stack));
-    environment.put("PULLEY_SETTINGS", layout.settingsFile());
-    return environment;
   }
 
   /** The Debian packages of the stack, without duplicates, in a fixed order. */

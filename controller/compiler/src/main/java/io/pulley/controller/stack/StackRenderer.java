@@ -150,6 +150,16 @@ public final class StackRenderer {
                 .setSensitive(true)));
     resources.add(
         file(
+            "file:environment",
+            File.newBuilder()
+                .setPath(layout.environmentFile())
+                .setContent(StackEnvironment.render(layout, stack))
+                .setOwner("root")
+                .setGroup(name)
+                .setMode("0640")
+                .setSensitive(true)));
+    resources.add(
+        file(
             "file:uwsgi-ini",
             File.newBuilder()
                 .setPath(layout.uwsgiIni())

@@ -4,7 +4,6 @@ import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The systemd units of the stack: uWSGI and the Celery worker as templates (an instance per
@@ -43,10 +42,11 @@ final class SystemdUnits {
         RuntimeDirectoryPreserve=yes
         # The ini names the release, socket, FIFO and readiness file after the instance.
         Environment=PULLEY_INSTANCE=%%i
+        %4$s
         WorkingDirectory=/
         ExecStart=/usr/bin/uwsgi --ini %3$s
         """
-            .formatted(layout.name(), after(stack), layout.uwsgiIni()));
+            .formatted(layout.name(), after(stack), layout.uwsgiIni(), environmentFile(layout)));
     // At boot /run is empty: the enabled (live) instance links the path nginx uses. During a
     // handover the link exists, ln fails harmlessly, and only the agent's rename moves it.
     unit.append("ExecStartPost=-/usr/bin/ln -s %i.sock ").append(layout.socket()).append('\n');
@@ -118,13 +118,7 @@ final class SystemdUnits {
         WorkingDirectory=%4$s
         """
             .formatted(what, layout.name(), after(stack), code));
-    for (Map.Entry<String, String> variable : StackLayout.environment(layout, stack).entrySet()) {
-      unit.append("Environment=\"")
-          .append(variable.getKey())
-          .append('=')
-          .append(variable.getValue().replace("%", "%%"))
-          .append("\"\n");
-    }
+    unit.append(environmentFile(layout)).append('\n');
     unit.append("ExecStart=")
         .append(code)
         .append("/venv/bin/python -m celery -A ")
@@ -144,6 +138,14 @@ final class SystemdUnits {
         WantedBy=multi-user.target
         """);
     return unit.toString();
+  }
+
+  /**
+   * The application's variables, secrets among them, which systemd reads when it starts the unit: a
+   * changed file takes a restart (the handover's fresh_start_on), never a graceful reload.
+   */
+  private static String environmentFile(StackLayout layout) {
+    return "EnvironmentFile=" + layout.environmentFile();
   }
 
   private static String after(Stack stack) {

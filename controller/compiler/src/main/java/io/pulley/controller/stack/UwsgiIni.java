@@ -3,15 +3,16 @@ package io.pulley.controller.stack;
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackWeb;
-import java.util.Map;
 
 /**
  * The uWSGI configuration, ROOT/shared/config/uwsgi.ini, shared by the instances of the template
  * unit: $(PULLEY_INSTANCE) (the unit's instance, a commit or "live") names the release and the
- * instance's own socket, master FIFO, stats socket and readiness file. The python3 plugin, a
- * graceful stop on SIGTERM, and need-app, so that a release that cannot load never starts. Requests
- * are logged by nginx only: a uWSGI line per request would flood the journal. Stateless; every
- * value in it was validated by the stack validator, and defaults are filled in.
+ * instance's own socket, master FIFO, stats socket and readiness file. The application's
+ * environment comes from the unit's EnvironmentFile=, not from here, so no secret is in this file
+ * (uWSGI would also expand %-magic and $(VARIABLES) in an env line). The python3 plugin, a graceful
+ * stop on SIGTERM, and need-app, so that a release that cannot load never starts. Requests are
+ * logged by nginx only: a uWSGI line per request would flood the journal. Stateless; every value in
+ * it was validated by the stack validator, and defaults are filled in.
  */
 final class UwsgiIni {
 
@@ -33,14 +34,6 @@ final class UwsgiIni {
         module = %2$s
         """
             .formatted(codeDirectory(layout, web), wsgiModule(web.getWsgi())));
-    for (Map.Entry<String, String> variable : StackLayout.environment(layout, stack).entrySet()) {
-      // uWSGI expands %-magic in every value; %% is a literal percent sign.
-      ini.append("env = ")
-          .append(variable.getKey())
-          .append('=')
-          .append(variable.getValue().replace("%", "%%"))
-          .append('\n');
-    }
     ini.append(
         """
         socket = %1$s/%9$s.sock

@@ -52,12 +52,11 @@ class DjangoStackTest {
     assertThat(migrate.getOncePerEnvironment()).isTrue();
     Command collect = byId(resources, "command:django-collectstatic").getCommand();
     assertThat(collect.getOncePerEnvironment()).isFalse();
-    assertThat(collect.getEnvMap())
-        .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings")
-        .containsEntry("STATIC_ROOT", "/srv/polls/shared/static")
-        .containsEntry("DJANGO_ALLOWED_HOSTS", "polls.example.com,.polls.example.com");
-    assertThat(byId(resources, "command:seed").getCommand().getEnvMap())
-        .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings");
+    assertThat(collect.getEnvFile()).isEqualTo("/srv/polls/shared/config/environment");
+    assertThat(environmentFile(resources))
+        .contains("DJANGO_SETTINGS_MODULE=\"mysite.settings\"\n")
+        .contains("STATIC_ROOT=\"/srv/polls/shared/static\"\n")
+        .contains("DJANGO_ALLOWED_HOSTS=\"polls.example.com,.polls.example.com\"\n");
   }
 
   @Test
@@ -80,9 +79,9 @@ class DjangoStackTest {
     assertThat(resources)
         .noneMatch(r -> r.getId().startsWith("command:django-"))
         .noneMatch(r -> r.getId().equals("directory:/srv/polls/shared/static"));
-    assertThat(byId(resources, "command:seed").getCommand().getEnvMap())
-        .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings")
-        .doesNotContainKey("STATIC_ROOT");
+    assertThat(environmentFile(resources))
+        .contains("DJANGO_SETTINGS_MODULE=\"mysite.settings\"\n")
+        .doesNotContain("STATIC_ROOT");
     assertThat(nginxSite(resources)).doesNotContain("location /static/");
   }
 
@@ -115,6 +114,10 @@ class DjangoStackTest {
     assertThat(result.errors())
         .extracting(ManifestError::getReason)
         .anyMatch(reason -> reason.contains("django.settings is required"));
+  }
+
+  private static String environmentFile(List<Resource> resources) {
+    return byId(resources, "file:environment").getFile().getContent();
   }
 
   private static String nginxSite(List<Resource> resources) {

@@ -5,17 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.TextFormat;
 import io.pulley.controller.plan.PlanRenderer;
 import io.pulley.controller.stack.StackRenderer;
+import io.pulley.v1.Command;
+import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Revision;
+import io.pulley.wire.EnvironmentFileFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,9 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Revisions stored before {@code stack.web.handover_mode} existed hold the handover as a word in
  * the deprecated {@code stack.web.handover}. They keep their hash, their plan and their rendering,
- * and re-applying their unchanged YAML changes one thing only: their virtualenv no longer names
- * Debian 12's {@code /usr/bin/python3.11} but leaves the interpreter to each host's python3 (the
- * same file on Debian 12, so the agent rebuilds nothing).
+ * and re-applying their unchanged YAML changes what today's renderer does differently: their
+ * virtualenv no longer names Debian 12's {@code /usr/bin/python3.11} but leaves the interpreter to
+ * each host's python3 (the same file on Debian 12, so the agent rebuilds nothing), and the
+ * application's variables move from the uWSGI ini, the units and the commands into the environment
+ * file, which they all read (docs/install.md, notes for upgrades).
  */
 class RevisionsBeforeHandoverModeTest {
 
@@ -46,20 +56,85 @@ class RevisionsBeforeHandoverModeTest {
     return compiler.compile(revision.getSourceYaml(), "again.yaml").manifest().orElseThrow();
   }
 
-  /** {@code stored} as today's compiler makes it: the virtualenv's interpreter left to the host. */
-  private static List<Resource> withHostPython(List<Resource> stored) {
-    return stored.stream()
-        .map(
-            r -> {
-              if (!r.hasVirtualenv()) {
-                return r;
-              }
-              assertThat(r.getVirtualenv().getPython()).isEqualTo("/usr/bin/python3.11");
-              Resource.Builder today = r.toBuilder();
-              today.getVirtualenvBuilder().clearPython();
-              return today.build();
-            })
-        .toList();
+  static final String ENVIRONMENT_FILE = "/srv/shop/shared/config/environment";
+
+  /**
+   * {@code stored} as today's compiler makes it: the virtualenv's interpreter left to the host, and
+   * the variables (PULLEY_SETTINGS) read from the environment file, which comes after the settings
+   * and is taken from {@code today}.
+   */
+  private static List<Resource> asRenderedToday(List<Resource> stored, List<Resource> today) {
+    List<Resource> expected = new ArrayList<>();
+    for (Resource resource : stored) {
+      Resource.Builder now = resource.toBuilder();
+      if (resource.hasVirtualenv()) {
+        assertThat(resource.getVirtualenv().getPython()).isEqualTo("/usr/bin/python3.11");
+        now.getVirtualenvBuilder().clearPython();
+      }
+      if (resource.getId().equals("file:uwsgi-ini")) {
+        String ini = resource.getFile().getContent();
+        assertThat(ini).contains(SETTINGS_IN_INI);
+        now.getFileBuilder().setContent(ini.replace(SETTINGS_IN_INI, ""));
+      }
+      if (resource.hasCommand()) {
+        readsTheFile(now.getCommandBuilder());
+      }
+      if (resource.hasHandover()) {
+        Handover.Builder handover = now.getHandoverBuilder();
+        handover.setWebUnitContent(
+            handover
+                .getWebUnitContent()
+                .replace(
+                    "Environment=PULLEY_INSTANCE=%i\n",
+                    "Environment=PULLEY_INSTANCE=%i\nEnvironmentFile=" + ENVIRONMENT_FILE + "\n"));
+        if (handover.hasWorkerCelery()) {
+          handover.setWorkerUnitContent(
+              handover
+                  .getWorkerUnitContent()
+                  .replace(SETTINGS_IN_UNIT, "EnvironmentFile=" + ENVIRONMENT_FILE + "\n"));
+          readsTheFile(handover.getWorkerCeleryBuilder());
+        }
+        handover.addFreshStartOn("file:environment");
+      }
+      expected.add(now.build());
+      if (resource.getId().equals("file:settings")) {
+        Resource file = byId(today, "file:environment");
+        assertThat(EnvironmentFileFormat.parse(file.getFile().getContent()))
+            .containsEntry("PULLEY_SETTINGS", "/srv/shop/shared/config/settings.ini");
+        expected.add(file);
+      }
+    }
+    return expected;
+  }
+
+  private static final String SETTINGS_IN_INI =
+      "env = PULLEY_SETTINGS=/srv/shop/shared/config/settings.ini\n";
+  private static final String SETTINGS_IN_UNIT =
+      "Environment=\"PULLEY_SETTINGS=/srv/shop/shared/config/settings.ini\"\n";
+
+  /** A command's variables, once in its env and now in the environment file (PATH stays). */
+  private static void readsTheFile(Command.Builder command) {
+    assertThat(command.getEnvMap())
+        .containsEntry("PULLEY_SETTINGS", "/srv/shop/shared/config/settings.ini");
+    command.removeEnv("PULLEY_SETTINGS").setEnvFile(ENVIRONMENT_FILE);
+  }
+
+  /** The ids of the resources that differ between {@code a} and {@code b}, or are in one only. */
+  private static Set<String> changedIds(List<Resource> a, List<Resource> b) {
+    Map<String, Resource> before = new HashMap<>();
+    a.forEach(r -> before.put(r.getId(), r));
+    Set<String> changed = new TreeSet<>();
+    for (Resource r : b) {
+      if (!r.equals(before.remove(r.getId()))) {
+        changed.add(r.getId());
+      }
+    }
+    changed.addAll(before.keySet());
+    return changed;
+  }
+
+  private static Resource byId(List<Resource> resources, String id) {
+    return resources.stream().filter(r -> r.getId().equals(id)).findFirst().orElseThrow();
   }
 
   private static Resource byId(Manifest manifest, String id) {
@@ -88,17 +163,26 @@ class RevisionsBeforeHandoverModeTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"reload", "per-release"})
-  void compile_sameYamlAgain_changesOnlyTheVirtualenvsInterpreter_toTheHosts(String name) {
+  void compile_sameYamlAgain_changesTheInterpreter_andMovesTheVariablesToTheEnvironmentFile(
+      String name) {
     Revision revision = stored(name);
     Manifest again = compiled(revision);
+    List<Resource> stored = revision.getManifest().getResourcesList();
 
     assertThat(again.getResourcesList())
-        .isEqualTo(withHostPython(revision.getManifest().getResourcesList()));
+        .isEqualTo(asRenderedToday(stored, again.getResourcesList()));
+    Set<String> expected =
+        new TreeSet<>(
+            List.of("check:import", "file:environment", "file:uwsgi-ini", "handover", "venv"));
+    stored.stream()
+        .map(Resource::getId)
+        .filter(id -> id.startsWith("command:") || id.equals("service:celery-beat"))
+        .forEach(expected::add);
+    assertThat(changedIds(stored, again.getResourcesList())).isEqualTo(expected);
     String diff = ManifestDiff.between(revision.getManifest(), again, "revision 3", "new");
-    assertThat(diff.lines().filter(line -> line.startsWith("+ ") || line.startsWith("- ")))
-        .singleElement()
-        .asString()
-        .contains("python: \"/usr/bin/python3.11\"");
+    assertThat(diff)
+        .contains("-    python: \"/usr/bin/python3.11\"\n", "+  id: \"file:environment\"\n")
+        .contains("+    fresh_start_on: \"file:environment\"\n");
   }
 
   @SuppressWarnings("deprecation") // checks that the deprecated word is gone
@@ -117,7 +201,7 @@ class RevisionsBeforeHandoverModeTest {
     Manifest again = compiled(revision);
 
     Manifest.Builder expected = revision.getManifest().toBuilder();
-    List<Resource> today = withHostPython(expected.getResourcesList());
+    List<Resource> today = asRenderedToday(expected.getResourcesList(), again.getResourcesList());
     expected.clearResources().addAllResources(today);
     for (Resource.Builder resource : expected.getResourcesBuilderList()) {
       if (resource.hasHandover()) {
@@ -177,8 +261,9 @@ class RevisionsBeforeHandoverModeTest {
   void stackRenderer_storedManifest_readsTheWordAsTheMode(String name) {
     Manifest manifest = stored(name).getManifest();
 
-    assertThat(StackRenderer.render(manifest))
-        .isEqualTo(withHostPython(manifest.getResourcesList()));
+    List<Resource> rendered = StackRenderer.render(manifest);
+
+    assertThat(rendered).isEqualTo(asRenderedToday(manifest.getResourcesList(), rendered));
     assertThat(byId(manifest, "handover").getHandover().getMode())
         .isEqualTo(
             name.equals("reload")

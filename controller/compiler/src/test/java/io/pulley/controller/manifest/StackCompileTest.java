@@ -251,7 +251,7 @@ class StackCompileTest {
                       commands:
                         - {name: migrate, argv: [python]}
                         - {name: migrate, argv: []}
-                      environment: {PATH: /bin, "1X": y, QUOTE: "a\\"b"}
+                      environment: {PATH: /bin, "1X": y, BREAK: "a\\nb"}
                     """));
 
     assertThat(errors)
@@ -269,7 +269,7 @@ class StackCompileTest {
             "stack.commands[1].argv",
             "stack.environment[\"PATH\"]",
             "stack.environment[\"1X\"]",
-            "stack.environment[\"QUOTE\"]");
+            "stack.environment[\"BREAK\"]");
     assertThat(errors)
         .filteredOn(e -> e.getField().equals("stack.commands[1].name"))
         .singleElement()

@@ -54,6 +54,7 @@ class StackRendererTest {
             "service:redis",
             "database:pulley_sample",
             "file:settings",
+            "file:environment",
             "file:uwsgi-ini",
             "file:nginx-site",
             "release:checkout",
@@ -185,17 +186,19 @@ class StackRendererTest {
     assertThat(check.getWorkingDir()).isEqualTo(RELEASE);
     assertThat(check.getDoneMarker()).isEqualTo(RELEASE + "/.pulley-done/check-import");
     assertThat(check.getEnvMap())
-        .containsEntry("PULLEY_SETTINGS", "/srv/pulley-sample/shared/config/settings.ini")
-        .containsEntry("TZ", "UTC")
-        .containsEntry(
-            "PATH",
-            RELEASE + "/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        .containsExactly(
+            Map.entry(
+                "PATH",
+                RELEASE
+                    + "/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    assertThat(check.getEnvFile()).isEqualTo("/srv/pulley-sample/shared/config/environment");
     Command migrate = resources.get("command:migrate").getCommand();
     assertThat(migrate.getArgvList())
         .containsExactly("python", "-m", "alembic", "-c", "alembic.ini", "upgrade", "head");
     assertThat(migrate.getDoneMarker()).isEqualTo(RELEASE + "/.pulley-done/command-migrate");
     assertThat(migrate.getTimeoutSeconds()).isEqualTo(300);
     assertThat(migrate.getEnvMap()).isEqualTo(check.getEnvMap());
+    assertThat(migrate.getEnvFile()).isEqualTo(check.getEnvFile());
   }
 
   @Test
@@ -215,6 +218,7 @@ class StackRendererTest {
     assertThat(handover.getRequestTimeoutSeconds()).isEqualTo(300);
     assertThat(handover.getRetiredWebUnitsList()).containsExactly("pulley-sample-uwsgi.service");
     assertThat(handover.getRestartOnList()).containsExactly("file:settings", "file:uwsgi-ini");
+    assertThat(handover.getFreshStartOnList()).containsExactly("file:environment");
     assertThat(handover.getWorkerUnit()).isEqualTo("pulley-sample-celery-worker@.service");
     assertThat(handover.getWorkerNodePrefix()).isEqualTo("pulley-sample-");
     assertThat(handover.getWorkerQueuesList()).containsExactly("celery");
@@ -226,11 +230,12 @@ class StackRendererTest {
         .containsExactly(release + "/venv/bin/python", "-m", "celery", "-A", "pulley_sample.tasks");
     assertThat(celery.getUser()).isEqualTo("pulley-sample");
     assertThat(celery.getWorkingDir()).isEqualTo(release);
-    assertThat(celery.getEnvMap())
-        .containsEntry("PULLEY_SETTINGS", "/srv/pulley-sample/shared/config/settings.ini");
+    assertThat(celery.getEnvMap()).isEmpty();
+    assertThat(celery.getEnvFile()).isEqualTo("/srv/pulley-sample/shared/config/environment");
 
     var beat = resources.get("service:celery-beat").getService();
-    assertThat(beat.getRestartOnList()).containsExactly("handover", "file:settings");
+    assertThat(beat.getRestartOnList())
+        .containsExactly("handover", "file:settings", "file:environment");
     var nginx = resources.get("service:nginx").getService();
     assertThat(nginx.getUnit()).isEmpty();
     assertThat(nginx.getReloadOnList()).containsExactly("file:nginx-site");

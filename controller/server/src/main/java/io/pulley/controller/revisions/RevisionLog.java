@@ -103,7 +103,7 @@ public final class RevisionLog {
       metrics.applied("forbidden");
       return new ApplyResult.Forbidden(AppEnv.of(manifest));
     }
-    List<ManifestError> missingKeys = secrets.missingDeployKeys(manifest);
+    List<ManifestError> missingKeys = secrets.missingSecrets(manifest);
     if (!missingKeys.isEmpty()) {
       metrics.applied("rejected");
       return new ApplyResult.Rejected(missingKeys);

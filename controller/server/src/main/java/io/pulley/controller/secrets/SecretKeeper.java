@@ -6,6 +6,8 @@ import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
+import io.pulley.v1.StackSecretVariable;
+import io.pulley.wire.EnvironmentFileFormat;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -76,31 +78,73 @@ public final class SecretKeeper {
   }
 
   /**
-   * The deploy key secrets {@code manifest} uses but the store lacks, as manifest errors: a deploy
-   * key cannot be generated, the admin has to set it.
+   * The secrets {@code manifest} uses that the controller may not generate and the store lacks, as
+   * manifest errors: a deploy key, or a secret an environment variable names without {@code
+   * generate}. The admin has to set them first. A stored secret that an environment variable names
+   * must also fit on one line there.
    */
-  public List<ManifestError> missingDeployKeys(Manifest manifest) {
+  public List<ManifestError> missingSecrets(Manifest manifest) {
     Map<String, String> known = store.secrets(AppEnv.of(manifest));
+    SecretReferences references = SecretReferences.of(manifest);
     List<ManifestError> errors = new ArrayList<>();
-    for (Map.Entry<String, String> key : SecretReferences.of(manifest).deployKeys().entrySet()) {
+    for (Map.Entry<String, String> key : references.deployKeys().entrySet()) {
       if (!known.containsKey(key.getKey())) {
         errors.add(
+            error(key.getValue(), "deploy key secret", key.getKey(), manifest, "KEY_FILE", ""));
+      }
+    }
+    for (Map.Entry<String, String> secret : references.setByAdmin().entrySet()) {
+      if (!known.containsKey(secret.getKey())) {
+        errors.add(
+            error(
+                secret.getValue(),
+                "secret",
+                secret.getKey(),
+                manifest,
+                "VALUE_FILE",
+                ", or add \"generate: true\" to let the controller make a random one"));
+      }
+    }
+    for (Map.Entry<String, StackSecretVariable> variable :
+        manifest.getStack().getSecretEnvironmentMap().entrySet()) {
+      String value = known.get(variable.getValue().getSecret());
+      Optional<String> problem =
+          value == null ? Optional.empty() : EnvironmentFileFormat.valueProblem(value);
+      if (problem.isPresent()) {
+        errors.add(
             ManifestError.newBuilder()
-                .setField(key.getValue())
+                .setField("stack.secret_environment[\"" + variable.getKey() + "\"].secret")
                 .setReason(
-                    "deploy key secret \""
-                        + key.getKey()
-                        + "\" is not set; set it first with `pulley secret set "
-                        + manifest.getApplication()
-                        + " "
-                        + manifest.getEnvironment()
-                        + " "
-                        + key.getKey()
-                        + " < KEY_FILE`")
+                    "secret \""
+                        + variable.getValue().getSecret()
+                        + "\" cannot be an environment variable: "
+                        + problem.get()
+                        + "; set it anew as one line")
                 .build());
       }
     }
     return errors;
+  }
+
+  private static ManifestError error(
+      String field, String what, String name, Manifest manifest, String file, String tail) {
+    return ManifestError.newBuilder()
+        .setField(field)
+        .setReason(
+            what
+                + " \""
+                + name
+                + "\" is not set; set it first with `pulley secret set "
+                + manifest.getApplication()
+                + " "
+                + manifest.getEnvironment()
+                + " "
+                + name
+                + " < "
+                + file
+                + "`"
+                + tail)
+        .build();
   }
 
   /** Generates every secret {@code manifest} uses that does not exist yet; returns their names. */

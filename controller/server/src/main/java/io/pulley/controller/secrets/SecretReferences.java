@@ -5,27 +5,37 @@ import com.google.re2j.Pattern;
 import io.pulley.v1.File;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
+import io.pulley.v1.StackSecretVariable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The secrets a compiled manifest uses: those the controller generates (names in sensitive files'
- * {@code ${secret:NAME}} and database passwords) and the deploy keys an admin must set. Immutable.
+ * {@code ${secret:NAME}}, database passwords, and {@code stack.secret_environment} entries marked
+ * {@code generate}), the deploy keys an admin must set, and the other secrets an admin must set
+ * ({@code stack.secret_environment} entries without {@code generate}). Immutable.
  *
  * @param generated names of secrets the controller makes when they are missing, sorted
  * @param deployKeys names of deploy key secrets, each with the manifest field that names it
+ * @param setByAdmin names of other secrets that must exist, each with the field that names it
  */
-public record SecretReferences(Set<String> generated, Map<String, String> deployKeys) {
+public record SecretReferences(
+    Set<String> generated, Map<String, String> deployKeys, Map<String, String> setByAdmin) {
 
-  // The same syntax the agent substitutes in sensitive files.
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]+)}");
+  // The same syntax the agent substitutes in sensitive files; filters follow a bar (NAME|url|env).
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}|]+)[^}]*}");
+
+  /** The stack's environment file, whose secrets the stack section names with their kind. */
+  private static final String STACK_ENVIRONMENT = "file:environment";
 
   public SecretReferences {
     generated = Collections.unmodifiableSet(new TreeSet<>(generated));
     deployKeys = Collections.unmodifiableMap(new LinkedHashMap<>(deployKeys));
+    setByAdmin = Collections.unmodifiableMap(new LinkedHashMap<>(setByAdmin));
   }
 
   /** The references of {@code manifest}, a compiled one (stack resources rendered). */
@@ -35,7 +45,11 @@ public record SecretReferences(Set<String> generated, Map<String, String> deploy
     for (int i = 0; i < manifest.getResourcesCount(); i++) {
       Resource resource = manifest.getResources(i);
       switch (resource.getKindCase()) {
-        case FILE -> fileReferences(resource.getFile(), generated);
+        case FILE -> {
+          if (!(manifest.hasStack() && resource.getId().equals(STACK_ENVIRONMENT))) {
+            fileReferences(resource.getFile(), generated);
+          }
+        }
         case DATABASE -> generated.add(resource.getDatabase().getPasswordSecret());
         case GIT_RELEASE -> {
           String key = resource.getGitRelease().getDeployKeySecret();
@@ -46,14 +60,28 @@ public record SecretReferences(Set<String> generated, Map<String, String> deploy
         default -> {}
       }
     }
+    Map<String, String> setByAdmin = new LinkedHashMap<>();
+    for (Map.Entry<String, StackSecretVariable> variable :
+        new TreeMap<>(manifest.getStack().getSecretEnvironmentMap()).entrySet()) {
+      String name = variable.getValue().getSecret();
+      if (variable.getValue().getGenerate()) {
+        generated.add(name);
+      } else {
+        setByAdmin.putIfAbsent(
+            name, "stack.secret_environment[\"" + variable.getKey() + "\"].secret");
+      }
+    }
     generated.removeAll(deployKeys.keySet());
-    return new SecretReferences(generated, deployKeys);
+    setByAdmin.keySet().removeAll(generated);
+    setByAdmin.keySet().removeAll(deployKeys.keySet());
+    return new SecretReferences(generated, deployKeys, setByAdmin);
   }
 
   /** Every name referenced, generated or not. */
   public Set<String> all() {
     Set<String> all = new TreeSet<>(generated);
     all.addAll(deployKeys.keySet());
+    all.addAll(setByAdmin.keySet());
     return all;
   }
 

@@ -187,6 +187,40 @@ class AdminGrpcServiceSecretsTest {
   }
 
   @Test
+  void applyWithASecretVariable_isRejectedUntilItIsSet_andThePlanCarriesItOutsideTheFile()
+      throws Exception {
+    String yaml =
+        STACK
+            + """
+              secret_environment:
+                STRIPE_KEY: {secret: stripe-key}
+                DJANGO_SECRET_KEY: {secret: django-secret-key, generate: true}
+            """;
+    ApplyManifestRequest request = apply().toBuilder().setManifestYaml(yaml).build();
+    admin.setSecret(set("deploy-key", KEY));
+
+    StatusRuntimeException rejected =
+        catchThrowableOfType(StatusRuntimeException.class, () -> admin.applyManifest(request));
+    assertThat(rejected.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rejected.getStatus().getDescription())
+        .contains(
+            "stack.secret_environment[\"STRIPE_KEY\"].secret: secret \"stripe-key\" is not set");
+    assertThat(store.secrets(new AppEnv("shop", "prod"))).doesNotContainKey("django-secret-key");
+
+    admin.setSecret(set("stripe-key", "sk_live_hunter2"));
+    admin.applyManifest(request);
+    PollResponse plan = poll("web-1", "web", "").get(30, TimeUnit.SECONDS);
+
+    assertThat(plan.getPlan().getApps(0).getSecretsMap())
+        .containsEntry("stripe-key", "sk_live_hunter2")
+        .containsKeys("django-secret-key", "database-password");
+    String resources = plan.getPlan().getApps(0).getResourcesList().toString();
+    assertThat(resources)
+        .contains("STRIPE_KEY=\\\"${secret:stripe-key|env}\\\"")
+        .doesNotContain("sk_live_hunter2");
+  }
+
+  @Test
   void setSecret_givesHostsOfTheApplicationANewPlan_andAnswersTheirHeldPoll() throws Exception {
     admin.setSecret(set("deploy-key", KEY));
     admin.applyManifest(apply());

@@ -82,10 +82,10 @@ class SecretKeeperTest {
   }
 
   @Test
-  void missingDeployKeys_namesTheSecretAndHowToSetIt_andIsNeverGenerated() {
+  void missingSecrets_namesTheSecretAndHowToSetIt_andIsNeverGenerated() {
     Manifest manifest = manifest(release("deploy-key"));
 
-    List<ManifestError> errors = keeper.missingDeployKeys(manifest);
+    List<ManifestError> errors = keeper.missingSecrets(manifest);
     assertThat(keeper.generateMissing(manifest)).isEmpty();
 
     assertThat(errors)
@@ -97,7 +97,7 @@ class SecretKeeperTest {
             });
     store.putSecret(
         new AppEnv("shop", "prod"), "deploy-key", "-----BEGIN OPENSSH PRIVATE KEY-----");
-    assertThat(keeper.missingDeployKeys(manifest)).isEmpty();
+    assertThat(keeper.missingSecrets(manifest)).isEmpty();
   }
 
   @Test
