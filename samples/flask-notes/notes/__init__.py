@@ -20,10 +20,11 @@ def create_app():
     app.config["SECRET_KEY"] = os.environ["NOTES_SECRET_KEY"]
     app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
 
-    from notes import db, views
+    from notes import db, echo, views
 
     db.init_app(app)
     app.register_blueprint(views.bp)
+    app.wsgi_app = echo.WebSocketEcho(app.wsgi_app)
     _count_start(app)
     return app
 

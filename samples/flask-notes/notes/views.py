@@ -66,16 +66,3 @@ def count_notes():
         cursor.execute("SELECT count(*) FROM note")
         return str(cursor.fetchone()[0])
 
-
-@bp.route("/ws/echo")
-def echo():
-    """A WebSocket that answers each message with the release's version: uWSGI's own API."""
-    import uwsgi  # exists only inside uWSGI
-
-    uwsgi.websocket_handshake()
-    try:
-        while True:
-            message = uwsgi.websocket_recv()
-            uwsgi.websocket_send(VERSION.encode() + b" " + message)
-    except OSError:  # the client went away, or the instance is stopping
-        return ""
