@@ -2,6 +2,7 @@ package io.pulley.controller.secrets;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.AppEnv;
+import io.pulley.controller.manifest.RemoteAccess;
 import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
@@ -36,6 +37,7 @@ public final class SecretKeeper {
   private final Random random;
   private final Clock clock;
   private final AuditTrail audit;
+  private final TrustedHostKeys hostKeys;
 
   /** A keeper whose audit entries are counted nowhere. */
   public SecretKeeper(Store store, Random random, Clock clock) {
@@ -47,6 +49,41 @@ public final class SecretKeeper {
     this.random = Objects.requireNonNull(random, "random");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.hostKeys = new TrustedHostKeys(store, clock, audit);
+  }
+
+  /**
+   * What the manifest compiler reads to reach private Git remotes: the applications' stored secrets
+   * and the SSH host keys the controller trusts.
+   */
+  public RemoteAccess remoteAccess() {
+    return new RemoteAccess() {
+      @Override
+      public Optional<String> secret(AppEnv app, String name) {
+        return Optional.ofNullable(store.secrets(app).get(name));
+      }
+
+      @Override
+      public Optional<String> trustedHostKey(String hostPort) {
+        return hostKeys.find(hostPort);
+      }
+    };
+  }
+
+  /**
+   * Trusts from now on the SSH host keys the remotes of {@code manifest}, just stored as revision
+   * {@code revision}, were read with; the trail shows each new one's fingerprint.
+   */
+  public void trustHostKeys(Manifest manifest, long revision) {
+    hostKeys.remember(manifest, revision);
+  }
+
+  /**
+   * For each SSH server whose host key {@code manifest} would make trusted (a first use, or a
+   * pinned key replacing the trusted one): a sentence with the fingerprint and how to check it.
+   */
+  public List<String> hostKeyNotices(Manifest manifest) {
+    return hostKeys.notices(manifest);
   }
 
   /**
@@ -76,8 +113,8 @@ public final class SecretKeeper {
   }
 
   /**
-   * The deploy key secrets {@code manifest} uses but the store lacks, as manifest errors: a deploy
-   * key cannot be generated, the admin has to set it.
+   * The deploy key and token secrets {@code manifest} uses but the store lacks, as manifest errors:
+   * they cannot be generated, the admin has to set them.
    */
   public List<ManifestError> missingDeployKeys(Manifest manifest) {
     Map<String, String> known = store.secrets(AppEnv.of(manifest));
@@ -88,7 +125,8 @@ public final class SecretKeeper {
             ManifestError.newBuilder()
                 .setField(key.getValue())
                 .setReason(
-                    "deploy key secret \""
+                    (key.getValue().endsWith(".token_secret") ? "token" : "deploy key")
+                        + " secret \""
                         + key.getKey()
                         + "\" is not set; set it first with `pulley secret set "
                         + manifest.getApplication()
@@ -96,7 +134,9 @@ public final class SecretKeeper {
                         + manifest.getEnvironment()
                         + " "
                         + key.getKey()
-                        + " < KEY_FILE`")
+                        + (key.getValue().endsWith(".token_secret")
+                            ? " < TOKEN_FILE`"
+                            : " < KEY_FILE`"))
                 .build());
       }
     }

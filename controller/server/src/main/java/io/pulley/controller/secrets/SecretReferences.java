@@ -13,10 +13,12 @@ import java.util.TreeSet;
 
 /**
  * The secrets a compiled manifest uses: those the controller generates (names in sensitive files'
- * {@code ${secret:NAME}} and database passwords) and the deploy keys an admin must set. Immutable.
+ * {@code ${secret:NAME}} and database passwords) and those an admin must set: Git deploy keys and
+ * access tokens. Immutable.
  *
  * @param generated names of secrets the controller makes when they are missing, sorted
- * @param deployKeys names of deploy key secrets, each with the manifest field that names it
+ * @param deployKeys names of the secrets an admin sets for Git remotes (deploy keys, tokens), each
+ *     with the manifest field that names it
  */
 public record SecretReferences(Set<String> generated, Map<String, String> deployKeys) {
 
@@ -40,7 +42,11 @@ public record SecretReferences(Set<String> generated, Map<String, String> deploy
         case GIT_RELEASE -> {
           String key = resource.getGitRelease().getDeployKeySecret();
           if (!key.isEmpty()) {
-            deployKeys.putIfAbsent(key, fieldOf(manifest, resource, i));
+            deployKeys.putIfAbsent(key, fieldOf(manifest, resource, i, "deploy_key_secret"));
+          }
+          String token = resource.getGitRelease().getTokenSecret();
+          if (!token.isEmpty()) {
+            deployKeys.putIfAbsent(token, fieldOf(manifest, resource, i, "token_secret"));
           }
         }
         default -> {}
@@ -68,15 +74,10 @@ public record SecretReferences(Set<String> generated, Map<String, String> deploy
   }
 
   // The stack's checkout is reported at the field the admin wrote, not at a rendered resource.
-  private static String fieldOf(Manifest manifest, Resource resource, int index) {
-    if (manifest.hasStack()
-        && resource.getId().equals("release:checkout")
-        && resource
-            .getGitRelease()
-            .getDeployKeySecret()
-            .equals(manifest.getStack().getGit().getDeployKeySecret())) {
-      return "stack.git.deploy_key_secret";
+  private static String fieldOf(Manifest manifest, Resource resource, int index, String field) {
+    if (manifest.hasStack() && resource.getId().equals("release:checkout")) {
+      return "stack.git." + field;
     }
-    return "resources[" + index + "].git_release.deploy_key_secret";
+    return "resources[" + index + "].git_release." + field;
   }
 }
