@@ -71,7 +71,7 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     }
     Optional<HttpsToken> token = Optional.empty();
     if (!spec.getTokenSecret().isEmpty()) {
-      Optional<String> value = context.secret(spec.getTokenSecret());
+      Optional<String> value = context.secret(spec.getTokenSecret()).filter(t -> !t.isBlank());
       Optional<RemoteHost> server = RemoteHost.of(spec.getUrl());
       if (value.isEmpty() || server.isEmpty()) {
         return Convergence.failed(

@@ -60,7 +60,7 @@ public final class GitRemotes {
       return new Ready(GitRemote.ssh(source.url(), key.get(), expectedHostKey(source, access)));
     }
     if (!source.tokenSecret().isEmpty()) {
-      Optional<String> token = access.secret(app, source.tokenSecret());
+      Optional<String> token = access.secret(app, source.tokenSecret()).filter(t -> !t.isBlank());
       if (token.isEmpty()) {
         return missing(app, "token_secret", "token", source.tokenSecret(), "TOKEN");
       }
