@@ -34,6 +34,11 @@ public final class TestRepository implements AutoCloseable {
     return dir.toUri().toString();
   }
 
+  /** The repository's Git directory, for a server that serves it. */
+  public java.io.File gitDir() {
+    return dir.resolve(".git").toFile();
+  }
+
   public RevCommit commit(String file, String content) throws GitAPIException, IOException {
     Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
     git.add().addFilepattern(file).call();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Deploys one commit of a Git repository as ROOT/releases/COMMIT and, unless {@code checkout_only},
@@ -22,8 +23,9 @@ import java.util.Optional;
  * release root rather than the agent's data dir so it sits on the same filesystem as the releases,
  * inside the allowed roots, and goes away with the application; {@code .pulley/releases.log}
  * records switch order and {@code .pulley/checkouts.log} checkout order for pruning. ssh:// remotes
- * are fetched with the system's git and the deploy key secret; others in-process with JGit.
- * Idempotent; one apply at a time.
+ * are fetched with the system's git and the deploy key secret, accepting only the host key the plan
+ * pins; others in-process with JGit, https:// ones with the token secret as the basic-auth
+ * password. Idempotent; one apply at a time.
  */
 public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
   static final int DEFAULT_KEEP = ReleaseLinker.DEFAULT_KEEP;
@@ -67,6 +69,31 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
                 + "' is not among the application's secrets");
       }
     }
+    Optional<HttpsToken> token = Optional.empty();
+    if (!spec.getTokenSecret().isEmpty()) {
+      Optional<String> value = context.secret(spec.getTokenSecret()).filter(t -> !t.isBlank());
+      Optional<RemoteHost> server = RemoteHost.of(spec.getUrl());
+      if (value.isEmpty() || server.isEmpty()) {
+        return Convergence.failed(
+            value.isEmpty()
+                ? "token secret '"
+                    + spec.getTokenSecret()
+                    + "' is not among the application's secrets"
+                : "token_secret needs an https:// url naming a server");
+      }
+      String user = spec.getUsername().isEmpty() ? HttpsToken.DEFAULT_USERNAME : spec.getUsername();
+      token = Optional.of(new HttpsToken(server.get(), user, value.get().strip()));
+    }
+    Optional<SystemGitFetcher.PinnedKey> pinned = Optional.empty();
+    if (!spec.getHostKey().isEmpty()) {
+      Optional<String> hostKey = KnownHosts.keyOf(spec.getHostKey());
+      Optional<RemoteHost> server = RemoteHost.of(spec.getUrl());
+      if (hostKey.isEmpty() || server.isEmpty()) {
+        return Convergence.failed(
+            "host_key is not one OpenSSH public key line for an ssh:// server; it is not trusted");
+      }
+      pinned = Optional.of(new SystemGitFetcher.PinnedKey(server.get(), hostKey.get()));
+    }
     Path root = Path.of(spec.getRoot());
     Path releases = root.resolve("releases");
     Optional<String> layout = guard.check(ReleaseLinker.writtenPaths(root, spec.getCommit()));
@@ -82,7 +109,10 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     String commit = spec.getCommit();
     Path release = releases.resolve(commit);
     if (!Files.isDirectory(release, LinkOption.NOFOLLOW_LINKS)) {
-      Optional<String> failure = build(root, spec, key, release, changes);
+      Fetcher jgit = new JGitFetcher(token);
+      Fetcher system = new SystemGitFetcher(key, ssh, pinned);
+      Optional<String> failure =
+          build(root, spec, url -> Fetcher.isSsh(url) ? system : jgit, release, changes);
       if (failure.isPresent()) {
         return Convergence.failed(failure.get());
       }
@@ -98,13 +128,14 @@ public final class GitReleaseExecutor implements ResourceExecutor<GitRelease> {
     return linked.drift().isEmpty() ? c : c.withDrift(linked.drift());
   }
 
-  private Optional<String> build(
-      Path root, GitRelease spec, Optional<String> key, Path release, List<String> changes)
+  private static Optional<String> build(
+      Path root,
+      GitRelease spec,
+      Function<String, Fetcher> fetchers,
+      Path release,
+      List<String> changes)
       throws IOException {
-    Fetcher jgit = new JGitFetcher();
-    Fetcher system = new SystemGitFetcher(key, ssh);
-    ReleaseBuilder builder =
-        new ReleaseBuilder(root, url -> Fetcher.isSsh(url) ? system : jgit, spec.getSubmodules());
+    ReleaseBuilder builder = new ReleaseBuilder(root, fetchers, spec.getSubmodules());
     try {
       return builder.build(spec.getUrl(), spec.getCommit(), release, spec.getLinksMap(), changes);
     } catch (InterruptedException e) {

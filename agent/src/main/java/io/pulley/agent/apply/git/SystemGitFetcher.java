@@ -16,9 +16,11 @@ import java.util.Optional;
 /**
  * Fetches with the system's {@code git} over SSH, because JGit's SSH transport is a separate
  * library the agent does not carry. A deploy key is written to a root-only temp file for the one
- * fetch and deleted after it; host keys are trusted on first use and remembered in the release
- * root's {@code .pulley/known_hosts}. Nothing reaches a shell but GIT_SSH_COMMAND, which git runs
- * through one; its only variable parts are paths the agent made, single-quoted. Thread-safe.
+ * fetch and deleted after it. The host key the controller accepted for the remote's server is
+ * pinned in the release root's {@code .pulley/known_hosts} and checked strictly; servers the plan
+ * pins no key for (older controllers, submodules elsewhere) are trusted on first use and remembered
+ * there. Nothing reaches a shell but GIT_SSH_COMMAND, which git runs through one; its only variable
+ * parts are paths the agent made, single-quoted. Thread-safe.
  */
 final class SystemGitFetcher implements Fetcher {
   static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -27,14 +29,24 @@ final class SystemGitFetcher implements Fetcher {
   private final ProcessRunner runner = new ProcessRunner();
   private final Optional<String> privateKey;
   private final String ssh;
+  private final Optional<PinnedKey> pinned;
+
+  /** A host key to accept, and only it, from one server. */
+  record PinnedKey(RemoteHost server, String key) {}
+
+  SystemGitFetcher(Optional<String> privateKey, String ssh) {
+    this(privateKey, ssh, Optional.empty());
+  }
 
   /**
    * @param privateKey an OpenSSH private key, or empty to use the agent user's own SSH setup
    * @param ssh the ssh program git runs (a test passes a recording script)
+   * @param pinned the only host key accepted from its server ("type base64"), if the plan has one
    */
-  SystemGitFetcher(Optional<String> privateKey, String ssh) {
+  SystemGitFetcher(Optional<String> privateKey, String ssh, Optional<PinnedKey> pinned) {
     this.privateKey = privateKey;
     this.ssh = ssh;
+    this.pinned = pinned;
   }
 
   @Override
@@ -53,13 +65,19 @@ final class SystemGitFetcher implements Fetcher {
         // ssh rejects a key file whose last line is not terminated.
         Files.writeString(keyFile, key.endsWith("\n") ? key : key + "\n", StandardCharsets.UTF_8);
       }
+      Path knownHosts = workDir.resolve("known_hosts");
+      Optional<RemoteHost> server = RemoteHost.of(url);
+      boolean strict = pinned.isPresent() && server.equals(Optional.of(pinned.get().server()));
+      if (strict) {
+        KnownHosts.pin(knownHosts, pinned.get().server(), pinned.get().key());
+      }
       Map<String, String> env = new LinkedHashMap<>();
       env.put("PATH", PATH);
       env.put("LANG", "C.UTF-8");
       env.put("HOME", workDir.toString());
       env.put("GIT_TERMINAL_PROMPT", "0");
       env.put("GIT_CONFIG_NOSYSTEM", "1");
-      env.put("GIT_SSH_COMMAND", sshCommand(keyFile, workDir.resolve("known_hosts")));
+      env.put("GIT_SSH_COMMAND", sshCommand(keyFile, knownHosts, strict));
       List<String> argv =
           List.of(
               "git",
@@ -81,12 +99,16 @@ final class SystemGitFetcher implements Fetcher {
     }
   }
 
-  String sshCommand(Path keyFile, Path knownHosts) throws IOException {
+  /**
+   * @param strict true if the server's key is pinned in {@code knownHosts}: no other is accepted,
+   *     and an unknown server is refused rather than trusted
+   */
+  String sshCommand(Path keyFile, Path knownHosts, boolean strict) throws IOException {
     StringBuilder cmd = new StringBuilder(quote(ssh));
     if (keyFile != null) {
       cmd.append(" -i ").append(quote(keyFile.toString())).append(" -o IdentitiesOnly=yes");
     }
-    cmd.append(" -o StrictHostKeyChecking=accept-new")
+    cmd.append(strict ? " -o StrictHostKeyChecking=yes" : " -o StrictHostKeyChecking=accept-new")
         .append(" -o UserKnownHostsFile=")
         .append(quote(knownHosts.toString()))
         .append(" -o BatchMode=yes");

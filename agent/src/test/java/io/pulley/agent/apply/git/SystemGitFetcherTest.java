@@ -143,6 +143,68 @@ class SystemGitFetcherTest {
   }
 
   @Test
+  void converge_withThePlansHostKey_pinsItInKnownHosts_andChecksStrictly() throws Exception {
+    GitReleaseExecutor executor =
+        new GitReleaseExecutor(new PathGuard(List.of(tmp.resolve("srv"))), fakeSsh.toString());
+    Path knownHosts = tmp.resolve("srv/app/.pulley/known_hosts");
+    Files.writeString(knownHosts, "[example.invalid]:2222 " + KnownHostsTest.OLD + "\n");
+
+    Convergence c =
+        executor.converge(
+            GitRelease.newBuilder()
+                .setRoot(tmp.resolve("srv/app").toString())
+                .setUrl("ssh://git@example.invalid:2222/app.git")
+                .setCommit("0123456789abcdef0123456789abcdef01234567")
+                .setDeployKeySecret("deploy-key")
+                .setHostKey(KnownHostsTest.KEY)
+                .build(),
+            Contexts.withSecrets(stateDir, Map.of("deploy-key", KEY)));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(Files.readString(record))
+        .contains("-o StrictHostKeyChecking=yes")
+        .doesNotContain("accept-new");
+    assertThat(Files.readAllLines(knownHosts))
+        .containsExactly("[example.invalid]:2222 " + KnownHostsTest.KEY);
+  }
+
+  @Test
+  void fetch_fromAServerThePinIsNotFor_trustsOnFirstUseAsBefore() throws Exception {
+    SystemGitFetcher fetcher =
+        new SystemGitFetcher(
+            Optional.of(KEY),
+            fakeSsh.toString(),
+            Optional.of(
+                new SystemGitFetcher.PinnedKey(
+                    new RemoteHost("example.invalid", 22), KnownHostsTest.KEY)));
+
+    fetcher.fetch(cache, "ssh://git@submodules.invalid/lib.git");
+
+    assertThat(Files.readString(record)).contains("-o StrictHostKeyChecking=accept-new");
+    assertThat(cache.getParent().resolve("known_hosts")).doesNotExist();
+  }
+
+  @Test
+  void converge_withAHostKeyThatIsNoKeyLine_failsAndTrustsNothing() throws Exception {
+    GitReleaseExecutor executor =
+        new GitReleaseExecutor(new PathGuard(List.of(tmp.resolve("srv"))), fakeSsh.toString());
+
+    Convergence c =
+        executor.converge(
+            GitRelease.newBuilder()
+                .setRoot(tmp.resolve("srv/app").toString())
+                .setUrl("ssh://git@example.invalid/app.git")
+                .setCommit("0123456789abcdef0123456789abcdef01234567")
+                .setHostKey(KnownHostsTest.KEY + "\n* " + KnownHostsTest.OLD)
+                .build(),
+            Contexts.plain(stateDir));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).contains("host_key");
+    assertThat(record).doesNotExist();
+  }
+
+  @Test
   void isSsh_recognisesSshAndScpLikeUrls() {
     assertThat(Fetcher.isSsh("ssh://git@host/x.git")).isTrue();
     assertThat(Fetcher.isSsh("git@github.com:org/x.git")).isTrue();

@@ -7,12 +7,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.testing.CapturedLogs;
+import io.pulley.testing.SshGitServer;
 import io.pulley.testing.TestRepository;
 import io.pulley.v1.AgentServiceGrpc;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.PollRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,18 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `pulley secret set` and `pulley secret list` against a real controller. */
 class SecretCommandTest {
-  private static final String KEY =
-      "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-          + "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-          + "QyNTUxOQAAACBkZXBsb3kta2V5LWJvZHktdGhhdC1tdXN0LXN0YXktc2VjcmV0AAAA\n"
-          + "-----END OPENSSH PRIVATE KEY-----\n";
-  private static final String KEY_LINE =
-      "QyNTUxOQAAACBkZXBsb3kta2V5LWJvZHktdGhhdC1tdXN0LXN0YXktc2VjcmV0AAAA";
+  private final KeyPair deployKey = SshGitServer.newKey();
+  private final String key = SshGitServer.privateKeyText(deployKey);
+  private final String keyLine = key.lines().skip(1).findFirst().orElseThrow();
 
   @TempDir Path temp;
   private LocalController controller;
   private Cli cli;
   private TestRepository repository;
+  private SshGitServer git;
   private Path dataDir;
 
   @BeforeEach
@@ -44,11 +43,15 @@ class SecretCommandTest {
     controller = LocalController.start(dataDir);
     cli = controller.cli();
     repository = TestRepository.create(temp.resolve("repo"));
+    git =
+        SshGitServer.start(
+            repository.gitDir(), "git", deployKey.getPublic(), SshGitServer.newKey());
   }
 
   @AfterEach
   void stop() {
     controller.close();
+    git.close();
     repository.close();
   }
 
@@ -71,13 +74,13 @@ class SecretCommandTest {
   @Test
   void set_fromFile_keepsAMultiLineKeyExactly() throws Exception {
     Path keyFile = temp.resolve("id_ed25519");
-    Files.writeString(keyFile, KEY);
+    Files.writeString(keyFile, key);
 
     Cli.Result result =
         cli.run("secret", "set", "shop", "prod", "deploy-key", "--from-file", keyFile.toString());
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(storedSecrets()).containsExactly(Map.entry("deploy-key", KEY));
+    assertThat(storedSecrets()).containsExactly(Map.entry("deploy-key", key));
   }
 
   @Test
@@ -124,7 +127,7 @@ class SecretCommandTest {
         .contains("pulley secret set shop production deploy-key");
 
     Path keyFile = temp.resolve("id_ed25519");
-    Files.writeString(keyFile, KEY);
+    Files.writeString(keyFile, key);
     Cli.Result set =
         cli.run(
             "secret", "set", "shop", "production", "deploy-key", "--from-file", keyFile.toString());
@@ -132,12 +135,15 @@ class SecretCommandTest {
 
     assertThat(set.exitCode()).as(set.toString()).isZero();
     assertThat(after.exitCode()).as(after.toString()).isZero();
-    assertThat(after.out()).contains("applied: shop/production revision 1");
+    assertThat(after.out())
+        .contains("applied: shop/production revision 1")
+        .contains("note: the SSH host key of 127.0.0.1:" + git.port() + " is SHA256:")
+        .contains("trusted on first use");
   }
 
   @Test
   void list_showsNameSourceAndTime_asATableAndAsJson() throws Exception {
-    Files.writeString(temp.resolve("id_ed25519"), KEY);
+    Files.writeString(temp.resolve("id_ed25519"), key);
     cli.run(
         "secret",
         "set",
@@ -169,7 +175,7 @@ class SecretCommandTest {
 
   @Test
   void set_changesThePlanIdOfAHostThatRunsTheApplication() throws Exception {
-    cli.runWithInput(KEY, "secret", "set", "shop", "production", "deploy-key");
+    cli.runWithInput(key, "secret", "set", "shop", "production", "deploy-key");
     Path manifest = temp.resolve("shop.yaml");
     Files.writeString(manifest, stackManifest());
     assertThat(cli.run("apply", "-f", manifest.toString()).exitCode()).isZero();
@@ -178,7 +184,7 @@ class SecretCommandTest {
 
     Cli.Result set =
         cli.runWithInput(
-            KEY.replace("dGhhdC1tdXN0", "cm90YXRlZC1r"),
+            SshGitServer.privateKeyText(SshGitServer.newKey()),
             "secret",
             "set",
             "shop",
@@ -197,11 +203,11 @@ class SecretCommandTest {
     StringBuilder output = new StringBuilder();
     String logs;
     try (CapturedLogs captured = CapturedLogs.start()) {
-      output.append(cli.runWithInput(KEY, "secret", "set", "shop", "production", "deploy-key"));
-      output.append(cli.runWithInput(KEY, "secret", "set", "shop", "production", "deploy-key"));
-      output.append(cli.runWithInput(KEY, "secret", "set", "shop", "production", "Bad_Name"));
+      output.append(cli.runWithInput(key, "secret", "set", "shop", "production", "deploy-key"));
+      output.append(cli.runWithInput(key, "secret", "set", "shop", "production", "deploy-key"));
+      output.append(cli.runWithInput(key, "secret", "set", "shop", "production", "Bad_Name"));
       output.append(
-          cli.runWithInput(KEY, "-o", "json", "secret", "set", "shop", "production", "k"));
+          cli.runWithInput(key, "-o", "json", "secret", "set", "shop", "production", "k"));
       output.append(cli.run("apply", "-f", manifest.toString()));
       registerHost("web-1");
       output.append(cli.run("plan", "web-1"));
@@ -213,7 +219,7 @@ class SecretCommandTest {
 
     assertThat(logs).contains("secret deploy-key of shop/production set by");
     assertThat(output.toString()).contains("(redacted)");
-    for (String value : new String[] {KEY_LINE, storedSecrets().get("database-password")}) {
+    for (String value : new String[] {keyLine, storedSecrets().get("database-password")}) {
       assertThat(logs).doesNotContain(value);
       assertThat(output.toString()).doesNotContain(value);
     }
@@ -229,7 +235,7 @@ class SecretCommandTest {
           site: {domains: [shop.example.com]}
           database: {}
         """
-        .formatted(repository.url());
+        .formatted(git.url("git"));
   }
 
   /** A host polls once, so the controller knows it and renders its plan. */

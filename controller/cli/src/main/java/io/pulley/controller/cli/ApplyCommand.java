@@ -114,6 +114,9 @@ final class ApplyCommand extends ClientCommand {
                   + revision.getNumber()
                   + ")");
     }
+    for (String notice : response.getNoticesList()) {
+      out().println("note: " + notice);
+    }
     out().flush();
   }
 

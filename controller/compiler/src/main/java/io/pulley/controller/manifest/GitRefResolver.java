@@ -13,4 +13,12 @@ public interface GitRefResolver {
    * unreachable remote: those are outcomes, reported in the result.
    */
   RefResolution resolve(String url, String ref);
+
+  /**
+   * Resolves {@code ref} in {@code remote}, with its credentials and expected host key. A resolver
+   * that reads only public remotes reads its URL.
+   */
+  default RefResolution resolve(GitRemote remote, String ref) {
+    return resolve(remote.url(), ref);
+  }
 }

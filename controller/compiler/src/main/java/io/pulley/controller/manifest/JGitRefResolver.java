@@ -2,31 +2,25 @@ package io.pulley.controller.manifest;
 
 import com.google.re2j.Pattern;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.api.errors.JGitInternalException;
-import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
-import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.FetchConnection;
-import org.eclipse.jgit.transport.Transport;
-import org.eclipse.jgit.transport.URIish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves refs with one {@code ls-remote} call through JGit. Thread-safe: every call opens its own
- * connection.
+ * Resolves refs with one {@code ls-remote} call through JGit, in-process for every transport:
+ * ssh:// with a deploy key held in memory (Apache MINA sshd), https:// with a token as the
+ * basic-auth password ({@link RemoteReader}). Thread-safe: every call opens its own connection.
  *
  * <ul>
- *   <li>A full 40-hex-digit commit id is taken as it is, without asking the remote: whether the
- *       remote has it shows when an agent fetches it.
+ *   <li>A full 40-hex-digit commit id is taken as it is: whether the remote has it shows when an
+ *       agent fetches it. A public remote is not even asked; a private or SSH one is, to check the
+ *       credentials and the host key.
  *   <li>A full ref name ({@code refs/heads/main}, {@code refs/tags/v1}, {@code HEAD}) is looked up
  *       as written.
  *   <li>A short name is looked up as a tag first, then as a branch, as {@code git rev-parse} does.
@@ -55,22 +49,36 @@ public final class JGitRefResolver implements GitRefResolver, RemoteRefs {
 
   @Override
   public RefResolution resolve(String url, String ref) {
-    if (FULL_COMMIT.matcher(ref).matches()) {
+    return resolve(GitRemote.anonymous(url), ref);
+  }
+
+  /**
+   * As {@link #resolve(String, String)}, with {@code remote}'s credentials. A remote that needs
+   * credentials or SSH is asked even for a full commit id, so that a wrong key or token, or a
+   * changed host key, is refused when the manifest is applied and not only when hosts fetch.
+   */
+  @Override
+  public RefResolution resolve(GitRemote remote, String ref) {
+    boolean commitId = FULL_COMMIT.matcher(ref).matches();
+    if (commitId && !remote.hasCredentials() && !SshHostKey.isSsh(remote.url())) {
       return RefResolution.resolved(ref.toLowerCase(Locale.ROOT));
     }
-    Map<String, Ref> advertised;
+    RemoteReader.Listing listing;
     try {
-      advertised = lsRemote(url);
-    } catch (IOException | URISyntaxException | JGitInternalException e) {
-      String reason = RemoteUrl.redact(String.valueOf(e.getMessage()));
-      log.info("ls-remote failed url={} reason={}", RemoteUrl.redact(url), reason);
-      return RefResolution.unreachable(reason);
+      listing = RemoteReader.read(remote, timeoutSeconds);
+    } catch (RemoteFailure e) {
+      log.info("ls-remote failed remote={} reason={}", remote, e.getMessage());
+      return RefResolution.refused(e.field(), e.getMessage());
+    }
+    if (commitId) {
+      return RefResolution.resolved(ref.toLowerCase(Locale.ROOT), listing.hostKey());
     }
     for (String name : candidates(ref)) {
-      Ref found = advertised.get(name);
+      Ref found = listing.refs().get(name);
       if (found != null && found.getObjectId() != null) {
         ObjectId peeled = found.getPeeledObjectId();
-        return RefResolution.resolved((peeled != null ? peeled : found.getObjectId()).name());
+        return RefResolution.resolved(
+            (peeled != null ? peeled : found.getObjectId()).name(), listing.hostKey());
       }
     }
     return RefResolution.notFound();
@@ -78,15 +86,20 @@ public final class JGitRefResolver implements GitRefResolver, RemoteRefs {
 
   @Override
   public Map<String, String> list(String url) throws IOException {
-    Map<String, Ref> advertised;
+    return list(GitRemote.anonymous(url));
+  }
+
+  @Override
+  public Map<String, String> list(GitRemote remote) throws IOException {
+    RemoteReader.Listing listing;
     try {
-      advertised = lsRemote(url);
-    } catch (IOException | URISyntaxException | JGitInternalException e) {
-      // Without the cause: its message may carry the URL's credentials.
-      throw new IOException(RemoteUrl.redact(String.valueOf(e.getMessage())));
+      listing = RemoteReader.read(remote, timeoutSeconds);
+    } catch (RemoteFailure e) {
+      // The reason only: it is made to hold no credentials.
+      throw new IOException(e.field() + ": " + e.getMessage());
     }
     Map<String, String> commits = new TreeMap<>();
-    for (Map.Entry<String, Ref> ref : advertised.entrySet()) {
+    for (Map.Entry<String, Ref> ref : listing.refs().entrySet()) {
       ObjectId id = ref.getValue().getObjectId();
       if (id == null) {
         continue;
@@ -95,29 +108,6 @@ public final class JGitRefResolver implements GitRefResolver, RemoteRefs {
       commits.put(ref.getKey(), (peeled != null ? peeled : id).name());
     }
     return commits;
-  }
-
-  private Map<String, Ref> lsRemote(String url) throws IOException, URISyntaxException {
-    URIish uri = new URIish(url);
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      try (Transport transport = Transport.open(uri)) {
-        return advertisedRefs(transport);
-      }
-    }
-    // Git's "dumb" HTTP protocol reads refs through a local repository even for ls-remote, so
-    // HTTP gets a throw-away in-memory one (local file transports need a real file system).
-    try (Repository scratch = new InMemoryRepository(new DfsRepositoryDescription("ls-remote"));
-        Transport transport = Transport.open(scratch, uri)) {
-      return advertisedRefs(transport);
-    }
-  }
-
-  private Map<String, Ref> advertisedRefs(Transport transport) throws IOException {
-    transport.setTimeout(timeoutSeconds);
-    try (FetchConnection connection = transport.openFetch()) {
-      return connection.getRefsMap();
-    }
   }
 
   private static List<String> candidates(String ref) {

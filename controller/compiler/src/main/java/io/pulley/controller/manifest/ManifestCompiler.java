@@ -18,10 +18,25 @@ import java.util.function.Consumer;
 public final class ManifestCompiler {
 
   private final GitRefResolver resolver;
+  private final Optional<RemoteAccess> access;
   private final YamlManifestReader reader = new YamlManifestReader();
 
+  /**
+   * A compiler that reads remotes without looking secrets up: a deploy key or token a manifest
+   * names is not sent, and whether it is set is left to the caller.
+   */
   public ManifestCompiler(GitRefResolver resolver) {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.access = Optional.empty();
+  }
+
+  /**
+   * A compiler that reads private remotes with the secrets and trusted host keys {@code access}
+   * gives; a secret a manifest names that is not set is a mistake in the manifest.
+   */
+  public ManifestCompiler(GitRefResolver resolver, RemoteAccess access) {
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.access = Optional.of(access);
   }
 
   /**
@@ -55,7 +70,7 @@ public final class ManifestCompiler {
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());
     }
-    new ReleaseResolver(resolver, new Checks(problems, positions)).resolveAll(manifest);
+    new ReleaseResolver(resolver, access, new Checks(problems, positions)).resolveAll(manifest);
     if (!problems.isEmpty()) {
       return CompileResult.failure(problems.list());
     }

@@ -12,4 +12,12 @@ public interface RemoteRefs {
    * @throws IOException if the remote cannot be read; the message holds no credentials
    */
   Map<String, String> list(String url) throws IOException;
+
+  /**
+   * As {@link #list(String)}, reading {@code remote} with its credentials and accepting only its
+   * expected host key, if it has one. A lister of public remotes reads its URL.
+   */
+  default Map<String, String> list(GitRemote remote) throws IOException {
+    return list(remote.url());
+  }
 }

@@ -134,7 +134,8 @@ final class ResourceValidator {
           "commit is set by the controller when it resolves \"ref\"; remove it and put the commit"
               + " id in \"ref\" instead");
     }
-    names.secret(path + ".deploy_key_secret", release.getDeployKeySecret(), false);
+    new StackGitChecks(checks)
+        .validate(path, GitRemotes.Source.of(release), release.getHostKeyFingerprint());
     if (release.getKeep() < 0 || release.getKeep() > MAX_KEEP) {
       checks.fail(
           path + ".keep",

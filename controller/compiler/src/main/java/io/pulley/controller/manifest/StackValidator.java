@@ -119,7 +119,8 @@ final class StackValidator {
               + " id in \"ref\" instead");
     }
     text.range("stack.git.keep", git.getKeep(), 1, ResourceValidator.MAX_KEEP, StackDefaults.KEEP);
-    names.secret("stack.git.deploy_key_secret", git.getDeployKeySecret(), false);
+    new StackGitChecks(checks)
+        .validate("stack.git", GitRemotes.Source.of(git), git.getHostKeyFingerprint());
   }
 
   private void python(StackPython python) {

@@ -50,6 +50,10 @@ final class ReleaseSteps {
                         .setKeep(stack.getGit().getKeep())
                         .setCheckoutOnly(true)
                         .setDeployKeySecret(stack.getGit().getDeployKeySecret())
+                        .setTokenSecret(stack.getGit().getTokenSecret())
+                        .setUsername(stack.getGit().getUsername())
+                        .setHostKey(stack.getGit().getHostKey())
+                        .setHostKeyFingerprint(stack.getGit().getHostKeyFingerprint())
                         .setSubmodules(stack.getGit().getSubmodules())
                         .putAllLinks(sharedLinks(layout, stack)))));
     resources.add(StackRenderer.resource("venv", r -> r.setVirtualenv(virtualenv(layout, stack))));

@@ -168,8 +168,8 @@ class ManifestCompilerTest {
   }
 
   @Test
-  void compile_unreachableRemote_reportsWithoutCredentials() {
-    String url = "file://alice:s3cret@" + tmp.resolve("absent.git");
+  void compile_unreachableRemote_reportsAtItsUrl() {
+    String url = tmp.resolve("absent.git").toUri().toString();
 
     CompileResult result = compiler.compile(allKinds(url, "main"), "a.yaml");
 
@@ -179,9 +179,22 @@ class ManifestCompilerTest {
             error -> {
               assertThat(error.getField()).isEqualTo("resources[2].git_release.url");
               assertThat(error.getLine()).isEqualTo(19);
-              assertThat(error.getReason())
-                  .startsWith("cannot read refs from")
-                  .doesNotContain("s3cret");
+              assertThat(error.getReason()).startsWith("cannot read refs from");
+            });
+  }
+
+  @Test
+  void compile_urlWithAPassword_isRefusedBeforeAskingAndWithoutRepeatingIt() {
+    String url = "file://alice:s3cret@" + tmp.resolve("absent.git");
+
+    CompileResult result = compiler.compile(allKinds(url, "main"), "a.yaml");
+
+    assertThat(result.errors())
+        .singleElement()
+        .satisfies(
+            error -> {
+              assertThat(error.getField()).isEqualTo("resources[2].git_release.url");
+              assertThat(error.getReason()).contains("password").doesNotContain("s3cret");
             });
   }
 

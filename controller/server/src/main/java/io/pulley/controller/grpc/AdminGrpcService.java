@@ -94,7 +94,8 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
         ApplyManifestResponse.newBuilder()
             .setChanged(accepted.changed())
             .setDiff(accepted.diff())
-            .setDryRun(accepted.dryRun());
+            .setDryRun(accepted.dryRun())
+            .addAllNotices(accepted.notices());
     accepted.revision().ifPresent(response::setRevision);
     respond(observer, response.build());
   }

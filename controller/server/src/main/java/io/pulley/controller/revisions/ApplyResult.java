@@ -16,8 +16,23 @@ public sealed interface ApplyResult {
 
   /**
    * The manifest is valid. {@code revision} is the new revision if one was stored, else the current
-   * one (absent for a new application in a dry run).
+   * one (absent for a new application in a dry run); {@code notices} are what the admin should
+   * check, such as a host key trusted on first use.
    */
-  record Accepted(Optional<Revision> revision, boolean changed, String diff, boolean dryRun)
-      implements ApplyResult {}
+  record Accepted(
+      Optional<Revision> revision,
+      boolean changed,
+      String diff,
+      boolean dryRun,
+      List<String> notices)
+      implements ApplyResult {
+
+    public Accepted {
+      notices = List.copyOf(notices);
+    }
+
+    public Accepted(Optional<Revision> revision, boolean changed, String diff, boolean dryRun) {
+      this(revision, changed, diff, dryRun, List.of());
+    }
+  }
 }

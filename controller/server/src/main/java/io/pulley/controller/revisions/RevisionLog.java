@@ -118,9 +118,10 @@ public final class RevisionLog {
       String hash = ContentHash.of(manifest);
       boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
       String diff = diff(previous, manifest);
+      List<String> notices = secrets.hostKeyNotices(manifest);
       if (dryRun) {
         metrics.applied("dry_run");
-        return new ApplyResult.Accepted(previous, changed, diff, true);
+        return new ApplyResult.Accepted(previous, changed, diff, true, notices);
       }
       boolean generated = !secrets.generateMissing(manifest).isEmpty();
       if (!changed) {
@@ -129,7 +130,7 @@ public final class RevisionLog {
           refreshed(AppEnv.of(manifest));
         }
         metrics.applied("unchanged");
-        return new ApplyResult.Accepted(previous, false, diff, false);
+        return new ApplyResult.Accepted(previous, false, diff, false, notices);
       }
       Revision stored =
           append(
@@ -141,7 +142,7 @@ public final class RevisionLog {
                   .setSourceYaml(yaml),
               previous);
       metrics.applied("created");
-      return new ApplyResult.Accepted(Optional.of(stored), true, diff, false);
+      return new ApplyResult.Accepted(Optional.of(stored), true, diff, false, notices);
     }
   }
 
@@ -265,6 +266,10 @@ public final class RevisionLog {
                         .setSeconds(now.getEpochSecond())
                         .setNanos(now.getNano()))
                 .build());
+    if (stored.getOrigin() != RevisionOrigin.REVISION_ORIGIN_ROLLBACK) {
+      // Host keys were checked when this manifest compiled; a rollback's were checked long ago.
+      secrets.trustHostKeys(manifest, stored.getNumber());
+    }
     current = List.copyOf(store.currentRevisions());
     metrics.revisionCreated();
     log.info(

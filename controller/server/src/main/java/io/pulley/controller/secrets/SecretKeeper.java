@@ -2,6 +2,7 @@ package io.pulley.controller.secrets;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.AppEnv;
+import io.pulley.controller.manifest.RemoteAccess;
 import io.pulley.controller.store.SecretEntry;
 import io.pulley.controller.store.Store;
 import io.pulley.v1.Manifest;
@@ -38,6 +39,7 @@ public final class SecretKeeper {
   private final Random random;
   private final Clock clock;
   private final AuditTrail audit;
+  private final TrustedHostKeys hostKeys;
 
   /** A keeper whose audit entries are counted nowhere. */
   public SecretKeeper(Store store, Random random, Clock clock) {
@@ -49,6 +51,41 @@ public final class SecretKeeper {
     this.random = Objects.requireNonNull(random, "random");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
+    this.hostKeys = new TrustedHostKeys(store, clock, audit);
+  }
+
+  /**
+   * What the manifest compiler reads to reach private Git remotes: the applications' stored secrets
+   * and the SSH host keys the controller trusts.
+   */
+  public RemoteAccess remoteAccess() {
+    return new RemoteAccess() {
+      @Override
+      public Optional<String> secret(AppEnv app, String name) {
+        return Optional.ofNullable(store.secrets(app).get(name));
+      }
+
+      @Override
+      public Optional<String> trustedHostKey(String hostPort) {
+        return hostKeys.find(hostPort);
+      }
+    };
+  }
+
+  /**
+   * Trusts from now on the SSH host keys the remotes of {@code manifest}, just stored as revision
+   * {@code revision}, were read with; the trail shows each new one's fingerprint.
+   */
+  public void trustHostKeys(Manifest manifest, long revision) {
+    hostKeys.remember(manifest, revision);
+  }
+
+  /**
+   * For each SSH server whose host key {@code manifest} would make trusted (a first use, or a
+   * pinned key replacing the trusted one): a sentence with the fingerprint and how to check it.
+   */
+  public List<String> hostKeyNotices(Manifest manifest) {
+    return hostKeys.notices(manifest);
   }
 
   /**
@@ -79,9 +116,9 @@ public final class SecretKeeper {
 
   /**
    * The secrets {@code manifest} uses that the controller may not generate and the store lacks, as
-   * manifest errors: a deploy key, or a secret an environment variable names without {@code
-   * generate}. The admin has to set them first. A stored secret that an environment variable names
-   * must also fit on one line there.
+   * manifest errors: a deploy key or an access token for a Git remote, or a secret an environment
+   * variable names without {@code generate}. The admin has to set them first. A stored secret that
+   * an environment variable names must also fit on one line there.
    */
   public List<ManifestError> missingSecrets(Manifest manifest) {
     Map<String, String> known = store.secrets(AppEnv.of(manifest));
@@ -90,7 +127,10 @@ public final class SecretKeeper {
     for (Map.Entry<String, String> key : references.deployKeys().entrySet()) {
       if (!known.containsKey(key.getKey())) {
         errors.add(
-            error(key.getValue(), "deploy key secret", key.getKey(), manifest, "KEY_FILE", ""));
+            key.getValue().endsWith(".token_secret")
+                ? error(key.getValue(), "token secret", key.getKey(), manifest, "TOKEN_FILE", "")
+                : error(
+                    key.getValue(), "deploy key secret", key.getKey(), manifest, "KEY_FILE", ""));
       }
     }
     for (Map.Entry<String, String> secret : references.setByAdmin().entrySet()) {

@@ -16,11 +16,12 @@ import java.util.TreeSet;
 /**
  * The secrets a compiled manifest uses: those the controller generates (names in sensitive files'
  * {@code ${secret:NAME}}, database passwords, and {@code stack.secret_environment} entries marked
- * {@code generate}), the deploy keys an admin must set, and the other secrets an admin must set
- * ({@code stack.secret_environment} entries without {@code generate}). Immutable.
+ * {@code generate}), the deploy keys and Git access tokens an admin must set, and the other secrets
+ * an admin must set ({@code stack.secret_environment} entries without {@code generate}). Immutable.
  *
  * @param generated names of secrets the controller makes when they are missing, sorted
- * @param deployKeys names of deploy key secrets, each with the manifest field that names it
+ * @param deployKeys names of the secrets an admin sets for Git remotes (deploy keys, tokens), each
+ *     with the manifest field that names it
  * @param setByAdmin names of other secrets that must exist, each with the field that names it
  */
 public record SecretReferences(
@@ -54,7 +55,11 @@ public record SecretReferences(
         case GIT_RELEASE -> {
           String key = resource.getGitRelease().getDeployKeySecret();
           if (!key.isEmpty()) {
-            deployKeys.putIfAbsent(key, fieldOf(manifest, resource, i));
+            deployKeys.putIfAbsent(key, fieldOf(manifest, resource, i, "deploy_key_secret"));
+          }
+          String token = resource.getGitRelease().getTokenSecret();
+          if (!token.isEmpty()) {
+            deployKeys.putIfAbsent(token, fieldOf(manifest, resource, i, "token_secret"));
           }
         }
         default -> {}
@@ -96,15 +101,10 @@ public record SecretReferences(
   }
 
   // The stack's checkout is reported at the field the admin wrote, not at a rendered resource.
-  private static String fieldOf(Manifest manifest, Resource resource, int index) {
-    if (manifest.hasStack()
-        && resource.getId().equals("release:checkout")
-        && resource
-            .getGitRelease()
-            .getDeployKeySecret()
-            .equals(manifest.getStack().getGit().getDeployKeySecret())) {
-      return "stack.git.deploy_key_secret";
+  private static String fieldOf(Manifest manifest, Resource resource, int index, String field) {
+    if (manifest.hasStack() && resource.getId().equals("release:checkout")) {
+      return "stack.git." + field;
     }
-    return "resources[" + index + "].git_release.deploy_key_secret";
+    return "resources[" + index + "].git_release." + field;
   }
 }

@@ -81,7 +81,13 @@ final class ControllerParts implements AutoCloseable {
     AuditTrail audit = new AuditTrail(store, clock, metrics);
     SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock, audit);
     RevisionLog revisions =
-        new RevisionLog(store, new ManifestCompiler(resolver), secrets, clock, metrics, events);
+        new RevisionLog(
+            store,
+            new ManifestCompiler(resolver, secrets.remoteAccess()),
+            secrets,
+            clock,
+            metrics,
+            events);
     Rollouts rollouts =
         new Rollouts(
             store,
@@ -92,7 +98,8 @@ final class ControllerParts implements AutoCloseable {
             revisions::get,
             events);
     RemoteRefs remotes = resolver instanceof RemoteRefs refs ? refs : new JGitRefResolver();
-    Tracker tracker = new Tracker(revisions, remotes, store, audit, clock, new Random());
+    Tracker tracker =
+        new Tracker(revisions, remotes, secrets.remoteAccess(), store, audit, clock, new Random());
     HostPlans plans = new HostPlans(hosts, revisions, rollouts);
     // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts, host
     // writes and rollout steps must not wait for it.

@@ -89,7 +89,13 @@ final class SqliteSchema {
               "CREATE TABLE admins (name TEXT NOT NULL PRIMARY KEY, body BLOB NOT NULL)",
               "CREATE TABLE admin_keys ("
                   + " fingerprint TEXT NOT NULL PRIMARY KEY,"
-                  + " name TEXT NOT NULL REFERENCES admins (name) ON DELETE CASCADE)"));
+                  + " name TEXT NOT NULL REFERENCES admins (name) ON DELETE CASCADE)"),
+          // 7: the SSH host keys of Git servers, pinned or trusted on first use, by host:port.
+          List.of(
+              "CREATE TABLE ssh_host_keys ("
+                  + " host_port TEXT NOT NULL PRIMARY KEY,"
+                  + " host_key TEXT NOT NULL,"
+                  + " at INTEGER NOT NULL)"));
 
   /** The version from which secret values are sealed. */
   static final int SEALED_SECRETS = 5;

@@ -48,6 +48,7 @@ public final class SqliteStore implements Store {
   private final SqliteRevisionTables tables;
   private final SqliteRolloutTables rollouts;
   private final SqliteSecretTables secrets;
+  private final SqliteHostKeyTables hostKeys;
   private final SqliteAccessStore access;
   private boolean closed;
 
@@ -57,6 +58,7 @@ public final class SqliteStore implements Store {
     this.tables = new SqliteRevisionTables(connection);
     this.rollouts = new SqliteRolloutTables(connection);
     this.secrets = secrets;
+    this.hostKeys = new SqliteHostKeyTables(connection);
     this.access = new SqliteAccessStore(connection, this::locked);
   }
 
@@ -291,6 +293,16 @@ public final class SqliteStore implements Store {
   @Override
   public Set<Release> quarantined(AppEnv app) {
     return locked("read quarantine of " + app, () -> rollouts.quarantined(app));
+  }
+
+  @Override
+  public Optional<String> sshHostKey(String hostPort) {
+    return locked("read the host key of " + hostPort, () -> hostKeys.find(hostPort));
+  }
+
+  @Override
+  public void putSshHostKey(String hostPort, String key, Instant at) {
+    locked("store the host key of " + hostPort, () -> hostKeys.put(hostPort, key, at));
   }
 
   @Override

@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * The controller's durable state: revisions of every application and environment, their secrets,
- * the host registry, rollouts, the audit trail and quarantined releases. Implementations are
- * thread-safe. A method that returns has made its write durable: it survives kill -9 of the
- * controller.
+ * the host registry, rollouts, the audit trail, quarantined releases and Git servers' SSH host
+ * keys. Implementations are thread-safe. A method that returns has made its write durable: it
+ * survives kill -9 of the controller.
  */
 public interface Store extends AutoCloseable {
 
@@ -104,6 +104,15 @@ public interface Store extends AutoCloseable {
 
   /** The quarantined releases of an application in an environment. */
   Set<Release> quarantined(AppEnv app);
+
+  /**
+   * The SSH host key trusted for the Git server at {@code hostPort} ("host:port"), as an OpenSSH
+   * public key line.
+   */
+  Optional<String> sshHostKey(String hostPort);
+
+  /** Inserts or replaces the SSH host key trusted for the Git server at {@code hostPort}. */
+  void putSshHostKey(String hostPort, String key, Instant at);
 
   /** Releases the store's resources; idempotent. */
   @Override

@@ -4,8 +4,10 @@ import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.AppEnv;
 import io.pulley.controller.manifest.CompileResult;
 import io.pulley.controller.manifest.GitRefResolver;
+import io.pulley.controller.manifest.GitRemotes;
 import io.pulley.controller.manifest.ManifestCompiler;
 import io.pulley.controller.manifest.RefResolution;
+import io.pulley.controller.manifest.RemoteAccess;
 import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.manifest.RemoteUrl;
 import io.pulley.controller.revisions.RevisionLog;
@@ -53,6 +55,7 @@ public final class Tracker {
 
   private final RevisionLog revisions;
   private final RemoteRefs remotes;
+  private final Optional<RemoteAccess> access;
   private final Store store;
   private final AuditTrail audit;
   private final Clock clock;
@@ -61,6 +64,7 @@ public final class Tracker {
   private final Map<String, String> pendingNotice = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastNoticedRead = new ConcurrentHashMap<>();
 
+  /** A tracker of public remotes only: it reads no secret. */
   public Tracker(
       RevisionLog revisions,
       RemoteRefs remotes,
@@ -68,8 +72,32 @@ public final class Tracker {
       AuditTrail audit,
       Clock clock,
       Random random) {
+    this(revisions, remotes, Optional.empty(), store, audit, clock, random);
+  }
+
+  /** A tracker that reads private remotes with the deploy keys and tokens {@code access} gives. */
+  public Tracker(
+      RevisionLog revisions,
+      RemoteRefs remotes,
+      RemoteAccess access,
+      Store store,
+      AuditTrail audit,
+      Clock clock,
+      Random random) {
+    this(revisions, remotes, Optional.of(access), store, audit, clock, random);
+  }
+
+  private Tracker(
+      RevisionLog revisions,
+      RemoteRefs remotes,
+      Optional<RemoteAccess> access,
+      Store store,
+      AuditTrail audit,
+      Clock clock,
+      Random random) {
     this.revisions = revisions;
     this.remotes = remotes;
+    this.access = access;
     this.store = store;
     this.audit = audit;
     this.clock = clock;
@@ -153,7 +181,7 @@ public final class Tracker {
   private void read(String url, List<Revision> tracking, String how) {
     Map<String, String> refs;
     try {
-      refs = remotes.list(url);
+      refs = list(url, tracking.get(0));
     } catch (IOException e) {
       log.warn("tracking cannot read {}: {}", RemoteUrl.redact(url), e.getMessage());
       return;
@@ -166,6 +194,25 @@ public final class Tracker {
     }
   }
 
+  /**
+   * The refs of {@code url}, read with the credentials and host key of {@code first}, the first
+   * revision tracking it (applications sharing a remote share its access).
+   */
+  private Map<String, String> list(String url, Revision first) throws IOException {
+    if (access.isEmpty()) {
+      return remotes.list(url);
+    }
+    GitRemotes.Built built =
+        GitRemotes.build(
+            AppEnv.of(first),
+            GitRemotes.Source.of(first.getManifest().getStack().getGit()),
+            access.get());
+    if (built instanceof GitRemotes.MissingSecret missing) {
+      throw new IOException("stack.git." + missing.field() + ": " + missing.reason());
+    }
+    return remotes.list(((GitRemotes.Ready) built).remote());
+  }
+
   private void deploy(Revision current, String url, TrackDecision.Target target, String how) {
     // The commit was just read: compile with it, not with a second ls-remote that may see another.
     GitRefResolver pinned =
@@ -175,7 +222,9 @@ public final class Tracker {
                 : RefResolution.unreachable("only " + target.ref() + " is read when tracking");
     AppEnv app = AppEnv.of(current);
     CompileResult compiled =
-        new ManifestCompiler(pinned)
+        access
+            .map(a -> new ManifestCompiler(pinned, a))
+            .orElseGet(() -> new ManifestCompiler(pinned))
             .compile(
                 current.getSourceYaml(),
                 app.toString(),

@@ -90,7 +90,10 @@ class PlanSecretsTest {
 
   @Test
   void apply_missingDeployKey_isRejectedUntilItIsSet() {
-    String yaml = STACK.formatted(", deploy_key_secret: deploy-key");
+    String yaml =
+        STACK
+            .replace("https://git.example.com", "ssh://git@git.example.com")
+            .formatted(", deploy_key_secret: deploy-key");
 
     ApplyResult rejected = revisions.apply(yaml, "shop.yaml", false, "test");
 

@@ -24,6 +24,7 @@ public final class InMemoryStore implements Store {
   private final Map<AppEnv, TreeMap<Long, Rollout>> rollouts = new TreeMap<>();
   private final Map<AppEnv, List<AuditEvent>> events = new TreeMap<>();
   private final Map<AppEnv, Set<Release>> quarantine = new TreeMap<>();
+  private final Map<String, String> hostKeys = new TreeMap<>();
   private int hostWrites;
 
   @Override
@@ -69,6 +70,16 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized Set<Release> quarantined(AppEnv app) {
     return Set.copyOf(quarantine.getOrDefault(app, Set.of()));
+  }
+
+  @Override
+  public synchronized Optional<String> sshHostKey(String hostPort) {
+    return Optional.ofNullable(hostKeys.get(hostPort));
+  }
+
+  @Override
+  public synchronized void putSshHostKey(String hostPort, String key, Instant at) {
+    hostKeys.put(hostPort, key);
   }
 
   @Override

@@ -20,14 +20,32 @@ final class FrameworkManifests {
 
   /** Flask: an app factory, flit_core, the instance folder outside the release, init-db once. */
   static Path notes(Path dir, String repositoryUrl) throws IOException {
+    return flask(
+        dir, "notes", NOTES_DOMAIN, 1, 2, "url: \"" + repositoryUrl + "\", ref: main, keep: 3", "");
+  }
+
+  /**
+   * The Flask sample as application {@code application} at {@code domain} with its own Redis
+   * databases, its {@code git} section's fields (inside the braces) and {@code delivery} sections
+   * (such as "track: …") before the stack.
+   */
+  static Path flask(
+      Path dir,
+      String application,
+      String domain,
+      int cacheDb,
+      int brokerDb,
+      String git,
+      String delivery)
+      throws IOException {
     String yaml =
         """
-        application: notes
+        application: %s
         environment: production
         hosts:
           labels: {role: web}
-        stack:
-          git: {url: "%s", ref: main, keep: 3}
+        %sstack:
+          git: {%s}
           python:
             system_site_packages: true
             pip_args: ["--no-index"]
@@ -41,7 +59,7 @@ final class FrameworkManifests {
             websocket: true
           celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
           database: {}
-          redis: {cache_db: 1, broker_db: 2}
+          redis: {cache_db: %d, broker_db: %d}
           shared_dirs: [instance]
           secret_environment:
             NOTES_SECRET_KEY: {secret: notes-key, generate: true}
@@ -52,8 +70,8 @@ final class FrameworkManifests {
               once: host
           health: {path: /health, expect_body: ok}
         """
-            .formatted(repositoryUrl, NOTES_DOMAIN);
-    return Files.writeString(dir.resolve("notes.yaml"), yaml);
+            .formatted(application, delivery, git, domain, cacheDb, brokerDb);
+    return Files.writeString(dir.resolve(application + ".yaml"), yaml);
   }
 
   /**

@@ -34,11 +34,23 @@ final class HostController implements AutoCloseable {
   /** As {@link #start(String, Path)}, with more options for `serve`. */
   static HostController start(String listenAddress, Path workDir, List<String> serveOptions)
       throws IOException, InterruptedException {
+    return start(listenAddress, workDir, serveOptions, List.of());
+  }
+
+  /**
+   * As above, the controller's JVM started with {@code jvmOptions} too (a trust store for a Git
+   * server's certificate, as an admin adds a CA to the controller host).
+   */
+  static HostController start(
+      String listenAddress, Path workDir, List<String> serveOptions, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     Path dataDir = workDir.resolve("controller");
+    List<String> launch = new ArrayList<>(Launch.jar(Artifacts.controllerJar()).command());
+    launch.addAll(1, jvmOptions);
     HostController controller =
         new HostController(
             ControllerProcess.start(
-                Launch.jar(Artifacts.controllerJar()),
+                new Launch(launch),
                 dataDir,
                 listenAddress,
                 0,

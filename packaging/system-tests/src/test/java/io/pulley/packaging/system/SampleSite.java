@@ -51,11 +51,23 @@ final class SampleSite implements AutoCloseable {
   /** As above, the repository seeded from {@code seed} (a tree under samples/). */
   static SampleSite start(Path work, String serverSuffix, DebianRelease release, Path seed)
       throws Exception {
+    return start(work, serverSuffix, release, seed, List.of());
+  }
+
+  /** As above, the controller's JVM started with {@code controllerJvmOptions} too. */
+  static SampleSite start(
+      Path work,
+      String serverSuffix,
+      DebianRelease release,
+      Path seed,
+      List<String> controllerJvmOptions)
+      throws Exception {
     PristineServer server = PristineServer.boot(DebianImage.of(release), serverSuffix);
     HostController controller = null;
     SampleRepository repository = null;
     try {
-      controller = HostController.start(TestNetwork.HOST_ADDRESS, work);
+      controller =
+          HostController.start(TestNetwork.HOST_ADDRESS, work, List.of(), controllerJvmOptions);
       repository = SampleRepository.seededFrom(seed, work.resolve("git"), TestNetwork.HOST_ADDRESS);
       ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
       install.orThrow();
