@@ -3,6 +3,7 @@ package io.pulley.controller.manifest;
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
 import com.google.re2j.Pattern;
+import io.pulley.controller.stack.DjangoSteps;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackHealth;
@@ -39,12 +40,12 @@ final class StackSiteChecks {
 
   /** Checks {@code stack}, as written; {@code filled} is the same with its defaults filled in. */
   void validate(Stack stack, Stack filled) {
-    site(stack.getSite(), filled.getSite());
+    site(stack.getSite(), filled.getSite(), DjangoSteps.servesStatic(stack));
     settings(stack);
     health(stack.getHealth());
   }
 
-  private void site(StackSite site, StackSite filled) {
+  private void site(StackSite site, StackSite filled, boolean collectsStatic) {
     if (site.getDomainsCount() == 0) {
       checks.fail(
           "stack.site.domains",
@@ -75,8 +76,10 @@ final class StackSiteChecks {
           site.getStaticUrl(),
           URL_PREFIX,
           "use a URL prefix that starts and ends with \"/\", such as \"/static/\"");
-      if (site.getStaticDir().isEmpty()) {
-        checks.fail("stack.site.static_url", "static_url needs static_dir, the files it serves");
+      if (site.getStaticDir().isEmpty() && !collectsStatic) {
+        checks.fail(
+            "stack.site.static_url",
+            "static_url needs static_dir (or django.collectstatic), the files it serves");
       }
     }
     if (!site.getWebsocketPath().isEmpty()) {
@@ -89,6 +92,16 @@ final class StackSiteChecks {
       if (!site.getWebsocket()) {
         checks.fail("stack.site.websocket_path", "websocket_path needs websocket: true");
       }
+    }
+    text.range(
+        "stack.site.websocket_drain_seconds",
+        site.getWebsocketDrainSeconds(),
+        1,
+        600,
+        StackDefaults.WEBSOCKET_DRAIN_SECONDS);
+    if (site.getWebsocketDrainSeconds() != 0 && !site.getWebsocket()) {
+      checks.fail(
+          "stack.site.websocket_drain_seconds", "websocket_drain_seconds needs websocket: true");
     }
     if (!site.getStaticDir().isEmpty()) {
       new StackValidator(checks)

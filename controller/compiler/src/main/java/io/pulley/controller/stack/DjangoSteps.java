@@ -66,7 +66,7 @@ public final class DjangoSteps {
   }
 
   /** True when nginx serves the collected files under the site's static URL. */
-  static boolean servesStatic(Stack stack) {
+  public static boolean servesStatic(Stack stack) {
     return stack.hasDjango() && stack.getDjango().getCollectstatic();
   }
 

@@ -133,6 +133,9 @@ final class ReleaseSteps {
             .addFreshStartOn("file:environment");
     if (stack.getSite().getWebsocket()) {
       handover.setHttpSocketLink(layout.httpSocket());
+      // Open WebSockets never make the old instance idle: wait for them this long, not harakiri.
+      handover.setRequestTimeoutSeconds(
+          Math.min(stack.getWeb().getHarakiri(), stack.getSite().getWebsocketDrainSeconds()));
     }
     if (stack.hasCelery() && !stack.getCelery().getNoWorker()) {
       handover

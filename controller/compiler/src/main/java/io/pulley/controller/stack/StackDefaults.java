@@ -53,6 +53,13 @@ public final class StackDefaults {
   public static final String STATIC_URL = "/static/";
   public static final String CLIENT_MAX_BODY_SIZE = "99m";
   public static final String WEBSOCKET_PATH = "/ws/";
+
+  /**
+   * How long the old release's WebSockets may run after the drain before its instance is stopped: a
+   * connection that never ends would otherwise hold every deploy for the whole request timeout.
+   */
+  public static final int WEBSOCKET_DRAIN_SECONDS = 10;
+
   public static final int WORKER_STOP_TIMEOUT_SECONDS = 600;
   public static final int CACHE_DB = 1;
   public static final int BROKER_DB = 3;
@@ -137,6 +144,9 @@ public final class StackDefaults {
         .setStaticUrl(or(site.getStaticUrl(), STATIC_URL))
         .setClientMaxBodySize(or(site.getClientMaxBodySize(), CLIENT_MAX_BODY_SIZE))
         .setWebsocketPath(or(site.getWebsocketPath(), WEBSOCKET_PATH));
+    if (site.getWebsocket()) {
+      site.setWebsocketDrainSeconds(or(site.getWebsocketDrainSeconds(), WEBSOCKET_DRAIN_SECONDS));
+    }
     if (site.hasTls()) {
       // -1 (no header) is a value of its own; only 0 stands for the default.
       site.getTlsBuilder()

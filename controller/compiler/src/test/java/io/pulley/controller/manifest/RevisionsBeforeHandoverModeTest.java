@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.TextFormat;
 import io.pulley.controller.plan.PlanRenderer;
+import io.pulley.controller.stack.StackDefaults;
 import io.pulley.controller.stack.StackRenderer;
 import io.pulley.v1.Command;
 import io.pulley.v1.Handover;
@@ -95,6 +96,12 @@ class RevisionsBeforeHandoverModeTest {
           readsTheFile(handover.getWorkerCeleryBuilder());
         }
         handover.addFreshStartOn("file:environment");
+        if (!handover.getHttpSocketLink().isEmpty()) {
+          // A site with WebSockets waits websocket_drain_seconds for the old instance, not
+          // harakiri.
+          handover.setRequestTimeoutSeconds(
+              Math.min(handover.getRequestTimeoutSeconds(), StackDefaults.WEBSOCKET_DRAIN_SECONDS));
+        }
       }
       expected.add(now.build());
       if (resource.getId().equals("file:settings")) {
