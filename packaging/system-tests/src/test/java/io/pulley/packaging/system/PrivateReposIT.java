@@ -27,6 +27,7 @@ class PrivateReposIT {
   private static final Duration WARM = Duration.ofMinutes(4);
   private static final String TOKEN = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
 
+  private static TestNetwork.Hold network;
   private static Path work;
   private static SampleRepository upstream;
   private static PrivateGitServer git;
@@ -34,6 +35,7 @@ class PrivateReposIT {
 
   @BeforeAll
   static void boot() throws Exception {
+    network = TestNetwork.hold(); // the upstream repository binds the host's address first
     work = Files.createTempDirectory("pulley-private-repos-it");
     String pid = Long.toString(ProcessHandle.current().pid());
     upstream =
@@ -80,7 +82,7 @@ class PrivateReposIT {
 
   @AfterAll
   static void shutDown() {
-    SampleSite.closeAll(sample, git, upstream);
+    SampleSite.closeAll(sample, git, upstream, network);
   }
 
   @Test
