@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.git;
 
+import io.pulley.wire.SshHostKeyTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,13 +30,7 @@ final class KnownHosts {
   /** Larger files are not read: a known_hosts of a few servers is a few KiB. */
   static final int MAX_BYTES = 1 << 20;
 
-  private static final Set<String> TYPES =
-      Set.of(
-          "ssh-ed25519",
-          "ecdsa-sha2-nistp256",
-          "ecdsa-sha2-nistp384",
-          "ecdsa-sha2-nistp521",
-          "ssh-rsa");
+  private static final Set<String> TYPES = SshHostKeyTypes.ACCEPTED;
 
   private KnownHosts() {}
 

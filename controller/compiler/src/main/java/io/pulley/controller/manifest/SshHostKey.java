@@ -1,5 +1,6 @@
 package io.pulley.controller.manifest;
 
+import io.pulley.wire.SshHostKeyTypes;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
@@ -22,13 +23,7 @@ public final class SshHostKey {
   /** Longer lines are refused before anything parses them; a 16384-bit RSA key is shorter. */
   static final int MAX_LENGTH = 8192;
 
-  private static final Set<String> TYPES =
-      Set.of(
-          "ssh-ed25519",
-          "ecdsa-sha2-nistp256",
-          "ecdsa-sha2-nistp384",
-          "ecdsa-sha2-nistp521",
-          "ssh-rsa");
+  private static final Set<String> TYPES = SshHostKeyTypes.ACCEPTED;
 
   private SshHostKey() {}
 
