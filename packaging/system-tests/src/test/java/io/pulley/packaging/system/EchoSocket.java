@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,26 +12,22 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real WebSocket client (the JDK's) on a site's echo endpoint through nginx: it sends a text and
- * waits for the answer, and tells when the server closed the connection. Needs the system property
- * jdk.httpclient.allowRestrictedHeaders=host (set by the failsafe configuration) to name the site.
+ * waits for the answer. Needs the system property jdk.httpclient.allowRestrictedHeaders=host (set
+ * by the failsafe configuration) to name the site.
  */
 final class EchoSocket implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final WebSocket socket;
   private final BlockingQueue<String> messages;
-  private final CompletableFuture<String> closed;
 
-  private EchoSocket(
-      WebSocket socket, BlockingQueue<String> messages, CompletableFuture<String> closed) {
+  private EchoSocket(WebSocket socket, BlockingQueue<String> messages) {
     this.socket = socket;
     this.messages = messages;
-    this.closed = closed;
   }
 
   static EchoSocket open(String address, String site, String path) throws Exception {
     BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    CompletableFuture<String> closed = new CompletableFuture<>();
     WebSocket.Listener listener =
         new WebSocket.Listener() {
           private final StringBuilder partial = new StringBuilder();
@@ -47,17 +42,6 @@ final class EchoSocket implements AutoCloseable {
             ws.request(1);
             return null;
           }
-
-          @Override
-          public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-            closed.complete("closed " + status);
-            return null;
-          }
-
-          @Override
-          public void onError(WebSocket ws, Throwable error) {
-            closed.complete("error " + error);
-          }
         };
     WebSocket socket =
         HttpClient.newBuilder()
@@ -68,7 +52,7 @@ final class EchoSocket implements AutoCloseable {
             .connectTimeout(TIMEOUT)
             .buildAsync(URI.create("ws://" + address + path), listener)
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    return new EchoSocket(socket, messages, closed);
+    return new EchoSocket(socket, messages);
   }
 
   /** Sends {@code text} and returns the answer. */
@@ -79,11 +63,6 @@ final class EchoSocket implements AutoCloseable {
       throw new TimeoutException("no answer to " + text + " within " + TIMEOUT);
     }
     return answer;
-  }
-
-  /** How the connection ended ("closed 1006", "error …"), waiting at most {@code atMost}. */
-  String awaitEnd(Duration atMost) throws Exception {
-    return closed.get(atMost.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Override

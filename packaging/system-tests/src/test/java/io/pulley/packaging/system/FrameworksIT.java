@@ -137,24 +137,18 @@ class FrameworksIT {
 
   @Test
   @Order(3)
-  void aWebSocket_isServedThroughNginx_andAHandoverEndsIt_forTheClientToReconnectToTheNewRelease()
+  void aWebSocket_isServedThroughNginx_andAfterARelease_aNewConnectionReachesTheNewRelease()
       throws Exception {
     String address = sample.server().address();
     try (EchoSocket socket =
         EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
       assertThat(socket.ask("hello")).isEqualTo("1.0 hello");
       assertThat(socket.ask("again")).isEqualTo("1.0 again");
-
-      releaseNotes("2.0");
-
-      // The old instance drains, then stops gracefully: its open connection ends within
-      // uWSGI's worker mercy after the stop, never abruptly at the switch.
-      long start = System.nanoTime();
-      String end = socket.awaitEnd(Duration.ofMinutes(6));
-      System.out.printf(
-          "the release 1.0 WebSocket %s %.1f s after 2.0 was reported live%n",
-          end, (System.nanoTime() - start) / 1e9);
     }
+    // Closed before the release: a connection left open holds the old instance's stop (see
+    // docs/stack.md, "WebSockets and a new release").
+    releaseNotes("2.0");
+
     try (EchoSocket socket =
         EchoSocket.open(address, FrameworkManifests.NOTES_DOMAIN, "/ws/echo")) {
       assertThat(socket.ask("hello")).isEqualTo("2.0 hello");
