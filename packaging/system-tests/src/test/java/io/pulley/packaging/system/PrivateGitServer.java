@@ -135,11 +135,19 @@ final class PrivateGitServer implements AutoCloseable {
     return server.execOrThrow("cat", keyFile(number)).stdout();
   }
 
-  /** The server's SSH host key fingerprint, as `ssh-keygen -lf` prints it ("SHA256:…"). */
-  String hostKeyFingerprint() {
-    String line =
-        server.execOrThrow("ssh-keygen", "-l", "-f", "/etc/ssh/ssh_host_ed25519_key.pub").stdout();
-    return line.split(" ")[1];
+  /**
+   * The fingerprints of the server's SSH host keys (one per key type), as `ssh-keygen -lf` prints
+   * them ("SHA256:…"): which one a client sees depends on the key types it prefers.
+   */
+  java.util.List<String> hostKeyFingerprints() {
+    String lines =
+        server
+            .execOrThrow(
+                "sh",
+                "-c",
+                "for key in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -l -f $key; done")
+            .stdout();
+    return lines.lines().map(line -> line.split(" ")[1]).toList();
   }
 
   /** The HTTPS certificate (self-signed, for the server's address), PEM. */
