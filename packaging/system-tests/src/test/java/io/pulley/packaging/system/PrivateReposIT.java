@@ -88,14 +88,14 @@ class PrivateReposIT {
   @Test
   void sshWithADeployKey_isRefusedWithAWrongKey_deploys_followsTags_andTakesARotatedKey()
       throws Exception {
-    SiteClient site = sample.site("private.example.test");
+    SiteClient site = sample.site("keyed.example.test");
     int stranger = git.newKey(); // never authorized
-    setSecret("private", "deploy-key", git.privateKey(stranger));
+    setSecret("keyed", "deploy-key", git.privateKey(stranger));
     Path manifest =
         FrameworkManifests.flask(
             work,
-            "private",
-            "private.example.test",
+            "keyed",
+            "keyed.example.test",
             1,
             2,
             "url: \"" + git.sshUrl() + "\", ref: v1.0.0, deploy_key_secret: deploy-key",
@@ -107,13 +107,13 @@ class PrivateReposIT {
         .contains("deploy_key_secret")
         .doesNotContain("PRIVATE");
 
-    setSecret("private", "deploy-key", git.privateKey(1));
+    setSecret("keyed", "deploy-key", git.privateKey(1));
     HostController.Cli applied = sample.controller().pulley("apply", "-f", manifest.toString());
     assertThat(applied.exitCode()).as(applied.toString()).isZero();
     String shown = applied.err() + applied.out();
     assertThat(git.hostKeyFingerprints()).isNotEmpty().anyMatch(shown::contains);
     int revision = SampleSite.revisionIn(applied.out());
-    StatusReport report = sample.awaitApplyOf("private/production", revision, "", COLD);
+    StatusReport report = sample.awaitApplyOf("keyed/production", revision, "", COLD);
     assertThat(report.succeeded()).as(report.text()).isTrue();
     assertThat(site.get("/version").body()).isEqualTo("1.0");
 
@@ -122,7 +122,7 @@ class PrivateReposIT {
 
     int rotated = git.newKey();
     git.authorize(rotated); // the first key no longer works
-    setSecret("private", "deploy-key", git.privateKey(rotated));
+    setSecret("keyed", "deploy-key", git.privateKey(rotated));
     release("1.2");
     await().atMost(WARM).until(() -> site.get("/version").body().equals("1.2"));
   }
