@@ -136,28 +136,30 @@ public final class StackRenderer {
     }
   }
 
+  /** A file with secret placeholders the host fills in: root's, readable by the app's group. */
+  private static Resource secretsFile(String id, String path, String content, String group) {
+    return file(
+        id,
+        File.newBuilder()
+            .setPath(path)
+            .setContent(content)
+            .setOwner("root")
+            .setGroup(group)
+            .setMode("0640")
+            .setSensitive(true));
+  }
+
   private static void configuration(List<Resource> resources, StackLayout layout, Stack stack) {
     String name = layout.name();
     resources.add(
-        file(
-            "file:settings",
-            File.newBuilder()
-                .setPath(layout.settingsFile())
-                .setContent(SettingsIni.render(layout, stack))
-                .setOwner("root")
-                .setGroup(name)
-                .setMode("0640")
-                .setSensitive(true)));
+        secretsFile(
+            "file:settings", layout.settingsFile(), SettingsIni.render(layout, stack), name));
     resources.add(
-        file(
+        secretsFile(
             "file:environment",
-            File.newBuilder()
-                .setPath(layout.environmentFile())
-                .setContent(StackEnvironment.render(layout, stack))
-                .setOwner("root")
-                .setGroup(name)
-                .setMode("0640")
-                .setSensitive(true)));
+            layout.environmentFile(),
+            StackEnvironment.render(layout, stack),
+            name));
     resources.add(
         file(
             "file:uwsgi-ini",
