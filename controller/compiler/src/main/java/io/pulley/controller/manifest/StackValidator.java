@@ -85,7 +85,7 @@ final class StackValidator {
       }
     }
     if (stack.hasRedis()) {
-      redis(stack.getRedis(), filled.getRedis());
+      redis(stack.getRedis());
     }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
@@ -238,14 +238,15 @@ final class StackValidator {
     }
   }
 
-  private void redis(StackRedis redis, StackRedis filled) {
+  private void redis(StackRedis redis) {
     text.range("stack.redis.cache_db", redis.getCacheDb(), 1, 15, StackDefaults.CACHE_DB);
     text.range("stack.redis.broker_db", redis.getBrokerDb(), 1, 15, StackDefaults.BROKER_DB);
-    if (filled.getCacheDb() == filled.getBrokerDb()) {
+    // One left out is chosen at apply beside the other (and beside other stacks on its hosts).
+    if (redis.getCacheDb() != 0 && redis.getCacheDb() == redis.getBrokerDb()) {
       checks.fail(
           "stack.redis.broker_db",
           "broker_db and cache_db are both "
-              + filled.getCacheDb()
+              + redis.getCacheDb()
               + "; give the Celery broker its own database");
     }
   }

@@ -20,6 +20,7 @@ import io.pulley.v1.RevisionOrigin;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,16 +110,19 @@ public final class RevisionLog {
       return new ApplyResult.Rejected(missingKeys);
     }
     synchronized (writeLock) {
+      Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
+      RedisDatabases.Assigned redis = RedisDatabases.assign(manifest, previous, current);
+      manifest = redis.manifest();
       List<ManifestError> collisions = StackCollisions.of(manifest, current);
       if (!collisions.isEmpty()) {
         metrics.applied("rejected");
         return new ApplyResult.Rejected(collisions);
       }
-      Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
       String hash = ContentHash.of(manifest);
       boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
       String diff = diff(previous, manifest);
-      List<String> notices = secrets.hostKeyNotices(manifest);
+      List<String> notices = new ArrayList<>(redis.notices());
+      notices.addAll(secrets.hostKeyNotices(manifest));
       if (dryRun) {
         metrics.applied("dry_run");
         return new ApplyResult.Accepted(previous, changed, diff, true, notices);

@@ -30,19 +30,30 @@ final class StackCollisions {
     if (!incoming.hasStack()) {
       return errors;
     }
-    AppEnv self = AppEnv.of(incoming);
     Stack mine = StackDefaults.filled(incoming);
-    for (Revision revision : current) {
-      Manifest other = revision.getManifest();
-      if (AppEnv.of(other).equals(self)
-          || !other.hasStack()
-          || !couldShareAHost(incoming.getHosts(), other.getHosts())) {
-        continue;
-      }
-      String who = other.getApplication() + "/" + other.getEnvironment();
-      collide(errors, mine, StackDefaults.filled(other), who);
+    for (Manifest other : neighbours(incoming, current)) {
+      collide(errors, mine, StackDefaults.filled(other), who(other));
     }
     return errors;
+  }
+
+  /** The stacks of other apps/environments whose hosts could include one of {@code incoming}'s. */
+  static List<Manifest> neighbours(Manifest incoming, List<Revision> current) {
+    AppEnv self = AppEnv.of(incoming);
+    List<Manifest> neighbours = new ArrayList<>();
+    for (Revision revision : current) {
+      Manifest other = revision.getManifest();
+      if (!AppEnv.of(other).equals(self)
+          && other.hasStack()
+          && couldShareAHost(incoming.getHosts(), other.getHosts())) {
+        neighbours.add(other);
+      }
+    }
+    return neighbours;
+  }
+
+  static String who(Manifest manifest) {
+    return manifest.getApplication() + "/" + manifest.getEnvironment();
   }
 
   private static void collide(List<ManifestError> errors, Stack mine, Stack theirs, String who) {

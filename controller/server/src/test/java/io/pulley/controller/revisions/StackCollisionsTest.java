@@ -60,12 +60,17 @@ class StackCollisionsTest {
   }
 
   @Test
-  void twoAppsOnTheSameHosts_withDefaultRedisDatabases_areRefusedNamingTheOther() {
+  void twoAppsOnTheSameHosts_namingTheSameRedisDatabase_areRefusedNamingTheOther() {
     assertThat(apply(stack("shop", "production", "{labels: {role: web}}", DEFAULT_REDIS)))
         .isInstanceOf(ApplyResult.Accepted.class);
 
     List<ManifestError> errors =
-        refused(stack("blog", "production", "{labels: {role: web}}", DEFAULT_REDIS));
+        refused(
+            stack(
+                "blog",
+                "production",
+                "{labels: {role: web}}",
+                "  redis: {cache_db: 3, broker_db: 1}\n"));
 
     assertThat(errors)
         .extracting(ManifestError::getField)
@@ -74,6 +79,58 @@ class StackCollisionsTest {
         .startsWith("shop/production uses Redis database ")
         .contains("on hosts these could share");
     assertThat(revisions.current()).hasSize(1);
+  }
+
+  @Test
+  void appsLeavingRedisDatabasesOut_getFreeOnes_keptAcrossApplies() {
+    apply(stack("shop", "production", "{labels: {role: web}}", DEFAULT_REDIS));
+    ApplyResult.Accepted blog =
+        (ApplyResult.Accepted)
+            apply(stack("blog", "production", "{labels: {role: web}}", DEFAULT_REDIS));
+    ApplyResult.Accepted wiki =
+        (ApplyResult.Accepted)
+            apply(
+                stack("wiki", "production", "{labels: {role: web}}", "  redis: {broker_db: 9}\n"));
+
+    assertThat(redisOf("shop")).containsExactly(1, 3);
+    assertThat(redisOf("blog")).containsExactly(2, 4);
+    assertThat(redisOf("wiki")).containsExactly(5, 9);
+    assertThat(blog.notices())
+        .anySatisfy(n -> assertThat(n).startsWith("stack.redis.cache_db: Redis database 2 chosen"))
+        .anySatisfy(n -> assertThat(n).contains("shop/production uses 3"));
+    assertThat(wiki.notices()).hasSize(1);
+
+    ApplyResult.Accepted again =
+        (ApplyResult.Accepted)
+            apply(stack("blog", "production", "{labels: {role: web}}", DEFAULT_REDIS));
+    assertThat(again.changed()).isFalse();
+    assertThat(again.notices()).isEmpty();
+    assertThat(redisOf("blog")).containsExactly(2, 4);
+  }
+
+  @Test
+  void whenEveryRedisDatabaseIsTaken_theStackIsRefused() {
+    for (int i = 0; i < 7; i++) {
+      assertThat(apply(stack("app" + i, "production", "{labels: {role: web}}", DEFAULT_REDIS)))
+          .isInstanceOf(ApplyResult.Accepted.class);
+    }
+
+    List<ManifestError> errors =
+        refused(stack("full", "production", "{labels: {role: web}}", DEFAULT_REDIS));
+
+    assertThat(errors).extracting(ManifestError::getField).containsExactly("stack.redis.broker_db");
+    assertThat(redisOf("app6")).containsExactly(13, 14);
+  }
+
+  private List<Integer> redisOf(String app) {
+    io.pulley.v1.Stack stack =
+        io.pulley.controller.stack.StackDefaults.filled(
+            revisions.current().stream()
+                .filter(r -> r.getManifest().getApplication().equals(app))
+                .findFirst()
+                .orElseThrow()
+                .getManifest());
+    return List.of(stack.getRedis().getCacheDb(), stack.getRedis().getBrokerDb());
   }
 
   @Test

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * The stack manifests of the Flask and Django samples (samples/flask-notes, samples/django-polls),
  * as their READMEs show them: settings as environment variables, each application with its own
- * Redis databases and Celery queue on the same host.
+ * Redis databases and Celery queue on the same host (Django's chosen by the controller: it leaves
+ * them out, and the Flask sample holds 1 and 2).
  */
 final class FrameworkManifests {
   static final String NOTES_DOMAIN = "notes.example.test";
@@ -99,7 +100,7 @@ final class FrameworkManifests {
           django: {settings: mysite.settings, migrate: true, collectstatic: true}
           celery: {app: mysite, concurrency: 1, queues: [polls]}
           database: {}
-          redis: {cache_db: 4, broker_db: 5}
+          redis: {}
           secret_environment:
             DJANGO_SECRET_KEY: {secret: %s}
           health: {path: /health, expect_body: ok}
