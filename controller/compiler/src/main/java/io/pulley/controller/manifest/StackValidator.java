@@ -62,6 +62,10 @@ final class StackValidator {
           "use lower-case letters, digits and \"-\", starting with a letter, at most 31"
               + " characters (it names the system user)");
     }
+    String reserved = ReservedStackNames.reason(filled.getName());
+    if (!reserved.isEmpty()) {
+      checks.fail("stack.name", reserved);
+    }
     text.path("stack.root", stack.getRoot(), false);
     git(stack.getGit());
     python(stack.getPython());

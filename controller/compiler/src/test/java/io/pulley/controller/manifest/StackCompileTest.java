@@ -430,4 +430,29 @@ class StackCompileTest {
                 "no resource has the id \"file:nope\"; name a resource of this manifest (see"
                     + " `pulley plan` for the stack's ids)"));
   }
+
+  @Test
+  void compile_stackNamedAfterASystemAccountOrSystemdsDirectory_isRefused_evenByItsApplication() {
+    for (String name : List.of("postgres", "www-data", "private", "systemd-network")) {
+      List<ManifestError> errors =
+          errorsOf(
+              """
+              application: %s
+              environment: staging
+              stack:
+              """
+                      .formatted(name)
+                  + VALID_PARTS);
+
+      assertThat(errors)
+          .as(name)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getField()).isEqualTo("stack.name");
+                assertThat(e.getReason()).startsWith("\"" + name + "\" is a name the system");
+              });
+    }
+    assertThat(compiler.compile(stackWith("  name: shop\n" + VALID_PARTS), "a.yaml").ok()).isTrue();
+  }
 }
