@@ -12,13 +12,15 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Reads what one remote advertises ({@code ls-remote}) with its credentials: over SSH through
  * {@link SshAccess}, over HTTPS with the token as the basic-auth password, with a time limit on
- * every network wait. Nothing is written to disk. Stateless.
+ * every network wait and, over SSH and HTTP(S), an {@link AdvertisementBudget} on the whole
+ * listing. Nothing is written to disk. Stateless.
  */
 final class RemoteReader {
 
@@ -28,6 +30,12 @@ final class RemoteReader {
   private RemoteReader() {}
 
   static Listing read(GitRemote remote, int timeoutSeconds) throws RemoteFailure {
+    return read(remote, timeoutSeconds, AdvertisementBudget.standard());
+  }
+
+  /** As {@link #read(GitRemote, int)}, reading SSH and HTTP(S) remotes within {@code budget}. */
+  static Listing read(GitRemote remote, int timeoutSeconds, AdvertisementBudget budget)
+      throws RemoteFailure {
     URIish uri;
     try {
       uri = new URIish(remote.url());
@@ -38,7 +46,7 @@ final class RemoteReader {
       try (SshAccess ssh = SshAccess.of(remote)) {
         try (Transport transport = Transport.open(uri)) {
           if (transport instanceof SshTransport sshTransport) {
-            sshTransport.setSshSessionFactory(ssh.factory());
+            sshTransport.setSshSessionFactory(new BudgetedSshSessions(ssh.factory(), budget));
           }
           return new Listing(advertised(transport, timeoutSeconds), ssh.shownKey());
         } catch (IOException | JGitInternalException e) {
@@ -47,13 +55,14 @@ final class RemoteReader {
       }
     }
     try {
-      return new Listing(open(uri, remote, timeoutSeconds), "");
+      return new Listing(open(uri, remote, timeoutSeconds, budget), "");
     } catch (IOException | JGitInternalException e) {
       throw RemoteFailure.of(e, remote, null);
     }
   }
 
-  private static Map<String, Ref> open(URIish uri, GitRemote remote, int timeoutSeconds)
+  private static Map<String, Ref> open(
+      URIish uri, GitRemote remote, int timeoutSeconds, AdvertisementBudget budget)
       throws IOException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -65,6 +74,9 @@ final class RemoteReader {
     // HTTP gets a throw-away in-memory one (local file transports need a real file system).
     try (Repository scratch = new InMemoryRepository(new DfsRepositoryDescription("ls-remote"));
         Transport transport = Transport.open(scratch, uri)) {
+      if (transport instanceof TransportHttp http) {
+        http.setHttpConnectionFactory(new BudgetedHttpConnections(budget));
+      }
       if (!remote.token().isEmpty()) {
         transport.setCredentialsProvider(
             new UsernamePasswordCredentialsProvider(remote.username(), remote.token()));
