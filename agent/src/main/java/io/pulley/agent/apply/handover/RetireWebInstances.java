@@ -20,6 +20,9 @@ import java.util.Optional;
 final class RetireWebInstances implements FinishStep {
   private static final Duration IDLE_INTERVAL = Duration.ofMillis(200);
 
+  /** How long a site with WebSockets lets the graceful stop run before it ends the rest. */
+  static final Duration WEBSOCKET_GRACE = Duration.ofSeconds(5);
+
   @Override
   public void run(Attempt attempt) throws StepFailed, InterruptedException {
     HandoverTarget target = attempt.target();
@@ -43,6 +46,8 @@ final class RetireWebInstances implements FinishStep {
         systemctl.stopNoBlock(unit);
         systemctl.killMain(unit, "SIGINT");
         systemctl.stop(unit);
+      } else if (!spec.getHttpSocketLink().isEmpty()) {
+        stopWithWebSockets(attempt, systemctl, unit);
       } else {
         // systemd signals the main process only (KillMode=mixed), which the ini turns into
         // gracefully_kill_them_all: uWSGI finishes its requests.
@@ -52,6 +57,27 @@ final class RetireWebInstances implements FinishStep {
       instance.ifPresent(i -> forgetReadiness(target.web(), i));
       attempt.changed("stopped " + unit);
     }
+  }
+
+  /**
+   * A graceful stop that cannot outlast {@link #WEBSOCKET_GRACE}: an open WebSocket never ends by
+   * itself, and uWSGI's graceful shutdown would wait for it until systemd's stop timeout (harakiri
+   * + 30 s), holding the deploy. After the grace, what still runs is ended (SIGINT, uWSGI's brutal
+   * stop) and clients reconnect, to the new release.
+   */
+  private static void stopWithWebSockets(Attempt attempt, Systemctl systemctl, String unit)
+      throws StepFailed, InterruptedException {
+    systemctl.stopNoBlock(unit);
+    attempt.host().pause().pause(WEBSOCKET_GRACE);
+    try {
+      systemctl.killMain(unit, "SIGINT");
+    } catch (StepFailed e) {
+      if (systemctl.isActive(unit)) {
+        throw e;
+      }
+      // Stopped within the grace: nothing left to end.
+    }
+    systemctl.stop(unit);
   }
 
   /**

@@ -221,6 +221,32 @@ class HandoverExecutorTest {
   }
 
   @Test
+  void oldInstanceHoldingWebSockets_getsAGracefulStopOfAFewSeconds_thenTheRestEnds()
+      throws Exception {
+    FakeHost host = servingA();
+    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0)); // an open WebSocket never ends
+
+    Convergence c =
+        converge(
+            host,
+            spec(B)
+                .setRequestTimeoutSeconds(10)
+                .setHttpSocketLink(runDir.resolve("http.sock").toString())
+                .build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    List<String> lines = host.changes();
+    int stopNoBlock = lines.indexOf("systemctl stop --no-block app-uwsgi@" + A + ".service");
+    int kill =
+        lines.indexOf(
+            "systemctl kill --kill-whom=main --signal=SIGINT app-uwsgi@" + A + ".service");
+    int stop = lines.indexOf("systemctl stop app-uwsgi@" + A + ".service");
+    assertThat(stopNoBlock).isNotNegative().isLessThan(kill);
+    assertThat(kill).isLessThan(stop);
+    assertThat(pauses).contains(RetireWebInstances.WEBSOCKET_GRACE);
+  }
+
+  @Test
   void releaseThatNeverAnswersHealthy_getsNoTraffic_andWhatItStartedStops() throws Exception {
     FakeHost host = servingA();
     statusBySocket.put(B + ".sock", 503);

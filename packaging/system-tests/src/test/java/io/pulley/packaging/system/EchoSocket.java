@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +21,18 @@ final class EchoSocket implements AutoCloseable {
 
   private final WebSocket socket;
   private final BlockingQueue<String> messages;
+  private final CompletableFuture<String> ended;
 
-  private EchoSocket(WebSocket socket, BlockingQueue<String> messages) {
+  private EchoSocket(
+      WebSocket socket, BlockingQueue<String> messages, CompletableFuture<String> ended) {
     this.socket = socket;
     this.messages = messages;
+    this.ended = ended;
   }
 
   static EchoSocket open(String address, String site, String path) throws Exception {
     BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    CompletableFuture<String> ended = new CompletableFuture<>();
     WebSocket.Listener listener =
         new WebSocket.Listener() {
           private final StringBuilder partial = new StringBuilder();
@@ -42,6 +47,17 @@ final class EchoSocket implements AutoCloseable {
             ws.request(1);
             return null;
           }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            ended.complete("closed " + status);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket ws, Throwable error) {
+            ended.complete("error " + error);
+          }
         };
     WebSocket socket =
         HttpClient.newBuilder()
@@ -52,7 +68,7 @@ final class EchoSocket implements AutoCloseable {
             .connectTimeout(TIMEOUT)
             .buildAsync(URI.create("ws://" + address + path), listener)
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    return new EchoSocket(socket, messages);
+    return new EchoSocket(socket, messages, ended);
   }
 
   /** Sends {@code text} and returns the answer. */
@@ -63,6 +79,11 @@ final class EchoSocket implements AutoCloseable {
       throw new TimeoutException("no answer to " + text + " within " + TIMEOUT);
     }
     return answer;
+  }
+
+  /** How the connection ended ("closed 1006", "error …"), waiting at most {@code atMost}. */
+  String awaitEnd(Duration atMost) throws Exception {
+    return ended.get(atMost.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Override
