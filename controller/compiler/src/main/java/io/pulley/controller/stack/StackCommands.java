@@ -9,7 +9,9 @@ import io.pulley.v1.StackCommand;
 /**
  * A stack's commands as the agent runs them: in the new release, as the application's user, with
  * its environment, guarded by their {@code creates} and {@code unless}, and at most once per
- * release or per host by a marker the agent writes after success. Stateless.
+ * release or per host by a marker the agent writes after success. {@code once: environment} keeps
+ * the host's marker too, and the controller leaves the command out of the environment's plans once
+ * a host has reported its success. Stateless.
  */
 final class StackCommands {
   private StackCommands() {}
@@ -21,7 +23,8 @@ final class StackCommands {
             .addAllArgv(step.getArgvList())
             .setTimeoutSeconds(step.getTimeoutSeconds())
             .setDoneMarker(marker(layout, step))
-            .setOncePerEnvironment(step.getOncePerEnvironment())
+            .setOncePerEnvironment(step.getOncePerEnvironment() || onceInEnvironment(step))
+            .setOnceEverInEnvironment(onceInEnvironment(step))
             .addAllUnless(step.getUnlessList());
     if (!step.getCreates().isEmpty()) {
       command.setCreates(inShared(layout, step.getCreates()));
@@ -46,9 +49,15 @@ final class StackCommands {
     return path.startsWith("/") ? path : layout.shared() + "/" + path;
   }
 
+  private static boolean onceInEnvironment(StackCommand step) {
+    return step.getOnce() == CommandOnce.COMMAND_ONCE_ENVIRONMENT;
+  }
+
   private static String marker(StackLayout layout, StackCommand step) {
     String name = "command-" + step.getName();
-    return step.getOnce() == CommandOnce.COMMAND_ONCE_HOST
+    // Once in the environment implies once on the host: a host never runs it twice, even before
+    // the controller has recorded its success.
+    return step.getOnce() == CommandOnce.COMMAND_ONCE_HOST || onceInEnvironment(step)
         ? layout.shared() + "/.pulley-done/" + name
         : layout.release() + "/.pulley-done/" + name;
   }

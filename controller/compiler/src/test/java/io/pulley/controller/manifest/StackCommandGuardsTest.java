@@ -63,6 +63,28 @@ class StackCommandGuardsTest {
   }
 
   @Test
+  void onceEnvironment_runsOnOneHostUntilDone_andKeepsTheHostMarkerToo() {
+    Command command =
+        compiled("    - {name: init-db, argv: [flask, init-db], once: environment}\n");
+
+    assertThat(command.getOnceEverInEnvironment()).isTrue();
+    assertThat(command.getOncePerEnvironment()).isTrue();
+    assertThat(command.getDoneMarker()).isEqualTo("/srv/app/shared/.pulley-done/command-init-db");
+  }
+
+  @Test
+  void onlyOnceEnvironment_isRecordedByTheController() {
+    assertThat(
+            compiled("    - {name: init-db, argv: [flask, init-db], once: host}\n")
+                .getOnceEverInEnvironment())
+        .isFalse();
+    assertThat(
+            compiled("    - {name: init-db, argv: [flask, init-db], once_per_environment: true}\n")
+                .getOnceEverInEnvironment())
+        .isFalse();
+  }
+
+  @Test
   void creates_relativeIsBelowTheSharedDirectory_absoluteStaysAsWritten() {
     assertThat(
             compiled("    - {name: init-db, argv: [flask, init-db], creates: instance/app.db}\n")
@@ -93,15 +115,19 @@ class StackCommandGuardsTest {
                 - {name: init-db, argv: [flask, init-db], creates: ../../etc/passwd}
                 - {name: seed, argv: [flask, seed], unless: [""]}
                 - {name: warm, argv: [flask, warm], once: always}
+                - {name: load, argv: [flask, load], once: environments}
             """);
 
     assertThat(refused)
         .extracting(ManifestError::getField)
         .containsExactlyInAnyOrder(
-            "stack.commands[0].creates", "stack.commands[1].unless[0]", "stack.commands[2].once");
+            "stack.commands[0].creates",
+            "stack.commands[1].unless[0]",
+            "stack.commands[2].once",
+            "stack.commands[3].once");
     assertThat(refused)
         .filteredOn(e -> e.getField().equals("stack.commands[2].once"))
         .singleElement()
-        .satisfies(e -> assertThat(e.getReason()).contains("release, host"));
+        .satisfies(e -> assertThat(e.getReason()).contains("release, host, environment"));
   }
 }

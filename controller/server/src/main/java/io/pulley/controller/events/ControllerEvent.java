@@ -21,6 +21,12 @@ public sealed interface ControllerEvent {
   /** An application's rollout moved on, was controlled or superseded: hosts' revisions may move. */
   record RolloutMoved(AppEnv app) implements ControllerEvent {}
 
+  /**
+   * A command run once in an environment, ever, has succeeded there for the first time: plans of
+   * the environment that still carry it are stale.
+   */
+  record CommandsDone(AppEnv app) implements ControllerEvent {}
+
   /** A rollout halted at its first failure (after {@link RolloutMoved} for the same change). */
   record RolloutHalted(Rollout rollout) implements ControllerEvent {}
 }

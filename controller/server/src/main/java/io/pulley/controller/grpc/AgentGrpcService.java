@@ -3,6 +3,7 @@ package io.pulley.controller.grpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.access.Caller;
+import io.pulley.controller.commands.DoneCommands;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.hosts.ReportBounds;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -17,15 +18,21 @@ import io.pulley.v1.ReportResponse;
 import io.pulley.wire.SafeText;
 import java.util.Optional;
 
-/** The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry. */
+/**
+ * The gRPC face of the agents' side: long-polls go to the poll hub, reports to the registry and to
+ * the commands done once in an environment.
+ */
 public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
   private final PollHub pollHub;
   private final HostRegistry hosts;
+  private final DoneCommands done;
   private final ControllerMetrics metrics;
 
-  public AgentGrpcService(PollHub pollHub, HostRegistry hosts, ControllerMetrics metrics) {
+  public AgentGrpcService(
+      PollHub pollHub, HostRegistry hosts, DoneCommands done, ControllerMetrics metrics) {
     this.pollHub = pollHub;
     this.hosts = hosts;
+    this.done = done;
     this.metrics = metrics;
   }
 
@@ -81,6 +88,7 @@ public final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBas
       return;
     }
     hosts.recordReport(report);
+    done.reportReceived(report);
     metrics.reportReceived(
         report
             .getOutcome()

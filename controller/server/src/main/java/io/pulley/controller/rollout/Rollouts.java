@@ -223,9 +223,7 @@ public final class Rollouts implements RevisionChooser {
   /** {@code revision} without its once-per-environment commands. */
   public static Revision withoutOnceCommands(Revision revision) {
     List<Resource> kept =
-        revision.getManifest().getResourcesList().stream()
-            .filter(r -> !(r.hasCommand() && r.getCommand().getOncePerEnvironment()))
-            .toList();
+        revision.getManifest().getResourcesList().stream().filter(r -> !onOneHost(r)).toList();
     if (kept.size() == revision.getManifest().getResourcesCount()) {
       return revision;
     }
@@ -282,8 +280,14 @@ public final class Rollouts implements RevisionChooser {
   }
 
   private static boolean hasOnceCommands(Revision revision) {
-    return revision.getManifest().getResourcesList().stream()
-        .anyMatch(r -> r.hasCommand() && r.getCommand().getOncePerEnvironment());
+    return revision.getManifest().getResourcesList().stream().anyMatch(Rollouts::onOneHost);
+  }
+
+  /** A command once per environment; one run once in it, ever, is too. */
+  private static boolean onOneHost(Resource resource) {
+    return resource.hasCommand()
+        && (resource.getCommand().getOncePerEnvironment()
+            || resource.getCommand().getOnceEverInEnvironment());
   }
 
   private static boolean unfinished(Rollout rollout) {

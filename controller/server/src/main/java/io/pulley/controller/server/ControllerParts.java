@@ -1,6 +1,7 @@
 package io.pulley.controller.server;
 
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.commands.DoneCommands;
 import io.pulley.controller.events.EventRelay;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.hosts.LabelBinding;
@@ -40,6 +41,7 @@ final class ControllerParts implements AutoCloseable {
   final AuditTrail audit;
   final RevisionLog revisions;
   final Rollouts rollouts;
+  final DoneCommands done;
   final Tracker tracker;
   final HostPlans plans;
   final PollHub polls;
@@ -52,6 +54,7 @@ final class ControllerParts implements AutoCloseable {
       AuditTrail audit,
       RevisionLog revisions,
       Rollouts rollouts,
+      DoneCommands done,
       Tracker tracker,
       HostPlans plans,
       PollHub polls,
@@ -62,6 +65,7 @@ final class ControllerParts implements AutoCloseable {
     this.audit = audit;
     this.revisions = revisions;
     this.rollouts = rollouts;
+    this.done = done;
     this.tracker = tracker;
     this.plans = plans;
     this.polls = polls;
@@ -100,7 +104,9 @@ final class ControllerParts implements AutoCloseable {
     RemoteRefs remotes = resolver instanceof RemoteRefs refs ? refs : new JGitRefResolver();
     Tracker tracker =
         new Tracker(revisions, remotes, secrets.remoteAccess(), store, audit, clock, new Random());
-    HostPlans plans = new HostPlans(hosts, revisions, rollouts);
+    DoneCommands done =
+        new DoneCommands(store, hosts, audit, clock, revisions::get, events, rollouts);
+    HostPlans plans = new HostPlans(hosts, revisions, done);
     // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts, host
     // writes and rollout steps must not wait for it.
     ScheduledExecutorService timer =
@@ -116,7 +122,7 @@ final class ControllerParts implements AutoCloseable {
             metrics);
     events.connect(new Reactions(rollouts, tracker, polls));
     return new ControllerParts(
-        store, hosts, audit, revisions, rollouts, tracker, plans, polls, timer, fanOut);
+        store, hosts, audit, revisions, rollouts, done, tracker, plans, polls, timer, fanOut);
   }
 
   /** What happens every second, whatever else does; each task retries on the next round. */

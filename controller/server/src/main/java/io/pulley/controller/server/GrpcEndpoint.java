@@ -64,7 +64,8 @@ final class GrpcEndpoint {
                 Actor.interceptor()))
         .addService(
             ServerInterceptors.intercept(
-                new AgentGrpcService(parts.polls, parts.hosts, metrics), new UnexpectedErrors()))
+                new AgentGrpcService(parts.polls, parts.hosts, parts.done, metrics),
+                new UnexpectedErrors()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     if (access == null) {

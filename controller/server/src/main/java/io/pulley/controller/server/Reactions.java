@@ -1,6 +1,7 @@
 package io.pulley.controller.server;
 
 import io.pulley.controller.events.ControllerEvent;
+import io.pulley.controller.events.ControllerEvent.CommandsDone;
 import io.pulley.controller.events.ControllerEvent.RevisionStored;
 import io.pulley.controller.events.ControllerEvent.RolloutHalted;
 import io.pulley.controller.events.ControllerEvent.RolloutMoved;
@@ -21,7 +22,8 @@ import io.pulley.controller.tracking.Tracker;
  *     2. Tracker       follows the ref the now-current manifest tracks
  *     3. PollHub       answers every held poll whose host's plan changed
  *  a host polls ──▶ PollHub: HostPlans renders its plan (the revisions Rollouts chose for it)
- *  a host reports ──▶ HostRegistry keeps it; the rollout tick reads it within a second
+ *  a host reports ──▶ HostRegistry keeps it; the rollout tick reads it within a second;
+ *                     DoneCommands records a command run once in an environment ──▶ CommandsDone
  *  every second ──▶ Rollouts.tick moves each rollout on ──▶ RolloutMoved, maybe RolloutHalted
  *  a secret is set or generated ──▶ SecretsChanged
  * </pre>
@@ -46,8 +48,11 @@ final class Reactions implements Events {
       rollouts.revisionStored(stored.revision(), stored.previous());
       tracker.revisionStored(stored.revision(), stored.previous());
       polls.plansChanged();
-    } else if (event instanceof SecretsChanged || event instanceof RolloutMoved) {
-      // Plans carry secrets and the revisions the rollouts chose: they are rendered again.
+    } else if (event instanceof SecretsChanged
+        || event instanceof RolloutMoved
+        || event instanceof CommandsDone) {
+      // Plans carry secrets, the revisions the rollouts chose, and the commands not yet done:
+      // they are rendered again.
       polls.plansChanged();
     } else if (event instanceof RolloutHalted halted) {
       // The release that failed is not tracked again until a newer one appears.

@@ -95,7 +95,17 @@ final class SqliteSchema {
               "CREATE TABLE ssh_host_keys ("
                   + " host_port TEXT NOT NULL PRIMARY KEY,"
                   + " host_key TEXT NOT NULL,"
-                  + " at INTEGER NOT NULL)"));
+                  + " at INTEGER NOT NULL)"),
+          // 8: commands run once in an environment, ever: their first success, by resource id.
+          List.of(
+              "CREATE TABLE commands_done ("
+                  + " application TEXT NOT NULL,"
+                  + " environment TEXT NOT NULL,"
+                  + " resource_id TEXT NOT NULL,"
+                  + " revision INTEGER NOT NULL,"
+                  + " host_id TEXT NOT NULL,"
+                  + " at INTEGER NOT NULL,"
+                  + " PRIMARY KEY (application, environment, resource_id))"));
 
   /** The version from which secret values are sealed. */
   static final int SEALED_SECRETS = 5;

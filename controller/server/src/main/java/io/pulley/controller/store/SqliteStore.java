@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +37,6 @@ public final class SqliteStore implements Store {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
-  // How long a statement waits for another process's write lock before failing.
-  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
-
   private final ReentrantLock lock = new ReentrantLock();
   private final Path file;
   private final Connection connection;
@@ -49,6 +44,7 @@ public final class SqliteStore implements Store {
   private final SqliteRolloutTables rollouts;
   private final SqliteSecretTables secrets;
   private final SqliteHostKeyTables hostKeys;
+  private final SqliteCommandTables commands;
   private final SqliteAccessStore access;
   private boolean closed;
 
@@ -59,6 +55,7 @@ public final class SqliteStore implements Store {
     this.rollouts = new SqliteRolloutTables(connection);
     this.secrets = secrets;
     this.hostKeys = new SqliteHostKeyTables(connection);
+    this.commands = new SqliteCommandTables(connection);
     this.access = new SqliteAccessStore(connection, this::locked);
   }
 
@@ -95,7 +92,7 @@ public final class SqliteStore implements Store {
     Connection connection = null;
     try {
       connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-      configure(connection, file);
+      SqliteConnections.configure(connection, file);
       // Before any key is made: a database from a newer Pulley is refused as it is.
       SqliteSchema.rejectNewer(SqliteSchema.userVersion(connection), file);
       SecretCipher cipher =
@@ -107,7 +104,7 @@ public final class SqliteStore implements Store {
       log.info("store opened file={} schemaVersion={}", file, SqliteSchema.CURRENT_VERSION);
       return new SqliteStore(file, connection, secretTables);
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(connection, e);
+      SqliteConnections.closeQuietly(connection, e);
       if (e instanceof StoreException) {
         throw (StoreException) e;
       }
@@ -120,24 +117,6 @@ public final class SqliteStore implements Store {
     return SqliteSchema.userVersion(connection) >= SqliteSchema.SEALED_SECRETS
         ? SqliteSecretTables.count(connection)
         : 0;
-  }
-
-  private static void configure(Connection connection, Path file) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
-      // WAL: readers never block the writer, and a commit appends to one file. FULL, not NORMAL:
-      // in WAL mode NORMAL skips the fsync at commit, so a returned append would survive kill -9
-      // but could vanish on power loss; FULL fsyncs the WAL on every commit.
-      try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
-        if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
-          throw new StoreException("database " + file + " refused WAL journal mode");
-        }
-      }
-      statement.execute("PRAGMA synchronous = FULL");
-      statement.execute("PRAGMA foreign_keys = ON");
-      // Deleted or replaced rows are overwritten, so no plaintext from before sealing lingers.
-      statement.execute("PRAGMA secure_delete = ON");
-    }
   }
 
   @Override
@@ -306,6 +285,18 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public boolean recordCommandDone(CommandDone done) {
+    StoreNames.require(done.app());
+    StoreNames.require("resource_id", done.resourceId());
+    return locked("record " + done.resourceId() + " done", () -> commands.insert(done));
+  }
+
+  @Override
+  public List<CommandDone> commandsDone() {
+    return locked("list the commands done", commands::all);
+  }
+
+  @Override
   public void close() {
     lock.lock();
     try {
@@ -333,17 +324,6 @@ public final class SqliteStore implements Store {
       throw new StoreException("cannot " + operation + " in " + file + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
-    }
-  }
-
-  private static void closeQuietly(Connection connection, Exception cause) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
     }
   }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * The controller's durable state: revisions of every application and environment, their secrets,
- * the host registry, rollouts, the audit trail, quarantined releases and Git servers' SSH host
- * keys. Implementations are thread-safe. A method that returns has made its write durable: it
- * survives kill -9 of the controller.
+ * the host registry, rollouts, the audit trail, quarantined releases, Git servers' SSH host keys
+ * and the commands done once in an environment. Implementations are thread-safe. A method that
+ * returns has made its write durable: it survives kill -9 of the controller.
  */
 public interface Store extends AutoCloseable {
 
@@ -113,6 +113,17 @@ public interface Store extends AutoCloseable {
 
   /** Inserts or replaces the SSH host key trusted for the Git server at {@code hostPort}. */
   void putSshHostKey(String hostPort, String key, Instant at);
+
+  /**
+   * Records the first success of a command run once in an environment, ever.
+   *
+   * @return true if it was recorded, false if its application, environment and resource id had one
+   *     already (which is left as it is)
+   */
+  boolean recordCommandDone(CommandDone done);
+
+  /** Every recorded command success, ordered by application, environment and resource id. */
+  List<CommandDone> commandsDone();
 
   /** Releases the store's resources; idempotent. */
   @Override

@@ -17,6 +17,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.pulley.controller.audit.AuditTrail;
+import io.pulley.controller.commands.DoneCommands;
 import io.pulley.controller.events.Events;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.AppEnv;
@@ -27,6 +28,7 @@ import io.pulley.controller.poll.HostPlans;
 import io.pulley.controller.poll.PollHub;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.rollout.RegistryFleet;
+import io.pulley.controller.rollout.RevisionChooser;
 import io.pulley.controller.rollout.Rollouts;
 import io.pulley.controller.secrets.SecretKeeper;
 import io.pulley.controller.store.SqliteStore;
@@ -131,7 +133,19 @@ class AdminGrpcServiceSecretsTest {
                             new AuditTrail(store, clock))),
                     new UnexpectedErrors(),
                     Actor.interceptor()))
-            .addService(new AgentGrpcService(pollHub, hosts, metrics))
+            .addService(
+                new AgentGrpcService(
+                    pollHub,
+                    hosts,
+                    new DoneCommands(
+                        store,
+                        hosts,
+                        new AuditTrail(store, clock),
+                        clock,
+                        revisions::get,
+                        Events.NONE,
+                        RevisionChooser.CURRENT),
+                    metrics))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();

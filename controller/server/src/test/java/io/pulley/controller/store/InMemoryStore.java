@@ -25,7 +25,20 @@ public final class InMemoryStore implements Store {
   private final Map<AppEnv, List<AuditEvent>> events = new TreeMap<>();
   private final Map<AppEnv, Set<Release>> quarantine = new TreeMap<>();
   private final Map<String, String> hostKeys = new TreeMap<>();
+  private final Map<String, CommandDone> commandsDone = new TreeMap<>();
   private int hostWrites;
+
+  @Override
+  public synchronized boolean recordCommandDone(CommandDone done) {
+    String key =
+        done.app().application() + "\0" + done.app().environment() + "\0" + done.resourceId();
+    return commandsDone.putIfAbsent(key, done) == null;
+  }
+
+  @Override
+  public synchronized List<CommandDone> commandsDone() {
+    return List.copyOf(commandsDone.values());
+  }
 
   @Override
   public synchronized void putRollout(Rollout rollout) {
