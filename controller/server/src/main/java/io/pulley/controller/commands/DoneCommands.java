@@ -19,12 +19,14 @@ import io.pulley.v1.ResourceResult;
 import io.pulley.v1.Revision;
 import io.pulley.v1.RevisionRef;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The commands run once in an environment, ever ({@code once: environment}, a command resource's
@@ -76,14 +78,26 @@ public final class DoneCommands implements RevisionChooser {
    * selects the host. The report is within the wire limits.
    */
   public synchronized void reportReceived(ApplyReport report) {
+    // Each application's revision and its once-ever commands are looked up once per report, not
+    // once per resource: most reports carry no such command at all.
+    Map<AppEnv, Optional<Revision>> revisionOfApp = new HashMap<>();
+    Map<AppEnv, Set<String>> onceEver = new HashMap<>();
     for (ResourceResult result : report.getResultsList()) {
-      if (succeeded(result)) {
-        AppEnv app = new AppEnv(result.getApplication(), result.getEnvironment());
-        if (!doneIn(app).contains(result.getResourceId())) {
-          revisionOf(report, app)
-              .filter(revision -> carries(revision, result.getResourceId(), report.getHostId()))
-              .ifPresent(revision -> record(app, result.getResourceId(), revision, report));
-        }
+      if (!succeeded(result)) {
+        continue;
+      }
+      AppEnv app = new AppEnv(result.getApplication(), result.getEnvironment());
+      String id = result.getResourceId();
+      if (isDone(app, id)) {
+        continue;
+      }
+      Optional<Revision> revision = revisionOfApp.computeIfAbsent(app, k -> revisionOf(report, k));
+      Set<String> commands =
+          onceEver.computeIfAbsent(
+              app,
+              k -> revision.map(r -> onceEverCommands(r, report.getHostId())).orElse(Set.of()));
+      if (commands.contains(id)) {
+        record(app, id, revision.orElseThrow(), report);
       }
     }
   }
@@ -160,18 +174,17 @@ public final class DoneCommands implements RevisionChooser {
     return Optional.empty();
   }
 
-  /** Whether {@code revision} has the command, run once ever, for a host it selects. */
-  private boolean carries(Revision revision, String resourceId, String hostId) {
-    boolean has =
-        revision.getManifest().getResourcesList().stream()
-            .anyMatch(
-                r ->
-                    r.getId().equals(resourceId)
-                        && r.hasCommand()
-                        && r.getCommand().getOnceEverInEnvironment());
+  /** The commands of {@code revision} run once ever, if it selects the host; else none. */
+  private Set<String> onceEverCommands(Revision revision, String hostId) {
     HostFacts facts =
         hosts.get(hostId).map(HostState::getFacts).orElse(HostFacts.getDefaultInstance());
-    return has && PlanRenderer.selects(revision.getManifest().getHosts(), hostId, facts);
+    if (!PlanRenderer.selects(revision.getManifest().getHosts(), hostId, facts)) {
+      return Set.of();
+    }
+    return revision.getManifest().getResourcesList().stream()
+        .filter(r -> r.hasCommand() && r.getCommand().getOnceEverInEnvironment())
+        .map(Resource::getId)
+        .collect(Collectors.toSet());
   }
 
   private Set<String> doneIn(AppEnv app) {
