@@ -18,15 +18,22 @@ import java.util.stream.Stream;
 /**
  * Copies a complete virtual environment to a new path and rewrites the old absolute path where a
  * venv records it (the scripts in {@code bin/} and {@code pyvenv.cfg}), so the copy runs from its
- * new place. Files are copied, never hard-linked, so the source release stays untouched. Stateless.
+ * new place. Files are copied, never hard-linked, so the source release stays untouched. The copy
+ * is made in a temporary directory that is renamed into place afterwards, so it is written for the
+ * place it will have; the source's {@link VenvMarker} is never copied: only the apply that finishes
+ * an environment says it is complete. Stateless.
  */
 final class VenvCopier {
   private static final int BINARY_PROBE = 8192;
 
   private VenvCopier() {}
 
-  /** Copies {@code from} to {@code to} (which must not exist), then rewrites paths in the copy. */
-  static void copy(Path from, Path to) throws IOException {
+  /**
+   * Copies {@code from} to {@code to} (which must not exist), all but its marker, then rewrites
+   * paths in the copy for {@code place}, where it will be renamed to.
+   */
+  static void copy(Path from, Path to, Path place) throws IOException {
+    Path marker = from.resolve(VenvMarker.FILE_NAME);
     Files.walkFileTree(
         from,
         new SimpleFileVisitor<>() {
@@ -44,8 +51,11 @@ final class VenvCopier {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
             Path target = to.resolve(from.relativize(file).toString());
+            if (file.equals(marker)) {
+              return FileVisitResult.CONTINUE;
+            }
             if (attrs.isSymbolicLink()) {
-              Files.createSymbolicLink(target, relink(Files.readSymbolicLink(file), from, to));
+              Files.createSymbolicLink(target, relink(Files.readSymbolicLink(file), from, place));
             } else {
               Files.copy(
                   file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
@@ -53,7 +63,7 @@ final class VenvCopier {
             return FileVisitResult.CONTINUE;
           }
         });
-    rewrite(to, from.toString(), to.toString());
+    rewrite(to, from.toString(), place.toString());
   }
 
   /** A link into the old environment points into the new one; any other link is kept. */

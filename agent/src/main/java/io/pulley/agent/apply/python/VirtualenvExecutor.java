@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -107,17 +108,23 @@ public final class VirtualenvExecutor implements ResourceExecutor<Virtualenv> {
         log.info("removing stale virtualenv {}", venv);
         Trees.delete(venv);
       }
+      // Made beside its place and renamed into it: a crash leaves a temporary directory (deleted
+      // here next time) or a venv without a marker, never a half one that looks complete.
+      Path partial = venv.resolveSibling("." + venv.getFileName() + ".partial");
+      Trees.delete(partial);
       Optional<Path> sibling = sibling(venv, wanted.key());
       if (sibling.isPresent()) {
-        VenvCopier.copy(sibling.get(), venv);
+        VenvCopier.copy(sibling.get(), partial, venv);
         how = "reused from " + shortName(sibling.get());
       } else {
-        Optional<Convergence> failed = create(spec, venv, context);
+        Optional<Convergence> failed = create(spec, partial, context);
         if (failed.isPresent()) {
           return failed.get();
         }
+        VenvCopier.rewrite(partial, partial.toString(), venv.toString());
         how = spec.getRequirements().isEmpty() ? "created" : "created, requirements installed";
       }
+      Files.move(partial, venv, StandardCopyOption.ATOMIC_MOVE);
     }
     if (!spec.getInstall().isEmpty()) {
       if (ProjectInstall.installable(Path.of(spec.getInstall()))) {

@@ -30,7 +30,13 @@ class VenvCopierTest {
     Path copy = dir.resolve("releases/bbb/venv");
     Files.createDirectories(copy.getParent());
 
-    VenvCopier.copy(old, copy);
+    Files.writeString(old.resolve(VenvMarker.FILE_NAME), "key=k\nproject=\n");
+    Path partial = copy.resolveSibling(".venv.partial");
+
+    VenvCopier.copy(old, partial, copy);
+    Files.move(partial, copy);
+
+    assertThat(copy.resolve(VenvMarker.FILE_NAME)).doesNotExist();
 
     assertThat(Files.readString(copy.resolve("bin/pip")))
         .isEqualTo("#!" + copy + "/bin/python\nimport pip\n");
