@@ -122,6 +122,9 @@ public final class Applier {
   private Convergence converge(AppPlan app, Resource resource, ApplyContext context) {
     try {
       Convergence c = executors.converge(resource, context);
+      if (c.failed()) {
+        c = c.withReason(RootCause.first(c.reason(), c.outputTail()));
+      }
       if (c.drift().isEmpty()) {
         log.info(
             "{}/{} {}: {} ({})",
@@ -145,7 +148,7 @@ public final class Applier {
     } catch (Exception e) {
       // Logged with its stack trace here; the report carries one line only.
       log.warn("{}/{} {} failed", app.getApplication(), app.getEnvironment(), resource.getId(), e);
-      return Convergence.failed(oneLine(e));
+      return Convergence.failed(RootCause.of(e));
     }
   }
 
@@ -181,15 +184,6 @@ public final class Applier {
     } catch (IOException e) {
       log.warn("cannot clear the unfinished changes", e);
     }
-  }
-
-  static String oneLine(Exception e) {
-    String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-    String type = e.getClass() == java.io.IOException.class ? "" : e.getClass().getSimpleName();
-    if (type.isEmpty()) {
-      return message;
-    }
-    return message.isEmpty() ? type : type + ": " + message;
   }
 
   private static void skip(ResourceResult.Builder result, String reason) {

@@ -34,6 +34,10 @@ public record Convergence(ResourceOutcome outcome, String reason, String outputT
     return changes.isEmpty() ? unchanged(unchangedReason) : changed(String.join(", ", changes));
   }
 
+  public Convergence withReason(String newReason) {
+    return new Convergence(outcome, newReason, outputTail, drift);
+  }
+
   public Convergence withOutputTail(String tail) {
     return new Convergence(outcome, reason, tail, drift);
   }

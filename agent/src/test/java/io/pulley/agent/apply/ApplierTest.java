@@ -140,6 +140,29 @@ class ApplierTest {
   }
 
   @Test
+  void apply_aCommandFailingOnAFullDisk_saysSoFirstInItsReason() {
+    HostPlan plan =
+        HostPlan.newBuilder()
+            .addApps(
+                app(
+                    "shop",
+                    1,
+                    command(
+                        "command:seed",
+                        "",
+                        "sh",
+                        "-c",
+                        "echo 'cannot write /srv/shop/shared/data/seed.db: No space left on device'"
+                            + " >&2; exit 1")))
+            .build();
+
+    ResourceResult result = applier().apply(plan, () -> false).report().getResults(0);
+
+    assertThat(result.getOutcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(result.getReason()).startsWith("No space left on device — ");
+  }
+
+  @Test
   void apply_executorException_becomesOneLineFailure() {
     Resource badOwner =
         Resource.newBuilder()
