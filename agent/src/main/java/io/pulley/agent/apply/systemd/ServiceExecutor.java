@@ -9,6 +9,7 @@ import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.systemd.ServiceMemory.Memory;
 import io.pulley.agent.apply.systemd.ServiceMemory.Pending;
 import io.pulley.v1.Service;
+import io.pulley.v1.ServiceProbe;
 import io.pulley.v1.ServiceState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,11 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
 
   private final PathGuard guard;
   private final Systemctl systemctl;
+  private final ServiceProbes probes;
+
+  /** How long a service that does not answer may still be starting before it is restarted. */
+  private static final java.time.Duration STARTING_GRACE = java.time.Duration.ofSeconds(10);
+
   private final Path unitDir;
 
   public ServiceExecutor(PathGuard guard, CommandRunner runner) {
@@ -42,6 +48,7 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
   ServiceExecutor(PathGuard guard, CommandRunner runner, Path unitDir) {
     this.guard = guard;
     this.systemctl = new Systemctl(runner);
+    this.probes = new ServiceProbes(runner);
     this.unitDir = unitDir;
   }
 
@@ -86,8 +93,13 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
       boolean active = systemctl.isActive(name);
       String target = running ? RUNNING : STOPPED;
       boolean drifted = before.converged().equals(target) && active != running;
+      String silent = "";
       if (running) {
-        bringUp(name, pending, active, String.join(", ", why)).ifPresent(changes::add);
+        Optional<String> brought = bringUp(name, pending, active, String.join(", ", why));
+        brought.ifPresent(changes::add);
+        if (spec.hasProbe()) {
+          silent = answers(name, spec.getProbe(), brought.isPresent(), changes);
+        }
       } else if (active) {
         systemctl.stop(name);
         changes.add("stopped");
@@ -97,6 +109,9 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
         memory.write(name, after); // only on a change: an unchanged apply writes nothing
       }
       Convergence c = Convergence.of(changes, "service " + name + " is " + target);
+      if (!silent.isEmpty()) {
+        return c.withDrift("was active but did not answer: " + silent);
+      }
       return drifted ? c.withDrift(running ? "was inactive" : "was active") : c;
     } catch (StepFailed e) {
       return Convergence.failed(e.getMessage())
@@ -114,6 +129,39 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
       Thread.currentThread().interrupt();
       return "";
     }
+  }
+
+  /**
+   * Checks that the service serves: after a start, until it answers; otherwise once, and if it does
+   * not answer, restarts it and waits. What it said when it did not answer at first, or empty.
+   *
+   * @throws StepFailed if it does not answer within the probe's timeout
+   */
+  private String answers(String name, ServiceProbe probe, boolean justBrought, List<String> changes)
+      throws StepFailed, InterruptedException {
+    if (justBrought) {
+      Optional<String> failure = probes.await(probe);
+      if (failure.isPresent()) {
+        throw new StepFailed(
+            "service " + name + " is active but does not answer: " + failure.get(), "");
+      }
+      return "";
+    }
+    Optional<String> silent = probes.once(probe);
+    // A service still starting (a cluster recovering after a reboot) gets a grace before the
+    // restart, so that a converged host that boots restarts nothing.
+    if (silent.isEmpty() || probes.await(probe, STARTING_GRACE).isEmpty()) {
+      return "";
+    }
+    systemctl.restart(name);
+    changes.add("restarted (it did not answer)");
+    Optional<String> failure = probes.await(probe);
+    if (failure.isPresent()) {
+      throw new StepFailed(
+          "service " + name + " is active but does not answer, even restarted: " + failure.get(),
+          "");
+    }
+    return silent.get();
   }
 
   /** The strongest action owed to a running service; {@code why} collects the causes. */

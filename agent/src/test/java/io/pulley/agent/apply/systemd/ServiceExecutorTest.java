@@ -269,4 +269,91 @@ class ServiceExecutorTest {
     assertThat(c.reason()).contains("is outside the allowed roots");
     assertThat(runner.calls()).isEmpty();
   }
+
+  private static Service.Builder postgresql() {
+    return Service.newBuilder()
+        .setName("postgresql.service")
+        .setProbe(
+            io.pulley.v1.ServiceProbe.newBuilder()
+                .addArgv("pg_isready")
+                .addArgv("--quiet")
+                .setTimeoutSeconds(2));
+  }
+
+  private static CommandRunner.Result silent() {
+    return CommandRunner.Result.exited(2, "no response\n");
+  }
+
+  /** A host whose cluster is down under its active wrapper unit, until the unit is restarted. */
+  private static CommandRunner clusterDownUntilRestarted(RecordingRunner runner) {
+    java.util.concurrent.atomic.AtomicBoolean restarted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return invocation -> {
+      CommandRunner.Result result = runner.run(invocation);
+      if (invocation.display().equals("systemctl restart postgresql.service")) {
+        restarted.set(true);
+      }
+      if (invocation.display().startsWith("pg_isready")) {
+        return restarted.get() ? CommandRunner.Result.exited(0, "") : silent();
+      }
+      return result;
+    };
+  }
+
+  @Test
+  void converge_activeButNotAnswering_isRestartedOnce_andReportedAsDrift() throws Exception {
+    RecordingRunner runner = host(true, true);
+
+    Convergence c =
+        new ServiceExecutor(
+                new PathGuard(List.of(unitDir)), clusterDownUntilRestarted(runner), unitDir)
+            .converge(postgresql().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason()).isEqualTo("restarted (it did not answer)");
+    assertThat(c.drift())
+        .isEqualTo(
+            "was active but did not answer: pg_isready --quiet: exit status 2 (no response)");
+    assertThat(runner.lines())
+        .containsSubsequence(
+            "pg_isready --quiet", "systemctl restart postgresql.service", "pg_isready --quiet");
+    assertThat(runner.changes())
+        .filteredOn(l -> l.startsWith("systemctl"))
+        .containsExactly("systemctl restart postgresql.service");
+  }
+
+  @Test
+  void converge_notAnsweringAtFirst_butWithinTheGrace_isNotRestarted() throws Exception {
+    RecordingRunner runner =
+        host(true, true).answer("pg_isready", silent(), CommandRunner.Result.exited(0, ""));
+
+    Convergence c = converge(runner, postgresql().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(c.drift()).isEmpty();
+    assertThat(runner.changes()).containsOnly("pg_isready --quiet");
+  }
+
+  @Test
+  void converge_answering_changesNothing() throws Exception {
+    RecordingRunner runner = host(true, true).answer("pg_isready", 0, "");
+
+    Convergence c = converge(runner, postgresql().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(runner.changes()).containsExactly("pg_isready --quiet");
+  }
+
+  @Test
+  void converge_neverAnswering_failsSayingTheUnitIsActiveButWhatItServesIsNot() throws Exception {
+    RecordingRunner runner = host(true, true).answer("pg_isready", silent());
+
+    Convergence c = converge(runner, postgresql().build(), Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason())
+        .isEqualTo(
+            "service postgresql.service is active but does not answer, even restarted:"
+                + " pg_isready --quiet: exit status 2 (no response)");
+  }
 }

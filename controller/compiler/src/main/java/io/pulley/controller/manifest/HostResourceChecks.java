@@ -18,6 +18,9 @@ final class HostResourceChecks {
 
   static final int MAX_UNIT_BYTES = 64 * 1024;
 
+  /** A service slower than this to answer after a start is failed, not waited for. */
+  private static final int MAX_PROBE_SECONDS = 600;
+
   private final Checks checks;
   private final Names names;
 
@@ -61,6 +64,15 @@ final class HostResourceChecks {
     }
     ids(path + ".restart_on", service.getRestartOnList());
     ids(path + ".reload_on", service.getReloadOnList());
+    if (service.hasProbe()) {
+      checks.argv(path + ".probe.argv", service.getProbe().getArgvList(), Checks.ARGV_REQUIRED);
+      int timeout = service.getProbe().getTimeoutSeconds();
+      if (timeout < 0 || timeout > MAX_PROBE_SECONDS) {
+        checks.fail(
+            path + ".probe.timeout_seconds",
+            "must be 1–" + MAX_PROBE_SECONDS + " (0 or absent means 30)");
+      }
+    }
   }
 
   private void ids(String field, List<String> ids) {

@@ -115,11 +115,21 @@ public final class StackRenderer {
   }
 
   private static void backingServices(List<Resource> resources, StackLayout layout, Stack stack) {
+    // Checked by what they serve: Debian's postgresql.service stays active while its cluster
+    // (postgresql@VERSION-main) is down.
     if (stack.hasDatabase()) {
-      resources.add(service("service:postgresql", "postgresql.service", "", List.of(), List.of()));
+      resources.add(
+          probed(
+              service("service:postgresql", "postgresql.service", "", List.of(), List.of()),
+              "pg_isready",
+              "--quiet"));
     }
     if (stack.hasRedis()) {
-      resources.add(service("service:redis", "redis-server.service", "", List.of(), List.of()));
+      resources.add(
+          probed(
+              service("service:redis", "redis-server.service", "", List.of(), List.of()),
+              "redis-cli",
+              "ping"));
     }
     if (stack.hasDatabase()) {
       String db = layout.databaseName();
@@ -204,6 +214,12 @@ public final class StackRenderer {
                     .setState(ServiceState.SERVICE_STATE_RUNNING)
                     .addAllRestartOn(restartOn)
                     .addAllReloadOn(reloadOn)));
+  }
+
+  private static Resource probed(Resource service, String... argv) {
+    Resource.Builder probed = service.toBuilder();
+    probed.getServiceBuilder().getProbeBuilder().addAllArgv(List.of(argv));
+    return probed.build();
   }
 
   private static Resource file(String id, File.Builder file) {

@@ -99,4 +99,31 @@ class NewKindsValidationTest {
         result.errors().stream().filter(e -> e.getField().startsWith("resources[5]")).toList();
     assertThat(lines).singleElement().satisfies(e -> assertThat(e.getLine()).isEqualTo(9));
   }
+
+  @Test
+  void compile_serviceProbe_isReadAndChecked() {
+    CompileResult good =
+        compiler.compile(
+            HEAD
+                + """
+                  - service: {name: pg.service, probe: {argv: [pg_isready, --quiet], timeout_seconds: 60}}
+                """,
+            "probe.yaml");
+    CompileResult bad =
+        compiler.compile(
+            HEAD
+                + """
+                  - service: {name: a.service, probe: {argv: []}}
+                  - service: {name: b.service, probe: {argv: [x], timeout_seconds: 601}}
+                """,
+            "probe.yaml");
+
+    assertThat(good.errors()).isEmpty();
+    assertThat(good.manifest().orElseThrow().getResources(0).getService().getProbe().getArgvList())
+        .containsExactly("pg_isready", "--quiet");
+    assertThat(bad.errors())
+        .extracting(ManifestError::getField)
+        .containsExactly(
+            "resources[0].service.probe.argv", "resources[1].service.probe.timeout_seconds");
+  }
 }

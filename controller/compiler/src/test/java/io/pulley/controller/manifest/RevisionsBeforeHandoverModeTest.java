@@ -80,6 +80,13 @@ class RevisionsBeforeHandoverModeTest {
       if (resource.hasCommand()) {
         readsTheFile(now.getCommandBuilder());
       }
+      // Checked by what they serve since.
+      if (resource.getId().equals("service:postgresql")) {
+        now.getServiceBuilder().getProbeBuilder().addArgv("pg_isready").addArgv("--quiet");
+      }
+      if (resource.getId().equals("service:redis")) {
+        now.getServiceBuilder().getProbeBuilder().addArgv("redis-cli").addArgv("ping");
+      }
       if (resource.hasHandover()) {
         Handover.Builder handover = now.getHandoverBuilder();
         handover.setWebUnitContent(
@@ -183,7 +190,12 @@ class RevisionsBeforeHandoverModeTest {
             List.of("check:import", "file:environment", "file:uwsgi-ini", "handover", "venv"));
     stored.stream()
         .map(Resource::getId)
-        .filter(id -> id.startsWith("command:") || id.equals("service:celery-beat"))
+        .filter(
+            id ->
+                id.startsWith("command:")
+                    || id.equals("service:celery-beat")
+                    || id.equals("service:postgresql")
+                    || id.equals("service:redis"))
         .forEach(expected::add);
     assertThat(changedIds(stored, again.getResourcesList())).isEqualTo(expected);
     String diff = ManifestDiff.between(revision.getManifest(), again, "revision 3", "new");

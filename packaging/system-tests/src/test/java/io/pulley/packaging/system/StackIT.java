@@ -38,6 +38,9 @@ class StackIT {
   private static String firstCommit;
   private static String firstVersion;
 
+  /** The revision live after the hand-edit test, for the tests after it. */
+  private static int liveRevision;
+
   @BeforeAll
   static void boot() throws Exception {
     work = Files.createTempDirectory("pulley-stack-it");
@@ -199,6 +202,7 @@ class StackIT {
     int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
     StatusReport fixed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     assertThat(fixed.succeeded()).as(fixed.text()).isTrue();
+    liveRevision = revision;
     String siteFile = "/etc/nginx/sites-enabled/" + NAME + ".conf";
     String declared = sample.server().execOrThrow("cat", siteFile).stdout();
 
@@ -212,6 +216,34 @@ class StackIT {
 
   @Test
   @Order(7)
+  void postgresqlsClusterDown_underItsActiveWrapperUnit_isFoundRestartedAndReportedAsDrift()
+      throws Exception {
+    String before = sample.status().lastApply();
+    // Debian's postgresql.service is a wrapper that stays active; the cluster is its own unit.
+    String cluster =
+        sample
+            .server()
+            .execOrThrow(
+                "sh",
+                "-c",
+                "systemctl list-units --plain --no-legend 'postgresql@*' | cut -d' ' -f1")
+            .stdout()
+            .strip();
+    assertThat(cluster).startsWith("postgresql@").endsWith("-main.service");
+    sample.server().execOrThrow("systemctl", "stop", cluster);
+    assertThat(sample.server().exec("systemctl", "is-active", "postgresql.service").ok()).isTrue();
+
+    // The agent re-applies its plan by itself (reconverge_interval in its configuration).
+    StatusReport found = sample.awaitApplyOf(APP_ENV, liveRevision, before, WARM);
+
+    assertThat(found.outcomes()).as(found.text()).containsEntry("service:postgresql", "changed");
+    assertThat(found.text()).contains("did not answer");
+    assertThat(found.succeeded()).as(found.text()).isTrue();
+    assertThat(sample.server().exec("systemctl", "is-active", cluster).ok()).isTrue();
+  }
+
+  @Test
+  @Order(8)
   void stagingOverTlsBehindAPassword_redirectsHttp_refusesAnonymousRequests_admitsThePassword()
       throws Exception {
     String before = sample.status().lastApply();
@@ -237,7 +269,7 @@ class StackIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void siteThatNginxRefuses_isPutBack_notLoaded_andBothSitesKeepServing() throws Exception {
     String siteFile = "/etc/nginx/sites-enabled/shop-staging.conf";
     String loaded = sample.server().execOrThrow("cat", siteFile).stdout();
