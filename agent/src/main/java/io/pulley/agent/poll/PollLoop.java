@@ -109,7 +109,8 @@ public final class PollLoop {
           backOff();
           continue;
         }
-        step(client.poll(request(), settings.pollDeadline()));
+        Duration deadline = pollDeadline();
+        step(client.poll(request(), deadline), deadline.compareTo(settings.pollDeadline()) < 0);
       } catch (IOException e) {
         log.error("cannot read or write the agent's state: {}", e.getMessage(), e);
         backOff();
@@ -118,7 +119,31 @@ public final class PollLoop {
     log.info("poll loop stopped");
   }
 
-  private void step(ControllerClient.PollAnswer answer) throws IOException {
+  /** The poll's deadline, cut short when a reconvergence comes due sooner than its end. */
+  private Duration pollDeadline() {
+    Instant now = clock.instant();
+    Optional<Instant> due =
+        ReconvergeSchedule.nextDue(
+            settings.reconvergeInterval(),
+            lastReport,
+            appliedPlanIsCurrent(),
+            FAILED_PLAN_RETRY,
+            now);
+    return ReconvergeSchedule.pollDeadline(settings.pollDeadline(), due, now);
+  }
+
+  private boolean appliedPlanIsCurrent() {
+    try {
+      return store.plan().map(HostPlan::getPlanId).equals(Optional.of(store.appliedPlanId()));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void step(ControllerClient.PollAnswer answer, boolean cutShort) throws IOException {
+    if (cutShort && answer.kind() == ControllerClient.Kind.HELD_PAST_DEADLINE) {
+      return;
+    }
     switch (answer.kind()) {
       case NEW_PLAN -> {
         reachable(AgentMetrics.PollResult.NEW_PLAN);
@@ -203,27 +228,13 @@ public final class PollLoop {
    * controller is unreachable; the report is delivered when it is back.
    */
   private void reconvergeIfDue() throws IOException {
-    Duration interval = settings.reconvergeInterval();
-    ApplyReport report = lastReport;
-    if (interval.isZero() || report == null) {
+    Optional<Instant> due = ReconvergeSchedule.dueAt(settings.reconvergeInterval(), lastReport);
+    if (due.isEmpty() || clock.instant().isBefore(due.get()) || !appliedPlanIsCurrent()) {
       return;
     }
-    if (clock.instant().isBefore(finishedAt(report).plus(interval))) {
-      return;
-    }
-    Optional<HostPlan> plan = store.plan();
-    if (plan.isEmpty() || !plan.get().getPlanId().equals(store.appliedPlanId())) {
-      return;
-    }
-    log.info("reconverging plan {} ({} since the last apply)", plan.get().getPlanId(), interval);
-    apply(plan.get());
-  }
-
-  private static Instant finishedAt(ApplyReport report) {
-    return Instant.ofEpochSecond(
-            report.getStartedAt().getSeconds(), report.getStartedAt().getNanos())
-        .plusSeconds(report.getDuration().getSeconds())
-        .plusNanos(report.getDuration().getNanos());
+    HostPlan plan = store.plan().orElseThrow();
+    log.info("reconverging plan {} ({} after the last apply)", plan.getPlanId(), due.get());
+    apply(plan);
   }
 
   /** Persists, applies and records {@code plan}; returns false if the apply failed. */
@@ -289,11 +300,8 @@ public final class PollLoop {
    * down, a lock held), and polling as if nothing were applied makes the controller send it again.
    */
   private boolean retryDue() {
-    ApplyReport report = lastReport;
-    if (report == null || report.getOutcome() != ApplyOutcome.APPLY_OUTCOME_FAILED) {
-      return false;
-    }
-    return !clock.instant().isBefore(finishedAt(report).plus(FAILED_PLAN_RETRY));
+    Optional<Instant> retry = ReconvergeSchedule.retryAt(lastReport, FAILED_PLAN_RETRY);
+    return retry.isPresent() && !clock.instant().isBefore(retry.get());
   }
 
   private HostHealth health() {

@@ -322,6 +322,23 @@ class PollLoopTest {
   }
 
   @Test
+  void reconverge_dueWhileAPollIsHeld_runsOnTime_withoutWaitingForTheHoldToEnd() throws Exception {
+    Duration interval = Duration.ofSeconds(2);
+    controller.answerPolls(newPlan(plan("p1", file("hello.txt", "one"))));
+    start(interval);
+    controller.awaitHeldPoll(2); // held: the controller never answers it in this test
+    Files.writeString(srv.resolve("hello.txt"), "edited by hand");
+
+    clock.advance(interval);
+
+    // The held poll's deadline was cut to the reconvergence's time (2 s), not the 30 s hold.
+    await().atMost(Duration.ofSeconds(10)).until(() -> controller.reports().size() == 2);
+    assertThat(srv.resolve("hello.txt")).hasContent("one");
+    assertThat(sleeper.waits()).as("no backoff: a poll cut short is no failure").isEmpty();
+    assertThat(count("pulley.agent.polls", "result", "error")).isZero();
+  }
+
+  @Test
   void report_refusedByTheController_isDroppedOnce_andPollingGoesOn() throws Exception {
     controller.refuseReports();
     controller.answerPolls(newPlan(plan("p1", file("hello.txt", "one"))));
