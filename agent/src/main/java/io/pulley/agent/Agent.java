@@ -3,6 +3,7 @@ package io.pulley.agent;
 import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulley.agent.apply.Applier;
+import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
@@ -155,6 +156,7 @@ public final class Agent implements AutoCloseable {
             new Applier(
                 Executors.forRoots(config.allowedRoots()),
                 config.dataDir().resolve("converge"),
+                new ApplyJournal(config.dataDir()),
                 clock),
             new HostFactsCollector(),
             metrics,

@@ -11,6 +11,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.poll.Backoff;
 import io.pulley.agent.poll.ConnectionListener;
+import io.pulley.agent.poll.FailedPlanRetry;
 import io.pulley.agent.poll.PollLoop;
 import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.StateStore;
@@ -269,7 +270,7 @@ class AgentTest {
     await().atMost(WAIT).until(() -> controller.polls().size() >= pollsBefore + 2);
     assertThat(reportedPlanIds()).hasSize(1);
 
-    clock.advance(PollLoop.FAILED_PLAN_RETRY.plusSeconds(1));
+    clock.advance(FailedPlanRetry.longest(1).plusSeconds(1));
 
     await().atMost(WAIT).until(() -> reportedPlanIds().size() == 2);
     assertThat(controller.reports().get(1).getOutcome())

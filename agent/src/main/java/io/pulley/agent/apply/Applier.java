@@ -6,6 +6,7 @@ import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostPlan;
+import io.pulley.v1.InterruptedApply;
 import io.pulley.v1.Resource;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -36,17 +38,26 @@ public final class Applier {
 
   private final ResourceExecutor<Resource> executors;
   private final Path stateRoot;
+  private final ApplyJournal journal;
   private final Clock clock;
 
   /**
    * @param executors converges a resource of any kind, routing it to the executor of that kind
    * @param stateRoot where executors keep state between applies, one directory per application and
    *     environment below it
+   * @param journal where the apply records its progress while it runs
    */
-  public Applier(ResourceExecutor<Resource> executors, Path stateRoot, Clock clock) {
+  public Applier(
+      ResourceExecutor<Resource> executors, Path stateRoot, ApplyJournal journal, Clock clock) {
     this.executors = executors;
     this.stateRoot = stateRoot;
+    this.journal = journal;
     this.clock = clock;
+  }
+
+  /** The apply that an earlier run of the agent left unfinished, if any. */
+  public Optional<InterruptedApply> interrupted() {
+    return journal.interrupted();
   }
 
   /** Applies {@code plan}; {@code stop} is checked before each resource. */
@@ -57,6 +68,19 @@ public final class Applier {
             .setHostId(plan.getHostId())
             .setPlanId(plan.getPlanId())
             .setStartedAt(timestamp(started));
+    journal
+        .interrupted()
+        .ifPresent(
+            cut -> {
+              log.warn(
+                  "resuming an apply of plan {} that was cut short at {}/{} {}",
+                  cut.getPlanId(),
+                  cut.getApplication(),
+                  cut.getEnvironment(),
+                  cut.getResourceId());
+              report.setInterrupted(cut);
+            });
+    journal.begin(plan.getPlanId(), started);
     boolean complete = true;
     boolean failed = false;
     for (AppPlan app : plan.getAppsList()) {
@@ -90,6 +114,7 @@ public final class Applier {
           skip(result, "skipped: the agent is stopping");
         } else {
           Instant begin = clock.instant();
+          journal.converging(app.getApplication(), app.getEnvironment(), resource.getId());
           Convergence c = converge(app, resource, context);
           result
               .setOutcome(c.outcome())
@@ -116,6 +141,11 @@ public final class Applier {
         .setOutcome(
             failed ? ApplyOutcome.APPLY_OUTCOME_FAILED : ApplyOutcome.APPLY_OUTCOME_SUCCEEDED)
         .setDuration(duration(started, clock.instant()));
+    if (complete) {
+      journal.end();
+    } else {
+      journal.stopped();
+    }
     return new Run(report.build(), complete);
   }
 

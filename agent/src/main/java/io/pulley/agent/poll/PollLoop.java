@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,14 +62,12 @@ public final class PollLoop {
   private final Clock clock;
   private final Settings settings;
 
-  /** How long a failed plan waits before it is applied again, if no new plan comes first. */
-  public static final Duration FAILED_PLAN_RETRY = Duration.ofMinutes(5);
-
   /** How long a refused host waits before asking again: only an admin can change the answer. */
   public static final Duration REFUSED_RETRY = Duration.ofMinutes(1);
 
   private final ConnectionTracker tracker;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final FailedPlanRetry retry = new FailedPlanRetry(new Random());
   private volatile ApplyReport lastReport;
 
   public PollLoop(
@@ -124,11 +123,7 @@ public final class PollLoop {
     Instant now = clock.instant();
     Optional<Instant> due =
         ReconvergeSchedule.nextDue(
-            settings.reconvergeInterval(),
-            lastReport,
-            appliedPlanIsCurrent(),
-            FAILED_PLAN_RETRY,
-            now);
+            settings.reconvergeInterval(), lastReport, appliedPlanIsCurrent(), retry.after(), now);
     return ReconvergeSchedule.pollDeadline(settings.pollDeadline(), due, now);
   }
 
@@ -215,7 +210,10 @@ public final class PollLoop {
    */
   private boolean resumeUnfinished() throws IOException {
     Optional<HostPlan> plan = store.plan();
-    if (plan.isEmpty() || plan.get().getPlanId().equals(store.appliedPlanId())) {
+    // A reconvergence of an applied plan cut short is resumed too: it may have been mid-change.
+    if (plan.isEmpty()
+        || (plan.get().getPlanId().equals(store.appliedPlanId())
+            && applier.interrupted().isEmpty())) {
       return false;
     }
     log.info("resuming plan {}, which was not fully applied", plan.get().getPlanId());
@@ -251,9 +249,9 @@ public final class PollLoop {
     boolean succeeded = report.getOutcome() == ApplyOutcome.APPLY_OUTCOME_SUCCEEDED;
     store.saveReport(report);
     // Marked applied even when it failed: the controller would otherwise resend it at once, and
-    // the report already says it failed (health DEGRADED); a new plan, or the retry after
-    // FAILED_PLAN_RETRY, applies it again.
+    // the report already says it failed (health DEGRADED); a new plan, or the retry, applies it.
     store.markApplied(plan.getPlanId());
+    retry.applied(plan.getPlanId(), report);
     lastReport = report;
     Instant finished = clock.instant();
     metrics.applied(succeeded, Duration.between(started, finished), finished);
@@ -290,18 +288,9 @@ public final class PollLoop {
     return PollRequest.newBuilder()
         .setHostId(hostId)
         .setFacts(facts.collect(labels))
-        .setAppliedPlanId(retryDue() ? "" : store.appliedPlanId())
+        .setAppliedPlanId(retry.due(lastReport, clock.instant()) ? "" : store.appliedPlanId())
         .setHealth(health())
         .build();
-  }
-
-  /**
-   * Whether the failed plan should be tried again: a failure may be passing (a remote that was
-   * down, a lock held), and polling as if nothing were applied makes the controller send it again.
-   */
-  private boolean retryDue() {
-    Optional<Instant> retry = ReconvergeSchedule.retryAt(lastReport, FAILED_PLAN_RETRY);
-    return retry.isPresent() && !clock.instant().isBefore(retry.get());
   }
 
   private HostHealth health() {

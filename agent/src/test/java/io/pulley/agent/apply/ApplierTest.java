@@ -26,7 +26,11 @@ class ApplierTest {
   final Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   private Applier applier() {
-    return new Applier(Executors.forRoots(List.of(root)), root.resolve(".state"), clock);
+    return new Applier(Executors.forRoots(List.of(root)), root.resolve(".state"), journal(), clock);
+  }
+
+  private ApplyJournal journal() {
+    return new ApplyJournal(root.resolve(".agent"));
   }
 
   private Resource dir(String id, String path) {
@@ -95,6 +99,38 @@ class ApplierTest {
     assertThat(outcomes(report)).containsOnly(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(report.getResults(1).getApplication()).isEqualTo("shop");
     assertThat(report.getResults(1).getResourceId()).isEqualTo("file:shop.conf");
+  }
+
+  @Test
+  void apply_afterOneThatDiedMidway_saysWhereItWasCutShort_andLeavesNoTrace() throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve(".agent"));
+    ApplyJournal dying = journal(); // what an agent killed in file:shop.conf had written
+    dying.begin("p0", clock.instant().minusSeconds(60));
+    dying.converging("shop", "production", "file:shop.conf");
+
+    ApplyReport resumed = applier().apply(goodPlan(), () -> false).report();
+
+    assertThat(resumed.hasInterrupted()).isTrue();
+    assertThat(resumed.getInterrupted().getPlanId()).isEqualTo("p0");
+    assertThat(resumed.getInterrupted().getResourceId()).isEqualTo("file:shop.conf");
+    assertThat(resumed.getInterrupted().getApplication()).isEqualTo("shop");
+    assertThat(resumed.getInterrupted().getStopped()).isFalse();
+    assertThat(journal().interrupted()).isEmpty();
+    assertThat(applier().apply(goodPlan(), () -> false).report().hasInterrupted()).isFalse();
+  }
+
+  @Test
+  void apply_cutShortByAStop_isReportedAsStoppedByTheNext() throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve(".agent"));
+    java.util.concurrent.atomic.AtomicInteger checks =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Applier.Run stopped = applier().apply(goodPlan(), () -> checks.incrementAndGet() > 1);
+    ApplyReport next = applier().apply(goodPlan(), () -> false).report();
+
+    assertThat(stopped.complete()).isFalse();
+    assertThat(next.getInterrupted().getStopped()).isTrue();
+    assertThat(next.getInterrupted().getResourceId()).isEqualTo("dir:shop");
   }
 
   @Test

@@ -82,7 +82,7 @@ class UnfinishedChangesTest {
               }
               default -> throw new AssertionError("not part of this plan");
             };
-    return new Applier(executors, state, clock);
+    return new Applier(executors, state, new ApplyJournal(state), clock);
   }
 
   private static HostPlan plan() {

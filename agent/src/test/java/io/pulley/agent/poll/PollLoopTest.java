@@ -13,6 +13,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.pulley.agent.apply.Applier;
+import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.metrics.AgentMetrics;
@@ -98,7 +99,11 @@ class PollLoopTest {
         Map.of("role", "web"),
         new ControllerClient(channel),
         new StateStore(dataDir),
-        new Applier(Executors.forRoots(List.of(srv)), dataDir.resolve("converge"), clock),
+        new Applier(
+            Executors.forRoots(List.of(srv)),
+            dataDir.resolve("converge"),
+            new ApplyJournal(dataDir),
+            clock),
         new HostFactsCollector(),
         metrics,
         clock,
@@ -294,8 +299,8 @@ class PollLoopTest {
 
   @Test
   void reconverge_afterFailedApply_appliesThePlanAgainWhenDue_andNotBefore() throws Exception {
-    // Shorter than FAILED_PLAN_RETRY, so only the reconverge timer can re-apply here.
-    Duration interval = Duration.ofMinutes(2);
+    // Sooner than the first retry, so only the reconverge timer can re-apply here.
+    Duration interval = FailedPlanRetry.FIRST.minusSeconds(10);
     controller.answerPolls(newPlan(failingPlan("p1")));
     start(interval);
     PollRequest afterFailure = controller.awaitHeldPoll(2);
@@ -387,11 +392,9 @@ class PollLoopTest {
   }
 
   /**
-   * DISCREPANCY with docs/agent.md, "When an apply fails": "The agent applies the same plan again
-   * five minutes after the failure". PollLoop retries a failed plan only by polling with an empty
-   * applied plan id so that the controller sends it again; while the controller is unreachable
-   * nothing re-applies it until the reconverge interval (30 min by default; never if it is 0). This
-   * test pins what the loop does today; it fails once the loop retries locally after five minutes.
+   * A failed plan is retried by polling with an empty applied plan id, so that the controller sends
+   * it again (docs/agent.md, "When an apply fails"); while the controller is unreachable nothing
+   * re-applies it until the reconverge interval.
    */
   @Test
   void failedApply_controllerUnreachable_isRetriedOnlyByReconverge_notAfterFiveMinutes()
@@ -401,7 +404,7 @@ class PollLoopTest {
     controller.awaitHeldPoll(2);
     Files.createDirectories(srv.resolve("missing"));
 
-    clock.advance(PollLoop.FAILED_PLAN_RETRY.plusSeconds(1));
+    clock.advance(FailedPlanRetry.longest(1).plusSeconds(1));
     controller.answerPolls(outage(2));
     PollRequest retry = controller.awaitHeldPoll(4);
 
@@ -410,13 +413,48 @@ class PollLoopTest {
     assertThat(loop.lastReport().map(ApplyReport::getOutcome))
         .contains(ApplyOutcome.APPLY_OUTCOME_FAILED);
 
-    clock.advance(RECONVERGE.minus(PollLoop.FAILED_PLAN_RETRY));
+    clock.advance(RECONVERGE.minus(FailedPlanRetry.longest(1)));
     controller.answerPolls(unavailable());
     controller.awaitHeldPoll(5);
 
     assertThat(srv.resolve("missing/x.txt")).hasContent("x");
     assertThat(reportedOutcomes())
         .containsExactly(ApplyOutcome.APPLY_OUTCOME_FAILED, ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
+  }
+
+  @Test
+  void failedPlan_isRetriedAfterThirtySeconds_thenTwiceAsLongAfterEachFailureOfIt()
+      throws Exception {
+    controller.answerPolls(newPlan(failingPlan("p1")));
+    start(Duration.ZERO);
+    controller.awaitHeldPoll(2);
+
+    for (int failures = 1; failures <= 3; failures++) {
+      Duration ceiling = FailedPlanRetry.ceiling(failures);
+      clock.advance(ceiling.minusSeconds(1));
+      int before = controller.polls().size();
+      controller.answerPolls(unchanged());
+      await().until(() -> controller.polls().size() > before);
+      assertThat(lastPoll().getAppliedPlanId())
+          .as("a second before the wait after failure %d ends", failures)
+          .isEqualTo("p1");
+
+      clock.advance(FailedPlanRetry.longest(failures).minus(ceiling).plusSeconds(1));
+      // The held poll ends (answered here, or at its deadline: the retry's time when it began);
+      // the next one asks for the plan again.
+      controller.answerPolls(unchanged());
+      await().until(() -> lastPoll().getAppliedPlanId().isEmpty());
+      int reports = controller.reports().size();
+      controller.answerPolls(newPlan(failingPlan("p1")));
+      await().until(() -> controller.reports().size() == reports + 1);
+    }
+    assertThat(reportedOutcomes()).hasSize(4).containsOnly(ApplyOutcome.APPLY_OUTCOME_FAILED);
+    assertThat(FailedPlanRetry.ceiling(3)).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  private PollRequest lastPoll() {
+    List<PollRequest> polls = controller.polls();
+    return polls.get(polls.size() - 1);
   }
 
   @Test

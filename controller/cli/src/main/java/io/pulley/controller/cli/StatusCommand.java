@@ -6,6 +6,7 @@ import io.pulley.v1.GetHostReportRequest;
 import io.pulley.v1.GetHostReportResponse;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostState;
+import io.pulley.v1.InterruptedApply;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
 import io.pulley.v1.ReportSummary;
@@ -114,6 +115,9 @@ final class StatusCommand extends ClientCommand {
             Formats.time(report.getStartedAt()),
             Formats.duration(report.getDuration()),
             Formats.revisions(report.getRevisionsList()));
+    if (report.hasInterrupted()) {
+      out().println(interrupted(report.getInterrupted()));
+    }
     TextTable table = new TextTable("APP/ENV", "RESOURCE", "OUTCOME", "TIME", "REASON");
     for (ResourceResult result : report.getResultsList()) {
       table.row(
@@ -140,6 +144,21 @@ final class StatusCommand extends ClientCommand {
       }
     }
     out().flush();
+  }
+
+  /** What this apply resumed: the one before it was cut short. */
+  private static String interrupted(InterruptedApply cut) {
+    String where =
+        cut.getResourceId().isEmpty()
+            ? "before its first resource"
+            : "at " + cut.getApplication() + "/" + cut.getEnvironment() + " " + cut.getResourceId();
+    return "resumed an apply interrupted "
+        + where
+        + (cut.getStopped() ? " (the agent was stopped)" : " (the agent died: killed or rebooted)")
+        + ": plan "
+        + Formats.shortId(cut.getPlanId())
+        + " begun "
+        + Formats.time(cut.getStartedAt());
   }
 
   private static String resourceSummary(ReportSummary report) {

@@ -13,6 +13,7 @@ import io.pulley.v1.GetHostReportRequest;
 import io.pulley.v1.GetHostReportResponse;
 import io.pulley.v1.HostFacts;
 import io.pulley.v1.HostState;
+import io.pulley.v1.InterruptedApply;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
 import io.pulley.v1.ReportSummary;
@@ -84,7 +85,8 @@ class TerminalSafetyTest {
         .doesNotContain(ESC)
         .doesNotContain("\u0007")
         .contains("^[[2J")
-        .contains("line one\nline two");
+        .contains("line one\nline two")
+        .contains("resumed an apply interrupted at shop/prod venv^[]0;owned^G (the agent died");
   }
 
   @Test
@@ -136,6 +138,12 @@ class TerminalSafetyTest {
               .setHostId("web-1")
               .setOutcome(ApplyOutcome.APPLY_OUTCOME_FAILED)
               .addResults(FAILED)
+              .setInterrupted(
+                  InterruptedApply.newBuilder()
+                      .setPlanId("p0" + CLEAR)
+                      .setApplication("shop")
+                      .setEnvironment("prod")
+                      .setResourceId("venv" + TITLE))
               .build();
       observer.onNext(GetHostReportResponse.newBuilder().setReport(report).build());
       observer.onCompleted();

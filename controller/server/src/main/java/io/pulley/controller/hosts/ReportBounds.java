@@ -13,6 +13,7 @@ import static io.pulley.wire.WireLimits.MAX_SUMMARY_REASON_CHARS;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostFacts;
+import io.pulley.v1.InterruptedApply;
 import io.pulley.v1.ReportSummary;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
@@ -46,6 +47,13 @@ public final class ReportBounds {
     if (tooLong(report.getHostId()) || tooLong(report.getPlanId())) {
       return refused("report's host_id or plan_id is over " + MAX_NAME_CHARS + " characters");
     }
+    InterruptedApply cut = report.getInterrupted();
+    if (tooLong(cut.getPlanId())
+        || tooLong(cut.getApplication())
+        || tooLong(cut.getEnvironment())
+        || tooLong(cut.getResourceId())) {
+      return refused("the interrupted apply's plan, application or resource is over the limit");
+    }
     for (RevisionRef ref : report.getRevisionsList()) {
       if (tooLong(ref.getApplication()) || tooLong(ref.getEnvironment())) {
         return refused("a revision's application or environment is over the name limit");
@@ -74,6 +82,15 @@ public final class ReportBounds {
         report.toBuilder()
             .setHostId(SafeText.line(report.getHostId()))
             .setPlanId(SafeText.line(report.getPlanId()));
+    if (report.hasInterrupted()) {
+      InterruptedApply cut = report.getInterrupted();
+      safe.setInterrupted(
+          cut.toBuilder()
+              .setPlanId(SafeText.line(cut.getPlanId()))
+              .setApplication(SafeText.line(cut.getApplication()))
+              .setEnvironment(SafeText.line(cut.getEnvironment()))
+              .setResourceId(SafeText.line(cut.getResourceId())));
+    }
     for (int i = 0; i < safe.getResultsCount(); i++) {
       ResourceResult result = safe.getResults(i);
       safe.setResults(

@@ -15,6 +15,7 @@ import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.GetHostReportRequest;
 import io.pulley.v1.HostState;
+import io.pulley.v1.InterruptedApply;
 import io.pulley.v1.ListHostsRequest;
 import io.pulley.v1.ListHostsResponse;
 import io.pulley.v1.ReportRequest;
@@ -68,6 +69,37 @@ class ReportLimitsTest {
     }
 
     assertRefusedNaming(report.build(), "resource results", WireLimits.MAX_REPORT_RESULTS);
+  }
+
+  @Test
+  void interruptedApply_isRefusedOverTheNameLimit_andStoredWithoutControls() throws Exception {
+    start();
+    ApplyReport tooLong =
+        ApplyReport.newBuilder()
+            .setHostId("web-1")
+            .setInterrupted(
+                InterruptedApply.newBuilder()
+                    .setResourceId("r".repeat(WireLimits.MAX_NAME_CHARS + 1)))
+            .build();
+    assertThat(refused(tooLong).getStatus().getDescription()).contains("interrupted apply");
+
+    agent()
+        .report(
+            ReportRequest.newBuilder()
+                .setReport(
+                    ApplyReport.newBuilder()
+                        .setHostId("web-1")
+                        .setInterrupted(
+                            InterruptedApply.newBuilder()
+                                .setPlanId("p0")
+                                .setResourceId("venv" + ESC + "]0;owned\u0007")))
+                .build());
+    ApplyReport stored =
+        admin()
+            .getHostReport(GetHostReportRequest.newBuilder().setHostId("web-1").build())
+            .getReport();
+    assertThat(stored.getInterrupted().getResourceId()).startsWith("venv").doesNotContain(ESC);
+    assertThat(stored.getInterrupted().getPlanId()).isEqualTo("p0");
   }
 
   @Test
