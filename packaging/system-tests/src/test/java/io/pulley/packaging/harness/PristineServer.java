@@ -35,24 +35,26 @@ public final class PristineServer implements AutoCloseable {
   public static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofMinutes(5);
   static final int KILL_AFTER_SECONDS = 5;
   static final Duration POWEROFF_TIMEOUT = Duration.ofSeconds(20);
+  static final Duration REBOOT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(90);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final Logger log = LoggerFactory.getLogger(PristineServer.class);
 
   private final HarnessDirs dirs;
   private final String name;
   private final String address;
-  private final Process nspawn;
+  private final NspawnLauncher launcher;
   private final AptProxy aptProxy;
+  private volatile Process nspawn;
   private volatile long initPid;
   private boolean closed;
 
-  private PristineServer(
-      HarnessDirs dirs, String name, String address, Process nspawn, AptProxy aptProxy) {
+  private PristineServer(HarnessDirs dirs, String name, String address, AptProxy aptProxy) {
     this.dirs = dirs;
     this.name = name;
     this.address = address;
-    this.nspawn = nspawn;
+    this.launcher = new NspawnLauncher(dirs, name);
     this.aptProxy = aptProxy;
+    this.nspawn = launcher.boot();
   }
 
   /** Boots a server with a generated name ({@code pulley-t-PID-N}). */
@@ -85,8 +87,7 @@ public final class PristineServer implements AutoCloseable {
       aptProxy = AptProxy.start(imageRoot, dirs.cache(), TestNetwork.hostAddress());
       prepareCopy(dirs, imageRoot, name, aptProxy);
       LiveServers.checkNotShuttingDown(name);
-      server =
-          new PristineServer(dirs, name, attachment.address(), startNspawn(dirs, name), aptProxy);
+      server = new PristineServer(dirs, name, attachment.address(), aptProxy);
       LiveServers.add(server);
       new BootWait(server, bootTimeout).await();
       log.info(
@@ -132,33 +133,6 @@ public final class PristineServer implements AutoCloseable {
       Files.writeString(
           root.resolve("etc/machine-id"), UUID.randomUUID().toString().replace("-", "") + "\n");
       Files.writeString(root.resolve(AptProxy.APT_CONF.substring(1)), aptProxy.aptConfig());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Process startNspawn(HarnessDirs dirs, String name) {
-    List<String> command =
-        List.of(
-            "systemd-nspawn",
-            "--directory=" + dirs.serverRoot(name),
-            "--machine=" + name,
-            // No host systemd or D-Bus to register with; nspawn fails without these two.
-            "--register=no",
-            "--keep-unit",
-            "--boot",
-            "--console=pipe",
-            // The host's resolver would point servers at a DNS server they must never reach.
-            "--resolv-conf=off",
-            "--network-namespace-path=/run/netns/" + name);
-    ProcessBuilder builder = new ProcessBuilder(Cgroups.startIn(name, command));
-    builder.environment().clear();
-    builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(dirs.console(name).toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    try {
-      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -275,6 +249,30 @@ public final class PristineServer implements AutoCloseable {
     return execOrThrow("journalctl", "--no-pager", "--output=short-iso", "--unit=" + unit).stdout();
   }
 
+  /**
+   * Reboots the server as an admin's {@code systemctl reboot} does: its systemd stops everything,
+   * and it boots again from the same root (files kept, /run and /tmp empty) with the same name,
+   * address and apt proxy. Returns once systemd reports the system running (or degraded); {@link
+   * #close()} waits for a reboot under way.
+   */
+  public synchronized void reboot() {
+    if (closed) {
+      throw new IllegalStateException("server " + name + " is closed");
+    }
+    long start = System.nanoTime();
+    // Its systemd may kill this command on the way down: how it ends only helps an error message.
+    ExecResult asked = exec(Duration.ofSeconds(30), "systemctl", "reboot");
+    Process old = nspawn;
+    initPid = 0;
+    nspawn =
+        launcher.restartAfterReboot(
+            old,
+            REBOOT_SHUTDOWN_TIMEOUT,
+            () -> asked.describe() + "\n--- console ---\n" + ExecResult.tail(console()));
+    new BootWait(this, DEFAULT_BOOT_TIMEOUT).await();
+    log.info("server {} rebooted in {} ms", name, (System.nanoTime() - start) / 1_000_000);
+  }
+
   /** Halts the server, then removes everything it used. Idempotent. */
   @Override
   public void close() {
@@ -302,12 +300,13 @@ public final class PristineServer implements AutoCloseable {
    * cannot; had it just become nspawn, the teardown kills what nspawn left in the cgroup.
    */
   private void killWrapperBeforeNspawn() {
-    if (!nspawn.isAlive() || !NspawnProcesses.forMachine(name).isEmpty()) {
+    Process current = nspawn;
+    if (!current.isAlive() || !NspawnProcesses.forMachine(name).isEmpty()) {
       return;
     }
-    nspawn.destroyForcibly();
+    current.destroyForcibly();
     try {
-      nspawn.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      current.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

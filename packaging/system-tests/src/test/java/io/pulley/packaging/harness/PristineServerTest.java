@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -107,12 +108,57 @@ class PristineServerTest {
 
   @Test
   void server_reachesTcpServerOnHostAddress() throws IOException {
+    assertReachesHost(server);
+  }
+
+  /** Its own server: a reboot would disturb the other tests, and its close is checked. */
+  @Test
+  void reboot_keepsFilesEmptiesRunAndTmpAndBootsAgain() throws IOException {
+    DebianImage image = DebianImage.bookworm();
+    PristineServer rebooted = PristineServer.boot(image);
+    Path root = image.dirs().serverRoot(rebooted.hostName());
+    try {
+      String bootId = rebooted.execOrThrow("cat", "/proc/sys/kernel/random/boot_id").stdout();
+      long firstInit = rebooted.initPid();
+      rebooted.writeFile("/root/kept", "kept\n");
+      rebooted.writeFile("/run/gone", "gone\n");
+      rebooted.writeFile("/tmp/gone", "gone\n");
+      // A server may print nothing while it runs: this line stands for what it printed.
+      String earlierConsole = "printed before the reboot " + bootId;
+      Files.writeString(
+          image.dirs().console(rebooted.hostName()), earlierConsole, StandardOpenOption.APPEND);
+
+      rebooted.reboot();
+
+      assertThat(rebooted.initPid()).isNotIn(0L, firstInit);
+      assertThat(ProcessHandle.of(firstInit)).isEmpty();
+      assertThat(rebooted.execOrThrow("cat", "/proc/sys/kernel/random/boot_id").stdout())
+          .isNotBlank()
+          .isNotEqualTo(bootId);
+      assertThat(rebooted.execOrThrow("cat", "/root/kept").stdout()).isEqualTo("kept\n");
+      assertThat(rebooted.exec("test", "-e", "/run/gone").exitCode()).isEqualTo(1);
+      assertThat(rebooted.exec("test", "-e", "/tmp/gone").exitCode()).isEqualTo(1);
+      assertThat(rebooted.exec("systemctl", "is-system-running").stdout().strip())
+          .isIn("running", "degraded");
+      assertThat(rebooted.execOrThrow("hostname").stdout().strip()).isEqualTo(rebooted.hostName());
+      assertThat(rebooted.execOrThrow("ip", "-o", "-4", "addr").stdout())
+          .contains(rebooted.address() + "/");
+      assertReachesHost(rebooted);
+      assertThat(rebooted.console()).contains(earlierConsole);
+    } finally {
+      rebooted.close();
+    }
+    assertThat(root).doesNotExist();
+    assertThat(NspawnProcesses.forMachine(rebooted.hostName())).isEmpty();
+    assertThat(Cgroups.names(rebooted.hostName())).isEmpty();
+  }
+
+  /** The address and port reach bash as positional parameters, not as script text. */
+  private static void assertReachesHost(PristineServer server) throws IOException {
     // The server keeps the network up anyway; the hold shows how a controller test starts.
     TestNetwork.Hold hold = TestNetwork.hold();
     try (ServerSocket listener = new ServerSocket(0, 5, TestNetwork.hostAddress())) {
       listener.setSoTimeout(SOCKET_TIMEOUT_MS);
-
-      // The address and port reach bash as positional parameters, not as script text.
       server.execOrThrow(
           "bash",
           "-c",

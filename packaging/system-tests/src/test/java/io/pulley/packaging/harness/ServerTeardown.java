@@ -139,9 +139,9 @@ final class ServerTeardown {
   /**
    * A killed process leaves its cgroup a moment after it is reaped; retry briefly. A server torn
    * down in the middle of its boot may still fork after the first kill, so whatever is found in the
-   * group on a retry is killed too.
+   * group on a retry is killed too. Also what a reboot does between two nspawns.
    */
-  private static void removeCgroups(String name) {
+  static void removeCgroups(String name) {
     long deadline = System.nanoTime() + KILL_WAIT.toNanos();
     while (!Cgroups.remove(name)) {
       if (System.nanoTime() > deadline) {
