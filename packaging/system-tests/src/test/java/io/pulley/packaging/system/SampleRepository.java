@@ -136,6 +136,20 @@ final class SampleRepository implements AutoCloseable {
     return head();
   }
 
+  /** Every file of {@code commit}: its path → its Git blob id. */
+  java.util.Map<String, String> blobs(String commit) throws IOException, InterruptedException {
+    java.util.Map<String, String> blobs = new java.util.TreeMap<>();
+    for (String line : git(work, "ls-tree", "-r", commit).lines().toList()) {
+      // <mode> SP blob SP <id> TAB <path>
+      int tab = line.indexOf('\t');
+      String[] head = line.substring(0, tab).split(" ");
+      if (head[1].equals("blob")) {
+        blobs.put(line.substring(tab + 1), head[2]);
+      }
+    }
+    return blobs;
+  }
+
   String head() throws IOException, InterruptedException {
     return git(work, "rev-parse", "HEAD").strip();
   }

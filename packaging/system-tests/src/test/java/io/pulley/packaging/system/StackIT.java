@@ -244,6 +244,116 @@ class StackIT {
 
   @Test
   @Order(8)
+  void agentKilledMidDeploy_resumesWhenRestarted_andTheReleaseIsWholeAndAloneLive()
+      throws Exception {
+    // Inside the longest step, and inside the switch of the web and worker instances; the full
+    // sweep over every step is the crash benchmark.
+    Map<String, Duration> kills =
+        Map.of("venv", Duration.ofMillis(800), "handover", Duration.ofMillis(1500));
+    int n = 0;
+    for (String step : List.of("venv", "handover")) {
+      n++;
+      String commit =
+          repository.commit(Map.of("pulley_sample/VERSION", "3." + n + ".0\n"), "crash " + step);
+      String before = sample.status().lastApply();
+      int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+
+      AgentCrash.killWhileConverging(sample.server(), step, kills.get(step), WARM);
+      StatusReport resumed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
+
+      assertThat(resumed.succeeded()).as(resumed.text()).isTrue();
+      assertThat(resumed.text()).contains("resumed an apply interrupted at " + APP_ENV + " ");
+      assertThat(site.get("/").header("X-Version")).isEqualTo("3." + n + ".0");
+      assertThat(sample.runningUnits(NAME + "-uwsgi@*"))
+          .containsExactly(NAME + "-uwsgi@" + commit + ".service");
+      assertThat(sample.runningUnits(NAME + "-celery-worker@*"))
+          .containsExactly(NAME + "-celery-worker@" + commit + ".service");
+      String release = "/srv/" + NAME + "/releases/" + commit;
+      assertThat(AgentCrash.blobsOnServer(sample.server(), release))
+          .containsAllEntriesOf(repository.blobs(commit));
+      assertThat(
+              sample
+                  .server()
+                  .execOrThrow(release + "/venv/bin/python", "-c", "import pulley_sample.wsgi")
+                  .ok())
+          .isTrue();
+      liveRevision = revision;
+    }
+  }
+
+  @Test
+  @Order(9)
+  void reboot_ofAConvergedServer_changesNothing_andRestartsNothing() throws Exception {
+    String before = sample.status().lastApply();
+
+    sample.server().reboot();
+
+    await().atMost(WARM).ignoreExceptions().until(() -> site.get("/").status() == 200);
+    // The agent reconverges at its start: the last apply is older than its interval.
+    StatusReport after = sample.awaitApplyOf(APP_ENV, liveRevision, before, WARM);
+    assertThat(after.succeeded()).as(after.text()).isTrue();
+    assertThat(after.resourcesWith("changed", "failed", "skipped")).as(after.text()).isEmpty();
+    String live =
+        sample.server().execOrThrow("readlink", "/srv/" + NAME + "/current").stdout().strip();
+    String commit = live.substring(live.lastIndexOf('/') + 1);
+    for (String unit :
+        List.of(
+            NAME + "-uwsgi@" + commit + ".service",
+            NAME + "-celery-worker@" + commit + ".service",
+            NAME + "-celery-beat.service")) {
+      // Started once in this boot, by systemd: the agent restarted none of them.
+      assertThat(starts(unit)).as(unit).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Order(10)
+  void fullDisk_failsTheApplyNamingTheCause_theSiteKeepsServing_andFreedSpaceHeals()
+      throws Exception {
+    // The configuration on a small file system of its own, filled up: the server's own disk is
+    // this machine's and is not filled by a test.
+    String config = "/srv/" + NAME + "/shared/config";
+    sample
+        .server()
+        .execOrThrow(
+            "sh",
+            "-c",
+            "set -e; c="
+                + config
+                + "; rm -rf /root/config-copy; cp -a $c /root/config-copy;"
+                + " mount -t tmpfs -o size=256k,mode=0750,gid=$(stat -c %g $c) tmpfs $c;"
+                + " cp -a /root/config-copy/. $c/;"
+                + " printf '# edited by hand\n' >> $c/uwsgi.ini;"
+                + " dd if=/dev/zero of=$c/.filler bs=4k 2> /dev/null || true");
+    String before = sample.status().lastApply();
+
+    StatusReport full = sample.awaitApplyOf(APP_ENV, liveRevision, before, WARM);
+
+    assertThat(full.succeeded()).isFalse();
+    assertThat(full.outcomes()).containsEntry("file:uwsgi-ini", "failed");
+    String row = full.text().lines().filter(l -> l.contains("file:uwsgi-ini")).findFirst().get();
+    assertThat(row).contains("No space left on device");
+    assertThat(site.get("/").status()).isEqualTo(200);
+
+    sample.server().execOrThrow("rm", config + "/.filler");
+    StatusReport healed =
+        await()
+            .atMost(WARM)
+            .until(
+                () -> sample.status(),
+                r -> r.succeeded() && !r.lastApply().equals(full.lastApply()));
+    assertThat(healed.outcomes()).containsEntry("file:uwsgi-ini", "changed");
+    await().atMost(WARM).ignoreExceptions().until(() -> site.get("/").status() == 200);
+    sample.server().execOrThrow("umount", config);
+  }
+
+  private static int starts(String unit) {
+    String log = sample.server().execOrThrow("journalctl", "-b", "-u", unit, "-o", "cat").stdout();
+    return (int) log.lines().filter(l -> l.startsWith("Started ")).count();
+  }
+
+  @Test
+  @Order(11)
   void stagingOverTlsBehindAPassword_redirectsHttp_refusesAnonymousRequests_admitsThePassword()
       throws Exception {
     String before = sample.status().lastApply();
@@ -269,7 +379,7 @@ class StackIT {
   }
 
   @Test
-  @Order(9)
+  @Order(12)
   void siteThatNginxRefuses_isPutBack_notLoaded_andBothSitesKeepServing() throws Exception {
     String siteFile = "/etc/nginx/sites-enabled/shop-staging.conf";
     String loaded = sample.server().execOrThrow("cat", siteFile).stdout();
