@@ -80,6 +80,7 @@ final class ReleaseBuilder {
     try (Git git = openCache(cache)) {
       Repository repo = git.getRepository();
       if (!hasCommit(repo, id)) {
+        CacheRepair.removeStaleLocks(cache);
         Optional<String> failed = fetchers.apply(url).fetch(cache, url);
         if (failed.isPresent()) {
           return failed;
@@ -183,7 +184,7 @@ final class ReleaseBuilder {
 
   private static Git openCache(Path dir) throws IOException {
     try {
-      if (Files.isDirectory(dir.resolve("objects"))) {
+      if (CacheRepair.usableOrRemoved(dir)) {
         return Git.open(dir.toFile());
       }
       return Git.init().setBare(true).setDirectory(dir.toFile()).call();

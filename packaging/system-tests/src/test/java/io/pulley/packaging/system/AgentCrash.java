@@ -28,8 +28,18 @@ final class AgentCrash {
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> server.exec("grep", "-q", "-a", "-F", resourceId, JOURNAL).ok());
+        .until(() -> converging(server, resourceId));
     Thread.sleep(into.toMillis());
+    kill(server);
+  }
+
+  /** Whether the agent's apply journal names {@code resourceId} (ids are ASCII in it). */
+  static boolean converging(PristineServer server, String resourceId) {
+    return server.exec("grep", "-q", "-a", "-F", resourceId, JOURNAL).ok();
+  }
+
+  /** SIGKILL to the agent's JVM alone; systemd restarts it (Restart=on-failure). */
+  static void kill(PristineServer server) {
     server.execOrThrow(
         "systemctl", "kill", "--kill-whom=main", "--signal=SIGKILL", "pulley-agent.service");
   }
