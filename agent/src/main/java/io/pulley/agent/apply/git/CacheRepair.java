@@ -19,8 +19,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * later fetch then fails with "lock failure" or "File exists", for good. Only the agent uses its
  * caches, one apply at a time under its data dir lock, so a lock found before a fetch is stale.
  * Objects need nothing: packs and loose objects are written under temporary names and renamed, and
- * a pack without its index is ignored. A cache killed while it was being created (no HEAD or
- * config yet) is made again: it is a cache, and the next fetch fills it. Stateless.
+ * a pack without its index is ignored. A cache killed while it was being created (no HEAD or config
+ * yet) is made again: it is a cache, and the next fetch fills it. Stateless.
  */
 final class CacheRepair {
   private CacheRepair() {}

@@ -13,12 +13,12 @@ import java.util.Random;
 
 /**
  * The crash-point sweep on a real server (docs/benchmarks.md): the sample stack deployed on a
- * pristine server, then one new commit per kill, the agent killed with SIGKILL at each step of
- * that deploy and at seeded random moments of it; each time systemd restarts it and the test
- * checks that it converged: the apply resumed and succeeded and says so, the new release serves,
- * it alone runs (one uWSGI instance, one worker), its files are the commit's and its virtualenv
- * imports the application. Prints the counts. StackIT runs two of these kills in CI. Run with
- * `sudo packaging/bench/crash.sh [RANDOM_KILLS [SEED]]`.
+ * pristine server, then one new commit per kill, the agent killed with SIGKILL at each step of that
+ * deploy and at seeded random moments of it; each time systemd restarts it and the test checks that
+ * it converged: the apply resumed and succeeded and says so, the new release serves, it alone runs
+ * (one uWSGI instance, one worker), its files are the commit's and its virtualenv imports the
+ * application. Prints the counts. StackIT runs two of these kills in CI. Run with `sudo
+ * packaging/bench/crash.sh [RANDOM_KILLS [SEED]]`.
  */
 public final class CrashBenchmark {
   private static final Duration COLD = Duration.ofMinutes(20);
@@ -82,7 +82,9 @@ public final class CrashBenchmark {
     kill.run(sample, before);
     StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, atMost);
     String broken = broken(commit);
-    return broken.isEmpty() ? report : StatusReport.parse("BROKEN: " + broken + "\n" + report.text());
+    return broken.isEmpty()
+        ? report
+        : StatusReport.parse("BROKEN: " + broken + "\n" + report.text());
   }
 
   /** What is wrong with the live release, or "" if nothing is. */
@@ -92,7 +94,9 @@ public final class CrashBenchmark {
     if (!(version + ".0.0").equals(live)) {
       wrong.add("serves " + live);
     }
-    if (!sample.runningUnits(NAME + "-uwsgi@*").equals(List.of(NAME + "-uwsgi@" + commit + ".service"))) {
+    if (!sample
+        .runningUnits(NAME + "-uwsgi@*")
+        .equals(List.of(NAME + "-uwsgi@" + commit + ".service"))) {
       wrong.add("uWSGI instances " + sample.runningUnits(NAME + "-uwsgi@*"));
     }
     if (!sample
@@ -107,7 +111,10 @@ public final class CrashBenchmark {
         wrong.add("file " + file.getKey());
       }
     }
-    if (!sample.server().exec(release + "/venv/bin/python", "-c", "import pulley_sample.wsgi").ok()) {
+    if (!sample
+        .server()
+        .exec(release + "/venv/bin/python", "-c", "import pulley_sample.wsgi")
+        .ok()) {
       wrong.add("venv does not import the application");
     }
     return String.join(", ", wrong);
@@ -189,9 +196,11 @@ public final class CrashBenchmark {
     }
 
     void print() {
-      System.out.println("| kills | resumed an interrupted apply | landed after the end | converged | broken |");
+      System.out.println(
+          "| kills | resumed an interrupted apply | landed after the end | converged | broken |");
       System.out.println("|---|---|---|---|---|");
-      System.out.printf("| %d | %d | %d | %d | %d |%n", kills, resumed, afterTheEnd, converged, broken.size());
+      System.out.printf(
+          "| %d | %d | %d | %d | %d |%n", kills, resumed, afterTheEnd, converged, broken.size());
       broken.forEach(b -> System.out.println("broken: " + b));
     }
   }
