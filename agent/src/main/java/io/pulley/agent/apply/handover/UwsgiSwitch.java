@@ -14,8 +14,11 @@ import java.util.Optional;
  * Start reading here; docs/handover.md tells the same to operators.
  *
  * <pre>
- * WriteUnits ─► StartWorker ─► does the release's instance already have the traffic?
- *                 (if any)        │
+ * WriteUnits ─► AwaitSystemdStarts ─► StartWorker
+ *              (at boot: systemd's        (if any)
+ *               own starts end)
+ *                           ─► does the release's instance already have the traffic?
+ *                                 │
  *        ┌──────── no ────────────┼──────────── yes, and new code or settings to load ───┐
  *        ▼                        │ yes, nothing new                                     ▼
  * StartWebInstance                │                                   GracefulReload (a restart
@@ -62,6 +65,7 @@ final class UwsgiSwitch {
       throws StepFailed, IOException, InterruptedException {
     HandoverTarget target = attempt.target();
     new WriteUnits().run(attempt, undo);
+    new AwaitSystemdStarts().run(attempt, undo);
     if (target.hasWorker()) {
       new StartWorker().run(attempt, undo);
     }

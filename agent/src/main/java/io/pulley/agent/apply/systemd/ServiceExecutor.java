@@ -5,6 +5,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
+import io.pulley.agent.apply.health.RetryPause;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.systemd.ServiceMemory.Memory;
 import io.pulley.agent.apply.systemd.ServiceMemory.Pending;
@@ -13,6 +14,7 @@ import io.pulley.v1.ServiceProbe;
 import io.pulley.v1.ServiceState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +34,7 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
   private final PathGuard guard;
   private final Systemctl systemctl;
   private final ServiceProbes probes;
+  private final PendingStarts starts;
 
   /** How long a service that does not answer may still be starting before it is restarted. */
   private static final java.time.Duration STARTING_GRACE = java.time.Duration.ofSeconds(10);
@@ -39,16 +42,19 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
   private final Path unitDir;
 
   public ServiceExecutor(PathGuard guard, CommandRunner runner) {
-    this(guard, runner, UnitFiles.SYSTEM_DIR);
+    this(guard, runner, UnitFiles.SYSTEM_DIR, RetryPause.SLEEP, Clock.systemUTC());
   }
 
   /**
    * @param unitDir where unit files are written
+   * @param pause waits while systemd still starts the unit
    */
-  ServiceExecutor(PathGuard guard, CommandRunner runner, Path unitDir) {
+  ServiceExecutor(
+      PathGuard guard, CommandRunner runner, Path unitDir, RetryPause pause, Clock clock) {
     this.guard = guard;
     this.systemctl = new Systemctl(runner);
     this.probes = new ServiceProbes(runner);
+    this.starts = new PendingStarts(systemctl, pause, clock);
     this.unitDir = unitDir;
   }
 
@@ -90,6 +96,9 @@ public final class ServiceExecutor implements ResourceExecutor<Service> {
       if (!spec.getDisabled() && systemctl.enable(name)) {
         changes.add("enabled");
       }
+      // At boot systemd may still be starting it (waiting for the units it is ordered after):
+      // neither up nor down yet, so it is looked at once systemd is done with it.
+      starts.waitOut(List.of(name));
       boolean active = systemctl.isActive(name);
       String target = running ? RUNNING : STOPPED;
       boolean drifted = before.converged().equals(target) && active != running;

@@ -122,6 +122,30 @@ public final class Systemctl {
     return units;
   }
 
+  /**
+   * Whether systemd is bringing one of {@code units} up: a start (or restart) job queued, waiting
+   * for the units it is ordered after, or under way (a Type=notify service loading its application,
+   * its ExecStartPost). Such a unit is not active yet, but not down either. A stop job is not
+   * counted: the unit is going down.
+   */
+  public boolean starting(List<String> units) throws StepFailed, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("systemctl", "list-jobs", "--no-legend"));
+    argv.addAll(units);
+    Invocation query = Invocation.of(argv, QUERY_TIMEOUT);
+    Result r = runner.run(query);
+    if (!r.succeeded()) {
+      throw new StepFailed(query.display() + ": " + r.failure(QUERY_TIMEOUT), r.outputTail());
+    }
+    // Rows are "ID UNIT TYPE STATE"; with --no-legend, no job prints nothing.
+    for (String line : NEWLINE.split(r.outputTail())) {
+      String[] columns = BLANKS.split(line.strip());
+      if (columns.length > 2 && units.contains(columns[1]) && !columns[2].equals("stop")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Forgets a failed unit's state, so that a later start is not refused by its rate limit. */
   public void resetFailed(String unit) throws InterruptedException {
     runner.run(Invocation.of(List.of("systemctl", "reset-failed", unit), QUERY_TIMEOUT));

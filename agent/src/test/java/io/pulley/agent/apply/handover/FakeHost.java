@@ -4,23 +4,34 @@ import io.pulley.agent.apply.process.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * systemd and Celery as a handover sees them, for unit tests: units that systemctl starts and
- * stops, uWSGI instances that create their readiness file when started, workers that answer a ping
- * while they run. Records every command. Not thread-safe.
+ * stops, uWSGI instances that create their readiness file when started and link the socket path if
+ * it is missing (the stack unit's ExecStartPost), workers that answer a ping while they run, and a
+ * reboot, after which systemd's own start jobs take a while. Records every command. Not
+ * thread-safe.
  */
 final class FakeHost implements CommandRunner {
   private final Path runDir;
   private final Set<String> active = new LinkedHashSet<>();
   private final Set<String> enabled = new LinkedHashSet<>();
   private final Set<String> failingStarts = new LinkedHashSet<>();
+  private final Set<String> failingAtBoot = new LinkedHashSet<>();
+
+  /** systemd's start jobs after a reboot: how many more list-jobs queries each stays pending. */
+  private final Map<String, Integer> bootJobs = new LinkedHashMap<>();
+
   private final List<String> lines = new ArrayList<>();
   private boolean workersAnswer = true;
   private int failingDaemonReloads;
@@ -47,6 +58,30 @@ final class FakeHost implements CommandRunner {
     return this;
   }
 
+  /** At the next reboot systemd's start of {@code unit} fails (the app could not load yet). */
+  FakeHost failsAtBoot(String unit) {
+    failingAtBoot.add(unit);
+    return this;
+  }
+
+  /**
+   * A reboot: /run is emptied, nothing runs, and systemd queues a start job for every enabled unit,
+   * which ends after {@code polls} queries of {@code systemctl list-jobs} (or when systemctl start
+   * joins it). Until then the unit is not active and the socket path is not linked.
+   */
+  FakeHost reboot(int polls) throws IOException {
+    active.clear();
+    try (Stream<Path> files = Files.list(runDir)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    for (String unit : enabled) {
+      bootJobs.put(unit, polls);
+    }
+    return this;
+  }
+
   FakeHost workersSilent() {
     workersAnswer = false;
     return this;
@@ -67,7 +102,7 @@ final class FakeHost implements CommandRunner {
   /** The commands that changed something, in order. */
   List<String> changes() {
     return lines.stream()
-        .filter(l -> l.startsWith("systemctl ") && !l.contains(" is-") && !l.contains("list-units"))
+        .filter(l -> l.startsWith("systemctl ") && !l.contains(" is-") && !l.contains(" list-"))
         .filter(l -> !l.contains("reset-failed"))
         .toList();
   }
@@ -86,6 +121,7 @@ final class FakeHost implements CommandRunner {
     String unit = argv.get(argv.size() - 1);
     return switch (verb) {
       case "is-active" -> Result.exited(active.contains(unit) ? 0 : 3, "");
+      case "list-jobs" -> listJobs(argv.subList(3, argv.size()));
       case "is-enabled" ->
           enabled.contains(unit) ? Result.exited(0, "enabled\n") : Result.exited(1, "disabled\n");
       case "enable" -> add(enabled, unit);
@@ -107,6 +143,10 @@ final class FakeHost implements CommandRunner {
   }
 
   private Result start(String unit) {
+    if (bootJobs.containsKey(unit)) {
+      // systemctl start joins the job systemd runs already, and ends with it.
+      return finishBoot(unit) ? Result.exited(0, "") : Result.exited(1, "Job failed.\n");
+    }
     if (failingStarts.contains(unit)) {
       return Result.exited(1, "Job for " + unit + " failed.\n");
     }
@@ -115,11 +155,43 @@ final class FakeHost implements CommandRunner {
       String instance = unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
       try {
         Files.writeString(runDir.resolve(instance + ".ready"), "");
+        Path link = runDir.resolve("uwsgi.sock");
+        if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(link, Path.of(instance + ".sock"));
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return Result.exited(0, "");
+  }
+
+  /** Rows of list-jobs for the pending boot jobs among {@code units}; each query brings them on. */
+  private Result listJobs(List<String> units) {
+    StringBuilder out = new StringBuilder();
+    for (String unit : units) {
+      Integer left = bootJobs.get(unit);
+      if (left == null) {
+        continue;
+      }
+      if (left <= 1) {
+        finishBoot(unit);
+      } else {
+        bootJobs.put(unit, left - 1);
+      }
+      out.append("17 ").append(unit).append(" start running\n");
+    }
+    return Result.exited(0, out.toString());
+  }
+
+  /** Ends systemd's boot job for {@code unit}; false if that start failed. */
+  private boolean finishBoot(String unit) {
+    bootJobs.remove(unit);
+    if (failingAtBoot.contains(unit)) {
+      return false;
+    }
+    start(unit);
+    return true;
   }
 
   private Result daemonReload() {

@@ -548,4 +548,99 @@ class HandoverExecutorTest {
         .contains("is not a template");
     assertThat(host.changes()).isEmpty();
   }
+
+  /** The changes {@code host} saw after the first {@code skip}. */
+  private static List<String> changesAfter(FakeHost host, int skip) {
+    List<String> all = host.changes();
+    return all.subList(skip, all.size());
+  }
+
+  @Test
+  void rebootOfAConvergedHost_whileSystemdStillStartsTheLiveUnits_changesNothing()
+      throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    assertThat(converge(host, spec(A).build()).outcome())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    int before = host.changes().size();
+    host.reboot(3);
+    assertThat(runDir).isEmptyDirectory();
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(c.reason()).isEqualTo("serving aaaaaaaaaaaa");
+    assertThat(changesAfter(host, before)).isEmpty();
+    assertThat(socketTarget()).as("linked by the unit's ExecStartPost").isEqualTo(A + ".sock");
+    assertThat(host.active())
+        .containsExactlyInAnyOrder(
+            "app-uwsgi@" + A + ".service", "app-celery-worker@" + A + ".service");
+    assertThat(host.lines())
+        .contains(
+            "systemctl list-jobs --no-legend app-uwsgi@"
+                + A
+                + ".service app-celery-worker@"
+                + A
+                + ".service");
+  }
+
+  @Test
+  void rebootWhileTheSiteDoesNotAnswerYet_neverStopsTheInstanceSystemdStarted() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    converge(host, spec(A).build());
+    host.reboot(2);
+    siteAnswer = Convergence.failed("status 502");
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(host.active()).contains("app-uwsgi@" + A + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+  }
+
+  @Test
+  void rebootInReloadMode_changesNothing() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    Handover spec = spec(A).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build();
+    assertThat(converge(host, spec).outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    int before = host.changes().size();
+    host.reboot(2);
+
+    Convergence c = converge(host, spec);
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(changesAfter(host, before)).isEmpty();
+    assertThat(socketTarget()).isEqualTo("live.sock");
+  }
+
+  @Test
+  void rebootWhereTheLiveInstanceFailedToStart_startsIt_andLinksItAgain() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    converge(host, spec(A).build());
+    int before = host.changes().size();
+    host.failsAtBoot("app-uwsgi@" + A + ".service").reboot(2);
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason()).contains("traffic → app-uwsgi@" + A + ".service");
+    assertThat(changesAfter(host, before))
+        .containsExactly("systemctl start app-uwsgi@" + A + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+    assertThat(host.active()).contains("app-uwsgi@" + A + ".service");
+  }
+
+  @Test
+  void rebootWhereTheWorkerFailedToStart_startsIt() throws Exception {
+    FakeHost host = new FakeHost(runDir);
+    converge(host, spec(A).build());
+    int before = host.changes().size();
+    host.failsAtBoot("app-celery-worker@" + A + ".service").reboot(2);
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason()).contains("worker aaaaaaaaaaaa started");
+    assertThat(changesAfter(host, before))
+        .containsExactly("systemctl start app-celery-worker@" + A + ".service");
+  }
 }

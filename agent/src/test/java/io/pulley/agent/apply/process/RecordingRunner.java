@@ -58,11 +58,12 @@ public final class RecordingRunner implements CommandRunner {
     return calls.stream().map(Invocation::display).toList();
   }
 
-  /** The argument lines that change something: not getent, dpkg-query or systemctl is-*. */
+  /** The argument lines that change something: not getent, dpkg-query, systemctl is-* or list-*. */
   public synchronized List<String> changes() {
     return lines().stream()
         .filter(l -> !l.startsWith("getent ") && !l.startsWith("dpkg-query "))
-        .filter(l -> !l.startsWith("systemctl is-") && !l.startsWith("journalctl "))
+        .filter(l -> !l.startsWith("systemctl is-") && !l.startsWith("systemctl list-"))
+        .filter(l -> !l.startsWith("journalctl "))
         .toList();
   }
 }

@@ -8,6 +8,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.RecordingRunner;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.Service;
 import io.pulley.v1.ServiceState;
@@ -16,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +42,25 @@ class ServiceExecutorTest {
         .answer("systemctl is-active", active ? 0 : 3, active ? "active\n" : "inactive\n");
   }
 
-  private Convergence converge(RecordingRunner runner, Service spec, ApplyContext context)
+  private final List<Duration> pauses = new ArrayList<>();
+
+  /** An executor whose waits move a manual clock instead of sleeping. */
+  private ServiceExecutor executor(PathGuard guard, CommandRunner runner) {
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-02T00:00:00Z"));
+    return new ServiceExecutor(
+        guard,
+        runner,
+        unitDir,
+        d -> {
+          pauses.add(d);
+          clock.advance(d);
+        },
+        clock);
+  }
+
+  private Convergence converge(CommandRunner runner, Service spec, ApplyContext context)
       throws Exception {
-    return new ServiceExecutor(new PathGuard(List.of(unitDir)), runner, unitDir)
-        .converge(spec, context);
+    return executor(new PathGuard(List.of(unitDir)), runner).converge(spec, context);
   }
 
   private static Service.Builder uwsgi() {
@@ -175,8 +193,7 @@ class ServiceExecutorTest {
           return host.run(invocation);
         };
 
-    new ServiceExecutor(new PathGuard(List.of(unitDir)), watching, unitDir)
-        .converge(uwsgi().build(), Contexts.afterChanges(stateDir(), "file:settings"));
+    converge(watching, uwsgi().build(), Contexts.afterChanges(stateDir(), "file:settings"));
 
     assertThat(owedAtRestart).containsExactly(ServiceMemory.Pending.RESTART);
     assertThat(read(memory)).isEqualTo(ServiceMemory.Pending.NONE);
@@ -261,8 +278,7 @@ class ServiceExecutorTest {
   @Test
   void converge_unitDirOutsideTheAllowedRoots_fails() throws Exception {
     RecordingRunner runner = host(true, true);
-    ServiceExecutor executor =
-        new ServiceExecutor(new PathGuard(List.of(stateRoot)), runner, unitDir);
+    ServiceExecutor executor = executor(new PathGuard(List.of(stateRoot)), runner);
 
     Convergence c = executor.converge(uwsgi().build(), Contexts.plain(stateDir()));
 
@@ -305,9 +321,8 @@ class ServiceExecutorTest {
     RecordingRunner runner = host(true, true);
 
     Convergence c =
-        new ServiceExecutor(
-                new PathGuard(List.of(unitDir)), clusterDownUntilRestarted(runner), unitDir)
-            .converge(postgresql().build(), Contexts.plain(stateDir()));
+        converge(
+            clusterDownUntilRestarted(runner), postgresql().build(), Contexts.plain(stateDir()));
 
     assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(c.reason()).isEqualTo("restarted (it did not answer)");
@@ -355,5 +370,105 @@ class ServiceExecutorTest {
         .isEqualTo(
             "service postgresql.service is active but does not answer, even restarted:"
                 + " pg_isready --quiet: exit status 2 (no response)");
+  }
+
+  private static Service.Builder beat() {
+    return Service.newBuilder()
+        .setName("app-celery-beat.service")
+        .setUnit("[Service]\nExecStart=/srv/app/current/venv/bin/python -m celery beat\n")
+        .addAllRestartOn(List.of("handover", "file:settings", "file:environment"));
+  }
+
+  /**
+   * A host just booted: systemd's start job for {@code unit} (waiting for the database and the
+   * broker it is ordered after) ends after {@code polls} queries of list-jobs, or when a systemctl
+   * start joins it; until then the unit is not active.
+   */
+  private static CommandRunner booting(RecordingRunner runner, String unit, int polls) {
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(polls);
+    return invocation -> {
+      runner.run(invocation);
+      String line = invocation.display();
+      if (line.equals("systemctl list-jobs --no-legend " + unit)) {
+        return CommandRunner.Result.exited(
+            0, left.getAndDecrement() > 0 ? "42 " + unit + " start waiting\n" : "");
+      }
+      if (line.equals("systemctl start " + unit) || line.equals("systemctl restart " + unit)) {
+        left.set(0);
+      }
+      if (line.equals("systemctl is-active " + unit)) {
+        return left.get() > 0
+            ? CommandRunner.Result.exited(3, "inactive\n")
+            : CommandRunner.Result.exited(0, "active\n");
+      }
+      return line.startsWith("systemctl is-enabled")
+          ? CommandRunner.Result.exited(0, "enabled\n")
+          : CommandRunner.Result.exited(0, "");
+    };
+  }
+
+  @Test
+  void converge_afterAReboot_beatStillStartingIsWaitedFor_andNeitherStartedNorReportedAsDrift()
+      throws Exception {
+    converge(host(false, false), beat().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = new RecordingRunner();
+
+    Convergence c =
+        converge(
+            booting(runner, "app-celery-beat.service", 3),
+            beat().build(),
+            Contexts.plain(stateDir()));
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(c.reason()).isEqualTo("service app-celery-beat.service is running");
+    assertThat(c.drift()).isEmpty();
+    assertThat(runner.changes()).isEmpty();
+    assertThat(pauses).hasSize(3);
+  }
+
+  @Test
+  void converge_afterAReboot_beatIsRestartedOnlyWhenTheHandoverChanged() throws Exception {
+    converge(host(false, false), beat().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = new RecordingRunner();
+
+    Convergence c =
+        converge(
+            booting(runner, "app-celery-beat.service", 1),
+            beat().build(),
+            Contexts.afterChanges(stateDir(), "handover"));
+
+    assertThat(c.reason()).isEqualTo("restarted (handover changed)");
+    assertThat(runner.changes()).containsExactly("systemctl restart app-celery-beat.service");
+  }
+
+  @Test
+  void converge_aJobThatNeverEnds_isWaitedForUntilTheDeadline_thenTheUnitIsTakenAsItIs()
+      throws Exception {
+    converge(host(false, false), beat().build(), Contexts.plain(stateDir()));
+    RecordingRunner runner = new RecordingRunner();
+
+    Convergence c =
+        converge(
+            booting(runner, "app-celery-beat.service", Integer.MAX_VALUE),
+            beat().build(),
+            Contexts.plain(stateDir()));
+
+    assertThat(pauses.stream().reduce(Duration.ZERO, Duration::plus))
+        .isGreaterThanOrEqualTo(PendingStarts.DEADLINE);
+    assertThat(c.reason()).isEqualTo("started");
+    assertThat(c.drift()).isEqualTo("was inactive");
+    assertThat(runner.changes()).containsExactly("systemctl start app-celery-beat.service");
+  }
+
+  @Test
+  void converge_aUnitSystemdIsStopping_isNotWaitedFor() throws Exception {
+    RecordingRunner runner =
+        host(true, true).answer("systemctl list-jobs", 0, "42 app-uwsgi.service stop running\n");
+
+    converge(runner, uwsgi().build(), Contexts.plain(stateDir()));
+
+    assertThat(pauses).isEmpty();
+    assertThat(runner.lines()).contains("systemctl list-jobs --no-legend app-uwsgi.service");
   }
 }
