@@ -113,7 +113,7 @@ public final class CrashBenchmark {
     }
     if (!sample
         .server()
-        .exec(release + "/venv/bin/python", "-c", "import pulley_sample.wsgi")
+        .exec(release + "/venv/bin/python", "-c", "import pulley_sample.models, celery")
         .ok()) {
       wrong.add("venv does not import the application");
     }

@@ -262,6 +262,7 @@ class StackIT {
       StatusReport resumed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
 
       assertThat(resumed.succeeded()).as(resumed.text()).isTrue();
+      liveRevision = revision;
       assertThat(resumed.text()).contains("resumed an apply interrupted at " + APP_ENV + " ");
       assertThat(site.get("/").header("X-Version")).isEqualTo("3." + n + ".0");
       assertThat(sample.runningUnits(NAME + "-uwsgi@*"))
@@ -274,10 +275,10 @@ class StackIT {
       assertThat(
               sample
                   .server()
-                  .execOrThrow(release + "/venv/bin/python", "-c", "import pulley_sample.wsgi")
+                  .execOrThrow(
+                      release + "/venv/bin/python", "-c", "import pulley_sample.models, celery")
                   .ok())
           .isTrue();
-      liveRevision = revision;
     }
   }
 
