@@ -7,6 +7,8 @@ import java.util.List;
 
 /** Left-aligned columns separated by two spaces, like kubectl and docker print. */
 final class TextTable {
+  static final int MAX_CELL_CHARS = 120;
+
   private final List<String[]> rows = new ArrayList<>();
   private final int columns;
 
@@ -49,7 +51,8 @@ final class TextTable {
 
   /**
    * Table cells are one line: a multi-line reason would break the columns, and control characters
-   * from the controller's answers would reach the terminal.
+   * from the controller's answers would reach the terminal. A cell over 120 characters loses its
+   * middle, not its end: a reason starts with its cause and ends with what it happened to.
    */
   static String oneLine(String text) {
     StringBuilder flat = new StringBuilder();
@@ -60,6 +63,6 @@ final class TextTable {
       flat.append(line.strip());
     }
     String safe = SafeText.line(flat.toString());
-    return safe.length() > 120 ? safe.substring(0, 117) + "..." : safe;
+    return SafeText.cutMiddle(safe, MAX_CELL_CHARS);
   }
 }

@@ -98,6 +98,17 @@ class TerminalSafetyTest {
   }
 
   @Test
+  void oneLine_keepsTheStartAndTheEndOfALongReason() {
+    String reason =
+        "No space left on device: cannot write /srv/shop/" + "x/".repeat(60) + "uwsgi.ini";
+
+    String cell = TextTable.oneLine(reason);
+
+    assertThat(cell).hasSize(TextTable.MAX_CELL_CHARS);
+    assertThat(cell).startsWith("No space left on device").endsWith("uwsgi.ini").contains(" … ");
+  }
+
+  @Test
   void oneLine_flattensLinesAndShowsControls() {
     assertThat(TextTable.oneLine("a \r\n b" + CLEAR + "\tc")).isEqualTo("a ⏎ b^[[2J c");
   }
