@@ -3,7 +3,10 @@ package io.pulley.agent.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -29,6 +32,8 @@ public final class AtomicWriter {
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
+  private static final String TEMP_SUFFIX = ".tmp";
+
   private AtomicWriter() {}
 
   public static void write(Path target, byte[] content) throws IOException {
@@ -37,10 +42,12 @@ public final class AtomicWriter {
 
   public static void write(Path target, byte[] content, Preparer preparer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
+    String prefix = "." + target.getFileName() + ".";
+    removeLeftovers(dir, prefix);
     // Temp file beside the target: rename(2) is atomic only within one filesystem.
     // Owner-only from its creation: the content (maybe a secret) is never readable by others, even
     // for the moment before the preparer sets the final mode.
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", OWNER_ONLY);
+    Path temp = Files.createTempFile(dir, prefix, TEMP_SUFFIX, OWNER_ONLY);
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
@@ -51,10 +58,43 @@ public final class AtomicWriter {
       }
       preparer.prepare(temp);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // A write's failure ("No space left on device") names no file; the admin needs it.
+      FileSystemException named = new FileSystemException(target.toString(), null, e.getMessage());
+      named.initCause(e);
+      throw named;
     } finally {
       Files.deleteIfExists(temp);
     }
     syncDirectory(dir);
+  }
+
+  /**
+   * Removes the temp files of earlier writes of the same target that a kill left between their
+   * creation and their rename: one writer per target, so any found now is dead.
+   */
+  private static void removeLeftovers(Path dir, String prefix) throws IOException {
+    try (DirectoryStream<Path> stale =
+        Files.newDirectoryStream(
+            dir,
+            p -> {
+              String name = p.getFileName().toString();
+              // Exactly what createTempFile makes for this target: prefix, digits, suffix; the
+              // temp file of a target whose name merely starts the same ("a.b" for "a") is not.
+              return name.startsWith(prefix)
+                  && name.endsWith(TEMP_SUFFIX)
+                  && name.length() > prefix.length() + TEMP_SUFFIX.length()
+                  && name.substring(prefix.length(), name.length() - TEMP_SUFFIX.length())
+                      .chars()
+                      .allMatch(Character::isDigit)
+                  && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+            })) {
+      for (Path leftover : stale) {
+        Files.deleteIfExists(leftover);
+      }
+    }
   }
 
   /** Makes a rename in {@code dir} durable; best effort where directories cannot be opened. */
