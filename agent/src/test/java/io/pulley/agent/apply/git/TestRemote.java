@@ -8,26 +8,26 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
 
 /** A bare repository on disk, fed by commits made in a work repository beside it. */
-final class TestRemote implements AutoCloseable {
-  final Path bare;
+public final class TestRemote implements AutoCloseable {
+  public final Path bare;
   final Git work;
 
-  TestRemote(Path dir) throws Exception {
+  public TestRemote(Path dir) throws Exception {
     bare = dir.resolve("remote.git");
     Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
     work = Git.init().setInitialBranch("main").setDirectory(dir.resolve("work").toFile()).call();
   }
 
-  String url() {
+  public String url() {
     return bare.toUri().toString();
   }
 
-  Path workTree() {
+  public Path workTree() {
     return work.getRepository().getWorkTree().toPath();
   }
 
   /** Commits {@code name} with {@code content} (and an executable and a symlink) and pushes. */
-  String commit(String name, String content) throws Exception {
+  public String commit(String name, String content) throws Exception {
     Path tree = workTree();
     Files.writeString(tree.resolve(name), content);
     Path script = tree.resolve("bin/run.sh");

@@ -14,7 +14,7 @@ import java.util.Map;
  * The machine's real python3 and tiny installable projects for it. The projects carry their own PEP
  * 517 build backend, so pip builds them offline without setuptools or wheel.
  */
-final class TestPython {
+public final class TestPython {
   private static final String BACKEND =
       """
       import base64, hashlib, os, zipfile
@@ -68,7 +68,7 @@ final class TestPython {
   private TestPython() {}
 
   /** The absolute path of the interpreter that {@code python3} on PATH runs. */
-  static synchronized String executable() {
+  public static synchronized String executable() {
     if (executable == null) {
       ProgramRunner.Result run = run(List.of("python3", "-c", "import sys; print(sys.executable)"));
       if (!run.succeeded()) {
@@ -80,7 +80,7 @@ final class TestPython {
   }
 
   /** Runs {@code argv} with the test's own PATH. */
-  static ProgramRunner.Result run(List<String> argv) {
+  public static ProgramRunner.Result run(List<String> argv) {
     try {
       return new ProgramRunner()
           .run(
@@ -96,7 +96,7 @@ final class TestPython {
   }
 
   /** Writes project {@code name} into {@code dir}; importing it gives {@code VALUE = value}. */
-  static Path project(Path dir, String name, String value) {
+  public static Path project(Path dir, String name, String value) {
     try {
       Files.createDirectories(dir.resolve(name));
       Files.writeString(
