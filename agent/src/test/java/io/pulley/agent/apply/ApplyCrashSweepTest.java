@@ -88,7 +88,7 @@ class ApplyCrashSweepTest {
     List<String> problems = new ArrayList<>(resumed(server.plan(server.second), resumed, kill));
     problems.addAll(converged(server));
     problems.addAll(checks.of(server.second, server.first));
-    tally.record(kill.atStep(), kill.label(), kill.where(), problems, checks.litter());
+    tally.record(kill.atStep(), kill.label(), kill.where(), problems);
     server.restore();
   }
 

@@ -34,7 +34,6 @@ final class CrashSweepChecks {
   private final CrashSweepServer server;
   private final Set<String> completeVenv;
   private final List<String> problems = new ArrayList<>();
-  private final List<String> litter = new ArrayList<>();
 
   /**
    * @param completeVenv the files of a complete environment: the first release's
@@ -47,7 +46,6 @@ final class CrashSweepChecks {
   /** The problems of the server with {@code live} live and {@code previous} kept. */
   List<String> of(Release live, Release previous) throws IOException {
     problems.clear();
-    litter.clear();
     Path current = server.root().resolve("current");
     check(
         Files.isSymbolicLink(current)
@@ -84,9 +82,6 @@ final class CrashSweepChecks {
   }
 
   /** The temporary files of atomic writes that the last {@link #of} found. */
-  List<String> litter() {
-    return List.copyOf(litter);
-  }
 
   /** The files of the environment {@code venv}, apart from its marker and the project's own. */
   static Set<String> venvFiles(Path venv) throws IOException {
@@ -171,18 +166,16 @@ final class CrashSweepChecks {
 
   /**
    * Half-made things under the release root, the venvs aside: a checkout's or a venv's temporary
-   * directory, a lock (a later fetch would trip on it). A small temporary file of an atomic write
-   * is litter only: nothing reads it.
+   * directory, a lock (a later fetch would trip on it), the temporary file of an atomic write (the
+   * resumed write of that file removes it: one of a sensitive file would be a copy of a secret).
    */
   private void checkLeftovers(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.filter(p -> !root.relativize(p).toString().contains("/venv/")).toList()) {
         String name = p.getFileName().toString();
         boolean partial = name.endsWith(".partial") || name.endsWith(".lock");
-        if (partial || (name.endsWith(".tmp") && Files.isDirectory(p))) {
+        if (partial || name.endsWith(".tmp")) {
           check(false, "left over: " + root.relativize(p));
-        } else if (name.endsWith(".tmp")) {
-          litter.add(root.relativize(p).toString());
         }
       }
     }

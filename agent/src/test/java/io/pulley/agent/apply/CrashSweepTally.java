@@ -12,15 +12,13 @@ final class CrashSweepTally {
   private int afterEnd;
   private int converged;
   private final Map<String, Integer> landed = new LinkedHashMap<>();
-  private final List<String> litter = new ArrayList<>();
   private final List<String> broken = new ArrayList<>();
 
   /**
    * One kill, {@code label} naming it so that it can be run again, that landed in {@code where},
    * and what was wrong after the restart (nothing: it converged).
    */
-  void record(
-      boolean atStep, String label, String where, List<String> problems, List<String> left) {
+  void record(boolean atStep, String label, String where, List<String> problems) {
     if (atStep) {
       steps++;
     } else {
@@ -30,7 +28,6 @@ final class CrashSweepTally {
       afterEnd++;
     }
     landed.merge(where, 1, Integer::sum);
-    litter.addAll(left);
     if (problems.isEmpty()) {
       converged++;
     } else {
@@ -50,11 +47,6 @@ final class CrashSweepTally {
                 + " %d converged, %d broken releases; %.1f s%n",
             seed, steps, randoms, afterEnd, converged, broken.size(), millis / 1000.0));
     s.append("  landed in: ").append(landed).append('\n');
-    if (!litter.isEmpty()) {
-      s.append("  temporary files of atomic writes left (never read): ").append(litter.size());
-      s.append(", such as ").append(litter.stream().limit(3).toList());
-      s.append('\n');
-    }
     broken.forEach(b -> s.append("  BROKEN ").append(b).append('\n'));
     return s.toString();
   }
