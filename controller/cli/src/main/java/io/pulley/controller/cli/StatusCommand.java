@@ -125,7 +125,7 @@ final class StatusCommand extends ClientCommand {
           result.getResourceId(),
           Formats.outcome(result.getOutcome()),
           Formats.duration(result.getDuration()),
-          result.getReason());
+          TextTable.reason(result.getReason()));
     }
     table.print(out());
     for (ResourceResult result : report.getResultsList()) {

@@ -51,10 +51,23 @@ final class TextTable {
 
   /**
    * Table cells are one line: a multi-line reason would break the columns, and control characters
-   * from the controller's answers would reach the terminal. A cell over 120 characters loses its
-   * middle, not its end: a reason starts with its cause and ends with what it happened to.
+   * from the controller's answers would reach the terminal. A cell over 120 characters is cut at
+   * its end.
    */
   static String oneLine(String text) {
+    String safe = flat(text);
+    return safe.length() > MAX_CELL_CHARS ? safe.substring(0, MAX_CELL_CHARS - 3) + "..." : safe;
+  }
+
+  /**
+   * A failure's reason as one cell: cut in its middle, not at its end, as it starts with its cause
+   * ("No space left on device") and ends with what it happened to (the file).
+   */
+  static String reason(String text) {
+    return SafeText.cutMiddle(flat(text), MAX_CELL_CHARS);
+  }
+
+  private static String flat(String text) {
     StringBuilder flat = new StringBuilder();
     for (String line : (Iterable<String>) text.strip().lines()::iterator) {
       if (flat.length() > 0) {
@@ -62,7 +75,6 @@ final class TextTable {
       }
       flat.append(line.strip());
     }
-    String safe = SafeText.line(flat.toString());
-    return SafeText.cutMiddle(safe, MAX_CELL_CHARS);
+    return SafeText.line(flat.toString());
   }
 }

@@ -98,11 +98,11 @@ class TerminalSafetyTest {
   }
 
   @Test
-  void oneLine_keepsTheStartAndTheEndOfALongReason() {
+  void reason_keepsTheStartAndTheEndOfALongReason() {
     String reason =
         "No space left on device: cannot write /srv/shop/" + "x/".repeat(60) + "uwsgi.ini";
 
-    String cell = TextTable.oneLine(reason);
+    String cell = TextTable.reason(reason);
 
     assertThat(cell).hasSize(TextTable.MAX_CELL_CHARS);
     assertThat(cell).startsWith("No space left on device").endsWith("uwsgi.ini").contains(" … ");
