@@ -17,13 +17,17 @@ import java.util.stream.Stream;
 final class Pruner {
   private static final Pattern RELEASE = Pattern.compile("[0-9a-f]{40}");
 
+  /** A checkout's temporary directory (ReleaseBuilder), left if the agent was killed in it. */
+  private static final Pattern CHECKOUT_LEFT = Pattern.compile("\\.[0-9a-f]{40}\\.tmp");
+
   private Pruner() {}
 
   /**
    * Deletes the releases switched to longest ago until at most {@code keep} remain, and returns how
    * many were deleted. Releases never switched to count as oldest, in checkout order, then by
    * mtime. The {@code protect}ed releases are never deleted: the one {@code current} points at and
-   * the newest checkout, which may be a release being prepared for a later switch.
+   * the newest checkout, which may be a release being prepared for a later switch. Checkouts a
+   * killed agent left half-made are deleted too: a build renames its own before this runs.
    */
   static int prune(
       Path releases,
@@ -35,6 +39,14 @@ final class Pruner {
     List<String> switchOrder = switches.read();
     List<String> checkoutOrder = checkouts.read();
     List<Path> dirs = new ArrayList<>();
+    List<Path> left = new ArrayList<>();
+    try (Stream<Path> list = Files.list(releases)) {
+      list.filter(p -> CHECKOUT_LEFT.matcher(p.getFileName().toString()).matches())
+          .forEach(left::add);
+    }
+    for (Path dir : left) {
+      Trees.delete(dir);
+    }
     try (Stream<Path> list = Files.list(releases)) {
       list.filter(p -> RELEASE.matcher(p.getFileName().toString()).matches())
           .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))

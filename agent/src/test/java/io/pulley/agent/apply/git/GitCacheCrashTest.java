@@ -71,4 +71,22 @@ class GitCacheCrashTest extends GitReleaseFixture {
 
     assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
   }
+
+  @Test
+  void checkoutLeftHalfMadeByAKill_isDeleted_whenAReleaseIsLinked() throws Exception {
+    String first = remote.commit("app.py", "1");
+    release(first);
+    // A checkout of a commit that was never deployed after the kill (a rollback came instead).
+    Path left = root.resolve("releases/." + "ab".repeat(20) + ".tmp");
+    Files.createDirectories(left.resolve("pkg"));
+    Files.writeString(left.resolve("pkg/half.py"), "x = ");
+    Path notOurs = Files.createDirectories(root.resolve("releases/.keep.tmp"));
+    String second = remote.commit("app.py", "2");
+
+    Convergence c = release(second);
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(left).doesNotExist();
+    assertThat(notOurs).exists();
+  }
 }
