@@ -42,6 +42,9 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
   static final String INSTALLED = "install ok installed";
   static final String UNKNOWN_PACKAGE = "Unable to locate package";
 
+  /** What apt says when dpkg was killed mid-install (a crash, a reboot, a power loss). */
+  static final String DPKG_INTERRUPTED = "dpkg was interrupted";
+
   private final CommandRunner runner;
   private final Path aptLists;
   private final Clock clock;
@@ -110,11 +113,38 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
       updated = true;
       r = runner.run(install);
     }
+    boolean repaired = false;
+    if (!r.succeeded() && r.outputTail().contains(DPKG_INTERRUPTED)) {
+      // apt asks an admin to run this; the agent is the admin here, so no one has to log in.
+      Optional<Convergence> failure = configureInterrupted(context);
+      if (failure.isPresent()) {
+        return failure.get();
+      }
+      repaired = true;
+      r = runner.run(install);
+    }
     if (!r.succeeded()) {
       return failed(install, r, INSTALL_TIMEOUT, context);
     }
     return Convergence.changed(
-        "installed " + String.join(", ", missing) + (updated ? " (after apt-get update)" : ""));
+        "installed "
+            + String.join(", ", missing)
+            + (updated ? " (after apt-get update)" : "")
+            + (repaired ? " (after dpkg --configure -a: an earlier install was cut short)" : ""));
+  }
+
+  /** Finishes the installs an interrupted dpkg left unpacked or half-configured. */
+  private Optional<Convergence> configureInterrupted(ApplyContext context)
+      throws InterruptedException {
+    Invocation configure =
+        Invocation.of(
+                List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a"),
+                INSTALL_TIMEOUT)
+            .withEnv(aptEnv());
+    Result r = runner.run(configure);
+    return r.succeeded()
+        ? Optional.empty()
+        : Optional.of(failed(configure, r, INSTALL_TIMEOUT, context));
   }
 
   private Optional<Convergence> update(ApplyContext context) throws InterruptedException {

@@ -135,7 +135,9 @@ class PackageExecutorTest {
   @Test
   void converge_installFails_reportsTheScrubbedOutputTail() throws Exception {
     listsDownloadedAgo(Duration.ofMinutes(5));
-    runner.answer(QUERY, 1, "").answer(INSTALL, 100, "E: dpkg was interrupted; token hunter2x\n");
+    runner
+        .answer(QUERY, 1, "")
+        .answer(INSTALL, 100, "E: Sub-process /usr/bin/dpkg returned an error; token hunter2x\n");
 
     Convergence c =
         executor()
@@ -143,7 +145,50 @@ class PackageExecutorTest {
 
     assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(c.reason()).isEqualTo("apt-get install: exit status 100");
-    assertThat(c.outputTail()).isEqualTo("E: dpkg was interrupted; token ***\n");
+    assertThat(c.outputTail())
+        .isEqualTo("E: Sub-process /usr/bin/dpkg returned an error; token ***\n");
+  }
+
+  @Test
+  void converge_afterDpkgWasKilledMidInstall_finishesItsWork_andInstalls() throws Exception {
+    listsDownloadedAgo(Duration.ofMinutes(5));
+    runner
+        .answer(QUERY, 0, "nginx\tinstall ok unpacked\n")
+        .answer(
+            INSTALL,
+            Result.exited(
+                100,
+                "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct"
+                    + " the problem.\n"),
+            Result.exited(0, "nginx is already the newest version\n"))
+        .answer("dpkg", 0, "Setting up nginx\n");
+
+    Convergence c = executor().converge(packages("nginx"), Contexts.plain(stateDir));
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason())
+        .isEqualTo("installed nginx (after dpkg --configure -a: an earlier install was cut short)");
+    assertThat(runner.changes())
+        .containsExactly(
+            INSTALL + " nginx",
+            "dpkg --force-confdef --force-confold --configure -a",
+            INSTALL + " nginx");
+  }
+
+  @Test
+  void converge_dpkgCannotFinishTheInterruptedInstall_failsWithItsOutput() throws Exception {
+    listsDownloadedAgo(Duration.ofMinutes(5));
+    runner
+        .answer(QUERY, 1, "")
+        .answer(
+            INSTALL, 100, "E: dpkg was interrupted, you must manually run 'dpkg --configure -a'\n")
+        .answer("dpkg", 1, "dpkg: error processing package nginx (--configure)\n");
+
+    Convergence c = executor().converge(packages("nginx"), Contexts.plain(stateDir));
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).startsWith("dpkg --force-confdef");
+    assertThat(c.outputTail()).contains("error processing package nginx");
   }
 
   @Test
