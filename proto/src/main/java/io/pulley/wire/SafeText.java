@@ -46,11 +46,19 @@ public final class SafeText {
    * stay.
    */
   public static String cutMiddle(String text, int max) {
+    return cutMiddle(text, max, Math.max(0, max - MIDDLE_MARKER.length()) / 2);
+  }
+
+  /**
+   * {@code text} cut to at most {@code max} characters by dropping its middle, keeping its first
+   * {@code head} characters and as many of its last as still fit.
+   */
+  public static String cutMiddle(String text, int max, int head) {
     if (text.length() <= max) {
       return text;
     }
     int keep = Math.max(0, max - MIDDLE_MARKER.length());
-    int head = keep / 2;
+    head = Math.min(Math.max(0, head), keep);
     int tail = keep - head;
     if (head > 0 && Character.isHighSurrogate(text.charAt(head - 1))) {
       head--;

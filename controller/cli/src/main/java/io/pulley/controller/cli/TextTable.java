@@ -61,10 +61,12 @@ final class TextTable {
 
   /**
    * A failure's reason as one cell: cut in its middle, not at its end, as it starts with its cause
-   * ("No space left on device") and ends with what it happened to (the file).
+   * and what failed ("No space left on device", "the site failed after the switch to X, switched
+   * back to Y") and ends with what it happened to (the file). The start keeps three quarters.
    */
   static String reason(String text) {
-    return SafeText.cutMiddle(flat(text), MAX_CELL_CHARS);
+    int keep = MAX_CELL_CHARS - SafeText.MIDDLE_MARKER.length();
+    return SafeText.cutMiddle(flat(text), MAX_CELL_CHARS, keep * 3 / 4);
   }
 
   private static String flat(String text) {

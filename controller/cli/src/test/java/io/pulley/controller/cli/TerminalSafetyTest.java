@@ -109,6 +109,19 @@ class TerminalSafetyTest {
   }
 
   @Test
+  void reason_ofAHandoverSwitchedBack_keepsWhatWasDoneAboutIt() {
+    String reason =
+        "the site failed after the switch to 8c5234dfc967, switched back to 2e59e9acbbb9: no"
+            + " healthy answer on http://127.0.0.1/health in 15.1 s; last: status 503 (expected"
+            + " 200): broken";
+
+    assertThat(TextTable.reason(reason))
+        .contains("switched back to 2e59e9acbbb9")
+        .endsWith("broken")
+        .hasSize(TextTable.MAX_CELL_CHARS);
+  }
+
+  @Test
   void oneLine_flattensLinesAndShowsControls() {
     assertThat(TextTable.oneLine("a \r\n b" + CLEAR + "\tc")).isEqualTo("a ⏎ b^[[2J c");
   }
