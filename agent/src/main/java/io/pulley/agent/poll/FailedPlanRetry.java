@@ -10,14 +10,15 @@ import java.util.Random;
 /**
  * How long after a failed apply the plan is tried again: {@link #FIRST} after its first failure,
  * twice as long after each further failure of the same plan, at most {@link #MAX}. A passing
- * failure (a Git remote briefly down) heals within a minute, and one that needs an admin costs a
- * few checks an hour, not one every few minutes. Each wait gets up to a fifth more at random, so
- * that a fleet that failed together (one remote for every host) does not retry in step. Counts are
- * kept in memory: after the agent restarts, the count starts again at the first failure. Not
- * thread-safe: owned by the poll loop.
+ * failure (a Git remote briefly down) heals within minutes, and one that needs an admin costs a few
+ * tries an hour. Not sooner: a retry of a release whose site failed after the switch switches the
+ * traffic to it again for its site check, so each retry is a moment of failed requests. Each wait
+ * gets up to a fifth more at random, so that a fleet that failed together (one remote for every
+ * host) does not retry in step. Counts are kept in memory: after the agent restarts, the count
+ * starts again at the first failure. Not thread-safe: owned by the poll loop.
  */
 public final class FailedPlanRetry {
-  static final Duration FIRST = Duration.ofSeconds(30);
+  static final Duration FIRST = Duration.ofMinutes(5);
   static final Duration MAX = Duration.ofMinutes(30);
 
   /** The most the random part adds, as a fraction of the wait. */
