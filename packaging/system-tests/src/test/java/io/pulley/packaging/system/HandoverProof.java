@@ -231,15 +231,22 @@ final class HandoverProof {
     }
     AccessLog everything = AccessLog.parse(tail(ACCESS_LOG, logStart));
     // The agent's own site checks of the release broken behind the site are answered 503 by
-    // design: they are how it is caught. Every other request is judged.
+    // design: they are how it is caught. They go on until the next deploy replaces its plan: the
+    // agent reconverges the failed plan (every 20 s here) and checks the release again. Every
+    // other request is judged.
     Deploy behindSite =
         deploys.stream().filter(d -> d.label().startsWith(BEHIND_SITE)).findFirst().orElse(null);
+    double checksEnd = behindSite == null ? 0 : behindSite.to();
+    if (behindSite != null && deploys.indexOf(behindSite) + 1 < deploys.size()) {
+      checksEnd = deploys.get(deploys.indexOf(behindSite) + 1).to();
+    }
+    double brokenChecksEnd = checksEnd;
     java.util.function.Predicate<AccessLog.Entry> siteCheckOfBroken =
         e ->
             behindSite != null
                 && e.path().startsWith(HEALTH_PATH)
                 && e.at() >= behindSite.from()
-                && e.at() <= behindSite.to();
+                && e.at() <= brokenChecksEnd;
     AccessLog traffic = everything.excluding(siteCheckOfBroken);
     long brokenSiteChecks = everything.requests() - traffic.requests();
     AccessLog handovers = traffic.during(deploys);
