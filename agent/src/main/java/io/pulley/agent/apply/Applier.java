@@ -94,6 +94,7 @@ public final class Applier {
           new ApplyContext(
               app.getApplication(),
               app.getEnvironment(),
+              app.getRevision(),
               app.getSecretsMap(),
               stateRoot.resolve(app.getApplication()).resolve(app.getEnvironment()));
       UnfinishedChanges unfinished = new UnfinishedChanges(context.stateDir());

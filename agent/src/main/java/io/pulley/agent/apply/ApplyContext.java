@@ -17,18 +17,25 @@ import java.util.Set;
 public final class ApplyContext {
   private final String application;
   private final String environment;
+  private final long revision;
   private final Map<String, String> secrets;
   private final Set<String> changed = new HashSet<>();
   private final Path stateDir;
 
   /**
+   * @param revision the revision of the manifest the application's part of the plan came from
    * @param secrets the application's secrets by name; values never go into a log or a report
    * @param stateDir where executors keep state between applies; created on first use
    */
   public ApplyContext(
-      String application, String environment, Map<String, String> secrets, Path stateDir) {
+      String application,
+      String environment,
+      long revision,
+      Map<String, String> secrets,
+      Path stateDir) {
     this.application = Objects.requireNonNull(application, "application");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.revision = revision;
     this.secrets = Map.copyOf(secrets);
     this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
   }
@@ -39,6 +46,11 @@ public final class ApplyContext {
 
   public String environment() {
     return environment;
+  }
+
+  /** The manifest revision being applied: a new one is a deliberate change by an admin. */
+  public long revision() {
+    return revision;
   }
 
   /** The secret {@code name}, if the controller sent it. */

@@ -11,11 +11,12 @@ import java.util.Random;
  * How long after a failed apply the plan is tried again: {@link #FIRST} after its first failure,
  * twice as long after each further failure of the same plan, at most {@link #MAX}. A passing
  * failure (a Git remote briefly down) heals within minutes, and one that needs an admin costs a few
- * tries an hour. Not sooner: a retry of a release whose site failed after the switch switches the
- * traffic to it again for its site check, so each retry is a moment of failed requests. Each wait
- * gets up to a fifth more at random, so that a fleet that failed together (one remote for every
- * host) does not retry in step. Counts are kept in memory: after the agent restarts, the count
- * starts again at the first failure. Not thread-safe: owned by the poll loop.
+ * tries an hour, each a whole apply (a fetch from the remote, every resource checked) across a
+ * fleet that may have failed together. (A release whose site failed with the traffic is not
+ * switched to again by a retry: the handover holds it back.) Each wait gets up to a fifth more at
+ * random, so that a fleet that failed together (one remote for every host) does not retry in step.
+ * Counts are kept in memory: after the agent restarts, the count starts again at the first failure.
+ * Not thread-safe: owned by the poll loop.
  */
 public final class FailedPlanRetry {
   static final Duration FIRST = Duration.ofMinutes(5);

@@ -9,12 +9,17 @@ public final class Contexts {
 
   /** An application "app" in "test" with no secrets, keeping executor state in {@code dir}. */
   public static ApplyContext plain(Path dir) {
-    return new ApplyContext("app", "test", Map.of(), dir);
+    return new ApplyContext("app", "test", 1, Map.of(), dir);
+  }
+
+  /** An application "app" in "test" applied from {@code revision}. */
+  public static ApplyContext atRevision(Path dir, long revision) {
+    return new ApplyContext("app", "test", revision, Map.of(), dir);
   }
 
   /** The same with {@code secrets}. */
   public static ApplyContext withSecrets(Path dir, Map<String, String> secrets) {
-    return new ApplyContext("app", "test", secrets, dir);
+    return new ApplyContext("app", "test", 1, secrets, dir);
   }
 
   /** A context in which the resources {@code changed} changed earlier in the apply. */

@@ -25,14 +25,15 @@ final class CheckSite implements SwitchStep {
     Convergence site =
         attempt.host().siteCheck().check(target.spec().getSiteCheck(), target.context());
     if (site.failed()) {
-      throw new StepFailed(
-          "the site failed after the switch to "
-              + target.shortCommit()
-              + ", switched back"
-              + previousInstance.map(p -> " to " + HandoverTarget.abbreviate(p)).orElse("")
-              + ": "
-              + site.reason(),
-          "");
+      throw attempt.failedWithTraffic(
+          new StepFailed(
+              "the site failed after the switch to "
+                  + target.shortCommit()
+                  + ", switched back"
+                  + previousInstance.map(p -> " to " + HandoverTarget.abbreviate(p)).orElse("")
+                  + ": "
+                  + site.reason(),
+              ""));
     }
     attempt.changed("traffic → " + target.webUnit());
   }

@@ -55,13 +55,14 @@ final class GracefulReload implements SwitchStep {
             ? Convergence.failed(unhealthy.get())
             : attempt.host().siteCheck().check(target.spec().getSiteCheck(), target.context());
     if (site.failed()) {
-      throw new StepFailed(
-          (fresh ? "restart onto " : "graceful reload onto ")
-              + target.shortCommit()
-              + " failed, "
-              + (fresh ? "restarted back: " : "reloaded back: ")
-              + site.reason(),
-          attempt.systemctl().journal(target.webUnit()));
+      throw attempt.failedWithTraffic(
+          new StepFailed(
+              (fresh ? "restart onto " : "graceful reload onto ")
+                  + target.shortCommit()
+                  + " failed, "
+                  + (fresh ? "restarted back: " : "reloaded back: ")
+                  + site.reason(),
+              attempt.systemctl().journal(target.webUnit())));
     }
     attempt.changed(
         fresh

@@ -1,9 +1,12 @@
 package io.pulley.agent.apply.handover;
 
 import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.systemd.StepFailed;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,10 +43,16 @@ import java.util.Optional;
  *                      failed, reloaded back"        (restarted, after a restart)
  * </pre>
  *
+ * <p>A failure of CheckSite or GracefulReload was seen by users: once switched back, that release
+ * is held back for the rest of its revision ({@link SiteFailures}), so no retry shows it again.
+ *
  * <p>Every step looks at what runs before it acts, so a handover cut short anywhere resumes on the
  * next apply, and a converged one changes nothing. One handover at a time.
  */
 final class UwsgiSwitch {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
   private final HandoverHost host;
 
   UwsgiSwitch(HandoverHost host) {
@@ -52,13 +61,44 @@ final class UwsgiSwitch {
 
   /** Hands the site over to {@code target}; CHANGED listing what changed, else UNCHANGED. */
   Convergence run(HandoverTarget target) throws StepFailed, IOException, InterruptedException {
+    SiteFailures failures =
+        new SiteFailures(target.context().stateDir(), target.spec().getWebUnit());
+    long revision = target.context().revision();
+    Optional<SiteFailures.Failure> seen = failures.of(revision, target.commit());
+    if (seen.isPresent()) {
+      throw new StepFailed(notAgain(target, seen.get()), "");
+    }
     Attempt attempt = new Attempt(target, host);
     UndoStack undo = new UndoStack();
-    undo.runOrUnwind(() -> goLive(attempt, undo));
+    try {
+      undo.runOrUnwind(() -> goLive(attempt, undo));
+    } catch (StepFailed e) {
+      // Only once the switch back succeeded: an undo's own failure leaves the next apply to finish
+      // taking it back, which a remembered failure would prevent.
+      if (attempt.failureWithTraffic().filter(f -> f == e).isPresent()) {
+        failures.remember(
+            new SiteFailures.Failure(
+                revision,
+                target.commit(),
+                host.clock().instant(),
+                SecretScrubber.scrub(e.getMessage(), target.context())));
+      }
+      throw e;
+    }
+    failures.forget();
     for (FinishStep step : finishSteps(target)) {
       step.run(attempt);
     }
     return Convergence.of(attempt.changes(), "serving " + target.shortCommit());
+  }
+
+  /** Why a release whose site failed with the traffic is not handed the traffic again. */
+  private static String notAgain(HandoverTarget target, SiteFailures.Failure failure) {
+    return target.shortCommit()
+        + " held back since "
+        + TIME.format(failure.at())
+        + " until a new revision: "
+        + failure.reason();
   }
 
   private void goLive(Attempt attempt, UndoStack undo)

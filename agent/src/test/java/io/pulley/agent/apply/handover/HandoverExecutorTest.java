@@ -285,6 +285,99 @@ class HandoverExecutorTest {
   }
 
   @Test
+  void releaseWhoseSiteFailedWithTheTraffic_isNotSwitchedToAgainByTheSameRevision()
+      throws Exception {
+    FakeHost host = servingA();
+    siteAnswer = Convergence.failed("status 500");
+    Path state = dir.resolve("state");
+    converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+    int before = host.changes().size();
+
+    // A retry, a reconvergence, a restart of the agent: the same revision, and the site would
+    // answer now. Users saw the failure once; they do not see the release again.
+    siteAnswer = Convergence.unchanged("200 after 0.0 s");
+    Convergence again = converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+
+    assertThat(again.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(again.reason())
+        .isEqualTo(
+            "bbbbbbbbbbbb held back since 2026-12-02 00:00:03Z until a new revision: the site"
+                + " failed after the switch to bbbbbbbbbbbb, switched back to aaaaaaaaaaaa:"
+                + " status 500");
+    assertThat(changesAfter(host, before)).isEmpty();
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+
+    Convergence next = converge(host, spec(B).build(), Contexts.atRevision(state, 8));
+
+    assertThat(next.outcome())
+        .as(next.reason())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(socketTarget()).isEqualTo(B + ".sock");
+    assertThat(state.resolve("site-failures/app-uwsgi@.service")).doesNotExist();
+  }
+
+  @Test
+  void afterAHandoverThatSucceeds_theSameRevisionIsTriedAgain() throws Exception {
+    // A rollout halts (the host gets its previous revision), then is resumed (the failed one).
+    FakeHost host = servingA();
+    siteAnswer = Convergence.failed("status 500");
+    Path state = dir.resolve("state");
+    converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+    siteAnswer = Convergence.unchanged("200 after 0.0 s");
+
+    Convergence previous = converge(host, spec(A).build(), Contexts.atRevision(state, 6));
+    Convergence resumed = converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+
+    assertThat(previous.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(resumed.outcome())
+        .as(resumed.reason())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(socketTarget()).isEqualTo(B + ".sock");
+  }
+
+  @Test
+  void releaseThatFailedBeforeItHadTraffic_isTriedAgainByTheSameRevision() throws Exception {
+    // Nobody saw it: a failure on its own socket may pass (a database not up yet), so retry.
+    FakeHost host = servingA();
+    statusBySocket.put(B + ".sock", 503);
+    Path state = dir.resolve("state");
+    converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+    statusBySocket.clear();
+
+    Convergence again = converge(host, spec(B).build(), Contexts.atRevision(state, 7));
+
+    assertThat(again.outcome())
+        .as(again.reason())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(socketTarget()).isEqualTo(B + ".sock");
+  }
+
+  @Test
+  void reloadMode_releaseWhoseSiteFailedAfterTheReload_isHeldBackToo() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    FakeHost host =
+        new FakeHost(runDir)
+            .running("app-uwsgi@live.service")
+            .running("app-celery-worker@" + A + ".service");
+    siteAnswer = Convergence.failed("status 500");
+    Path state = dir.resolve("state");
+    Handover reload = spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build();
+    try (FakeMaster master = FakeMaster.start(runDir, "live")) {
+      converge(host, reload, Contexts.atRevision(state, 3));
+      siteAnswer = Convergence.unchanged("200 after 0.0 s");
+
+      Convergence again = converge(host, reload, Contexts.atRevision(state, 3));
+
+      assertThat(again.reason())
+          .startsWith("bbbbbbbbbbbb held back since ")
+          .endsWith("graceful reload onto bbbbbbbbbbbb failed, reloaded back: status 500");
+      assertThat(master.commands(2)).as("only the reload and the reload back").isEqualTo("rr");
+    }
+    assertThat(currentTarget()).isEqualTo("releases/" + A);
+  }
+
+  @Test
   void workerThatNeverAnswers_stopsTheHandoverBeforeTheWebTier() throws Exception {
     FakeHost host = servingA().workersSilent();
 

@@ -41,17 +41,23 @@ class HandoverIT {
     System.out.println(table);
 
     // Every handover went through; the unhealthy release was refused at the handover, and the
-    // release broken behind the site was switched back after its site check.
-    assertThat(result.deploys()).hasSize(PLAN.deploys() + 2);
+    // release broken behind the site was switched back after its site check, and the agent's
+    // reconvergence of that plan held it back rather than switch the traffic to it again.
+    assertThat(result.deploys()).hasSize(PLAN.deploys() + 3);
     assertThat(result.deploys().stream().filter(d -> !d.succeeded()))
         .as(table)
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(d -> assertThat(d.outcome()).isEqualTo("failed"))
         .anySatisfy(
             d ->
                 assertThat(d.label())
                     .startsWith("release broken behind the site")
-                    .contains("switched back"));
+                    .contains("switched back"))
+        .anySatisfy(
+            d ->
+                assertThat(d.label())
+                    .startsWith(HandoverProof.HELD_BACK)
+                    .contains("held back since"));
     assertThat(result.succeeded()).as(table).isEqualTo(PLAN.deploys());
 
     // Not one failed request, from nginx's logs or from either generator.

@@ -3,6 +3,7 @@ package io.pulley.packaging.system;
 import io.pulley.packaging.harness.PristineServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ final class HandoverProof {
   static final String BROKEN_VERSION = "9.9.9";
   static final String BROKEN_BEHIND_SITE_VERSION = "9.9.8";
   private static final String BEHIND_SITE = "release broken behind the site";
+  static final String HELD_BACK = "its reconvergence";
   private static final String HEALTH_PATH = "/health";
   private static final Duration COLD = Duration.ofMinutes(15);
   private static final Duration WARM = Duration.ofMinutes(5);
@@ -217,6 +219,7 @@ final class HandoverProof {
         if (i == plan.brokenAfter()) {
           deploys.add(unhealthy(manifest));
           deploys.add(brokenBehindSite(manifest));
+          deploys.add(reconvergedWhileHeldBack());
         }
         int to = i % 2 == 0 ? first : second;
         deploys.add(rollback(to, i % 2 == 0 ? "v1" : "v2"));
@@ -231,16 +234,11 @@ final class HandoverProof {
     }
     AccessLog everything = AccessLog.parse(tail(ACCESS_LOG, logStart));
     // The agent's own site checks of the release broken behind the site are answered 503 by
-    // design: they are how it is caught. They go on until the next deploy replaces its plan: the
-    // agent reconverges the failed plan (every 20 s here) and checks the release again. Every
-    // other request is judged.
+    // design: they are how it is caught. Only those of its deploy: its reconvergence (every 20 s
+    // here) holds it back and checks nothing through the site. Every other request is judged.
     Deploy behindSite =
         deploys.stream().filter(d -> d.label().startsWith(BEHIND_SITE)).findFirst().orElse(null);
-    double checksEnd = behindSite == null ? 0 : behindSite.to();
-    if (behindSite != null && deploys.indexOf(behindSite) + 1 < deploys.size()) {
-      checksEnd = deploys.get(deploys.indexOf(behindSite) + 1).to();
-    }
-    double brokenChecksEnd = checksEnd;
+    double brokenChecksEnd = behindSite == null ? 0 : behindSite.to();
     java.util.function.Predicate<AccessLog.Entry> siteCheckOfBroken =
         e ->
             behindSite != null
@@ -337,6 +335,27 @@ final class HandoverProof {
             SampleHealth.failingBehindSite(repository.read(SampleHealth.VIEWS))),
         "a release that fails only behind the site");
     return applyLabelled(manifest, BEHIND_SITE);
+  }
+
+  /**
+   * Waits for the agent to apply the failed plan again by itself (its reconvergence): the release
+   * broken behind the site must be held back, its site not checked, no request shown to it.
+   */
+  private Deploy reconvergedWhileHeldBack() throws Exception {
+    String before = sample.status().lastApply();
+    double from = now();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    StatusReport report = sample.status();
+    while (report.lastApply().equals(before)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("no reconvergence within 2 minutes:\n" + report.text());
+      }
+      Thread.sleep(1000);
+      report = sample.status();
+    }
+    String outcome = report.outcomes().get("handover");
+    String label = HELD_BACK + ": " + outcome + " — " + reasonOf(report, "handover");
+    return new Deploy(label, report.succeeded(), outcome, from, now());
   }
 
   /** Applies the manifest at the repository's newest commit; the label says how it ended. */
