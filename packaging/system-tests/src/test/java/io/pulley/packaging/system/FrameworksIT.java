@@ -160,10 +160,12 @@ class FrameworksIT {
 
   @Test
   @Order(4)
-  void tenFlaskReleases_keepTheDataTheGuardedInitCommandMadeOnce() throws Exception {
+  void flaskReleases_keepTheDataTheGuardedInitCommandMadeOnce() throws Exception {
     String notes = notesSite.get("/notes").body().strip();
     assertThat(Integer.parseInt(notes)).isPositive();
-    for (int release = 3; release <= 12; release++) {
+    // Three more in CI, each a whole deploy; -Dpulley.frameworks.releases=10 for the longer proof.
+    int releases = Integer.getInteger("pulley.frameworks.releases", 3);
+    for (int release = 3; release < 3 + releases; release++) {
       String version = release + ".0";
       releaseNotes(version);
       assertThat(notesSite.get("/notes").body().strip()).as("after " + version).isEqualTo(notes);
