@@ -32,6 +32,10 @@ final class ReleaseSteps {
    */
   static final int CELERY_CONTROL_TIMEOUT_SECONDS = 60;
 
+  /** Exits 0 when 127.0.0.1 accepts a connection on the port in argv[1] within 5 s. */
+  static final String ACCEPTS =
+      "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 5).close()";
+
   private ReleaseSteps() {}
 
   /** Everything that makes and checks the new release while the old one still serves. */
@@ -88,8 +92,14 @@ final class ReleaseSteps {
       siteFiles.add("file:htpasswd");
     }
     // Before the handover: its check through nginx needs the site, which names the socket link.
+    // Checked by what it serves, like the backing services: the site's port accepts.
     resources.add(
-        StackRenderer.service("service:nginx", "nginx.service", "", List.of(), siteFiles));
+        StackRenderer.probed(
+            StackRenderer.service("service:nginx", "nginx.service", "", List.of(), siteFiles),
+            "python3",
+            "-c",
+            ACCEPTS,
+            Integer.toString(stack.getSite().getHttpPort())));
     resources.add(StackRenderer.resource("handover", r -> r.setHandover(handover(layout, stack))));
     resources.add(
         StackRenderer.resource(

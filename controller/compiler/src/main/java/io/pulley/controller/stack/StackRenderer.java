@@ -216,7 +216,7 @@ public final class StackRenderer {
                     .addAllReloadOn(reloadOn)));
   }
 
-  private static Resource probed(Resource service, String... argv) {
+  static Resource probed(Resource service, String... argv) {
     Resource.Builder probed = service.toBuilder();
     probed.getServiceBuilder().getProbeBuilder().addAllArgv(List.of(argv));
     return probed.build();

@@ -87,6 +87,11 @@ class RevisionsBeforeHandoverModeTest {
       if (resource.getId().equals("service:redis")) {
         now.getServiceBuilder().getProbeBuilder().addArgv("redis-cli").addArgv("ping");
       }
+      if (resource.getId().equals("service:nginx")) {
+        now.getServiceBuilder()
+            .getProbeBuilder()
+            .addAllArgv(List.of("python3", "-c", NGINX_ACCEPTS, "80"));
+      }
       if (resource.hasHandover()) {
         Handover.Builder handover = now.getHandoverBuilder();
         handover.setWebUnitContent(
@@ -120,6 +125,9 @@ class RevisionsBeforeHandoverModeTest {
     }
     return expected;
   }
+
+  private static final String NGINX_ACCEPTS =
+      "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 5).close()";
 
   private static final String SETTINGS_IN_INI =
       "env = PULLEY_SETTINGS=/srv/shop/shared/config/settings.ini\n";
@@ -187,7 +195,13 @@ class RevisionsBeforeHandoverModeTest {
         .isEqualTo(asRenderedToday(stored, again.getResourcesList()));
     Set<String> expected =
         new TreeSet<>(
-            List.of("check:import", "file:environment", "file:uwsgi-ini", "handover", "venv"));
+            List.of(
+                "check:import",
+                "file:environment",
+                "file:uwsgi-ini",
+                "handover",
+                "service:nginx",
+                "venv"));
     stored.stream()
         .map(Resource::getId)
         .filter(
