@@ -33,6 +33,58 @@ final class AgentCrash {
     kill(server);
   }
 
+  /** How {@link #killAtStep} ended. */
+  enum StepKill {
+    /** The agent was killed while it converged the step. */
+    KILLED,
+    /** The apply ended before the step was seen (it went by between two looks). */
+    PASSED,
+    /** Neither within the time given. */
+    TIMED_OUT
+  }
+
+  /**
+   * Kills the agent as soon as its apply journal says it converges {@code resourceId}, watching on
+   * the server itself every few milliseconds, so that even a step of a few milliseconds is seen;
+   * blocks until then. Arm it before the plan is applied.
+   */
+  static StepKill killAtStep(PristineServer server, String resourceId, Duration within) {
+    // The journal's resource_id field exactly: its tag (field 5, length-delimited), its length.
+    String script =
+        """
+        import os, subprocess, sys, time
+        journal, rid, seconds = sys.argv[1], sys.argv[2].encode(), float(sys.argv[3])
+        wanted = bytes([5 << 3 | 2, len(rid)]) + rid
+        deadline, began = time.monotonic() + seconds, False
+        while time.monotonic() < deadline:
+            try:
+                data = open(journal, 'rb').read()
+            except FileNotFoundError:
+                data = None
+            if data is not None and wanted in data:
+                subprocess.run(['systemctl', 'kill', '--kill-whom=main', '--signal=SIGKILL',
+                                'pulley-agent.service'], check=True)
+                print('KILLED')
+                sys.exit(0)
+            if data is None and began:
+                print('PASSED')
+                sys.exit(0)
+            began = began or data is not None
+            time.sleep(0.002)
+        print('TIMED_OUT')
+        """;
+    if (resourceId.length() > 127) {
+      throw new IllegalArgumentException("a resource id of one length byte: " + resourceId);
+    }
+    String out =
+        server
+            .execOrThrow(
+                "python3", "-c", script, JOURNAL, resourceId, Long.toString(within.toSeconds()))
+            .stdout()
+            .strip();
+    return StepKill.valueOf(out);
+  }
+
   /** Whether the agent's apply journal names {@code resourceId} (ids are ASCII in it). */
   static boolean converging(PristineServer server, String resourceId) {
     return server.exec("grep", "-q", "-a", "-F", resourceId, JOURNAL).ok();

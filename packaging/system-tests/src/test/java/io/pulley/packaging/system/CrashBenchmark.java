@@ -5,11 +5,11 @@ import io.pulley.packaging.harness.PristineServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The crash-point sweep on a real server (docs/benchmarks.md): the sample stack deployed on a
@@ -47,10 +47,10 @@ public final class CrashBenchmark {
   }
 
   private void sweep(int randomKills, Random random, DebianRelease release) throws Exception {
-    StatusReport cold = deploy(Kill.none(), COLD);
+    StatusReport cold = deploy(Kill.none(), COLD).report();
     require(cold.succeeded(), "cold deploy", cold);
     long start = System.nanoTime();
-    StatusReport warm = deploy(Kill.none(), WARM);
+    StatusReport warm = deploy(Kill.none(), WARM).report();
     require(warm.succeeded(), "warm deploy", warm);
     Duration warmWall = Duration.ofNanos(System.nanoTime() - start);
     List<String> steps = new ArrayList<>(warm.outcomes().keySet());
@@ -70,21 +70,28 @@ public final class CrashBenchmark {
     counts.print();
   }
 
+  /** A deploy's report, and whether the agent was killed during it. */
+  private record Deployed(StatusReport report, boolean killed) {}
+
   /** A new commit deployed, with the agent killed as {@code kill} says; checks the outcome. */
-  private StatusReport deploy(Kill kill, Duration atMost) throws Exception {
+  private Deployed deploy(Kill kill, Duration atMost) throws Exception {
     version++;
     String commit =
         sample
             .repository()
             .commit(Map.of("pulley_sample/VERSION", version + ".0.0\n"), "version " + version);
     String before = sample.status().lastApply();
+    CompletableFuture<AgentCrash.StepKill> atStep = kill.arm(sample.server());
     int revision = sample.apply(manifest);
-    kill.run(sample, before);
+    kill.afterApply(sample.server());
+    AgentCrash.StepKill stepKill = atStep.get();
     StatusReport report = sample.awaitApplyOf(APP_ENV, revision, before, atMost);
     String broken = broken(commit);
-    return broken.isEmpty()
-        ? report
-        : StatusReport.parse("BROKEN: " + broken + "\n" + report.text());
+    boolean killed =
+        kill.after() != null || (kill.step() != null && stepKill == AgentCrash.StepKill.KILLED);
+    return new Deployed(
+        broken.isEmpty() ? report : StatusReport.parse("BROKEN: " + broken + "\n" + report.text()),
+        killed);
   }
 
   /** What is wrong with the live release, or "" if nothing is. */
@@ -145,24 +152,22 @@ public final class CrashBenchmark {
       return new Kill(null, after);
     }
 
-    /** Kills the agent at its moment; false if the apply ended first. */
-    void run(SampleSite sample, String before) throws Exception {
-      PristineServer server = sample.server();
+    /**
+     * For a kill at a step: watches for it on the server from now on (before the plan is applied),
+     * on another thread. Otherwise nothing to watch.
+     */
+    CompletableFuture<AgentCrash.StepKill> arm(PristineServer server) {
+      if (step == null) {
+        return CompletableFuture.completedFuture(AgentCrash.StepKill.PASSED);
+      }
+      return CompletableFuture.supplyAsync(() -> AgentCrash.killAtStep(server, step, WARM));
+    }
+
+    /** For a kill at a moment: waits for it after the apply call, then kills. */
+    void afterApply(PristineServer server) throws InterruptedException {
       if (after != null) {
         Thread.sleep(after.toMillis());
         AgentCrash.kill(server);
-      } else if (step != null) {
-        Instant deadline = Instant.now().plus(WARM);
-        while (Instant.now().isBefore(deadline)) {
-          if (AgentCrash.converging(server, step)) {
-            AgentCrash.kill(server);
-            return;
-          }
-          if (!sample.status().lastApply().equals(before)) {
-            return; // the step went by between two looks
-          }
-          Thread.sleep(50);
-        }
       }
     }
   }
@@ -170,12 +175,23 @@ public final class CrashBenchmark {
   /** What the kills came to. */
   private static final class Counts {
     private int kills;
+    private int missed;
     private int resumed;
     private int afterTheEnd;
     private int converged;
     private final List<String> broken = new ArrayList<>();
 
-    void add(String label, StatusReport report) {
+    void add(String label, Deployed deployed) {
+      StatusReport report = deployed.report();
+      if (!deployed.killed()) {
+        // A step that took no time to find unchanged; still a deploy that must converge.
+        missed++;
+        System.out.println(label + " → went by before it was seen, not killed");
+        if (!report.succeeded() || report.text().startsWith("BROKEN")) {
+          broken.add(label + ": " + report.text().lines().findFirst().orElse(""));
+        }
+        return;
+      }
       kills++;
       boolean interrupted = report.text().contains("resumed an apply interrupted at");
       if (interrupted) {
@@ -197,10 +213,12 @@ public final class CrashBenchmark {
 
     void print() {
       System.out.println(
-          "| kills | resumed an interrupted apply | landed after the end | converged | broken |");
-      System.out.println("|---|---|---|---|---|");
+          "| kills | resumed an interrupted apply | landed after the end | converged | broken"
+              + " | steps not seen (no kill) |");
+      System.out.println("|---|---|---|---|---|---|");
       System.out.printf(
-          "| %d | %d | %d | %d | %d |%n", kills, resumed, afterTheEnd, converged, broken.size());
+          "| %d | %d | %d | %d | %d | %d |%n",
+          kills, resumed, afterTheEnd, converged, broken.size(), missed);
       broken.forEach(b -> System.out.println("broken: " + b));
     }
   }
