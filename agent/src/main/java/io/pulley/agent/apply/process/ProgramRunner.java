@@ -58,6 +58,32 @@ public final class ProgramRunner {
   public Result run(
       List<String> argv, Path workingDir, Map<String, String> env, byte[] stdin, Duration timeout)
       throws InterruptedException {
+    return run(argv, workingDir, env, stdin, timeout, null);
+  }
+
+  /**
+   * The same with the program's standard output written to {@code stdoutFile}, which must exist
+   * (with the mode it is to have; it is truncated), rather than kept: for output of any size, such
+   * as a database dump. The result's {@code stdout} is then empty.
+   */
+  public Result runToFile(
+      List<String> argv,
+      Path workingDir,
+      Map<String, String> env,
+      Path stdoutFile,
+      Duration timeout)
+      throws InterruptedException {
+    return run(argv, workingDir, env, new byte[0], timeout, stdoutFile);
+  }
+
+  private Result run(
+      List<String> argv,
+      Path workingDir,
+      Map<String, String> env,
+      byte[] stdin,
+      Duration timeout,
+      Path stdoutFile)
+      throws InterruptedException {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("argv is empty");
     }
@@ -70,6 +96,9 @@ public final class ProgramRunner {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
+    if (stdoutFile != null) {
+      builder.redirectOutput(ProcessBuilder.Redirect.to(stdoutFile.toFile()));
+    }
     Process process;
     try {
       process = builder.start();

@@ -15,6 +15,7 @@ import io.pulley.agent.apply.git.ReleaseLinkExecutor;
 import io.pulley.agent.apply.handover.HandoverExecutor;
 import io.pulley.agent.apply.health.HealthCheckExecutor;
 import io.pulley.agent.apply.postgres.DatabaseExecutor;
+import io.pulley.agent.apply.postgres.DumpExecutor;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.agent.apply.python.VirtualenvExecutor;
@@ -77,12 +78,13 @@ public final class Executors implements ResourceExecutor<Resource> {
   }
 
   /**
-   * The executors of what an application runs on: its Python, its database, its health, and the
-   * handover of its traffic to a new release.
+   * The executors of what an application runs on: its Python, its database and the dumps of it, its
+   * health, and the handover of its traffic to a new release.
    */
   record AppExecutors(
       ResourceExecutor<io.pulley.v1.Virtualenv> virtualenvs,
       ResourceExecutor<io.pulley.v1.Database> databases,
+      ResourceExecutor<io.pulley.v1.DatabaseDump> dumps,
       ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks,
       ResourceExecutor<io.pulley.v1.Handover> handovers) {
 
@@ -90,6 +92,7 @@ public final class Executors implements ResourceExecutor<Resource> {
       return new AppExecutors(
           new VirtualenvExecutor(guard, runner, new HostPython()),
           new DatabaseExecutor(),
+          new DumpExecutor(guard),
           new HealthCheckExecutor(),
           new HandoverExecutor(guard, runner));
     }
@@ -128,6 +131,7 @@ public final class Executors implements ResourceExecutor<Resource> {
       case SERVICE -> system.services().converge(resource.getService(), context);
       case VIRTUALENV -> apps.virtualenvs().converge(resource.getVirtualenv(), context);
       case DATABASE -> apps.databases().converge(resource.getDatabase(), context);
+      case DATABASE_DUMP -> apps.dumps().converge(resource.getDatabaseDump(), context);
       case HEALTH_CHECK -> apps.healthChecks().converge(resource.getHealthCheck(), context);
       case HANDOVER -> apps.handovers().converge(resource.getHandover(), context);
       case KIND_NOT_SET -> Convergence.failed("resource has no kind");

@@ -80,6 +80,12 @@ final class PlanCommand extends ClientCommand {
           resource.getDatabase().getName()
               + " password secret "
               + resource.getDatabase().getPasswordSecret();
+      case DATABASE_DUMP ->
+          resource.getDatabaseDump().getDatabase()
+              + " → "
+              + resource.getDatabaseDump().getDir()
+              + ", keep "
+              + resource.getDatabaseDump().getKeep();
       case HEALTH_CHECK -> resource.getHealthCheck().getUrl();
       case RELEASE_LINK ->
           resource.getReleaseLink().getRoot()

@@ -2,7 +2,9 @@ package io.pulley.controller.manifest;
 
 import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
+import com.google.re2j.Pattern;
 import io.pulley.v1.Database;
+import io.pulley.v1.DatabaseDump;
 import io.pulley.v1.Group;
 import io.pulley.v1.Package;
 import io.pulley.v1.Service;
@@ -10,9 +12,9 @@ import io.pulley.v1.User;
 import java.util.List;
 
 /**
- * Checks the resources that change the host itself: packages, groups, users, services and
- * databases. Their names reach apt, useradd, systemctl and psql, so they are held to the strict
- * shapes those tools accept. Not thread-safe: one per compilation.
+ * Checks the resources that change the host itself: packages, groups, users, services, databases
+ * and their dumps. Their names reach apt, useradd, systemctl and psql, so they are held to the
+ * strict shapes those tools accept. Not thread-safe: one per compilation.
  */
 final class HostResourceChecks {
 
@@ -20,6 +22,11 @@ final class HostResourceChecks {
 
   /** A service slower than this to answer after a start is failed, not waited for. */
   private static final int MAX_PROBE_SECONDS = 600;
+
+  /** A dump slower than a day is a stuck pg_dump. */
+  private static final int MAX_DUMP_SECONDS = 86_400;
+
+  private static final Pattern DUMP_LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final Checks checks;
   private final Names names;
@@ -82,6 +89,38 @@ final class HostResourceChecks {
             field + "[" + i + "]",
             "resource id " + quote(ids.get(i)) + " must be non-empty, without control characters");
       }
+    }
+  }
+
+  void databaseDump(DatabaseDump dump, String path) {
+    names.sqlIdentifier(path + ".database", "database", dump.getDatabase(), true);
+    checks.path(path + ".dir", dump.getDir(), true);
+    checks.path(path + ".done_marker", dump.getDoneMarker(), true);
+    if (!DUMP_LABEL.matcher(dump.getLabel()).matches()) {
+      checks.fail(
+          path + ".label",
+          "label "
+              + quote(dump.getLabel())
+              + " is not valid; use 1 to 64 letters, digits, \"-\" and \"_\", such as a"
+              + " release's short commit");
+    }
+    if (dump.getKeep() < 0 || dump.getKeep() > ResourceValidator.MAX_KEEP) {
+      checks.fail(
+          path + ".keep",
+          "keep is "
+              + dump.getKeep()
+              + "; use 1 to "
+              + ResourceValidator.MAX_KEEP
+              + " (0 means 5)");
+    }
+    if (dump.getTimeoutSeconds() < 0 || dump.getTimeoutSeconds() > MAX_DUMP_SECONDS) {
+      checks.fail(
+          path + ".timeout_seconds",
+          "timeout_seconds is "
+              + dump.getTimeoutSeconds()
+              + "; use 1 to "
+              + MAX_DUMP_SECONDS
+              + " (0 means 3600)");
     }
   }
 

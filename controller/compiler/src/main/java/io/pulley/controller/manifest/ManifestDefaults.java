@@ -38,6 +38,7 @@ final class ManifestDefaults {
       case VIRTUALENV -> "virtualenv:" + resource.getVirtualenv().getPath();
       case SERVICE -> "service:" + resource.getService().getName();
       case DATABASE -> "database:" + resource.getDatabase().getName();
+      case DATABASE_DUMP -> "database_dump:" + resource.getDatabaseDump().getDatabase();
       case HEALTH_CHECK -> "health_check:" + resource.getHealthCheck().getUrl();
       case RELEASE_LINK -> "release_link:" + resource.getReleaseLink().getRoot();
       case HANDOVER -> "handover:" + resource.getHandover().getRoot();

@@ -47,6 +47,8 @@ final class ResourceValidator {
       case USER -> hostChecks.user(resource.getUser(), path + ".user");
       case SERVICE -> hostChecks.service(resource.getService(), path + ".service");
       case DATABASE -> hostChecks.database(resource.getDatabase(), path + ".database");
+      case DATABASE_DUMP ->
+          hostChecks.databaseDump(resource.getDatabaseDump(), path + ".database_dump");
       case VIRTUALENV -> releaseChecks.virtualenv(resource.getVirtualenv(), path + ".virtualenv");
       case RELEASE_LINK ->
           releaseChecks.releaseLink(resource.getReleaseLink(), path + ".release_link");

@@ -6,6 +6,7 @@ import com.google.re2j.Pattern;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
+import io.pulley.v1.StackDumps;
 import io.pulley.v1.StackGit;
 import io.pulley.v1.StackPython;
 import io.pulley.v1.StackRedis;
@@ -87,6 +88,15 @@ final class StackValidator {
         names.extension(
             "stack.database.extensions[" + i + "]", stack.getDatabase().getExtensions(i));
       }
+      StackDumps dumps = stack.getDatabase().getDumps();
+      text.range(
+          "stack.database.dumps.keep",
+          dumps.getKeep(),
+          1,
+          ResourceValidator.MAX_KEEP,
+          StackDefaults.KEEP);
+      text.range(
+          "stack.database.dumps.timeout_seconds", dumps.getTimeoutSeconds(), 1, 86_400, 3600);
     }
     if (stack.hasRedis()) {
       redis(stack.getRedis());

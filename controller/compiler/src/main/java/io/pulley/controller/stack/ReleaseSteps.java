@@ -1,6 +1,7 @@
 package io.pulley.controller.stack;
 
 import io.pulley.v1.Command;
+import io.pulley.v1.DatabaseDump;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.Handover;
 import io.pulley.v1.HealthCheck;
@@ -8,6 +9,7 @@ import io.pulley.v1.ReleaseLink;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCommand;
+import io.pulley.v1.StackDumps;
 import io.pulley.v1.StackHealth;
 import io.pulley.v1.StackPython;
 import io.pulley.v1.StackSite;
@@ -37,6 +39,26 @@ final class ReleaseSteps {
       "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 5).close()";
 
   private ReleaseSteps() {}
+
+  /**
+   * The database's dump before the release's commands, once in each release; on one host if the
+   * first command runs on one.
+   */
+  private static Resource dump(StackLayout layout, Stack stack, boolean oncePerEnvironment) {
+    StackDumps dumps = stack.getDatabase().getDumps();
+    return StackRenderer.resource(
+        "dump:database",
+        r ->
+            r.setDatabaseDump(
+                DatabaseDump.newBuilder()
+                    .setDatabase(layout.databaseName())
+                    .setDir(layout.dumps())
+                    .setLabel(layout.commit().substring(0, 12))
+                    .setDoneMarker(layout.release() + "/.pulley-done/dump-database")
+                    .setKeep(dumps.getKeep())
+                    .setTimeoutSeconds(dumps.getTimeoutSeconds())
+                    .setOncePerEnvironment(oncePerEnvironment)));
+  }
 
   /** Everything that makes and checks the new release while the old one still serves. */
   static List<Resource> prepare(StackLayout layout, Stack stack) {
@@ -75,8 +97,15 @@ final class ReleaseSteps {
             false));
     List<StackCommand> steps = new ArrayList<>(DjangoSteps.commands(stack));
     steps.addAll(stack.getCommandsList());
+    boolean dumped = !stack.hasDatabase() || stack.getDatabase().getDumps().getDisabled();
     for (StackCommand step : steps) {
-      resources.add(StackCommands.resource(layout, stack, step));
+      Resource command = StackCommands.resource(layout, stack, step);
+      // The data as it was before the release's first command (migrations), on its host.
+      if (!dumped) {
+        resources.add(dump(layout, stack, command.getCommand().getOncePerEnvironment()));
+        dumped = true;
+      }
+      resources.add(command);
     }
     return resources;
   }

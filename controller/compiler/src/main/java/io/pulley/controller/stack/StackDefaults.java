@@ -27,6 +27,9 @@ public final class StackDefaults {
 
   public static final int KEEP = 5;
 
+  /** How long pg_dump may take before a release's migrations. */
+  static final int DUMP_TIMEOUT_SECONDS = 3600;
+
   /**
    * One thread per process: Debian 12's uWSGI 2.0.21 can hang a multi-threaded worker that recycles
    * (max-requests) or stops gracefully until the reload mercy (60 s) kills it, and with it the
@@ -106,6 +109,12 @@ public final class StackDefaults {
     }
     if (stack.hasDatabase()) {
       stack.getDatabaseBuilder().setName(or(stack.getDatabase().getName(), name.replace('-', '_')));
+      stack
+          .getDatabaseBuilder()
+          .getDumpsBuilder()
+          .setKeep(or(stack.getDatabase().getDumps().getKeep(), KEEP))
+          .setTimeoutSeconds(
+              or(stack.getDatabase().getDumps().getTimeoutSeconds(), DUMP_TIMEOUT_SECONDS));
     }
     if (stack.hasRedis()) {
       stack

@@ -46,6 +46,11 @@ public record StackLayout(
     return root + "/releases/" + commit;
   }
 
+  /** Where the database's dumps before migrations are kept: root's alone. */
+  String dumps() {
+    return root + "/dumps";
+  }
+
   String current() {
     return root + "/current";
   }

@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pulley.v1.Command;
+import io.pulley.v1.DatabaseDump;
 import io.pulley.v1.Handover;
 import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
+import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,7 @@ class StackRendererTest {
             "release:checkout",
             "venv",
             "check:import",
+            "dump:database",
             "command:migrate",
             "service:nginx",
             "handover",
@@ -199,6 +202,41 @@ class StackRendererTest {
     assertThat(migrate.getTimeoutSeconds()).isEqualTo(300);
     assertThat(migrate.getEnvMap()).isEqualTo(check.getEnvMap());
     assertThat(migrate.getEnvFile()).isEqualTo(check.getEnvFile());
+  }
+
+  @Test
+  void render_database_isDumpedBeforeTheFirstCommand_keptBesideTheReleases() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    DatabaseDump dump = resources.get("dump:database").getDatabaseDump();
+    assertThat(dump.getDatabase()).isEqualTo("pulley_sample");
+    assertThat(dump.getDir()).isEqualTo("/srv/pulley-sample/dumps");
+    assertThat(dump.getLabel()).isEqualTo(COMMIT.substring(0, 12));
+    assertThat(dump.getDoneMarker()).isEqualTo(RELEASE + "/.pulley-done/dump-database");
+    assertThat(dump.getKeep()).isEqualTo(5);
+    assertThat(dump.getTimeoutSeconds()).isEqualTo(3600);
+    assertThat(dump.getOncePerEnvironment()).isFalse();
+  }
+
+  @Test
+  void render_dump_goesWithAFirstCommandThatRunsOnOneHost_andCanBeTurnedOff() {
+    Stack.Builder once = full();
+    once.getCommandsBuilder(0).setOncePerEnvironment(true);
+    once.getDatabaseBuilder().getDumpsBuilder().setKeep(2);
+    DatabaseDump dump =
+        byId(StackRenderer.render(manifest(once))).get("dump:database").getDatabaseDump();
+    assertThat(dump.getOncePerEnvironment()).isTrue();
+    assertThat(dump.getKeep()).isEqualTo(2);
+
+    Stack.Builder off = full();
+    off.getDatabaseBuilder().getDumpsBuilder().setDisabled(true);
+    assertThat(StackRenderer.render(manifest(off)))
+        .extracting(Resource::getId)
+        .doesNotContain("dump:database");
+    // Without commands nothing in a release changes the data.
+    assertThat(StackRenderer.render(manifest(full().clearCommands())))
+        .extracting(Resource::getId)
+        .doesNotContain("dump:database");
   }
 
   @Test

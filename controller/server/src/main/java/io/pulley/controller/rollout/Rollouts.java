@@ -283,11 +283,15 @@ public final class Rollouts implements RevisionChooser {
     return revision.getManifest().getResourcesList().stream().anyMatch(Rollouts::onOneHost);
   }
 
-  /** A command once per environment; one run once in it, ever, is too. */
+  /**
+   * A command once per environment; one run once in it, ever, is too; and the dump of the database
+   * before them.
+   */
   private static boolean onOneHost(Resource resource) {
-    return resource.hasCommand()
-        && (resource.getCommand().getOncePerEnvironment()
-            || resource.getCommand().getOnceEverInEnvironment());
+    return (resource.hasCommand()
+            && (resource.getCommand().getOncePerEnvironment()
+                || resource.getCommand().getOnceEverInEnvironment()))
+        || (resource.hasDatabaseDump() && resource.getDatabaseDump().getOncePerEnvironment());
   }
 
   private static boolean unfinished(Rollout rollout) {

@@ -1,0 +1,86 @@
+package io.pulley.agent.apply.postgres;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which dumps a directory keeps: the newest few by modification time, the one just made always, and
+ * nothing that is not a dump (other files, symlinks and the temporary files of a dump cut short are
+ * never touched here). Stateless.
+ */
+final class DumpRotation {
+  private DumpRotation() {}
+
+  /**
+   * Removes the dumps ({@code *SUFFIX}, regular files) of {@code dir} beyond the newest {@code
+   * keep}, never {@code made}; returns the removed ones.
+   */
+  static List<Path> keepNewest(Path dir, int keep, Path made, String suffix) throws IOException {
+    record Dump(Path path, FileTime modified) {}
+    List<Dump> dumps = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(suffix)
+            && !name.startsWith(".")
+            && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          dumps.add(new Dump(entry, Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS)));
+        }
+      }
+    }
+    // Newest first; the name (it starts with the time) settles equal times.
+    dumps.sort(
+        Comparator.comparing(Dump::modified)
+            .thenComparing(d -> d.path().getFileName().toString())
+            .reversed());
+    List<Path> removed = new ArrayList<>();
+    int kept = 1; // the one just made
+    for (Dump dump : dumps) {
+      if (dump.path().equals(made)) {
+        continue;
+      }
+      if (kept < keep) {
+        kept++;
+      } else {
+        Files.delete(dump.path());
+        removed.add(dump.path());
+      }
+    }
+    return removed;
+  }
+
+  /** Removes the temporary files ({@code .NAME.partial}) of dumps a kill or a crash cut short. */
+  static void removePartials(Path dir) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".partial")) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    }
+  }
+
+  /** A size as people read it: "812 B", "3.4 MiB". */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+}

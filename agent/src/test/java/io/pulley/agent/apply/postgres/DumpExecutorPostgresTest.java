@@ -1,0 +1,143 @@
+package io.pulley.agent.apply.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.agent.apply.Contexts;
+import io.pulley.agent.apply.Convergence;
+import io.pulley.agent.apply.PathGuard;
+import io.pulley.agent.apply.process.ProgramRunner;
+import io.pulley.v1.Database;
+import io.pulley.v1.DatabaseDump;
+import io.pulley.v1.ResourceOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dump before a migration against a real PostgreSQL server, through the real runuser + pg_dump
+ * path: a migration that drops a column, and the documented pg_restore that brings it back.
+ */
+class DumpExecutorPostgresTest {
+  @TempDir static Path clusterDir;
+  @TempDir Path dir;
+
+  private static TestCluster cluster;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    cluster = TestCluster.start(clusterDir);
+    Convergence db =
+        new DatabaseExecutor(new RunuserPsql(cluster.libpqEnv()), new Random(3))
+            .converge(
+                Database.newBuilder().setName("shop").setPasswordSecret("pw").build(),
+                Contexts.withSecrets(clusterDir.resolve("state"), Map.of("pw", "secret-pw")));
+    assertThat(db.failed()).as(db.reason()).isFalse();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (cluster != null) {
+      cluster.stop();
+    }
+  }
+
+  @Test
+  void migrationThatDropsAColumn_leavesADumpThatRestoresIt() throws Exception {
+    sql("shop", "CREATE TABLE notes (id int PRIMARY KEY, body text, author text)");
+    sql("shop", "INSERT INTO notes VALUES (1, 'hello', 'ann'), (2, 'world', 'bob')");
+    Path dumps = dir.resolve("srv/shop/dumps");
+    DumpExecutor executor =
+        new DumpExecutor(
+            new PathGuard(List.of(dir)), new PgDump(cluster.libpqEnv()), Clock.systemUTC());
+
+    Convergence dumped =
+        executor.converge(
+            DatabaseDump.newBuilder()
+                .setDatabase("shop")
+                .setDir(dumps.toString())
+                .setLabel("3f2a9c1e0b7d")
+                .setDoneMarker(dir.resolve("srv/shop/releases/x/.pulley-done/dump").toString())
+                .build(),
+            Contexts.plain(dir.resolve("state")));
+    assertThat(dumped.outcome())
+        .as(dumped.reason() + dumped.outputTail())
+        .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    // The migration.
+    sql("shop", "ALTER TABLE notes DROP COLUMN author");
+
+    Path dump;
+    try (var files = Files.list(dumps)) {
+      dump = files.findFirst().orElseThrow();
+    }
+    // docs/stack.md's restore, into a scratch database here to compare.
+    sql("postgres", "CREATE DATABASE restored OWNER shop");
+    // The dump is root's alone: pg_restore reads it from standard input.
+    ProgramRunner.Result restore =
+        new ProgramRunner()
+            .run(
+                List.of(
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    "pg_restore",
+                    "--no-owner",
+                    "--role=shop",
+                    "--dbname=restored"),
+                Path.of("/"),
+                env(),
+                Files.readAllBytes(dump),
+                Duration.ofMinutes(1));
+    assertThat(restore.succeeded()).as(restore.outputTail()).isTrue();
+    assertThat(sql("restored", "SELECT string_agg(author, ',' ORDER BY id) FROM notes"))
+        .isEqualTo("ann,bob");
+    assertThat(
+            sql(
+                "shop",
+                "SELECT count(*) FROM information_schema.columns"
+                    + " WHERE table_name = 'notes' AND column_name = 'author'"))
+        .isEqualTo("0");
+  }
+
+  private static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(cluster.libpqEnv());
+    env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    env.put("LANG", "C.UTF-8");
+    return env;
+  }
+
+  /** Runs {@code sql} in {@code database} as the postgres user; its output, stripped. */
+  private static String sql(String database, String sql) throws Exception {
+    ProgramRunner.Result run =
+        new ProgramRunner()
+            .run(
+                List.of(
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    "psql",
+                    "-XAt",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-d",
+                    database,
+                    "-c",
+                    sql),
+                Path.of("/"),
+                env(),
+                new byte[0],
+                Duration.ofMinutes(1));
+    assertThat(run.succeeded()).as(sql + ": " + run.outputTail()).isTrue();
+    return run.stdout().strip();
+  }
+}
