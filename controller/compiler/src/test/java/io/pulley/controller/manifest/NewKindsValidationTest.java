@@ -101,6 +101,37 @@ class NewKindsValidationTest {
   }
 
   @Test
+  void compile_databaseDump_getsItsIdAndEveryBadFieldIsNamed() {
+    CompileResult good =
+        compiler.compile(
+            HEAD
+                + """
+                  - database_dump: {database: hello, dir: /srv/hello/dumps, label: v1-2, done_marker: /srv/hello/.dumped-v1-2}
+                """,
+            "dump.yaml");
+    CompileResult bad =
+        compiler.compile(
+            HEAD
+                + """
+                  - database_dump: {database: "a;b", dir: dumps, label: "../x", keep: 101, timeout_seconds: 86401}
+                """,
+            "dump.yaml");
+
+    assertThat(good.errors()).isEmpty();
+    assertThat(good.manifest().orElseThrow().getResources(0).getId())
+        .isEqualTo("database_dump:hello");
+    assertThat(bad.errors())
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "resources[0].database_dump.database",
+            "resources[0].database_dump.dir",
+            "resources[0].database_dump.label",
+            "resources[0].database_dump.done_marker",
+            "resources[0].database_dump.keep",
+            "resources[0].database_dump.timeout_seconds");
+  }
+
+  @Test
   void compile_serviceProbe_isReadAndChecked() {
     CompileResult good =
         compiler.compile(

@@ -247,7 +247,7 @@ class StackCompileTest {
                       root: relative/dir
                       packages: [Nginx]
                       celery: {concurrency: 2}
-                      database: {name: "bad-name", extensions: ["x;y"]}
+                      database: {name: "bad-name", extensions: ["x;y"], dumps: {keep: 101, timeout_seconds: -1}}
                       commands:
                         - {name: migrate, argv: [python]}
                         - {name: migrate, argv: []}
@@ -265,6 +265,8 @@ class StackCompileTest {
             "stack.celery",
             "stack.database.name",
             "stack.database.extensions[0]",
+            "stack.database.dumps.keep",
+            "stack.database.dumps.timeout_seconds",
             "stack.commands[1].name",
             "stack.commands[1].argv",
             "stack.environment[\"PATH\"]",

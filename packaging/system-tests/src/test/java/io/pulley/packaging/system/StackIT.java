@@ -126,6 +126,30 @@ class StackIT {
         .isEqualTo("releases/" + second);
     assertThat(sample.server().exec("test", "-d", "/srv/" + NAME + "/releases/" + firstCommit).ok())
         .isTrue();
+    // The database was dumped before the release's migration, and the dump restores.
+    assertThat(deployed.outcomes()).containsEntry("dump:database", "changed");
+    String dump =
+        sample
+            .server()
+            .execOrThrow(
+                "find",
+                "/srv/" + NAME + "/dumps",
+                "-name",
+                "*-" + second.substring(0, 12) + ".pgdump")
+            .stdout()
+            .strip();
+    assertThat(dump).as(deployed.text()).isNotEmpty();
+    sample.psql("postgres", "create database restored owner shop_production");
+    sample
+        .server()
+        .execOrThrow(
+            "sh",
+            "-c",
+            "runuser -u postgres -- pg_restore --no-owner --role=shop_production"
+                + " --single-transaction --dbname=restored < "
+                + dump);
+    assertThat(sample.psql("restored", "select count(*) from task").strip())
+        .isEqualTo(sample.psql("shop_production", "select count(*) from task").strip());
 
     String beforeRollback = sample.status().lastApply();
     int rolledBack = sample.rollback("shop", "production", 1);
@@ -136,6 +160,7 @@ class StackIT {
     assertThat(back.outcomes())
         .containsEntry("release:checkout", "unchanged")
         .containsEntry("venv", "unchanged")
+        .containsEntry("dump:database", "unchanged")
         .containsEntry("handover", "changed");
     // The release handed over from runs no more: one uWSGI and one worker, both the live one's.
     assertThat(sample.runningUnits(NAME + "-uwsgi@*"))
