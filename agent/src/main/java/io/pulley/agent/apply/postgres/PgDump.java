@@ -3,8 +3,6 @@ package io.pulley.agent.apply.postgres;
 import io.pulley.agent.apply.process.ProgramRunner;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,11 +19,7 @@ final class PgDump implements DumpExecutor.Dumper {
    *     default socket; empty for the host's own
    */
   PgDump(Map<String, String> libpqEnv) {
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    all.put("LANG", "C.UTF-8");
-    all.putAll(libpqEnv);
-    this.env = Map.copyOf(all);
+    this.env = AsPostgres.env(libpqEnv);
   }
 
   @Override
@@ -33,15 +27,7 @@ final class PgDump implements DumpExecutor.Dumper {
       throws InterruptedException {
     // "/" as working directory: the postgres user may not enter the agent's.
     return runner.runToFile(
-        List.of(
-            "runuser",
-            "-u",
-            "postgres",
-            "--",
-            "pg_dump",
-            "--format=custom",
-            "--no-password",
-            "--dbname=" + database),
+        AsPostgres.argv("pg_dump", "--format=custom", "--no-password", "--dbname=" + database),
         Path.of("/"),
         env,
         into,

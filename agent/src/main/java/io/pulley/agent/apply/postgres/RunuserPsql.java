@@ -4,7 +4,6 @@ import io.pulley.agent.apply.process.ProgramRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,19 +13,7 @@ import java.util.Map;
  */
 final class RunuserPsql implements Psql {
   static final List<String> ARGV =
-      List.of(
-          "runuser",
-          "-u",
-          "postgres",
-          "--",
-          "psql",
-          "-X",
-          "-A",
-          "-t",
-          "-v",
-          "ON_ERROR_STOP=1",
-          "-d",
-          "postgres");
+      AsPostgres.argv("psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", "postgres");
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final ProgramRunner runner = new ProgramRunner();
@@ -39,11 +26,7 @@ final class RunuserPsql implements Psql {
 
   /** With {@code libpqEnv} (such as PGHOST) added to the environment, for a server elsewhere. */
   RunuserPsql(Map<String, String> libpqEnv) {
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    all.put("LANG", "C.UTF-8");
-    all.putAll(libpqEnv);
-    this.env = Map.copyOf(all);
+    this.env = AsPostgres.env(libpqEnv);
   }
 
   @Override

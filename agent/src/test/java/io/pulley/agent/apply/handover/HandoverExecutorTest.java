@@ -107,6 +107,15 @@ class HandoverExecutorTest {
     return executor.converge(spec, context);
   }
 
+  /** A host serving release A in the reload mode: the one instance, A's worker, both links. */
+  private FakeHost servingAInReloadMode() throws Exception {
+    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
+    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
+    return new FakeHost(runDir)
+        .running("app-uwsgi@live.service")
+        .running("app-celery-worker@" + A + ".service");
+  }
+
   /** A host serving release A: its instance, its worker, both links. */
   private FakeHost servingA() throws Exception {
     Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of(A + ".sock"));
@@ -354,12 +363,7 @@ class HandoverExecutorTest {
 
   @Test
   void reloadMode_releaseWhoseSiteFailedAfterTheReload_isHeldBackToo() throws Exception {
-    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
-    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
-    FakeHost host =
-        new FakeHost(runDir)
-            .running("app-uwsgi@live.service")
-            .running("app-celery-worker@" + A + ".service");
+    FakeHost host = servingAInReloadMode();
     siteAnswer = Convergence.failed("status 500");
     Path state = dir.resolve("state");
     Handover reload = spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build();
@@ -441,12 +445,7 @@ class HandoverExecutorTest {
 
   @Test
   void reloadMode_movesCurrent_thenReloadsTheOneInstanceThroughItsFifo() throws Exception {
-    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
-    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
-    FakeHost host =
-        new FakeHost(runDir)
-            .running("app-uwsgi@live.service")
-            .running("app-celery-worker@" + A + ".service");
+    FakeHost host = servingAInReloadMode();
     try (FakeMaster master = FakeMaster.start(runDir, "live")) {
       Convergence c = converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
 
@@ -501,12 +500,7 @@ class HandoverExecutorTest {
 
   @Test
   void reloadMode_newReleaseAndEnvironmentFile_restartsTheOneInstanceOntoIt() throws Exception {
-    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
-    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
-    FakeHost host =
-        new FakeHost(runDir)
-            .running("app-uwsgi@live.service")
-            .running("app-celery-worker@" + A + ".service");
+    FakeHost host = servingAInReloadMode();
     try (FakeMaster master = FakeMaster.start(runDir, "live")) {
       Convergence c =
           converge(
@@ -610,12 +604,7 @@ class HandoverExecutorTest {
 
   @Test
   void reloadMode_releaseThatFailsAfterTheReload_isReloadedBack() throws Exception {
-    Files.createSymbolicLink(runDir.resolve("uwsgi.sock"), Path.of("live.sock"));
-    Files.createSymbolicLink(root.resolve("current"), Path.of("releases", A));
-    FakeHost host =
-        new FakeHost(runDir)
-            .running("app-uwsgi@live.service")
-            .running("app-celery-worker@" + A + ".service");
+    FakeHost host = servingAInReloadMode();
     siteAnswer = Convergence.failed("status 500");
     try (FakeMaster master = FakeMaster.start(runDir, "live")) {
       Convergence c = converge(host, spec(B).setMode(HandoverMode.HANDOVER_MODE_RELOAD).build());
