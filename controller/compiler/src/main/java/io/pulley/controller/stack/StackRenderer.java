@@ -189,6 +189,16 @@ public final class StackRenderer {
                 .setGroup("root")
                 .setMode("0644")
                 .addAllValidate(List.of("nginx", "-t"))));
+    directory(resources, StackMotd.DIR, "root", "root", "0755");
+    resources.add(
+        file(
+            "file:motd",
+            File.newBuilder()
+                .setPath(StackMotd.path(layout))
+                .setContent(StackMotd.render(layout, stack))
+                .setOwner("root")
+                .setGroup("root")
+                .setMode("0644")));
     if (stack.getSite().getHtpasswdCount() > 0) {
       resources.add(
           file(

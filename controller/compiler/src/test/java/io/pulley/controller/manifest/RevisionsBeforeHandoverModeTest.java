@@ -116,6 +116,11 @@ class RevisionsBeforeHandoverModeTest {
         }
       }
       expected.add(now.build());
+      if (resource.getId().equals("file:nginx-site")) {
+        // The message of the day, rendered since.
+        expected.add(byId(today, "directory:/etc/motd.d"));
+        expected.add(byId(today, "file:motd"));
+      }
       if (resource.getId().equals("file:settings")) {
         Resource file = byId(today, "file:environment");
         assertThat(EnvironmentFileFormat.parse(file.getFile().getContent()))
@@ -197,7 +202,9 @@ class RevisionsBeforeHandoverModeTest {
         new TreeSet<>(
             List.of(
                 "check:import",
+                "directory:/etc/motd.d",
                 "file:environment",
+                "file:motd",
                 "file:uwsgi-ini",
                 "handover",
                 "service:nginx",

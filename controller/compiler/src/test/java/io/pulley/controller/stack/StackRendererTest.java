@@ -59,6 +59,8 @@ class StackRendererTest {
             "file:environment",
             "file:uwsgi-ini",
             "file:nginx-site",
+            "directory:/etc/motd.d",
+            "file:motd",
             "release:checkout",
             "venv",
             "check:import",
@@ -202,6 +204,21 @@ class StackRendererTest {
     assertThat(migrate.getTimeoutSeconds()).isEqualTo(300);
     assertThat(migrate.getEnvMap()).isEqualTo(check.getEnvMap());
     assertThat(migrate.getEnvFile()).isEqualTo(check.getEnvFile());
+  }
+
+  @Test
+  void render_motd_saysWhereTheSitesCodeLogsUnitsAndDumpsAre() {
+    Resource motd = byId(StackRenderer.render(manifest(full()))).get("file:motd");
+
+    assertThat(motd.getFile().getPath()).isEqualTo("/etc/motd.d/pulley-pulley-sample");
+    assertThat(motd.getFile().getMode()).isEqualTo("0644");
+    assertThat(motd.getFile().getContent())
+        .contains("  site:     http://sample.example.com/\n")
+        .contains("  code:     /srv/pulley-sample/current (the live release")
+        .contains(
+            "journalctl -u 'pulley-sample-uwsgi@*' -u 'pulley-sample-celery-worker@*'"
+                + " -u pulley-sample-celery-beat\n")
+        .contains("dumps before migrations in /srv/pulley-sample/dumps/");
   }
 
   @Test

@@ -87,6 +87,11 @@ class StackIT {
     assertThat(css.status()).isEqualTo(200);
     // nginx served it itself: no upstream took part in that request.
     assertThat(lastAccessLogLine()).contains("/static/style.css").contains("upstream_status=-");
+    // Who logs in is told where things are.
+    assertThat(sample.server().execOrThrow("cat", "/etc/motd.d/pulley-" + NAME).stdout())
+        .contains("shop/production is deployed by Pulley")
+        .contains("/var/log/nginx/" + NAME + ".access.log")
+        .contains("/srv/" + NAME + "/dumps/");
   }
 
   @Test
