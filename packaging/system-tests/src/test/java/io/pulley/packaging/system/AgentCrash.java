@@ -15,6 +15,7 @@ import java.util.TreeMap;
  */
 final class AgentCrash {
   private static final String JOURNAL = "/var/lib/pulley/agent/apply-in-progress.pb";
+  private static final String APPLIED_PLAN = "/var/lib/pulley/agent/applied-plan-id";
 
   private AgentCrash() {}
 
@@ -53,18 +54,28 @@ final class AgentCrash {
     String script =
         """
         import os, signal, subprocess, sys, time
-        journal, rid, seconds = sys.argv[1], sys.argv[2].encode(), float(sys.argv[3])
+        journal, applied = sys.argv[1], sys.argv[4]
+        rid, seconds = sys.argv[2].encode(), float(sys.argv[3])
         wanted = bytes([5 << 3 | 2, len(rid)]) + rid
         # The JVM's pid now: a kill(2) of it lands at once, where systemctl would take a while.
         pid = int(subprocess.run(['systemctl', 'show', '-p', 'MainPID', '--value',
                                   'pulley-agent.service'], capture_output=True, text=True,
                                  check=True).stdout)
+        # The plan applied before the deploy: its reconvergences are not the deploy's apply.
+        try:
+            old_plan = open(applied, 'rb').read().strip()
+        except FileNotFoundError:
+            old_plan = b''
+        def plan_of(data):  # the journal's plan_id, field 1, comes first
+            return data[2:2 + data[1]] if len(data) > 2 and data[0] == 1 << 3 | 2 else b''
         deadline, began = time.monotonic() + seconds, False
         while time.monotonic() < deadline:
             try:
                 data = open(journal, 'rb').read()
             except FileNotFoundError:
                 data = None
+            if data is not None and plan_of(data) == old_plan:
+                data = None  # a reconvergence of the plan the deploy replaces
             if data is not None and wanted in data:
                 os.kill(pid, signal.SIGKILL)
                 print('KILLED')
@@ -82,7 +93,13 @@ final class AgentCrash {
     String out =
         server
             .execOrThrow(
-                "python3", "-c", script, JOURNAL, resourceId, Long.toString(within.toSeconds()))
+                "python3",
+                "-c",
+                script,
+                JOURNAL,
+                resourceId,
+                Long.toString(within.toSeconds()),
+                APPLIED_PLAN)
             .stdout()
             .strip();
     return StepKill.valueOf(out);
