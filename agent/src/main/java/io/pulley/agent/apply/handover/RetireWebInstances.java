@@ -5,9 +5,7 @@ import io.pulley.agent.apply.systemd.Systemctl;
 import io.pulley.v1.Handover;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +16,6 @@ import java.util.Optional;
  * request_timeout_seconds} passed with requests still running; then disabled.
  */
 final class RetireWebInstances implements FinishStep {
-  private static final Duration IDLE_INTERVAL = Duration.ofMillis(200);
-
   /** How long a site with WebSockets lets the graceful stop run before it ends the rest. */
   static final Duration WEBSOCKET_GRACE = Duration.ofSeconds(5);
 
@@ -33,13 +29,10 @@ final class RetireWebInstances implements FinishStep {
     if (old.isEmpty()) {
       return;
     }
-    // The controller always sets it; 0 asks for no pause.
-    if (spec.getDrainSeconds() > 0) {
-      attempt.host().pause().pause(Duration.ofSeconds(spec.getDrainSeconds()));
-    }
+    Drain.queued(attempt);
     for (String unit : old) {
       Optional<String> instance = target.web().instanceOf(unit);
-      if (instance.isPresent() && idle(attempt, target.web().stats(instance.get()))) {
+      if (instance.isPresent() && Drain.untilIdle(attempt, target.web().stats(instance.get()))) {
         // Nothing runs and nothing waits, and nginx connects elsewhere: a brutal stop loses
         // nothing, where a graceful one waits out the reload mercy for threads blocked in
         // accept() (60 s).
@@ -78,33 +71,6 @@ final class RetireWebInstances implements FinishStep {
       // Stopped within the grace: nothing left to end.
     }
     systemctl.stop(unit);
-  }
-
-  /**
-   * Waits until the retiring instance serves no request and has none queued, as long as a request
-   * may run ({@code request_timeout_seconds}); false if that never came or its stats cannot be
-   * read. A timeout of 0 waits for nothing: the instance is stopped gracefully at once.
-   */
-  private static boolean idle(Attempt attempt, Path stats) throws InterruptedException {
-    int timeout = attempt.target().spec().getRequestTimeoutSeconds();
-    if (timeout <= 0) {
-      return false;
-    }
-    HandoverHost host = attempt.host();
-    Instant end = host.clock().instant().plus(Duration.ofSeconds(timeout));
-    while (true) {
-      Optional<UwsgiStats.Load> load = host.stats().read(stats);
-      if (load.isEmpty()) {
-        return false;
-      }
-      if (load.get().idle()) {
-        return true;
-      }
-      if (!host.clock().instant().isBefore(end)) {
-        return false;
-      }
-      host.pause().pause(IDLE_INTERVAL);
-    }
   }
 
   /**

@@ -10,8 +10,9 @@ import java.util.Optional;
  * The traffic moves. The socket link nginx connects to, the HTTP socket link if any, and current
  * move onto the new instance and release, each by one rename: nginx resolves the path at every
  * connect, so new connections go to the new instance and those in flight finish on the old. Undo:
- * the links go back where they were and the instance stops, even one an earlier apply started,
- * since it has now had traffic and failed.
+ * the links go back where they were, the instance finishes what nginx sent it meanwhile ({@link
+ * Drain}), and it stops, even one an earlier apply started, since it has now had traffic and
+ * failed.
  */
 final class SwitchLinks implements SwitchStep {
   private final Optional<Path> previousCurrent;
@@ -33,6 +34,13 @@ final class SwitchLinks implements SwitchStep {
     Optional<Path> http = target.httpSocketLink();
     Optional<Path> previousHttp = http.isPresent() ? Symlinks.target(http.get()) : Optional.empty();
     undo.pushOnce("stop " + unit, () -> systemctl.stop(unit));
+    // Once the links are back, and before it stops: what nginx sent it meanwhile finishes there.
+    undo.push(
+        "drain " + unit,
+        () -> {
+          Drain.queued(attempt);
+          Drain.untilIdle(attempt, target.web().stats(target.instance()));
+        });
     // Registered before the first rename: a switch that fails halfway is put back as well.
     undo.push(
         "links back",

@@ -286,6 +286,13 @@ class HandoverExecutorTest {
         .isEqualTo(
             "the site failed after the switch to bbbbbbbbbbbb, switched back to aaaaaaaaaaaa: no"
                 + " healthy answer from http://127.0.0.1/health in 60.0 s");
+    // Before B stops, the requests nginx sent it between the switch and the switch back finish:
+    // the drain, then its stats until it is idle. Stopped at once, they would be reset (502).
+    assertThat(pauses).contains(Duration.ofSeconds(2));
+    assertThat(statsReads).isEqualTo(1);
+    assertThat(host.changes())
+        .last()
+        .isEqualTo("systemctl stop app-celery-worker@" + B + ".service");
     assertThat(socketTarget()).isEqualTo(A + ".sock");
     assertThat(currentTarget()).isEqualTo("releases/" + A);
     assertThat(host.active())
@@ -310,7 +317,7 @@ class HandoverExecutorTest {
     assertThat(again.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
     assertThat(again.reason())
         .isEqualTo(
-            "bbbbbbbbbbbb held back since 2026-12-02 00:00:03Z until a new revision: the site"
+            "bbbbbbbbbbbb held back since 2026-12-02 00:00:05Z until a new revision: the site"
                 + " failed after the switch to bbbbbbbbbbbb, switched back to aaaaaaaaaaaa:"
                 + " status 500");
     assertThat(changesAfter(host, before)).isEmpty();
