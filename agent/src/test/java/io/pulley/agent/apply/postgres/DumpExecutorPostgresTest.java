@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,24 +82,15 @@ class DumpExecutorPostgresTest {
     // docs/stack.md's restore, over the live database. The dump is root's alone: pg_restore reads
     // it from standard input.
     ProgramRunner.Result restore =
-        new ProgramRunner()
-            .run(
-                List.of(
-                    "runuser",
-                    "-u",
-                    "postgres",
-                    "--",
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--role=shop",
-                    "--single-transaction",
-                    "--dbname=shop"),
-                Path.of("/"),
-                env(),
-                Files.readAllBytes(dump),
-                Duration.ofMinutes(1));
+        asPostgres(
+            Files.readAllBytes(dump),
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--role=shop",
+            "--single-transaction",
+            "--dbname=shop");
     assertThat(restore.succeeded()).as(restore.outputTail()).isTrue();
     assertThat(sql("shop", AUTHOR_COLUMNS)).isEqualTo("1");
     assertThat(sql("shop", "SELECT string_agg(author, ',' ORDER BY id) FROM notes"))
@@ -116,35 +106,21 @@ class DumpExecutorPostgresTest {
       "SELECT count(*) FROM information_schema.columns"
           + " WHERE table_name = 'notes' AND column_name = 'author'";
 
+  /** {@code program} run as the postgres user with {@code stdin}, on the test's cluster. */
+  private static ProgramRunner.Result asPostgres(byte[] stdin, String... program)
+      throws InterruptedException {
+    return new ProgramRunner()
+        .run(AsPostgres.argv(program), Path.of("/"), env(), stdin, Duration.ofMinutes(1));
+  }
+
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(cluster.libpqEnv());
-    env.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    env.put("LANG", "C.UTF-8");
-    return env;
+    return AsPostgres.env(cluster.libpqEnv());
   }
 
   /** Runs {@code sql} in {@code database} as the postgres user; its output, stripped. */
   private static String sql(String database, String sql) throws Exception {
     ProgramRunner.Result run =
-        new ProgramRunner()
-            .run(
-                List.of(
-                    "runuser",
-                    "-u",
-                    "postgres",
-                    "--",
-                    "psql",
-                    "-XAt",
-                    "-v",
-                    "ON_ERROR_STOP=1",
-                    "-d",
-                    database,
-                    "-c",
-                    sql),
-                Path.of("/"),
-                env(),
-                new byte[0],
-                Duration.ofMinutes(1));
+        asPostgres(new byte[0], "psql", "-XAt", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql);
     assertThat(run.succeeded()).as(sql + ": " + run.outputTail()).isTrue();
     return run.stdout().strip();
   }
