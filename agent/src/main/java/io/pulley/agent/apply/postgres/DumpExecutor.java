@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +36,6 @@ import java.util.Optional;
  * Stateless; one apply at a time.
  */
 public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
-  static final String SUFFIX = ".pgdump";
   static final int DEFAULT_KEEP = 5;
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   private static final Pattern DATABASE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -78,7 +78,8 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
     Path dir = Path.of(spec.getDir());
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path dump = dir.resolve(TIME.format(clock.instant()) + "-" + spec.getLabel() + SUFFIX);
+    Path dump =
+        dir.resolve(TIME.format(clock.instant()) + "-" + spec.getLabel() + DumpRotation.SUFFIX);
     Path partial = dir.resolve("." + dump.getFileName() + ".partial");
     DumpRotation.removePartials(dir);
     Files.createFile(
@@ -108,11 +109,10 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
     Files.move(partial, dump, StandardCopyOption.ATOMIC_MOVE);
     AtomicWriter.syncDirectory(dir);
     List<Path> removed =
-        DumpRotation.keepNewest(
-            dir, spec.getKeep() > 0 ? spec.getKeep() : DEFAULT_KEEP, dump, SUFFIX);
+        DumpRotation.keepNewest(dir, spec.getKeep() > 0 ? spec.getKeep() : DEFAULT_KEEP, dump);
     Files.createDirectories(marker.getParent());
     AtomicWriter.write(marker, (dump + "\n").getBytes(StandardCharsets.UTF_8));
-    String size = DumpRotation.size(Files.size(dump));
+    String size = size(Files.size(dump));
     return Convergence.changed(
             "dumped "
                 + spec.getDatabase()
@@ -140,5 +140,20 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
       return dir;
     }
     return guard.check(spec.getDoneMarker()).map(r -> "done_marker: " + r);
+  }
+
+  /** A size as people read it: "812 B", "3.4 MiB". */
+  private static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }

@@ -9,7 +9,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which dumps a directory keeps: the newest few by modification time, the one just made always, and
@@ -19,17 +18,20 @@ import java.util.Locale;
 final class DumpRotation {
   private DumpRotation() {}
 
+  /** A dump's file name ends so; its temporary file is {@code .NAME.partial}. */
+  static final String SUFFIX = ".pgdump";
+
   /**
-   * Removes the dumps ({@code *SUFFIX}, regular files) of {@code dir} beyond the newest {@code
+   * Removes the dumps ({@code *.pgdump}, regular files) of {@code dir} beyond the newest {@code
    * keep}, never {@code made}; returns the removed ones.
    */
-  static List<Path> keepNewest(Path dir, int keep, Path made, String suffix) throws IOException {
+  static List<Path> keepNewest(Path dir, int keep, Path made) throws IOException {
     record Dump(Path path, FileTime modified) {}
     List<Dump> dumps = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (name.endsWith(suffix)
+        if (name.endsWith(SUFFIX)
             && !name.startsWith(".")
             && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
           dumps.add(new Dump(entry, Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS)));
@@ -67,20 +69,5 @@ final class DumpRotation {
         }
       }
     }
-  }
-
-  /** A size as people read it: "812 B", "3.4 MiB". */
-  static String size(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double value = bytes;
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }
