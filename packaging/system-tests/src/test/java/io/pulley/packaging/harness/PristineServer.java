@@ -296,19 +296,31 @@ public final class PristineServer implements AutoCloseable {
   /**
    * A server closed within milliseconds of its start may still be the cgroup wrapper shell, not yet
    * nspawn: the teardown, which finds nspawn by its machine name, would miss it, and the shell
-   * would create the server's cgroup after the teardown removed it. Killed and reaped first, it
-   * cannot; had it just become nspawn, the teardown kills what nspawn left in the cgroup.
+   * would create the server's cgroup after the teardown removed it. So would a {@code mkdir} it has
+   * just forked, which outlives a SIGKILL of the shell (TeardownTest saw an empty cgroup left that
+   * way, 3 times in 40). So the shell is stopped first, where it can fork nothing more, then
+   * killed, and its children are waited for. Had it just become nspawn, the teardown kills what
+   * nspawn left in the cgroup.
    */
   private void killWrapperBeforeNspawn() {
     Process current = nspawn;
     if (!current.isAlive() || !NspawnProcesses.forMachine(name).isEmpty()) {
       return;
     }
+    HostCommand.run(Duration.ofSeconds(10), List.of("kill", "-STOP", Long.toString(current.pid())));
+    List<ProcessHandle> children = current.descendants().toList();
     current.destroyForcibly();
-    try {
-      current.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    List<ProcessHandle> all = new ArrayList<>(children);
+    all.add(current.toHandle());
+    for (ProcessHandle process : all) {
+      try {
+        process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("{}'s wrapper child {} did not exit: {}", name, process.pid(), e.toString());
+      }
     }
   }
 
