@@ -8,7 +8,8 @@
 # units; debootstrap, systemd-nspawn (systemd-container) and ip (iproute2) boot the pristine
 # servers; the agent's tests build virtualenvs (python3-venv) and run a throw-away PostgreSQL
 # cluster (postgresql's binaries); the controller's security tests call it from a gRPC client
-# that is not ours (python3-grpcio).
+# that is not ours (python3-grpcio); the agent's firewall tests load rulesets with nft (nftables)
+# in a network namespace of their own.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,7 +19,7 @@ if [[ $EUID -ne 0 ]]; then
 fi
 
 needed=(openjdk-17-jdk-headless git ca-certificates lintian systemd debootstrap
-  systemd-container iproute2 python3 python3-venv postgresql python3-grpcio)
+  systemd-container iproute2 python3 python3-venv postgresql python3-grpcio nftables)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \

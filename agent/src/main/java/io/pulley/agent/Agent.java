@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.ApplyJournal;
+import io.pulley.agent.apply.firewall.TcpControllerReach;
 import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
@@ -154,7 +155,9 @@ public final class Agent implements AutoCloseable {
             new ControllerClient(channel),
             store,
             new Applier(
-                Executors.forRoots(config.allowedRoots()),
+                Executors.forRoots(
+                    config.allowedRoots(),
+                    new TcpControllerReach(HostPort.parse(config.controller(), "controller"))),
                 config.dataDir().resolve("converge"),
                 new ApplyJournal(config.dataDir()),
                 clock),

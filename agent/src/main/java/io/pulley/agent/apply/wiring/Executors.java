@@ -8,6 +8,8 @@ import io.pulley.agent.apply.accounts.GroupExecutor;
 import io.pulley.agent.apply.accounts.UserExecutor;
 import io.pulley.agent.apply.apt.PackageExecutor;
 import io.pulley.agent.apply.command.CommandExecutor;
+import io.pulley.agent.apply.firewall.ControllerReach;
+import io.pulley.agent.apply.firewall.FirewallExecutor;
 import io.pulley.agent.apply.fs.DirectoryExecutor;
 import io.pulley.agent.apply.fs.FileExecutor;
 import io.pulley.agent.apply.git.GitReleaseExecutor;
@@ -25,6 +27,7 @@ import io.pulley.v1.Resource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One executor per resource kind, and the routing of a resource to its executor. Adding a kind to
@@ -66,14 +69,16 @@ public final class Executors implements ResourceExecutor<Resource> {
       ResourceExecutor<io.pulley.v1.Package> packages,
       ResourceExecutor<io.pulley.v1.Group> groups,
       ResourceExecutor<io.pulley.v1.User> users,
-      ResourceExecutor<io.pulley.v1.Service> services) {
+      ResourceExecutor<io.pulley.v1.Service> services,
+      ResourceExecutor<io.pulley.v1.Firewall> firewalls) {
 
-    static SystemExecutors of(PathGuard guard, CommandRunner runner) {
+    static SystemExecutors of(PathGuard guard, CommandRunner runner, ControllerReach controller) {
       return new SystemExecutors(
           new PackageExecutor(runner),
           new GroupExecutor(runner),
           new UserExecutor(runner),
-          new ServiceExecutor(guard, runner));
+          new ServiceExecutor(guard, runner),
+          new FirewallExecutor(controller));
     }
   }
 
@@ -106,14 +111,26 @@ public final class Executors implements ResourceExecutor<Resource> {
     this.apps = apps;
   }
 
-  /** The real executors, writing only under {@code allowedRoots}. */
+  /**
+   * The real executors, writing only under {@code allowedRoots}, without a controller to confirm a
+   * firewall through: every firewall change is taken back.
+   */
   public static Executors forRoots(List<Path> allowedRoots) {
+    return forRoots(
+        allowedRoots, within -> Optional.of("no controller to reach: the agent runs without one"));
+  }
+
+  /**
+   * The real executors, writing only under {@code allowedRoots}; a firewall change stays only if
+   * {@code controller} is reached through it.
+   */
+  public static Executors forRoots(List<Path> allowedRoots, ControllerReach controller) {
     PathGuard guard = new PathGuard(allowedRoots);
     CommandRunner runner = new ProcessRunner();
     return new Executors(
         FileExecutors.of(guard),
         ReleaseExecutors.of(guard, runner),
-        SystemExecutors.of(guard, runner),
+        SystemExecutors.of(guard, runner, controller),
         AppExecutors.of(guard, runner));
   }
 
@@ -129,6 +146,7 @@ public final class Executors implements ResourceExecutor<Resource> {
       case GROUP -> system.groups().converge(resource.getGroup(), context);
       case USER -> system.users().converge(resource.getUser(), context);
       case SERVICE -> system.services().converge(resource.getService(), context);
+      case FIREWALL -> system.firewalls().converge(resource.getFirewall(), context);
       case VIRTUALENV -> apps.virtualenvs().converge(resource.getVirtualenv(), context);
       case DATABASE -> apps.databases().converge(resource.getDatabase(), context);
       case DATABASE_DUMP -> apps.dumps().converge(resource.getDatabaseDump(), context);

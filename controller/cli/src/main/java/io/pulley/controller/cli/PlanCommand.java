@@ -43,6 +43,29 @@ final class PlanCommand extends ClientCommand {
     return ExitCodes.OK;
   }
 
+  /** "open tcp/80, tcp/443 from 10.0.0.0/8; deny 203.0.113.0/24; ssh 2222". */
+  private static String firewall(io.pulley.v1.Firewall firewall) {
+    StringBuilder text = new StringBuilder("open");
+    String separator = " ";
+    for (io.pulley.v1.FirewallAllow allow : firewall.getAllowList()) {
+      text.append(separator)
+          .append(allow.getProtocol().isEmpty() ? "tcp" : allow.getProtocol())
+          .append('/')
+          .append(allow.getPort());
+      if (allow.getFromCount() > 0) {
+        text.append(" from ").append(String.join(" ", allow.getFromList()));
+      }
+      separator = ", ";
+    }
+    if (firewall.getDenyFromCount() > 0) {
+      text.append("; deny ").append(String.join(" ", firewall.getDenyFromList()));
+    }
+    if (firewall.getSshPortsCount() > 0) {
+      text.append("; ssh ").append(firewall.getSshPortsList());
+    }
+    return text.toString();
+  }
+
   private static String detail(Resource resource) {
     return switch (resource.getKindCase()) {
       case DIRECTORY ->
@@ -86,6 +109,7 @@ final class PlanCommand extends ClientCommand {
               + resource.getDatabaseDump().getDir()
               + ", keep "
               + resource.getDatabaseDump().getKeep();
+      case FIREWALL -> firewall(resource.getFirewall());
       case HEALTH_CHECK -> resource.getHealthCheck().getUrl();
       case RELEASE_LINK ->
           resource.getReleaseLink().getRoot()

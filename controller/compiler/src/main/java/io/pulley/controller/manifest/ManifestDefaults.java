@@ -39,6 +39,7 @@ final class ManifestDefaults {
       case SERVICE -> "service:" + resource.getService().getName();
       case DATABASE -> "database:" + resource.getDatabase().getName();
       case DATABASE_DUMP -> "database_dump:" + resource.getDatabaseDump().getDatabase();
+      case FIREWALL -> "firewall";
       case HEALTH_CHECK -> "health_check:" + resource.getHealthCheck().getUrl();
       case RELEASE_LINK -> "release_link:" + resource.getReleaseLink().getRoot();
       case HANDOVER -> "handover:" + resource.getHandover().getRoot();

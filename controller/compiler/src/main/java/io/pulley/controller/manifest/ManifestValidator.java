@@ -34,10 +34,28 @@ final class ManifestValidator {
       resourceValidator.validate(resources.get(i), "resources[" + i + "]");
     }
     uniqueIds(resources);
+    oneFirewall(manifest);
     if (manifest.hasStack()) {
       new StackValidator(checks).validate(manifest.getStack(), StackDefaults.filled(manifest));
     }
     new DeliveryValidator(checks).validate(manifest);
+  }
+
+  /** An application has one part in each host's firewall: two would replace each other. */
+  private void oneFirewall(Manifest manifest) {
+    boolean seen = manifest.hasStack() && manifest.getStack().hasFirewall();
+    List<Resource> resources = manifest.getResourcesList();
+    for (int i = 0; i < resources.size(); i++) {
+      if (resources.get(i).hasFirewall()) {
+        if (seen) {
+          checks.fail(
+              "resources[" + i + "].firewall",
+              "an application has one firewall: put its ports and networks in one section"
+                  + " (stack.firewall or one firewall resource)");
+        }
+        seen = true;
+      }
+    }
   }
 
   private void name(String field, String value) {

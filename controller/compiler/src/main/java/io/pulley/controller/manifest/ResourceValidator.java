@@ -49,6 +49,8 @@ final class ResourceValidator {
       case DATABASE -> hostChecks.database(resource.getDatabase(), path + ".database");
       case DATABASE_DUMP ->
           hostChecks.databaseDump(resource.getDatabaseDump(), path + ".database_dump");
+      case FIREWALL ->
+          new FirewallChecks(checks).resource(resource.getFirewall(), path + ".firewall");
       case VIRTUALENV -> releaseChecks.virtualenv(resource.getVirtualenv(), path + ".virtualenv");
       case RELEASE_LINK ->
           releaseChecks.releaseLink(resource.getReleaseLink(), path + ".release_link");

@@ -101,6 +101,9 @@ final class StackValidator {
     if (stack.hasRedis()) {
       redis(stack.getRedis());
     }
+    if (stack.hasFirewall()) {
+      new FirewallChecks(checks).stack(stack.getFirewall(), "stack.firewall");
+    }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
     new StackEnvironmentChecks(checks).validate(stack);

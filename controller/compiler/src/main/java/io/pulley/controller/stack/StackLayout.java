@@ -163,6 +163,9 @@ public record StackLayout(
     if (stack.hasRedis()) {
       names.add("redis-server");
     }
+    if (stack.hasFirewall()) {
+      names.add("nftables");
+    }
     if (!stack.getGit().getDeployKeySecret().isEmpty()) {
       // The agent fetches ssh:// remotes with the system's git and ssh.
       names.add("git");
