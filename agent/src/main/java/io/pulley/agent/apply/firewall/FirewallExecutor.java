@@ -71,6 +71,9 @@ public final class FirewallExecutor implements ResourceExecutor<Firewall> {
     List<FirewallPart> parts = files.partsWith(mine);
     String ruleset = HostRuleset.compose(ssh, parts);
     Optional<String> listing = host.listing();
+    if (parts.stream().noneMatch(FirewallPart::enforces)) {
+      return off(mine, listing);
+    }
     boolean confirmed =
         files.part(mine.name()).equals(Optional.of(mine.text()))
             && files.ruleset().equals(Optional.of(ruleset));
@@ -125,6 +128,32 @@ public final class FirewallExecutor implements ResourceExecutor<Firewall> {
     files.commit(mine, ruleset, host.listing().orElse(""));
     return atBoot(
         Convergence.changed("loaded, and the controller answered through it: " + summary));
+  }
+
+  /**
+   * No part on the host turns the firewall on: {@code mine} is recorded (its ports open once one
+   * does), and a table left from a part that did is removed. Opening everything cannot cut the
+   * agent off, so no revert is armed.
+   */
+  private Convergence off(FirewallPart mine, Optional<String> listing)
+      throws IOException, InterruptedException {
+    String why = "no application on this host turns the firewall on; this one's ports are recorded";
+    boolean recorded = files.part(mine.name()).equals(Optional.of(mine.text()));
+    if (recorded && listing.isEmpty() && files.ruleset().isEmpty()) {
+      return Convergence.unchanged(why);
+    }
+    if (listing.isPresent()) {
+      Path empty = files.candidate();
+      files.writeWorking(empty, HostRuleset.EMPTY);
+      Optional<String> notRemoved = host.load(empty);
+      if (notRemoved.isPresent()) {
+        return Convergence.failed(
+            "cannot remove table " + HostRuleset.TABLE + ": " + notRemoved.get());
+      }
+    }
+    files.commitOff(mine);
+    return Convergence.changed(
+        listing.isPresent() ? "removed table " + HostRuleset.TABLE + ": " + why : why);
   }
 
   /** {@code outcome}, unless the confirmed ruleset cannot be made to load at boot. */

@@ -94,6 +94,21 @@ final class FirewallFiles {
     Files.deleteIfExists(revert());
   }
 
+  /**
+   * Records {@code mine} with the firewall off: no confirmed ruleset, so pulley-firewall.service
+   * loads nothing at boot.
+   */
+  void commitOff(FirewallPart mine) throws IOException {
+    ensureDirs();
+    AtomicWriter.write(
+        dir.resolve("parts").resolve(mine.name() + SUFFIX),
+        mine.text().getBytes(StandardCharsets.UTF_8));
+    Files.deleteIfExists(confirmedPath());
+    Files.deleteIfExists(dir.resolve("listed" + SUFFIX));
+    Files.deleteIfExists(candidate());
+    Files.deleteIfExists(revert());
+  }
+
   private void ensureDirs() throws IOException {
     for (Path each : List.of(dir, dir.resolve("parts"))) {
       if (!Files.isDirectory(each)) {

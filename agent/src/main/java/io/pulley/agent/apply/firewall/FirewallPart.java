@@ -19,6 +19,9 @@ record FirewallPart(String name, String text) {
 
   static final int MAX_RULES = 256;
 
+  /** The first line of a part that only opens ports (Firewall.ports_only). */
+  static final String PORTS_ONLY = "  # ports only: open when another part turns the firewall on\n";
+
   /**
    * The part of {@code application}'s {@code environment}: names are lower-case letters, digits and
    * '-', which nftables does not take in a chain name, so '-' becomes '_' and "__" separates the
@@ -37,7 +40,11 @@ record FirewallPart(String name, String text) {
     if (spec.getAllowCount() + spec.getDenyFromCount() > MAX_RULES) {
       throw new IllegalArgumentException("more than " + MAX_RULES + " rules");
     }
-    StringBuilder text = new StringBuilder();
+    if (spec.getPortsOnly() && (spec.getDenyFromCount() > 0 || spec.getSshPortsCount() > 0)) {
+      throw new IllegalArgumentException(
+          "ports_only: a part that only opens ports has no networks");
+    }
+    StringBuilder text = new StringBuilder(spec.getPortsOnly() ? PORTS_ONLY : "");
     text.append("  chain ").append(name).append("_deny {\n");
     for (int i = 0; i < spec.getDenyFromCount(); i++) {
       Cidr network = network("deny_from[" + i + "]", spec.getDenyFrom(i));
@@ -70,6 +77,11 @@ record FirewallPart(String name, String text) {
       rules.add(match(network(field + ".from[" + j + "]", allow.getFrom(j))) + " " + accept);
     }
     return rules;
+  }
+
+  /** True unless it only opens ports: it turns the host's firewall on. */
+  boolean enforces() {
+    return !text.startsWith(PORTS_ONLY);
   }
 
   static int port(String field, int port) {

@@ -179,4 +179,57 @@ class FirewallExecutorTest {
         .isEqualTo("firewall.deny_from[0]: \"example.com\" is not an IPv4 or IPv6 address");
     assertThat(host.calls).isEmpty();
   }
+
+  @Test
+  void portsOnlyPartAlone_touchesNoFirewall() throws IOException {
+    Firewall portsOnly = SITE.toBuilder().setPortsOnly(true).build();
+
+    Convergence first = apply(portsOnly);
+    Convergence again = apply(portsOnly);
+
+    assertThat(first.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(again.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(again.reason()).startsWith("no application on this host turns the firewall on");
+    assertThat(host.calls).isEmpty();
+    assertThat(host.loaded).isEmpty();
+  }
+
+  @Test
+  void portsOnlyPart_isOpenOnceAnotherApplicationTurnsTheFirewallOn() throws IOException {
+    apply(
+        Firewall.newBuilder()
+            .setPortsOnly(true)
+            .addAllow(FirewallAllow.newBuilder().setPort(8443))
+            .build());
+    ApplyContext other = new ApplyContext("blog", "prod", 1, Map.of(), dir);
+
+    assertThat(executor().converge(SITE, other).changed()).isTrue();
+
+    String ruleset = host.loaded.orElseThrow();
+    assertThat(ruleset).contains("tcp dport 8443 accept", "tcp dport 80 accept", "policy drop");
+  }
+
+  @Test
+  void lastPartThatTurnsItOnBecomingPortsOnly_removesTheTable_andNothingLoadsAtBoot()
+      throws IOException {
+    apply(SITE);
+    host.calls.clear();
+
+    Convergence off = apply(SITE.toBuilder().setPortsOnly(true).build());
+
+    assertThat(off.reason()).startsWith("removed table inet pulley: no application");
+    assertThat(host.calls).containsExactly("load candidate.nft");
+    assertThat(host.loaded).isEmpty();
+    assertThat(dir.resolve("firewall/ruleset.nft")).doesNotExist();
+    assertThat(apply(SITE.toBuilder().setPortsOnly(true).build()).changed()).isFalse();
+  }
+
+  @Test
+  void portsOnlyWithNetworks_isRefused() throws IOException {
+    Convergence refused =
+        apply(SITE.toBuilder().setPortsOnly(true).addDenyFrom("203.0.113.0/24").build());
+
+    assertThat(refused.reason()).startsWith("firewall.ports_only:");
+    assertThat(host.calls).isEmpty();
+  }
 }

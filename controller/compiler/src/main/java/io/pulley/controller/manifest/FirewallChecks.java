@@ -24,6 +24,12 @@ final class FirewallChecks {
   }
 
   void resource(Firewall firewall, String path) {
+    if (firewall.getPortsOnly()
+        && (firewall.getDenyFromCount() > 0 || firewall.getSshPortsCount() > 0)) {
+      checks.fail(
+          path + ".ports_only",
+          "a ports_only part only opens ports; drop deny_from and ssh_ports, or ports_only");
+    }
     check(
         firewall.getAllowList(),
         firewall.getDenyFromList(),

@@ -41,20 +41,29 @@ final class ManifestValidator {
     new DeliveryValidator(checks).validate(manifest);
   }
 
-  /** An application has one part in each host's firewall: two would replace each other. */
+  /**
+   * An application has one part in each host's firewall: two would replace each other. A stack
+   * always renders its part (its site's ports at least), so a manifest with a stack writes its
+   * firewall as stack.firewall.
+   */
   private void oneFirewall(Manifest manifest) {
-    boolean seen = manifest.hasStack() && manifest.getStack().hasFirewall();
+    boolean seen = false;
     List<Resource> resources = manifest.getResourcesList();
     for (int i = 0; i < resources.size(); i++) {
-      if (resources.get(i).hasFirewall()) {
-        if (seen) {
-          checks.fail(
-              "resources[" + i + "].firewall",
-              "an application has one firewall: put its ports and networks in one section"
-                  + " (stack.firewall or one firewall resource)");
-        }
-        seen = true;
+      if (!resources.get(i).hasFirewall()) {
+        continue;
       }
+      if (manifest.hasStack()) {
+        checks.fail(
+            "resources[" + i + "].firewall",
+            "a manifest with a stack writes its firewall as stack.firewall, which also opens the"
+                + " site's ports");
+      } else if (seen) {
+        checks.fail(
+            "resources[" + i + "].firewall",
+            "an application has one firewall: put its ports and networks in one resource");
+      }
+      seen = true;
     }
   }
 

@@ -53,10 +53,8 @@ public final class StackRenderer {
                           .addAllNames(stack.getPackagesWithRecommendsList())
                           .setInstallRecommends(true))));
     }
-    if (stack.hasFirewall()) {
-      // Before any service listens: the site's ports are open once nginx starts.
-      resources.add(resource("firewall", r -> r.setFirewall(StackFirewallRules.of(stack))));
-    }
+    // Before any service listens: the site's ports are open once nginx starts.
+    resources.add(resource("firewall", r -> r.setFirewall(StackFirewallRules.of(stack))));
     account(resources, layout);
     directories(resources, layout, stack.getSharedDirsList());
     if (DjangoSteps.servesStatic(stack)) {

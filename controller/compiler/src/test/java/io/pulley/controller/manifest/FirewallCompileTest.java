@@ -86,11 +86,13 @@ class FirewallCompileTest {
   }
 
   @Test
-  void noFirewallSection_rendersNoFirewallAndNoNftables() {
+  void noFirewallSection_rendersItsSitesPortsOnly_andNoNftables() {
     Manifest manifest =
         compiled(stack("{domains: [shop.example.com]}", "{}").replace("  firewall: {}\n", ""));
 
-    assertThat(manifest.getResourcesList()).extracting(Resource::getId).doesNotContain("firewall");
+    Firewall ports = byId(manifest, "firewall").getFirewall();
+    assertThat(ports.getPortsOnly()).isTrue();
+    assertThat(ports.getAllowList()).extracting(FirewallAllow::getPort).containsExactly(80);
     assertThat(byId(manifest, "package:stack").getPackage().getNamesList())
         .doesNotContain("nftables");
   }
@@ -133,6 +135,7 @@ class FirewallCompileTest {
           - firewall: {allow: [{port: 443}], deny_from: [203.0.113.0/24]}
         """;
     assertThat(compiled(yaml).getResources(0).getId()).isEqualTo("firewall");
+    assertThat(compiled(yaml).getResources(0).getFirewall().getPortsOnly()).isFalse();
 
     assertThat(errorsOf(yaml.replace("203.0.113.0/24", "203.0.113.0/33")))
         .extracting(ManifestError::getField)
@@ -140,13 +143,26 @@ class FirewallCompileTest {
   }
 
   @Test
-  void twoFirewalls_inOneManifest_areRefused() {
-    String yaml =
+  void firewallResource_besideAStack_orASecondOne_isRefused() {
+    String withStack =
         stack("{domains: [shop.example.com]}", "{}")
             + "resources:\n  - firewall: {allow: [{port: 8080}]}\n";
-
-    assertThat(errorsOf(yaml))
+    assertThat(errorsOf(withStack))
         .extracting(ManifestError::getField)
         .containsExactly("resources[0].firewall");
+
+    String two =
+        """
+        application: shop
+        environment: production
+        resources:
+          - firewall: {allow: [{port: 443}]}
+          - {id: more, firewall: {allow: [{port: 8443}]}}
+          - {id: odd, firewall: {ports_only: true, ssh_ports: [2222]}}
+        """;
+    assertThat(errorsOf(two))
+        .extracting(ManifestError::getField)
+        .containsExactlyInAnyOrder(
+            "resources[1].firewall", "resources[2].firewall", "resources[2].firewall.ports_only");
   }
 }
