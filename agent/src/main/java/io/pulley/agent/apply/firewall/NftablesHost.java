@@ -50,7 +50,7 @@ final class NftablesHost implements HostFirewall {
     if (!config.succeeded()) {
       return ports; // no host keys yet, or a broken config: 22 and the manifest's ports stay open
     }
-    for (String line : config.stdout().split("\n", -1)) {
+    for (String line : config.stdout().lines().toList()) {
       if (line.startsWith("port ")) {
         try {
           ports.add(FirewallPart.port("sshd port", Integer.parseInt(line.substring(5).strip())));

@@ -38,7 +38,28 @@ final class SampleStackManifest {
 
   /** The production site: database, Redis, Celery worker and beat, static files. */
   static Path production(Path dir, String repositoryUrl, String ref) throws IOException {
-    return write(dir, "production", "shop.example.test", repositoryUrl, ref, "", "", "{}", "", "");
+    return write(
+        dir, "production", "shop.example.test", repositoryUrl, ref, "", "", "{}", "", "", "");
+  }
+
+  /**
+   * The production site behind the host's firewall, written as {@code firewall} (the section's
+   * value, such as "{confirm_seconds: 15}"), with sshd installed so that SSH can be seen open.
+   */
+  static Path firewalled(Path dir, String repositoryUrl, String ref, String firewall)
+      throws IOException {
+    return write(
+        dir,
+        "production",
+        "shop.example.test",
+        repositoryUrl,
+        ref,
+        "resources:\n  - package: {names: [openssh-server]}\n",
+        "",
+        "{}",
+        "",
+        "",
+        "  firewall: " + firewall + "\n");
   }
 
   /**
@@ -57,7 +78,8 @@ final class SampleStackManifest {
         "",
         "{}",
         "    handover: " + mode + "\n",
-        "    deadline_seconds: 15\n");
+        "    deadline_seconds: 15\n",
+        "");
   }
 
   /**
@@ -76,7 +98,8 @@ final class SampleStackManifest {
         "",
         "{}",
         "",
-        "    deadline_seconds: 15\n");
+        "    deadline_seconds: 15\n",
+        "");
   }
 
   /**
@@ -111,6 +134,7 @@ final class SampleStackManifest {
         auth,
         "{cache_db: 5, broker_db: 6}",
         "",
+        "",
         "");
   }
 
@@ -124,7 +148,8 @@ final class SampleStackManifest {
       String siteExtra,
       String redis,
       String webExtra,
-      String healthExtra)
+      String healthExtra,
+      String stackExtra)
       throws IOException {
     String application = "shop";
     String name = application + "-" + environment;
@@ -166,7 +191,7 @@ final class SampleStackManifest {
           health:
             path: /health
             expect_body: ok
-        %s"""
+        %s%s"""
             .formatted(
                 application,
                 environment,
@@ -179,7 +204,8 @@ final class SampleStackManifest {
                 domain,
                 siteExtra,
                 redis,
-                healthExtra);
+                healthExtra,
+                stackExtra);
     return Files.writeString(dir.resolve(name + ".yaml"), yaml);
   }
 }

@@ -3,6 +3,9 @@ package io.pulley.packaging.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pulley.packaging.harness.DebianImage;
+import io.pulley.packaging.harness.PristineServer;
+import io.pulley.packaging.harness.TestNetwork;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +33,9 @@ class StackIT {
   private static final Duration WARM = Duration.ofMinutes(3);
   private static final String APP_ENV = "shop/production";
   private static final String NAME = "shop-production";
+
+  /** Production's firewall section: its site's port, SSH, nothing else. */
+  private static final String FIREWALL = "{confirm_seconds: 15}";
 
   private static Path work;
   private static SampleSite sample;
@@ -61,7 +67,7 @@ class StackIT {
   void pristineServer_servesTheSite_withItsDatabaseQueueAndStaticFiles() throws Exception {
     firstCommit = repository.head();
     firstVersion = version();
-    int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+    int revision = sample.apply(production());
 
     StatusReport report = sample.awaitApplyOf(APP_ENV, revision, "", COLD);
     assertThat(report.succeeded()).as(report.text()).isTrue();
@@ -121,7 +127,7 @@ class StackIT {
       throws Exception {
     String second = repository.commit(Map.of("pulley_sample/VERSION", "2.0.0\n"), "version 2");
     String before = sample.status().lastApply();
-    int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+    int revision = sample.apply(production());
 
     StatusReport deployed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     assertThat(deployed.succeeded()).as(deployed.text()).isTrue();
@@ -185,7 +191,7 @@ class StackIT {
                 + "\nraise RuntimeError('broken on purpose')\n"),
         "break the import");
     String before = sample.status().lastApply();
-    int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+    int revision = sample.apply(production());
 
     StatusReport failed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     assertThat(failed.succeeded()).isFalse();
@@ -210,7 +216,7 @@ class StackIT {
             SampleMigrations.failingAfter(repository)),
         "a migration that fails");
     String before = sample.status().lastApply();
-    int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+    int revision = sample.apply(production());
 
     StatusReport failed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     assertThat(failed.succeeded()).isFalse();
@@ -229,7 +235,7 @@ class StackIT {
         Map.of("migrations/versions/9999_broken.py", SampleMigrations.harmlessAfter(repository)),
         "fix the migration");
     String before = sample.status().lastApply();
-    int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+    int revision = sample.apply(production());
     StatusReport fixed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
     assertThat(fixed.succeeded()).as(fixed.text()).isTrue();
     liveRevision = revision;
@@ -286,7 +292,7 @@ class StackIT {
       String commit =
           repository.commit(Map.of("pulley_sample/VERSION", "3." + n + ".0\n"), "crash " + step);
       String before = sample.status().lastApply();
-      int revision = sample.apply(SampleStackManifest.production(work, repository.url(), "main"));
+      int revision = sample.apply(production());
 
       AgentCrash.killWhileConverging(sample.server(), step, kills.get(step), WARM);
       StatusReport resumed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
@@ -439,6 +445,82 @@ class StackIT {
     SiteClient staging = sample.site("staging.shop.example.test").overTls(443);
     assertThat(staging.get("/", "tester", "s3cret-pass").status()).isEqualTo(200);
     assertThat(site.get("/").status()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(13)
+  void firewall_letsTheSitesAndSshIn_dropsAnotherPort_andTakesBackARulesetThatCutsTheAgentOff()
+      throws Exception {
+    PristineServer server = sample.server();
+    String address = server.address();
+    server.execOrThrow(
+        "systemd-run", "--unit=pulley-test-listener", "python3", "-m", "http.server", "8999");
+    await().atMost(Duration.ofSeconds(30)).until(() -> connects(server, "127.0.0.1", 8999));
+
+    try (PristineServer outsider =
+        PristineServer.boot(DebianImage.trixie(), ProcessHandle.current().pid() + "-outside")) {
+      // Production's part turns the firewall on; staging's (no section) only opens its ports.
+      assertThat(connects(outsider, address, 80)).as("the site").isTrue();
+      assertThat(connects(outsider, address, 443)).as("staging's HTTPS").isTrue();
+      assertThat(connects(outsider, address, 22)).as("ssh").isTrue();
+      assertThat(connects(outsider, address, 8999)).as("a port no part opens").isFalse();
+      String confirmed = table(server);
+      assertThat(confirmed).contains("policy drop;", "tcp dport { 22 } accept");
+
+      // The controller is on the test network's host address: dropping it cuts the agent off.
+      String before = sample.status().lastApply();
+      int cut =
+          sample.apply(
+              SampleStackManifest.firewalled(
+                  work,
+                  repository.url(),
+                  "main",
+                  "{confirm_seconds: 15, deny_from: [" + TestNetwork.HOST_ADDRESS + "]}"));
+      // The report arrives: the agent reached the controller again.
+      StatusReport takenBack = sample.awaitApplyOf(APP_ENV, cut, before, WARM);
+
+      assertThat(takenBack.outcomes()).containsEntry("firewall", "failed");
+      assertThat(takenBack.text())
+          .contains("cut this host off from its controller")
+          .contains("the previous ruleset is back");
+      assertThat(table(server)).isEqualTo(confirmed);
+      assertThat(
+              server
+                  .execOrThrow("systemctl", "list-units", "--all", "pulley-firewall-revert*")
+                  .stdout())
+          .contains("0 loaded units");
+      assertThat(connects(outsider, address, 80)).isTrue();
+      assertThat(connects(outsider, address, 8999)).isFalse();
+
+      String failed = sample.status().lastApply();
+      int back = sample.apply(production());
+      StatusReport again = sample.awaitApplyOf(APP_ENV, back, failed, WARM);
+      assertThat(again.succeeded()).as(again.text()).isTrue();
+      assertThat(again.outcomes()).containsEntry("firewall", "unchanged");
+    } finally {
+      server.exec("systemctl", "stop", "pulley-test-listener");
+    }
+  }
+
+  /** Whether a TCP connection from {@code from} to {@code address}:{@code port} completes. */
+  private static boolean connects(PristineServer from, String address, int port) {
+    return from.exec(
+            Duration.ofSeconds(20),
+            "timeout",
+            "5",
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/" + address + "/" + port)
+        .ok();
+  }
+
+  private static String table(PristineServer server) {
+    return server.execOrThrow("nft", "--stateless", "list", "table", "inet", "pulley").stdout();
+  }
+
+  /** The production site behind the host's firewall, as every step applies it. */
+  private static Path production() throws Exception {
+    return SampleStackManifest.firewalled(work, repository.url(), "main", FIREWALL);
   }
 
   private static String nginxWorkers(String master) {
