@@ -7,10 +7,12 @@ import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;
 import io.pulley.v1.StackDumps;
+import io.pulley.v1.StackFail2ban;
 import io.pulley.v1.StackGit;
 import io.pulley.v1.StackPython;
 import io.pulley.v1.StackRedis;
 import io.pulley.v1.StackWeb;
+import io.pulley.wire.Cidr;
 
 /**
  * Checks the {@code stack} section: required fields, names, numbers, and every value that the
@@ -104,9 +106,25 @@ final class StackValidator {
     if (stack.hasFirewall()) {
       new FirewallChecks(checks).stack(stack.getFirewall(), "stack.firewall");
     }
+    if (stack.hasFail2Ban()) {
+      fail2ban(stack.getFail2Ban());
+    }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
     new StackEnvironmentChecks(checks).validate(stack);
+  }
+
+  private void fail2ban(StackFail2ban fail2ban) {
+    text.range("stack.fail2ban.max_retry", fail2ban.getMaxRetry(), 1, 1000, 5);
+    text.range("stack.fail2ban.find_time_seconds", fail2ban.getFindTimeSeconds(), 1, 604_800, 600);
+    text.range("stack.fail2ban.ban_time_seconds", fail2ban.getBanTimeSeconds(), 1, 31_536_000, 600);
+    for (int i = 0; i < fail2ban.getIgnoreFromCount(); i++) {
+      try {
+        Cidr.parse(fail2ban.getIgnoreFrom(i));
+      } catch (IllegalArgumentException e) {
+        checks.fail("stack.fail2ban.ignore_from[" + i + "]", e.getMessage());
+      }
+    }
   }
 
   private void git(StackGit git) {

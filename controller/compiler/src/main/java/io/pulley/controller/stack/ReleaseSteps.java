@@ -129,6 +129,8 @@ final class ReleaseSteps {
             "-c",
             ACCEPTS,
             Integer.toString(stack.getSite().getHttpPort())));
+    // After nginx: the site's jail reads the error log nginx opens when it loads the site.
+    resources.addAll(StackFail2banJails.render(layout, stack));
     resources.add(StackRenderer.resource("handover", r -> r.setHandover(handover(layout, stack))));
     resources.add(
         StackRenderer.resource(

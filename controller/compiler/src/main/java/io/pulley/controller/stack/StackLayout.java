@@ -131,6 +131,11 @@ public record StackLayout(
     return "/etc/nginx/sites-enabled/" + name + ".conf";
   }
 
+  /** The site's error log, where nginx also logs a wrong password (fail2ban reads it). */
+  String nginxErrorLog() {
+    return "/var/log/nginx/" + name + ".error.log";
+  }
+
   /** A prefix for nginx names (variables, log formats, zones), which allow no '-'. */
   String nginxPrefix() {
     return name.replace('-', '_');
@@ -163,8 +168,11 @@ public record StackLayout(
     if (stack.hasRedis()) {
       names.add("redis-server");
     }
-    if (stack.hasFirewall()) {
-      names.add("nftables");
+    if (stack.hasFirewall() || stack.hasFail2Ban()) {
+      names.add("nftables"); // fail2ban's bans go through nft too
+    }
+    if (stack.hasFail2Ban()) {
+      names.addAll(StackFail2banJails.packages());
     }
     if (!stack.getGit().getDeployKeySecret().isEmpty()) {
       // The agent fetches ssh:// remotes with the system's git and ssh.

@@ -43,6 +43,7 @@ class StackRendererTest {
         .extracting(Resource::getId)
         .containsExactly(
             "package:stack",
+            "firewall",
             "group:pulley-sample",
             "user:pulley-sample",
             "directory:/srv/pulley-sample",

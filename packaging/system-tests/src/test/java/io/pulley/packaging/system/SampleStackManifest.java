@@ -104,7 +104,7 @@ final class SampleStackManifest {
 
   /**
    * A staging copy over HTTPS (a self-signed certificate made by the manifest's own first resource)
-   * behind a password: htpasswd {@code line} ("user:hash").
+   * behind a password: htpasswd {@code line} ("user:hash"), which fail2ban guards (3 tries).
    */
   static Path staging(Path dir, String repositoryUrl, String ref, String htpasswdLine)
       throws IOException {
@@ -135,7 +135,7 @@ final class SampleStackManifest {
         "{cache_db: 5, broker_db: 6}",
         "",
         "",
-        "");
+        "  fail2ban: {max_retry: 3}\n");
   }
 
   private static Path write(

@@ -43,6 +43,7 @@ class StackIT {
   private static SiteClient site;
   private static String firstCommit;
   private static String firstVersion;
+  private static PristineServer outsider;
 
   /** The revision live after the hand-edit test, for the tests after it. */
   private static int liveRevision;
@@ -57,6 +58,9 @@ class StackIT {
 
   @AfterAll
   static void shutDown() {
+    if (outsider != null) {
+      outsider.close();
+    }
     if (sample != null) {
       sample.close();
     }
@@ -457,8 +461,8 @@ class StackIT {
         "systemd-run", "--unit=pulley-test-listener", "python3", "-m", "http.server", "8999");
     await().atMost(Duration.ofSeconds(30)).until(() -> connects(server, "127.0.0.1", 8999));
 
-    try (PristineServer outsider =
-        PristineServer.boot(DebianImage.trixie(), ProcessHandle.current().pid() + "-outside")) {
+    try {
+      PristineServer outsider = outsider();
       // Production's part turns the firewall on; staging's (no section) only opens its ports.
       assertThat(connects(outsider, address, 80)).as("the site").isTrue();
       assertThat(connects(outsider, address, 443)).as("staging's HTTPS").isTrue();
@@ -500,6 +504,74 @@ class StackIT {
     } finally {
       server.exec("systemctl", "stop", "pulley-test-listener");
     }
+  }
+
+  @Test
+  @Order(14)
+  void fail2ban_bansAnAddressAfterRepeatedWrongPasswords_fromTheSiteOnly() throws Exception {
+    PristineServer server = sample.server();
+    String jail = "pulley-shop-staging-auth";
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> server.exec("fail2ban-client", "status", jail).ok());
+    assertThat(server.execOrThrow("fail2ban-client", "status", "sshd").stdout())
+        .contains("Currently banned:\t0");
+    PristineServer outsider = outsider();
+    outsider
+        .exec(
+            Duration.ofMinutes(5),
+            "sh",
+            "-c",
+            "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl")
+        .orThrow();
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(stagingStatus(outsider, server.address(), "tester:wrong")).isEqualTo("401");
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  server
+                      .execOrThrow("fail2ban-client", "status", jail)
+                      .stdout()
+                      .contains(outsider.address()));
+      assertThat(connects(outsider, server.address(), 443)).as("banned from the site").isFalse();
+      assertThat(connects(outsider, server.address(), 22)).as("not from SSH").isTrue();
+      assertThat(site.get("/").status()).as("others still served").isEqualTo(200);
+    } finally {
+      server.exec("fail2ban-client", "unban", "--all");
+    }
+  }
+
+  /** The status code of staging's home page requested from {@code from} with {@code user}. */
+  private static String stagingStatus(PristineServer from, String address, String user) {
+    return from.exec(
+            Duration.ofSeconds(30),
+            "curl",
+            "--silent",
+            "--insecure",
+            "--output",
+            "/dev/null",
+            "--write-out",
+            "%{http_code}",
+            "--user",
+            user,
+            "--resolve",
+            "staging.shop.example.test:443:" + address,
+            "https://staging.shop.example.test/")
+        .stdout()
+        .strip();
+  }
+
+  /** A second server on the test network, booted on first use: the outside world. */
+  private static synchronized PristineServer outsider() {
+    if (outsider == null) {
+      outsider =
+          PristineServer.boot(DebianImage.trixie(), ProcessHandle.current().pid() + "-outside");
+    }
+    return outsider;
   }
 
   /** Whether a TCP connection from {@code from} to {@code address}:{@code port} completes. */
