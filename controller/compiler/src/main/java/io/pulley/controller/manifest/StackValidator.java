@@ -109,6 +109,12 @@ final class StackValidator {
     if (stack.hasFail2Ban()) {
       fail2ban(stack.getFail2Ban());
     }
+    String rebootAt = stack.getSecurityUpgrades().getRebootAt();
+    if (!rebootAt.isEmpty() && !TimeOfDay.valid(rebootAt)) {
+      checks.fail(
+          "stack.security_upgrades.reboot_at",
+          "reboot_at " + quote(rebootAt) + " is not a time of day; use HH:MM, such as \"04:00\"");
+    }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
     new StackEnvironmentChecks(checks).validate(stack);

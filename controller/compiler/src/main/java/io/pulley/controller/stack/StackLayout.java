@@ -174,6 +174,9 @@ public record StackLayout(
     if (stack.hasFail2Ban()) {
       names.addAll(StackFail2banJails.packages());
     }
+    if (stack.hasSecurityUpgrades()) {
+      names.add("unattended-upgrades");
+    }
     if (!stack.getGit().getDeployKeySecret().isEmpty()) {
       // The agent fetches ssh:// remotes with the system's git and ssh.
       names.add("git");

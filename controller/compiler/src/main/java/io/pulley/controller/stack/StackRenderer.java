@@ -212,6 +212,7 @@ public final class StackRenderer {
                   .setGroup("www-data")
                   .setMode("0640")));
     }
+    resources.addAll(StackSecurityUpgradesFile.render(layout, stack));
   }
 
   static Resource service(

@@ -116,6 +116,12 @@ class RevisionsBeforeHandoverModeTest {
         }
       }
       expected.add(now.build());
+      if (resource.getId().equals("package:stack")) {
+        // The stack's part of the host's firewall, rendered since: its site's ports only.
+        Resource firewall = byId(today, "firewall");
+        assertThat(firewall.getFirewall().getPortsOnly()).isTrue();
+        expected.add(firewall);
+      }
       if (resource.getId().equals("file:nginx-site")) {
         // The message of the day, rendered since.
         expected.add(byId(today, "directory:/etc/motd.d"));
@@ -206,6 +212,7 @@ class RevisionsBeforeHandoverModeTest {
                 "file:environment",
                 "file:motd",
                 "file:uwsgi-ini",
+                "firewall",
                 "handover",
                 "service:nginx",
                 "venv"));

@@ -102,6 +102,24 @@ class StackIT {
         .contains("shop/production is deployed by Pulley")
         .contains("/var/log/nginx/" + NAME + ".access.log")
         .contains("/srv/" + NAME + "/dumps/");
+    // Security updates every day; unattended-upgrades reads the same settings apt does.
+    assertThat(
+            sample
+                .server()
+                .execOrThrow("apt-config", "dump", "APT::Periodic", "Unattended-Upgrade")
+                .stdout())
+        .contains("APT::Periodic::Unattended-Upgrade \"1\";")
+        .contains("Unattended-Upgrade::Automatic-Reboot \"true\";")
+        .contains("Unattended-Upgrade::Automatic-Reboot-Time \"04:00\";");
+    assertThat(
+            sample
+                .server()
+                .exec(
+                    Duration.ofMinutes(3), "sh", "-c", "unattended-upgrade --dry-run --debug 2>&1")
+                .orThrow()
+                .stdout())
+        .contains("Allowed origins are:")
+        .contains("Debian-Security");
   }
 
   @Test
