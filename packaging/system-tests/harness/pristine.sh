@@ -292,6 +292,7 @@ cmd_boot() {
   setsid sh -c "$CGROUP_WRAPPER" pulley-cgroup-wrapper "${cgroups[@]}" -- \
     systemd-nspawn --directory="$root" --machine="$name" --register=no --keep-unit --boot \
     --console=pipe --resolv-conf=off --network-namespace-path="/run/netns/$name" \
+    --capability=CAP_NET_ADMIN \
     >> "$CACHE/servers/$name.console" 2>&1 < /dev/null &
   local nspawn=$!
   # The server lives as long as its nspawn: that process owns the claim from now on.

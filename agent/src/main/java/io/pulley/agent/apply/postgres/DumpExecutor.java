@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -52,15 +51,17 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
 
   private final PathGuard guard;
   private final Dumper dumper;
+  private final Psql psql;
   private final Clock clock;
 
   public DumpExecutor(PathGuard guard) {
-    this(guard, new PgDump(Map.of()), Clock.systemUTC());
+    this(guard, new PgDump(Map.of()), new RunuserPsql(), Clock.systemUTC());
   }
 
-  DumpExecutor(PathGuard guard, Dumper dumper, Clock clock) {
+  DumpExecutor(PathGuard guard, Dumper dumper, Psql psql, Clock clock) {
     this.guard = guard;
     this.dumper = dumper;
+    this.psql = psql;
     this.clock = clock;
   }
 
@@ -71,9 +72,12 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
       return Convergence.failed(refused.get());
     }
     Path marker = Path.of(spec.getDoneMarker());
-    if (Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
-      String made = Files.readString(marker, StandardCharsets.UTF_8).strip();
-      return Convergence.unchanged("made before this release's migrations: " + made);
+    if (spec.getSchemaSince()) {
+      return SchemaSince.check(spec.getDatabase(), DumpMarker.read(marker), psql);
+    }
+    Optional<DumpMarker> made = DumpMarker.read(marker);
+    if (made.isPresent()) {
+      return Convergence.unchanged("made before this release's migrations: " + made.get().dump());
     }
     Path dir = Path.of(spec.getDir());
     Files.createDirectories(
@@ -110,8 +114,10 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
     AtomicWriter.syncDirectory(dir);
     List<Path> removed =
         DumpRotation.keepNewest(dir, spec.getKeep() > 0 ? spec.getKeep() : DEFAULT_KEEP, dump);
+    Optional<SchemaFingerprint> schema = schemaOf(spec.getDatabase());
     Files.createDirectories(marker.getParent());
-    AtomicWriter.write(marker, (dump + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicWriter.write(
+        marker, new DumpMarker(dump, schema).text().getBytes(StandardCharsets.UTF_8));
     String size = size(Files.size(dump));
     return Convergence.changed(
             "dumped "
@@ -121,8 +127,19 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
                 + " ("
                 + size
                 + ")"
-                + (removed.isEmpty() ? "" : "; removed " + removed.size() + " older"))
+                + (removed.isEmpty() ? "" : "; removed " + removed.size() + " older")
+                + schema.map(taken -> "; schema " + taken.counts()).orElse(""))
         .withOutputTail(tail);
+  }
+
+  /** The schema the dump was taken of, for {@link SchemaSince}; empty when psql cannot tell. */
+  private Optional<SchemaFingerprint> schemaOf(String database) {
+    try {
+      return SchemaFingerprint.of(psql, database);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private Optional<String> refusal(DatabaseDump spec) throws IOException {

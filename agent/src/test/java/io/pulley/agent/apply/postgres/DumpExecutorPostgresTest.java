@@ -57,22 +57,32 @@ class DumpExecutorPostgresTest {
     Path dumps = dir.resolve("srv/shop/dumps");
     DumpExecutor executor =
         new DumpExecutor(
-            new PathGuard(List.of(dir)), new PgDump(cluster.libpqEnv()), Clock.systemUTC());
+            new PathGuard(List.of(dir)),
+            new PgDump(cluster.libpqEnv()),
+            new RunuserPsql(cluster.libpqEnv()),
+            Clock.systemUTC());
+    DatabaseDump spec =
+        DatabaseDump.newBuilder()
+            .setDatabase("shop")
+            .setDir(dumps.toString())
+            .setLabel("3f2a9c1e0b7d")
+            .setDoneMarker(dir.resolve("srv/shop/releases/x/.pulley-done/dump").toString())
+            .build();
+    DatabaseDump since = spec.toBuilder().setSchemaSince(true).build();
 
-    Convergence dumped =
-        executor.converge(
-            DatabaseDump.newBuilder()
-                .setDatabase("shop")
-                .setDir(dumps.toString())
-                .setLabel("3f2a9c1e0b7d")
-                .setDoneMarker(dir.resolve("srv/shop/releases/x/.pulley-done/dump").toString())
-                .build(),
-            Contexts.plain(dir.resolve("state")));
+    Convergence dumped = executor.converge(spec, Contexts.plain(dir.resolve("state")));
     assertThat(dumped.outcome())
         .as(dumped.reason() + dumped.outputTail())
         .isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(dumped.reason()).endsWith("; schema 1 tables, 3 columns");
+    assertThat(executor.converge(since, Contexts.plain(dir.resolve("state"))).reason())
+        .startsWith("the schema of shop is as it was before this release's commands");
     // The migration.
     sql("shop", AS_APP + "ALTER TABLE notes DROP COLUMN author");
+    assertThat(executor.converge(since, Contexts.plain(dir.resolve("state"))).reason())
+        .startsWith(
+            "the schema of shop changed in this release: 1 tables, 3 columns before its"
+                + " commands, 1 tables, 2 columns now");
 
     Path dump;
     try (var files = Files.list(dumps)) {

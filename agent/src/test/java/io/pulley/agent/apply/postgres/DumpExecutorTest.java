@@ -43,6 +43,9 @@ class DumpExecutorTest {
         .setKeep(3);
   }
 
+  /** What psql answers to the schema's query: 1 table with 3 columns. */
+  private String schemaRow = "1|3|" + "5d41402abc4b2a76b9719d911017c592";
+
   /** Converges {@code spec} with a pg_dump stand-in that writes the database's name. */
   private Convergence converge(DatabaseDump spec) throws Exception {
     DumpExecutor executor =
@@ -53,6 +56,7 @@ class DumpExecutorTest {
               Files.writeString(into, "PGDMP " + database);
               return answer;
             },
+            script -> new ProgramRunner.Result(0, false, schemaRow + "\n", "", ""),
             clock);
     return executor.converge(spec, Contexts.plain(dir.resolve("state")));
   }
@@ -69,14 +73,16 @@ class DumpExecutorTest {
 
     Path dump = dumps.resolve("20261206T101500Z-3f2a9c1e0b7d.pgdump");
     assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
-    assertThat(c.reason()).isEqualTo("dumped shop to " + dump + " (10 B)");
+    assertThat(c.reason())
+        .isEqualTo("dumped shop to " + dump + " (10 B); schema 1 tables, 3 columns");
     assertThat(dump).hasContent("PGDMP shop");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)))
         .isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dumps)))
         .isEqualTo("rwx------");
     assertThat(dumped).containsExactly("shop 3600");
-    assertThat(Path.of(spec("3f2a9c1e0b7d").getDoneMarker())).hasContent(dump + "\n");
+    assertThat(Path.of(spec("3f2a9c1e0b7d").getDoneMarker()))
+        .hasContent(dump + "\nschema 1 tables, 3 columns, 5d41402abc4b2a76b9719d911017c592\n");
   }
 
   @Test
@@ -109,7 +115,7 @@ class DumpExecutorTest {
 
     Convergence c = converge(spec("eeee").build());
 
-    assertThat(c.reason()).endsWith("; removed 2 older");
+    assertThat(c.reason()).endsWith("; removed 2 older; schema 1 tables, 3 columns");
     assertThat(dumpNames())
         .containsExactly(
             "20261206T121500Z-cccc.pgdump",
@@ -156,5 +162,46 @@ class DumpExecutorTest {
     assertThat(converge(spec("x").setDoneMarker("/etc/marker").build()).reason())
         .startsWith("done_marker: path /etc/marker is outside the allowed roots");
     assertThat(dumped).isEmpty();
+  }
+
+  @Test
+  void dump_keepsTheSchemaItWasTakenOf_andSchemaSinceSaysWhetherItChanged() throws Exception {
+    DatabaseDump.Builder dump = spec("3f2a9c1e0b7d");
+    Convergence made = converge(dump.build());
+    assertThat(made.reason()).endsWith("; schema 1 tables, 3 columns");
+    DatabaseDump since = dump.setSchemaSince(true).build();
+
+    Convergence same = converge(since);
+    schemaRow = "1|2|" + "7d793037a0760186574b0282f2f435e7";
+    Convergence changed = converge(since);
+
+    assertThat(same.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(same.reason())
+        .isEqualTo(
+            "the schema of shop is as it was before this release's commands (1 tables, 3 columns);"
+                + " the dump from before them: "
+                + dumps.resolve("20261206T101500Z-3f2a9c1e0b7d.pgdump"));
+    assertThat(changed.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(changed.reason())
+        .startsWith(
+            "the schema of shop changed in this release: 1 tables, 3 columns before its commands,"
+                + " 1 tables, 2 columns now; the dump from before them: ");
+    assertThat(dumped).hasSize(1);
+  }
+
+  @Test
+  void schemaSince_withoutADump_orWithAnOldMarker_saysWhatItCannotTell() throws Exception {
+    DatabaseDump since = spec("3f2a9c1e0b7d").setSchemaSince(true).build();
+    assertThat(converge(since).reason())
+        .startsWith("no dump was made before this release's commands");
+
+    Path marker = Path.of(since.getDoneMarker());
+    Files.createDirectories(marker.getParent());
+    Files.writeString(marker, "/srv/shop/dumps/old.pgdump\n");
+
+    assertThat(converge(since).reason())
+        .isEqualTo(
+            "the schema of shop was not taken with its dump: not known; the dump from before"
+                + " them: /srv/shop/dumps/old.pgdump");
   }
 }

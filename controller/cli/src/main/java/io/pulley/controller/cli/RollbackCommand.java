@@ -37,6 +37,9 @@ final class RollbackCommand extends ClientCommand {
           .printf(
               "rolled back: %s/%s revision %d restores revision %d%n",
               application, environment, response.getRevision().getNumber(), to);
+      for (String notice : response.getNoticesList()) {
+        out().println("note: " + notice);
+      }
     } else {
       out()
           .printf(

@@ -17,6 +17,7 @@ import io.pulley.v1.Virtualenv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -58,6 +59,22 @@ final class ReleaseSteps {
                     .setKeep(dumps.getKeep())
                     .setTimeoutSeconds(dumps.getTimeoutSeconds())
                     .setOncePerEnvironment(oncePerEnvironment)));
+  }
+
+  /**
+   * Last, with a dump before the commands: whether they changed the database's schema, which {@code
+   * pulley rollback} tells the admin. On the dump's host, which ran them.
+   */
+  static Optional<Resource> schemaSince(List<Resource> prepared) {
+    return prepared.stream()
+        .filter(resource -> resource.getId().equals("dump:database"))
+        .findFirst()
+        .map(
+            dump -> {
+              Resource.Builder schema = dump.toBuilder().setId(StackRenderer.SCHEMA_ID);
+              schema.getDatabaseDumpBuilder().setSchemaSince(true);
+              return schema.build();
+            });
   }
 
   /** Everything that makes and checks the new release while the old one still serves. */

@@ -23,6 +23,12 @@ import java.util.List;
  * templates read the stack with its defaults filled in ({@link StackDefaults}) and know none.
  */
 public final class StackRenderer {
+  /**
+   * The id of the check, after a release's commands, of whether they changed the database's schema;
+   * its reason is what {@code pulley rollback} passes on.
+   */
+  public static final String SCHEMA_ID = "schema:database";
+
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   private StackRenderer() {}
@@ -63,8 +69,10 @@ public final class StackRenderer {
     }
     backingServices(resources, layout, stack);
     configuration(resources, layout, stack);
-    resources.addAll(ReleaseSteps.prepare(layout, stack));
+    List<Resource> prepared = ReleaseSteps.prepare(layout, stack);
+    resources.addAll(prepared);
     resources.addAll(ReleaseSteps.golive(layout, stack));
+    ReleaseSteps.schemaSince(prepared).ifPresent(resources::add);
     return List.copyOf(resources);
   }
 

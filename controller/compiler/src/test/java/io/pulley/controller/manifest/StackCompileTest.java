@@ -73,7 +73,7 @@ class StackCompileTest {
     assertThat(ids.get(1)).isEqualTo("package:stack");
     assertThat(ids)
         .containsSubsequence("command:migrate", "service:nginx", "handover", "release:switch")
-        .endsWith("health");
+        .endsWith("health", "schema:database");
     assertThat(manifest.getResources(ids.indexOf("release:checkout")).getGitRelease().getCommit())
         .isEqualTo(FixedRefResolver.COMMIT);
   }

@@ -71,7 +71,8 @@ class StackRendererTest {
             "handover",
             "release:switch",
             "service:celery-beat",
-            "health");
+            "health",
+            "schema:database");
   }
 
   @Test
@@ -234,6 +235,19 @@ class StackRendererTest {
     assertThat(dump.getKeep()).isEqualTo(5);
     assertThat(dump.getTimeoutSeconds()).isEqualTo(3600);
     assertThat(dump.getOncePerEnvironment()).isFalse();
+  }
+
+  @Test
+  void render_dump_isFollowedLastByTheSchemasCheck_onTheSameHost() {
+    Map<String, Resource> resources = byId(StackRenderer.render(manifest(full())));
+
+    DatabaseDump dump = resources.get("dump:database").getDatabaseDump();
+    DatabaseDump since = resources.get("schema:database").getDatabaseDump();
+    assertThat(since.getSchemaSince()).isTrue();
+    assertThat(since.toBuilder().setSchemaSince(false).build()).isEqualTo(dump);
+    assertThat(StackRenderer.render(manifest(full().clearCommands())))
+        .extracting(Resource::getId)
+        .doesNotContain("schema:database");
   }
 
   @Test

@@ -153,6 +153,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
           RollbackResponse.newBuilder()
               .setRevision(done.revision())
               .setChanged(done.changed())
+              .addAllNotices(done.changed() ? RollbackNotices.of(app, hosts.all()) : List.of())
               .build());
       return;
     }

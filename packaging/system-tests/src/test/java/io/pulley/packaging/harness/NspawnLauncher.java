@@ -97,7 +97,11 @@ final class NspawnLauncher {
             "--console=pipe",
             // The host's resolver would point servers at a DNS server they must never reach.
             "--resolv-conf=off",
-            "--network-namespace-path=/run/netns/" + name);
+            "--network-namespace-path=/run/netns/" + name,
+            // A server has a network namespace of its own and a firewall the agent sets up: nspawn
+            // drops CAP_NET_ADMIN unless told, and nft then gets "Operation not permitted". With
+            // it, a server can change its own network only.
+            "--capability=CAP_NET_ADMIN");
     ProcessBuilder builder = new ProcessBuilder(Cgroups.startIn(name, command));
     builder.environment().clear();
     builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");

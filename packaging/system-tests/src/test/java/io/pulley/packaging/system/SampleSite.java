@@ -113,12 +113,17 @@ final class SampleSite implements AutoCloseable {
 
   /** Runs `pulley rollback APP ENV REVISION`; returns the revision it created. */
   int rollback(String application, String environment, int to) throws Exception {
+    return revisionIn(rollbackSaying(application, environment, to));
+  }
+
+  /** {@code pulley rollback}'s output: the new revision, then its notes. */
+  String rollbackSaying(String application, String environment, int to) throws Exception {
     HostController.Cli rollback =
         controller.pulley("rollback", application, environment, Integer.toString(to));
     if (rollback.exitCode() != 0) {
       throw new IllegalStateException("pulley rollback failed: " + rollback);
     }
-    return revisionIn(rollback.out());
+    return rollback.out();
   }
 
   StatusReport status() throws Exception {

@@ -185,7 +185,16 @@ class StackIT {
         .isEqualTo(sample.psql("shop_production", "select count(*) from task").strip());
 
     String beforeRollback = sample.status().lastApply();
-    int rolledBack = sample.rollback("shop", "production", 1);
+    // The release being left ran its migration (no change to the schema): the admin is told so,
+    // and where the dump from before it is.
+    assertThat(deployed.outcomes()).containsEntry("schema:database", "unchanged");
+    String said = sample.rollbackSaying("shop", "production", 1);
+    assertThat(said)
+        .contains(
+            "note: web-1: the schema of shop_production is as it was before this release's"
+                + " commands (")
+        .contains("the dump from before them: " + dump + ". Going back needs no restore");
+    int rolledBack = SampleSite.revisionIn(said);
 
     StatusReport back = sample.awaitApplyOf(APP_ENV, rolledBack, beforeRollback, WARM);
     assertThat(back.succeeded()).as(back.text()).isTrue();
