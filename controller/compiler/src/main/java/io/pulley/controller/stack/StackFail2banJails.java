@@ -1,6 +1,5 @@
 package io.pulley.controller.stack;
 
-import io.pulley.v1.File;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackFail2ban;
@@ -36,16 +35,7 @@ final class StackFail2banJails {
     }
     List<Resource> resources = new ArrayList<>();
     resources.add(
-        StackRenderer.resource(
-            FILE_ID,
-            r ->
-                r.setFile(
-                    File.newBuilder()
-                        .setPath(path(layout))
-                        .setContent(jails(layout, filled))
-                        .setOwner("root")
-                        .setGroup("root")
-                        .setMode("0644"))));
+        StackRenderer.file(FILE_ID, StackRenderer.publicFile(path(layout), jails(layout, filled))));
     resources.add(
         StackRenderer.service(SERVICE_ID, "fail2ban.service", "", List.of(), List.of(FILE_ID)));
     return resources;

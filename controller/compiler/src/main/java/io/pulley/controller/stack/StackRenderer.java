@@ -201,14 +201,7 @@ public final class StackRenderer {
                 .addAllValidate(List.of("nginx", "-t"))));
     directory(resources, StackMotd.DIR, "root", "root", "0755");
     resources.add(
-        file(
-            "file:motd",
-            File.newBuilder()
-                .setPath(StackMotd.path(layout))
-                .setContent(StackMotd.render(layout, stack))
-                .setOwner("root")
-                .setGroup("root")
-                .setMode("0644")));
+        file("file:motd", publicFile(StackMotd.path(layout), StackMotd.render(layout, stack))));
     if (stack.getSite().getHtpasswdCount() > 0) {
       resources.add(
           file(
@@ -243,8 +236,18 @@ public final class StackRenderer {
     return probed.build();
   }
 
-  private static Resource file(String id, File.Builder file) {
+  static Resource file(String id, File.Builder file) {
     return resource(id, r -> r.setFile(file));
+  }
+
+  /** Configuration without secrets: root's, readable by everyone (0644). */
+  static File.Builder publicFile(String path, String content) {
+    return File.newBuilder()
+        .setPath(path)
+        .setContent(content)
+        .setOwner("root")
+        .setGroup("root")
+        .setMode("0644");
   }
 
   static Resource resource(String id, java.util.function.Consumer<Resource.Builder> kind) {

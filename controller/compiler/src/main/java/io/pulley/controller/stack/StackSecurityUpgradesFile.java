@@ -1,6 +1,5 @@
 package io.pulley.controller.stack;
 
-import io.pulley.v1.File;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import java.util.List;
@@ -21,17 +20,10 @@ final class StackSecurityUpgradesFile {
       return List.of();
     }
     return List.of(
-        StackRenderer.resource(
+        StackRenderer.file(
             FILE_ID,
-            r ->
-                r.setFile(
-                    File.newBuilder()
-                        .setPath(path(layout))
-                        .setContent(content(layout, filled))
-                        .setOwner("root")
-                        .setGroup("root")
-                        .setMode("0644")
-                        .addAllValidate(List.of("apt-config", "dump")))));
+            StackRenderer.publicFile(path(layout), content(layout, filled))
+                .addAllValidate(List.of("apt-config", "dump"))));
   }
 
   static String path(StackLayout layout) {
