@@ -46,6 +46,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
   static final String DPKG_INTERRUPTED = "dpkg was interrupted";
 
   private final CommandRunner runner;
+  private final AptLockWait apt;
   private final Path aptLists;
   private final Clock clock;
 
@@ -57,7 +58,15 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
    * @param aptLists where apt keeps the downloaded package lists
    */
   PackageExecutor(CommandRunner runner, Path aptLists, Clock clock) {
+    this(runner, aptLists, clock, duration -> Thread.sleep(duration.toMillis()));
+  }
+
+  /**
+   * @param sleeper waits between two tries of an apt command that found another apt's lock
+   */
+  PackageExecutor(CommandRunner runner, Path aptLists, Clock clock, AptLockWait.Sleeper sleeper) {
     this.runner = runner;
+    this.apt = new AptLockWait(runner, clock, sleeper);
     this.aptLists = aptLists;
     this.clock = clock;
   }
@@ -103,7 +112,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
       updated = true;
     }
     Invocation install = install(missing, recommends);
-    Result r = runner.run(install);
+    Result r = apt.run(install);
     if (!r.succeeded() && !updated && r.outputTail().contains(UNKNOWN_PACKAGE)) {
       // Fresh lists may know a package that the cached ones do not.
       Optional<Convergence> failure = update(context);
@@ -111,7 +120,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
         return failure.get();
       }
       updated = true;
-      r = runner.run(install);
+      r = apt.run(install);
     }
     boolean repaired = false;
     if (!r.succeeded() && r.outputTail().contains(DPKG_INTERRUPTED)) {
@@ -121,7 +130,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
         return failure.get();
       }
       repaired = true;
-      r = runner.run(install);
+      r = apt.run(install);
     }
     if (!r.succeeded()) {
       return failed(install, r, INSTALL_TIMEOUT, context);
@@ -141,7 +150,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
                 List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a"),
                 INSTALL_TIMEOUT)
             .withEnv(aptEnv());
-    Result r = runner.run(configure);
+    Result r = apt.run(configure);
     return r.succeeded()
         ? Optional.empty()
         : Optional.of(failed(configure, r, INSTALL_TIMEOUT, context));
@@ -151,7 +160,7 @@ public final class PackageExecutor implements ResourceExecutor<Package> {
     Invocation update =
         Invocation.of(List.of("apt-get", "update", "-o", "DPkg::Lock::Timeout=600"), UPDATE_TIMEOUT)
             .withEnv(aptEnv());
-    Result r = runner.run(update);
+    Result r = apt.run(update);
     if (r.succeeded()) {
       return Optional.empty();
     }

@@ -6,6 +6,7 @@ import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.process.CommandRunner.Result;
 import io.pulley.agent.apply.process.RecordingRunner;
+import io.pulley.testing.ManualClock;
 import io.pulley.v1.Package;
 import io.pulley.v1.ResourceOutcome;
 import java.nio.file.Files;
@@ -224,5 +225,51 @@ class PackageExecutorTest {
     assertThat(PackageNames.refusal("x")).isPresent();
     assertThat(PackageNames.refusal("Nginx")).isPresent();
     assertThat(PackageNames.refusal("python3-*")).isPresent();
+  }
+
+  private static final String LOCKED =
+      "E: Could not get lock /var/cache/apt/archives/lock. It is held by process 812 (apt-get)\n"
+          + "E: Unable to lock directory /var/cache/apt/archives/\n";
+
+  @Test
+  void installWhileAnotherAptHoldsItsArchivesLock_waitsAndTriesAgain() throws Exception {
+    listsDownloadedAgo(Duration.ofMinutes(10));
+    runner.answer(QUERY, 1, "");
+    runner.answer(
+        INSTALL, Result.exited(100, LOCKED), Result.exited(100, LOCKED), Result.exited(0, ""));
+    ManualClock clock = new ManualClock(NOW);
+    List<Duration> waits = new java.util.ArrayList<>();
+
+    Convergence c =
+        new PackageExecutor(
+                runner,
+                lists,
+                clock,
+                waited -> {
+                  waits.add(waited);
+                  clock.advance(waited);
+                })
+            .converge(packages("fail2ban"), Contexts.plain(stateDir));
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(runner.changes()).hasSize(3).allMatch(line -> line.equals(INSTALL + " fail2ban"));
+    assertThat(waits).containsExactly(AptLockWait.PAUSE, AptLockWait.PAUSE);
+  }
+
+  @Test
+  void lockHeldLongerThanTheWait_failsWithAptsWords() throws Exception {
+    listsDownloadedAgo(Duration.ofMinutes(10));
+    runner.answer(QUERY, 1, "");
+    runner.answer(INSTALL, 100, LOCKED);
+    ManualClock clock = new ManualClock(NOW);
+
+    Convergence c =
+        new PackageExecutor(runner, lists, clock, clock::advance)
+            .converge(packages("fail2ban"), Contexts.plain(stateDir));
+
+    assertThat(c.failed()).isTrue();
+    assertThat(c.outputTail()).contains("Could not get lock /var/cache/apt/archives/lock");
+    long tries = AptLockWait.WAIT.dividedBy(AptLockWait.PAUSE) + 1;
+    assertThat(runner.changes()).hasSize((int) tries);
   }
 }
