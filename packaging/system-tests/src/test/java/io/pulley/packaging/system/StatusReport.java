@@ -50,6 +50,20 @@ record StatusReport(
         .toList();
   }
 
+  /**
+   * The outcome of resource {@code id} of {@code appEnv} (such as "shop/production"), where two
+   * applications have resources of the same id; empty if it is not listed.
+   */
+  String outcomeOf(String appEnv, String id) {
+    for (String line : text.lines().toList()) {
+      Matcher row = ROW.matcher(line);
+      if (row.matches() && line.startsWith(appEnv + " ") && row.group(1).equals(id)) {
+        return row.group(2);
+      }
+    }
+    return "";
+  }
+
   boolean succeeded() {
     return lastApply.startsWith("succeeded");
   }
