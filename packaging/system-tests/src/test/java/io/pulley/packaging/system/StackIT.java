@@ -526,7 +526,11 @@ class StackIT {
       String failed = sample.status().lastApply();
       int back = sample.apply(production());
       StatusReport again = sample.awaitApplyOf(APP_ENV, back, failed, WARM);
-      assertThat(again.succeeded()).as(again.text()).isTrue();
+      // Production converges (staging's plan still names the certificate of step 12).
+      assertThat(again.text().lines().filter(line -> line.startsWith(APP_ENV + " ")))
+          .as(again.text())
+          .isNotEmpty()
+          .noneMatch(line -> line.contains(" failed ") || line.contains(" skipped "));
       assertThat(again.outcomeOf(APP_ENV, "firewall")).isEqualTo("unchanged");
     } finally {
       server.exec("systemctl", "stop", "pulley-test-listener");
