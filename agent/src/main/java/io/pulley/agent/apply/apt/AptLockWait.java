@@ -10,8 +10,9 @@ import java.time.Instant;
 /**
  * Runs an apt command again while another apt holds a lock that {@code DPkg::Lock::Timeout} does
  * not wait for: the archives' and the lists' (apt's own daily download, unattended-upgrades, an
- * admin's apt). apt then fails at once with "Could not get lock"; StackIT saw a stack's install
- * fail so after a reboot, while apt-daily caught up on its missed run. One apply at a time.
+ * admin's apt). apt then fails at once with "Could not get lock". With a stack's security_upgrades
+ * on, apt's daily jobs download and install on the host too, so the agent's installs meet them. One
+ * apply at a time.
  */
 final class AptLockWait {
   static final String LOCKED = "Could not get lock";
