@@ -59,21 +59,26 @@ public final class FirewallExecutor implements ResourceExecutor<Firewall> {
   private Convergence apply(Firewall spec, ApplyContext context)
       throws IOException, InterruptedException {
     FirewallPart mine;
-    SortedSet<Integer> ssh;
     try {
       mine =
           FirewallPart.render(
               FirewallPart.nameOf(context.application(), context.environment()), spec);
-      ssh = sshPorts(spec);
     } catch (IllegalArgumentException e) {
       return Convergence.failed("firewall." + e.getMessage());
     }
     List<FirewallPart> parts = files.partsWith(mine);
-    String ruleset = HostRuleset.compose(ssh, parts);
     Optional<String> listing = host.listing();
     if (parts.stream().noneMatch(FirewallPart::enforces)) {
+      // Most stacks' case, at every apply: no sshd -T, no ruleset to compose.
       return off(mine, listing);
     }
+    SortedSet<Integer> ssh;
+    try {
+      ssh = sshPorts(spec);
+    } catch (IllegalArgumentException e) {
+      return Convergence.failed("firewall." + e.getMessage());
+    }
+    String ruleset = HostRuleset.compose(ssh, parts);
     boolean confirmed =
         files.part(mine.name()).equals(Optional.of(mine.text()))
             && files.ruleset().equals(Optional.of(ruleset));

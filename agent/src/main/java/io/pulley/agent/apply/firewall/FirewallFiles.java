@@ -73,7 +73,7 @@ final class FirewallFiles {
   }
 
   Optional<String> listed() throws IOException {
-    return read(dir.resolve("listed" + SUFFIX));
+    return read(listedPath());
   }
 
   /** Writes {@code content} where a change under way keeps it ({@link #candidate()} or revert). */
@@ -84,14 +84,10 @@ final class FirewallFiles {
 
   /** Makes the candidate the confirmed ruleset, with the part it was made for and its listing. */
   void commit(FirewallPart mine, String ruleset, String listing) throws IOException {
-    ensureDirs();
-    AtomicWriter.write(
-        dir.resolve("parts").resolve(mine.name() + SUFFIX),
-        mine.text().getBytes(StandardCharsets.UTF_8));
+    writePart(mine);
     AtomicWriter.write(confirmedPath(), ruleset.getBytes(StandardCharsets.UTF_8));
-    AtomicWriter.write(dir.resolve("listed" + SUFFIX), listing.getBytes(StandardCharsets.UTF_8));
-    Files.deleteIfExists(candidate());
-    Files.deleteIfExists(revert());
+    AtomicWriter.write(listedPath(), listing.getBytes(StandardCharsets.UTF_8));
+    deleteWorking();
   }
 
   /**
@@ -99,14 +95,26 @@ final class FirewallFiles {
    * loads nothing at boot.
    */
   void commitOff(FirewallPart mine) throws IOException {
+    writePart(mine);
+    Files.deleteIfExists(confirmedPath());
+    Files.deleteIfExists(listedPath());
+    deleteWorking();
+  }
+
+  private void writePart(FirewallPart mine) throws IOException {
     ensureDirs();
     AtomicWriter.write(
         dir.resolve("parts").resolve(mine.name() + SUFFIX),
         mine.text().getBytes(StandardCharsets.UTF_8));
-    Files.deleteIfExists(confirmedPath());
-    Files.deleteIfExists(dir.resolve("listed" + SUFFIX));
+  }
+
+  private void deleteWorking() throws IOException {
     Files.deleteIfExists(candidate());
     Files.deleteIfExists(revert());
+  }
+
+  private Path listedPath() {
+    return dir.resolve("listed" + SUFFIX);
   }
 
   private void ensureDirs() throws IOException {

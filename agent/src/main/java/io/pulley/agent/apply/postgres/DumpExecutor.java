@@ -114,7 +114,7 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
     AtomicWriter.syncDirectory(dir);
     List<Path> removed =
         DumpRotation.keepNewest(dir, spec.getKeep() > 0 ? spec.getKeep() : DEFAULT_KEEP, dump);
-    Optional<SchemaFingerprint> schema = schemaOf(spec.getDatabase());
+    Optional<SchemaFingerprint> schema = SchemaFingerprint.of(psql, spec.getDatabase());
     Files.createDirectories(marker.getParent());
     AtomicWriter.write(
         marker, new DumpMarker(dump, schema).text().getBytes(StandardCharsets.UTF_8));
@@ -130,16 +130,6 @@ public final class DumpExecutor implements ResourceExecutor<DatabaseDump> {
                 + (removed.isEmpty() ? "" : "; removed " + removed.size() + " older")
                 + schema.map(taken -> "; schema " + taken.counts()).orElse(""))
         .withOutputTail(tail);
-  }
-
-  /** The schema the dump was taken of, for {@link SchemaSince}; empty when psql cannot tell. */
-  private Optional<SchemaFingerprint> schemaOf(String database) {
-    try {
-      return SchemaFingerprint.of(psql, database);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
   }
 
   private Optional<String> refusal(DatabaseDump spec) throws IOException {

@@ -23,9 +23,19 @@ record SchemaFingerprint(long tables, long columns, String digest) {
           + " from information_schema.columns"
           + " where table_schema not in ('pg_catalog', 'information_schema');";
 
-  /** Takes the fingerprint of {@code database} (a checked name) through {@code psql}. */
-  static Optional<SchemaFingerprint> of(Psql psql, String database) throws InterruptedException {
-    ProgramRunner.Result result = psql.run("\\connect " + database + "\n" + QUERY + "\n");
+  /**
+   * Takes the fingerprint of {@code database} (a checked name) through {@code psql}; empty when
+   * psql cannot tell, or when the thread is interrupted (whose flag stays set): a fingerprint only
+   * informs, so nothing waits on it.
+   */
+  static Optional<SchemaFingerprint> of(Psql psql, String database) {
+    ProgramRunner.Result result;
+    try {
+      result = psql.run("\\connect " + database + "\n" + QUERY + "\n");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
     if (!result.succeeded()) {
       return Optional.empty();
     }

@@ -27,13 +27,7 @@ final class SchemaSince {
       return Convergence.unchanged(
           "the schema of " + database + " was not taken with its dump: not known" + dump);
     }
-    Optional<SchemaFingerprint> now;
-    try {
-      now = SchemaFingerprint.of(psql, database);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      now = Optional.empty();
-    }
+    Optional<SchemaFingerprint> now = SchemaFingerprint.of(psql, database);
     if (now.isEmpty()) {
       return Convergence.unchanged("cannot read the schema of " + database + " now" + dump);
     }
