@@ -1,6 +1,7 @@
 package io.pulley.agent.apply;
 
 import io.pulley.wire.EnvironmentFileFormat;
+import io.pulley.wire.OneLineValue;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -10,11 +11,14 @@ import java.util.Set;
  * The forms a secret takes in a sensitive file: as it is ({@code ${secret:NAME}}), or through the
  * filters a placeholder names after a bar, applied left to right ({@code ${secret:NAME|url|env}}):
  * {@code url} percent-encodes it for a URL's user information or path, {@code env} writes it
- * between the double quotes of a systemd environment file. Stateless and thread-safe.
+ * between the double quotes of a systemd environment file, {@code line} writes it as it is but
+ * refuses what would end or blur a line of a configuration file (a line break, a NUL, other control
+ * characters, surrounding spaces). Stateless and thread-safe.
  */
 public final class SecretForms {
   public static final String URL = "url";
   public static final String ENV = "env";
+  public static final String LINE = "line";
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -30,9 +34,15 @@ public final class SecretForms {
             ? new Filtered("", Optional.of("cannot be an environment variable: " + problem.get()))
             : new Filtered(EnvironmentFileFormat.escaped(value), Optional.empty());
       }
+      case LINE -> {
+        Optional<String> problem = OneLineValue.problem(value);
+        yield problem.isPresent()
+            ? new Filtered("", Optional.of("cannot be one line's value: " + problem.get()))
+            : new Filtered(value, Optional.empty());
+      }
       default ->
           new Filtered(
-              "", Optional.of("has an unknown filter \"" + filter + "\" (use url or env)"));
+              "", Optional.of("has an unknown filter \"" + filter + "\" (use url, env or line)"));
     };
   }
 

@@ -59,10 +59,39 @@ class SecretFiltersTest {
   }
 
   @Test
+  void lineFilter_writesTheValueAsItIs() throws Exception {
+    Convergence c = write("relay user:${secret:p|line}\n", Map.of("p", "a:b|c $d"));
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(root.resolve("out")).hasContent("relay user:a:b|c $d\n");
+  }
+
+  @Test
+  void lineFilter_refusesWhatWouldEndOrBlurTheLine_withoutShowingIt() throws Exception {
+    Map<String, String> reasons =
+        Map.of(
+            "hidden\nroot other", "it holds a control character (a line break, a tab or a NUL)",
+            "hidden\t", "it starts or ends with a space",
+            "hid\tden", "it holds a control character (a line break, a tab or a NUL)",
+            " hidden", "it starts or ends with a space",
+            "", "it is empty");
+    for (Map.Entry<String, String> value : reasons.entrySet()) {
+      Convergence c = write("x ${secret:p|line}\n", Map.of("p", value.getKey()));
+
+      assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+      assertThat(c.reason())
+          .isEqualTo("secret 'p' cannot be one line's value: " + value.getValue())
+          .doesNotContain("hidden");
+    }
+    assertThat(root.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void unknownFilter_failsTheFile() throws Exception {
     Convergence c = write("${secret:s|shell}", Map.of("s", "v"));
 
-    assertThat(c.reason()).isEqualTo("secret 's' has an unknown filter \"shell\" (use url or env)");
+    assertThat(c.reason())
+        .isEqualTo("secret 's' has an unknown filter \"shell\" (use url, env or line)");
   }
 
   @Test

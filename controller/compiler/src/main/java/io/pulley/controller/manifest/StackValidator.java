@@ -115,6 +115,9 @@ final class StackValidator {
           "stack.security_upgrades.reboot_at",
           "reboot_at " + quote(rebootAt) + " is not a time of day; use HH:MM, such as \"04:00\"");
     }
+    if (stack.hasMail()) {
+      new StackMailChecks(checks).validate(stack.getMail());
+    }
     new StackReleaseChecks(checks, text).validate(stack);
     new StackDjangoChecks(checks, text, this).validate(stack);
     new StackEnvironmentChecks(checks).validate(stack);

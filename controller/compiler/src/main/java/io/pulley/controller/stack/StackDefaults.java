@@ -6,6 +6,7 @@ import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCommand;
 import io.pulley.v1.StackHealth;
+import io.pulley.v1.StackMail;
 import io.pulley.v1.StackSite;
 import io.pulley.v1.StackWeb;
 
@@ -71,6 +72,9 @@ public final class StackDefaults {
   public static final int EXPECT_STATUS = 200;
   public static final int DEADLINE_SECONDS = 60;
 
+  /** When unattended-upgrades mails its report: only when it upgraded something (or failed). */
+  public static final String UPGRADE_REPORT = "on-change";
+
   private StackDefaults() {}
 
   /**
@@ -128,6 +132,9 @@ public final class StackDefaults {
     for (StackCommand.Builder command : stack.getCommandsBuilderList()) {
       command.setTimeoutSeconds(or(command.getTimeoutSeconds(), COMMAND_TIMEOUT_SECONDS));
     }
+    if (stack.hasMail()) {
+      mail(stack.getMailBuilder());
+    }
     StackHealth.Builder health = stack.getHealthBuilder();
     health
         .setPath(or(health.getPath(), HEALTH_PATH))
@@ -145,6 +152,15 @@ public final class StackDefaults {
         .setDrainSeconds(or(web.getDrainSeconds(), DRAIN_SECONDS));
     if (web.getHandoverMode() == HandoverMode.HANDOVER_MODE_UNSPECIFIED) {
       web.setHandoverMode(HandoverMode.HANDOVER_MODE_PER_RELEASE);
+    }
+  }
+
+  private static void mail(StackMail.Builder mail) {
+    mail.setPort(or(mail.getPort(), StackMailRelay.SUBMISSION_PORT))
+        .setDiskAlertPercent(or(mail.getDiskAlertPercent(), StackDiskAlert.PERCENT))
+        .setUpgradeReport(or(mail.getUpgradeReport(), UPGRADE_REPORT));
+    if (mail.getFrom().isEmpty() && mail.getUsername().contains("@")) {
+      mail.setFrom(mail.getUsername());
     }
   }
 

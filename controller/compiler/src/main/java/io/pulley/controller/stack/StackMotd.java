@@ -62,6 +62,12 @@ final class StackMotd {
                       ? ""
                       : "; dumps before migrations in " + layout.dumps() + "/")));
     }
+    if (stack.hasMail()) {
+      text.append(
+          line(
+              "mail",
+              "mailq; journalctl -t postfix/smtp (through " + stack.getMail().getRelay() + ")"));
+    }
     text.append(line("agent", "journalctl -u pulley-agent; what it applied: pulley status HOST"))
         .append('\n');
     return text.toString();

@@ -61,6 +61,7 @@ public final class StackRenderer {
     }
     // Before any service listens: the site's ports are open once nginx starts.
     resources.add(resource("firewall", r -> r.setFirewall(StackFirewallRules.of(stack))));
+    resources.addAll(StackMailRelay.render(layout, stack));
     account(resources, layout);
     directories(resources, layout, stack.getSharedDirsList());
     if (DjangoSteps.servesStatic(stack)) {

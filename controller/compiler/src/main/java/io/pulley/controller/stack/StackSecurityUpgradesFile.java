@@ -40,6 +40,12 @@ final class StackSecurityUpgradesFile {
         + "\";\n"
         + (rebootAt.isEmpty()
             ? ""
-            : "Unattended-Upgrade::Automatic-Reboot-Time \"" + rebootAt + "\";\n");
+            : "Unattended-Upgrade::Automatic-Reboot-Time \"" + rebootAt + "\";\n")
+        + (filled.hasMail()
+            // To root, whom the mail section's aliases forward; through /usr/sbin/sendmail.
+            ? "Unattended-Upgrade::Mail \"root\";\nUnattended-Upgrade::MailReport \""
+                + filled.getMail().getUpgradeReport()
+                + "\";\n"
+            : "");
   }
 }

@@ -78,6 +78,9 @@ final class StackCollisions {
             who);
       }
     }
+    if (mine.hasMail() && theirs.hasMail()) {
+      fail(errors, "stack.mail", "the host's mail (one Postfix per host)", who);
+    }
     Set<String> sharedDomains = new HashSet<>(mine.getSite().getDomainsList());
     sharedDomains.retainAll(theirs.getSite().getDomainsList());
     if (!sharedDomains.isEmpty()

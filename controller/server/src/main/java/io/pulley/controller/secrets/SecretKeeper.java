@@ -9,6 +9,7 @@ import io.pulley.v1.Manifest;
 import io.pulley.v1.ManifestError;
 import io.pulley.v1.StackSecretVariable;
 import io.pulley.wire.EnvironmentFileFormat;
+import io.pulley.wire.OneLineValue;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -142,7 +143,9 @@ public final class SecretKeeper {
                 secret.getKey(),
                 manifest,
                 "VALUE_FILE",
-                ", or add \"generate: true\" to let the controller make a random one"));
+                secret.getValue().startsWith("stack.secret_environment")
+                    ? ", or add \"generate: true\" to let the controller make a random one"
+                    : ""));
       }
     }
     for (Map.Entry<String, StackSecretVariable> variable :
@@ -162,6 +165,21 @@ public final class SecretKeeper {
                         + "; set it anew as one line")
                 .build());
       }
+    }
+    String relayPassword = manifest.getStack().getMail().getPasswordSecret();
+    Optional<String> unfit =
+        Optional.ofNullable(known.get(relayPassword)).flatMap(OneLineValue::problem);
+    if (manifest.hasStack() && !relayPassword.isEmpty() && unfit.isPresent()) {
+      errors.add(
+          ManifestError.newBuilder()
+              .setField("stack.mail.password_secret")
+              .setReason(
+                  "secret \""
+                      + relayPassword
+                      + "\" cannot be the relay's password: "
+                      + unfit.get()
+                      + "; set it anew as one line")
+              .build());
     }
     return errors;
   }

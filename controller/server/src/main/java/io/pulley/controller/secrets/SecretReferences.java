@@ -30,8 +30,11 @@ public record SecretReferences(
   // The same syntax the agent substitutes in sensitive files; filters follow a bar (NAME|url|env).
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}|]+)[^}]*}");
 
-  /** The stack's environment file, whose secrets the stack section names with their kind. */
-  private static final String STACK_ENVIRONMENT = "file:environment";
+  /**
+   * The stack's files whose secrets the stack section names with their kind: the environment
+   * file's, and the mail relay's password, which only the admin can know.
+   */
+  private static final Set<String> STACK_NAMED = Set.of("file:environment", "file:mail-password");
 
   public SecretReferences {
     generated = Collections.unmodifiableSet(new TreeSet<>(generated));
@@ -47,7 +50,7 @@ public record SecretReferences(
       Resource resource = manifest.getResources(i);
       switch (resource.getKindCase()) {
         case FILE -> {
-          if (!(manifest.hasStack() && resource.getId().equals(STACK_ENVIRONMENT))) {
+          if (!(manifest.hasStack() && STACK_NAMED.contains(resource.getId()))) {
             fileReferences(resource.getFile(), generated);
           }
         }
@@ -75,6 +78,10 @@ public record SecretReferences(
         setByAdmin.putIfAbsent(
             name, "stack.secret_environment[\"" + variable.getKey() + "\"].secret");
       }
+    }
+    String relayPassword = manifest.getStack().getMail().getPasswordSecret();
+    if (manifest.hasStack() && !relayPassword.isEmpty()) {
+      setByAdmin.putIfAbsent(relayPassword, "stack.mail.password_secret");
     }
     generated.removeAll(deployKeys.keySet());
     setByAdmin.keySet().removeAll(generated);

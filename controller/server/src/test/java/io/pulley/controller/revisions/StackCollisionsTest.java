@@ -151,6 +151,32 @@ class StackCollisionsTest {
   }
 
   @Test
+  void twoStacksOnOneHost_cannotBothSetItsMail() {
+    String mail =
+        "  mail: {relay: smtp.example.com, from: web@example.com, root_to: [ops@example.com]}\n";
+    apply(stack("shop", "production", "{labels: {role: web}}", DEFAULT_REDIS + mail));
+
+    List<ManifestError> errors =
+        refused(
+            stack(
+                "blog",
+                "production",
+                "{labels: {role: web}}",
+                "  redis: {cache_db: 5, broker_db: 6}\n" + mail));
+
+    assertThat(errors).extracting(ManifestError::getField).containsExactly("stack.mail");
+    assertThat(errors.get(0).getReason()).contains("shop/production", "one Postfix per host");
+    assertThat(
+            apply(
+                stack(
+                    "blog",
+                    "production",
+                    "{labels: {role: web}}",
+                    "  redis: {cache_db: 5, broker_db: 6}\n")))
+        .isInstanceOf(ApplyResult.Accepted.class);
+  }
+
+  @Test
   void stacksGivenTheirOwnNamesAndDatabases_orHostsThatCannotMeet_areAccepted() {
     apply(stack("shop", "production", "{labels: {role: web}}", DEFAULT_REDIS));
 

@@ -12,6 +12,7 @@ import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackDatabase;
 import io.pulley.v1.StackGit;
+import io.pulley.v1.StackMail;
 import io.pulley.v1.StackSecretVariable;
 import io.pulley.v1.StackSettings;
 import io.pulley.v1.StackSite;
@@ -142,5 +143,42 @@ class SecretEnvironmentTest {
             .build();
 
     assertThat(keeper.generateMissing(manifest)).containsExactly("token");
+  }
+
+  @Test
+  void relayPassword_mustBeSetByTheAdmin_onOneLine_andIsNeverGenerated() {
+    Manifest manifest =
+        compiled(
+            Stack.newBuilder()
+                .setMail(
+                    StackMail.newBuilder()
+                        .setRelay("smtp.example.com")
+                        .setUsername("alerts@example.com")
+                        .setPasswordSecret("smtp")
+                        .addRootTo("ops@example.com")));
+
+    assertThat(keeper.generateMissing(manifest)).doesNotContain("smtp");
+    assertThat(keeper.missingSecrets(manifest))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField()).isEqualTo("stack.mail.password_secret");
+              assertThat(e.getReason())
+                  .isEqualTo(
+                      "secret \"smtp\" is not set; set it first with `pulley secret set shop prod"
+                          + " smtp < VALUE_FILE`");
+            });
+    store.putSecret(SHOP, "smtp", "hidden\nroot evil@example.com");
+    assertThat(keeper.missingSecrets(manifest))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getReason())
+                    .isEqualTo(
+                        "secret \"smtp\" cannot be the relay's password: it holds a control"
+                            + " character (a line break, a tab or a NUL); set it anew as one line"));
+    store.putSecret(SHOP, "smtp", "p4ss:word|x");
+    assertThat(keeper.missingSecrets(manifest)).isEmpty();
+    assertThat(keeper.forPlan(manifest)).containsKey("smtp");
   }
 }
