@@ -49,6 +49,13 @@ final class SampleStackManifest {
    */
   static Path firewalled(Path dir, String repositoryUrl, String ref, String firewall)
       throws IOException {
+    return firewalled(dir, repositoryUrl, ref, firewall, "");
+  }
+
+  /** As {@link #firewalled}, with {@code stackExtra} (more stack sections, indented) at its end. */
+  static Path firewalled(
+      Path dir, String repositoryUrl, String ref, String firewall, String stackExtra)
+      throws IOException {
     return write(
         dir,
         "production",
@@ -60,7 +67,7 @@ final class SampleStackManifest {
         "{}",
         "",
         "",
-        "  firewall: " + firewall + "\n  security_upgrades: {reboot_at: \"04:00\"}\n");
+        "  firewall: " + firewall + "\n  security_upgrades: {reboot_at: \"04:00\"}\n" + stackExtra);
   }
 
   /**

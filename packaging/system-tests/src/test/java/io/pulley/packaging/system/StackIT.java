@@ -6,14 +6,19 @@ import static org.awaitility.Awaitility.await;
 import io.pulley.packaging.harness.DebianImage;
 import io.pulley.packaging.harness.PristineServer;
 import io.pulley.packaging.harness.TestNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,15 +50,53 @@ class StackIT {
   private static String firstVersion;
   private static PristineServer outsider;
 
+  /** The mail relay's stand-in on the outsider, and the name production's mail section gives it. */
+  private static SmtpSink sink;
+
+  private static final String RELAY = "relay.pulley.test";
+  private static final String RELAY_LOGIN = "alerts@shop.example.test";
+
+  /** Production's mail section; its relay_ca is the sink's, known once the sink is up. */
+  private static String mail;
+
   /** The revision live after the hand-edit test, for the tests after it. */
   private static int liveRevision;
 
   @BeforeAll
   static void boot() throws Exception {
     work = Files.createTempDirectory("pulley-stack-it");
+    String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    // The relay boots beside the server: production sends mail from its first apply on.
+    CompletableFuture<SmtpSink> relay =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return SmtpSink.start(outsider(), RELAY, RELAY_LOGIN, password);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     sample = SampleSite.start(work, ProcessHandle.current().pid() + "-stack");
     repository = sample.repository();
     site = sample.site("shop.example.test");
+    sink = relay.join();
+    // The relay's name resolves on the server as a DNS record would make it.
+    sample
+        .server()
+        .execOrThrow("sh", "-c", "echo '" + outsider().address() + " " + RELAY + "' >> /etc/hosts");
+    HostController.Cli set =
+        sample
+            .controller()
+            .pulleyWithInput(password, "secret", "set", "shop", "production", "smtp");
+    assertThat(set.exitCode()).as(set.toString()).isZero();
+    mail =
+        "  mail:\n    relay: "
+            + RELAY
+            + "\n    username: "
+            + RELAY_LOGIN
+            + "\n    password_secret: smtp\n    root_to: [ops@shop.example.test]\n"
+            + "    disk_alert_percent: 1\n    upgrade_report: always\n    relay_ca: |\n"
+            + sink.caPem().strip().indent(6);
   }
 
   @AfterAll
@@ -506,7 +549,8 @@ class StackIT {
                   work,
                   repository.url(),
                   "main",
-                  "{confirm_seconds: 15, deny_from: [" + TestNetwork.HOST_ADDRESS + "]}"));
+                  "{confirm_seconds: 15, deny_from: [" + TestNetwork.HOST_ADDRESS + "]}",
+                  mail));
       // The report arrives: the agent reached the controller again.
       StatusReport takenBack = sample.awaitApplyOf(APP_ENV, cut, before, WARM);
 
@@ -579,6 +623,33 @@ class StackIT {
     }
   }
 
+  @Test
+  @Order(15)
+  void mail_reachesTheRelay_overCheckedTls_withItsLogin_fromRootCronTheDiskAlertAndUpgrades()
+      throws Exception {
+    PristineServer server = sample.server();
+    server.execOrThrow(
+        "sh", "-c", "printf 'Subject: hello from shop\\n\\nbody\\n' | /usr/sbin/sendmail root");
+    server.execOrThrow("systemctl", "start", "pulley-disk-alert.service");
+    server.exec(Duration.ofMinutes(5), "unattended-upgrade").orThrow();
+
+    List<String> subjects =
+        List.of(
+            "Subject: hello from shop",
+            "disk usage at 1% or more",
+            "Subject: unattended-upgrades result for");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> subjects.stream().allMatch(sink.received()::contains));
+    assertThat(sink.received())
+        .contains("== AUTH " + RELAY_LOGIN + " FROM " + RELAY_LOGIN + " TO ops@shop.example.test")
+        .doesNotContain("== AUTH -");
+    // Postfix takes mail from sendmail only: no port of its own, not even on loopback.
+    assertThat(server.execOrThrow("ss", "-Hltnp").stdout()).doesNotContain("\"master\"");
+    assertThat(server.execOrThrow("systemctl", "is-active", "pulley-disk-alert.timer").stdout())
+        .contains("active");
+  }
+
   /** The status code of staging's home page requested from {@code from} with {@code user}. */
   private static String stagingStatus(PristineServer from, String address, String user) {
     return from.exec(
@@ -626,7 +697,7 @@ class StackIT {
 
   /** The production site behind the host's firewall, as every step applies it. */
   private static Path production() throws Exception {
-    return SampleStackManifest.firewalled(work, repository.url(), "main", FIREWALL);
+    return SampleStackManifest.firewalled(work, repository.url(), "main", FIREWALL, mail);
   }
 
   private static String nginxWorkers(String master) {
