@@ -66,6 +66,9 @@ public final class FileExecutor implements ResourceExecutor<File> {
     if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
       return Convergence.failed(file + " is a directory");
     }
+    if (!spec.getOnlyIfExists().isEmpty() && !Files.exists(Path.of(spec.getOnlyIfExists()))) {
+      return absentUntil(spec.getOnlyIfExists(), file);
+    }
     String text = spec.getContent();
     if (spec.getSensitive()) {
       SecretTemplate.Rendered rendered = SecretTemplate.render(text, context);
@@ -95,6 +98,14 @@ public final class FileExecutor implements ResourceExecutor<File> {
       memory.remember(key, now.format());
     }
     return c;
+  }
+
+  /** A conditional file whose condition does not hold: removed if it is there. */
+  private static Convergence absentUntil(String condition, Path file) throws IOException {
+    String waiting = "absent until " + condition + " exists";
+    return Files.deleteIfExists(file)
+        ? Convergence.changed("removed: " + waiting)
+        : Convergence.unchanged(waiting);
   }
 
   private Convergence create(

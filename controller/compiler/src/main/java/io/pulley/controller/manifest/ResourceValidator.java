@@ -85,6 +85,7 @@ final class ResourceValidator {
 
   private void file(File file, String path) {
     checks.path(path + ".path", file.getPath(), true);
+    checks.path(path + ".only_if_exists", file.getOnlyIfExists(), false);
     ownership(path, file.getOwner(), file.getGroup(), file.getMode());
     int bytes = file.getContentBytes().size();
     if (bytes > MAX_CONTENT_BYTES) {

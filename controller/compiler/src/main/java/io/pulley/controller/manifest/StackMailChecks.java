@@ -4,10 +4,6 @@ import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
 import com.google.re2j.Pattern;
 import io.pulley.v1.StackMail;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +20,6 @@ final class StackMailChecks {
   static final Pattern LOGIN = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]{1,254}");
   static final Set<String> REPORTS = Set.of("on-change", "only-on-error", "always");
   static final int MAX_ROOT_TO = 20;
-  static final int MAX_CA_BYTES = 65_536;
   private static final String PREFIX = "stack.mail.";
 
   private final Checks checks;
@@ -102,29 +97,9 @@ final class StackMailChecks {
   }
 
   private void relayCa(String pem) {
-    if (pem.isEmpty()) {
-      return;
-    }
-    String field = PREFIX + "relay_ca";
-    if (pem.length() > MAX_CA_BYTES) {
-      checks.fail(field, "relay_ca is over " + MAX_CA_BYTES + " characters");
-      return;
-    }
-    if (!pem.strip().startsWith("-----BEGIN CERTIFICATE-----")) {
-      checks.fail(field, "relay_ca must be PEM certificates (-----BEGIN CERTIFICATE-----)");
-      return;
-    }
-    try {
-      int count =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(
-                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-              .size();
-      if (count == 0) {
-        checks.fail(field, "relay_ca holds no certificate");
-      }
-    } catch (CertificateException e) {
-      checks.fail(field, "relay_ca is not readable as PEM certificates: " + e.getMessage());
+    if (!pem.isEmpty()) {
+      PemCertificates.problem(pem)
+          .ifPresent(reason -> checks.fail(PREFIX + "relay_ca", "relay_ca: " + reason));
     }
   }
 }

@@ -6,11 +6,13 @@ import com.google.re2j.Pattern;
 import io.pulley.controller.stack.DjangoSteps;
 import io.pulley.controller.stack.StackDefaults;
 import io.pulley.v1.Stack;
+import io.pulley.v1.StackAcme;
 import io.pulley.v1.StackHealth;
 import io.pulley.v1.StackSettings;
 import io.pulley.v1.StackSite;
 import io.pulley.v1.StackTls;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +27,8 @@ final class StackSiteChecks {
   static final Pattern DOMAIN = Pattern.compile("(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*");
   static final Pattern URL_PREFIX = Pattern.compile("/([A-Za-z0-9._~-]+/)*");
   static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/?&=%+-]*");
+  static final Pattern ACME_DIRECTORY =
+      Pattern.compile("https://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(/[A-Za-z0-9._~-]*){0,16}");
   static final Pattern BODY_SIZE = Pattern.compile("[0-9]{1,9}[kKmMgG]?");
   static final Pattern HTPASSWD = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+:[\\x21-\\x7e]+");
   static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]+(/[0-9]{1,3})?|unix:");
@@ -134,8 +138,12 @@ final class StackSiteChecks {
   }
 
   private void tls(StackTls tls, StackSite filled) {
-    text.path("stack.site.tls.certificate", tls.getCertificate(), true);
-    text.path("stack.site.tls.key", tls.getKey(), true);
+    if (tls.hasAcme()) {
+      acme(tls, filled);
+    } else {
+      text.path("stack.site.tls.certificate", tls.getCertificate(), true);
+      text.path("stack.site.tls.key", tls.getKey(), true);
+    }
     text.range("stack.site.tls.port", tls.getPort(), 1, 65_535, StackDefaults.HTTPS_PORT);
     int port = filled.getTls().getPort();
     if (port == filled.getHttpPort()) {
@@ -148,6 +156,47 @@ final class StackSiteChecks {
           "hsts_max_age is "
               + tls.getHstsMaxAge()
               + "; use seconds, 0 for two years or -1 for none");
+    }
+  }
+
+  /** Let's Encrypt's certificate: its files are certbot's, and it checks the domains on port 80. */
+  private void acme(StackTls tls, StackSite filled) {
+    for (String field : List.of("certificate", "key")) {
+      if (checks.written("stack.site.tls." + field)) {
+        checks.fail(
+            "stack.site.tls." + field,
+            "with acme, the certificate and key are certbot's; leave " + field + " out");
+      }
+    }
+    if (filled.getHttpPort() != StackDefaults.HTTP_PORT) {
+      checks.fail(
+          "stack.site.http_port",
+          "with tls.acme, http_port must be 80: ACME servers check a domain on port 80");
+    }
+    for (int i = 0; i < filled.getDomainsCount(); i++) {
+      if (filled.getDomains(i).startsWith("*")) {
+        checks.fail(
+            "stack.site.domains[" + i + "]",
+            "a wildcard domain cannot be checked over HTTP (ACME's http-01); give the names");
+      }
+    }
+    StackAcme acme = tls.getAcme();
+    if (!acme.getEmail().isEmpty() && !StackMailChecks.ADDRESS.matcher(acme.getEmail()).matches()) {
+      checks.fail(
+          "stack.site.tls.acme.email",
+          quote(acme.getEmail()) + " is not a plain address such as \"ops@example.com\"");
+    }
+    if (!acme.getDirectory().isEmpty()) {
+      text.matches(
+          "stack.site.tls.acme.directory",
+          "directory",
+          acme.getDirectory(),
+          ACME_DIRECTORY,
+          "use the ACME server's https:// directory URL");
+    }
+    if (!acme.getCa().isEmpty()) {
+      PemCertificates.problem(acme.getCa())
+          .ifPresent(reason -> checks.fail("stack.site.tls.acme.ca", "ca: " + reason));
     }
   }
 

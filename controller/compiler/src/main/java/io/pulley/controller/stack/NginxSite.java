@@ -46,14 +46,35 @@ final class NginxSite {
           """
               .formatted(prefix));
     }
-    if (site.hasTls()) {
+    if (site.hasTls() && site.getTls().hasAcme()) {
+      // HTTP until the certificate is there; then the HTTPS server's own file, and redirects.
+      conf.append("\nserver {\n")
+          .append(listen(site.getHttpPort(), ""))
+          .append(body(layout, stack, redirect(site, StackAcmeCertificate.siteFile(layout))));
+    } else if (site.hasTls()) {
       conf.append(redirectServer(site)).append(httpsServer(layout, stack));
     } else {
       conf.append("\nserver {\n")
           .append(listen(site.getHttpPort(), ""))
-          .append(body(layout, stack));
+          .append(body(layout, stack, ""));
     }
     return conf.toString();
+  }
+
+  /**
+   * The HTTPS server of a site whose certificate comes through ACME, in a file of its own that the
+   * agent writes once the certificate exists; it uses the log format of the site's file, which
+   * nginx reads first (NAME.conf sorts before NAME.tls.conf).
+   */
+  static String acmeHttpsServer(StackLayout layout, Stack stack) {
+    return layout.header("#") + httpsServer(layout, stack);
+  }
+
+  /** The lines that send a location's requests to HTTPS once {@code file} (its server) exists. */
+  private static String redirect(StackSite site, String file) {
+    int https = site.getTls().getPort();
+    return "        if (-f %s) {\n            return 301 https://$host%s$request_uri;\n        }\n"
+        .formatted(file, https == IMPLIED_HTTPS_PORT ? "" : ":" + https);
   }
 
   private static String redirectServer(StackSite site) {
@@ -99,15 +120,18 @@ final class NginxSite {
           "    add_header Strict-Transport-Security \"max-age=%d\" always;\n"
               .formatted(tls.getHstsMaxAge()));
     }
-    return server.append(body(layout, stack)).toString();
+    return server.append(body(layout, stack, "")).toString();
   }
 
   private static String listen(int port, String options) {
     return "    listen %1$d%2$s;\n    listen [::]:%1$d%2$s;\n".formatted(port, options);
   }
 
-  /** Everything after the listen and TLS lines: names, logs, limits, locations. */
-  private static String body(StackLayout layout, Stack stack) {
+  /**
+   * Everything after the listen and TLS lines: names, logs, limits, locations; {@code redirect}
+   * (lines of a location, or empty) goes first in each location that serves the site.
+   */
+  private static String body(StackLayout layout, Stack stack, String redirect) {
     StackSite site = stack.getSite();
     String name = layout.name();
     StringBuilder body = new StringBuilder();
@@ -150,36 +174,54 @@ final class NginxSite {
                 access_log off;
             }
         """);
-    if (password) {
+    if (!redirect.isEmpty()) {
+      // Let's Encrypt reads the challenge over HTTP, from the webroot certbot writes it to.
+      body.append(
+          """
+
+              location /.well-known/acme-challenge/ {
+                  root %s;
+              }
+          """
+              .formatted(StackAcmeCertificate.WEBROOT));
+    }
+    if (password || !redirect.isEmpty()) {
+      // The health check, answered here however the rest of the site is guarded or redirected.
       body.append(
           """
 
               location = %s {
-                  auth_basic off;
-          %s    }
+          %s%s    }
           """
-              .formatted(stack.getHealth().getPath(), application(layout)));
+              .formatted(
+                  stack.getHealth().getPath(),
+                  password ? "        auth_basic off;\n" : "",
+                  application(layout)));
     }
     if (!site.getStaticDir().isEmpty()) {
-      body.append(staticFiles(site.getStaticUrl(), layout.current() + "/" + site.getStaticDir()));
+      body.append(
+          staticFiles(site.getStaticUrl(), layout.current() + "/" + site.getStaticDir(), redirect));
     } else if (DjangoSteps.servesStatic(stack)) {
-      body.append(staticFiles(site.getStaticUrl(), DjangoSteps.staticRoot(layout)));
+      body.append(staticFiles(site.getStaticUrl(), DjangoSteps.staticRoot(layout), redirect));
     }
     if (site.getWebsocket()) {
-      body.append(websocket(layout, site));
+      body.append(websocket(layout, site, redirect));
     }
-    body.append("\n    location / {\n").append(application(layout)).append("    }\n}\n");
+    body.append("\n    location / {\n")
+        .append(redirect)
+        .append(application(layout))
+        .append("    }\n}\n");
     return body.toString();
   }
 
-  private static String staticFiles(String url, String directory) {
+  private static String staticFiles(String url, String directory, String redirect) {
     return """
 
         location %s {
-            alias %s/;
+    %s        alias %s/;
         }
     """
-        .formatted(url, directory);
+        .formatted(url, redirect, directory);
   }
 
   /** The lines of a location that hands requests to uWSGI. */
@@ -191,11 +233,11 @@ final class NginxSite {
    * WebSocket endpoints, proxied over HTTP/1.1 to uWSGI's HTTP socket with the handshake's headers;
    * the read timeout lets quiet connections stay open for an hour.
    */
-  private static String websocket(StackLayout layout, StackSite site) {
+  private static String websocket(StackLayout layout, StackSite site, String redirect) {
     return """
 
             location %1$s {
-                proxy_pass http://unix:%2$s;
+        %4$s        proxy_pass http://unix:%2$s;
                 proxy_http_version 1.1;
                 proxy_set_header Upgrade $http_upgrade;
                 proxy_set_header Connection $%3$s_connection_upgrade;
@@ -205,6 +247,6 @@ final class NginxSite {
                 proxy_read_timeout 1h;
             }
         """
-        .formatted(site.getWebsocketPath(), layout.httpSocket(), layout.nginxPrefix());
+        .formatted(site.getWebsocketPath(), layout.httpSocket(), layout.nginxPrefix(), redirect);
   }
 }

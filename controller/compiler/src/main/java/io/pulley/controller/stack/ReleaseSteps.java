@@ -269,8 +269,11 @@ final class ReleaseSteps {
   private static HealthCheck.Builder health(Stack stack) {
     StackSite site = stack.getSite();
     StackHealth health = stack.getHealth();
+    // A site with an ACME certificate answers its health check over HTTP, before and after the
+    // certificate exists.
+    boolean https = site.hasTls() && !site.getTls().hasAcme();
     String url =
-        site.hasTls()
+        https
             ? "https://127.0.0.1:" + site.getTls().getPort()
             : "http://127.0.0.1:" + site.getHttpPort();
     return HealthCheck.newBuilder()
@@ -279,6 +282,6 @@ final class ReleaseSteps {
         .setExpectStatus(health.getExpectStatus())
         .setExpectBody(health.getExpectBody())
         .setDeadlineSeconds(health.getDeadlineSeconds())
-        .setInsecureTls(site.hasTls());
+        .setInsecureTls(https);
   }
 }

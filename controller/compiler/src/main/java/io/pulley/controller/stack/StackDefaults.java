@@ -104,7 +104,7 @@ public final class StackDefaults {
     // No interpreter by default: each host's agent uses the python3 its Debian release makes the
     // default, the one that release's uWSGI plugin embeds (3.11 on Debian 12, 3.13 on 13).
     web(stack.getWebBuilder());
-    site(stack.getSiteBuilder());
+    site(stack.getSiteBuilder(), name);
     if (stack.hasCelery()) {
       stack
           .getCeleryBuilder()
@@ -164,7 +164,7 @@ public final class StackDefaults {
     }
   }
 
-  private static void site(StackSite.Builder site) {
+  private static void site(StackSite.Builder site, String name) {
     site.setHttpPort(or(site.getHttpPort(), HTTP_PORT))
         .setStaticUrl(or(site.getStaticUrl(), STATIC_URL))
         .setClientMaxBodySize(or(site.getClientMaxBodySize(), CLIENT_MAX_BODY_SIZE))
@@ -177,6 +177,15 @@ public final class StackDefaults {
       site.getTlsBuilder()
           .setPort(or(site.getTls().getPort(), HTTPS_PORT))
           .setHstsMaxAge(or(site.getTls().getHstsMaxAge(), HSTS_MAX_AGE_SECONDS));
+      if (site.getTls().hasAcme()) {
+        String live = StackAcmeCertificate.live(name);
+        site.getTlsBuilder()
+            .setCertificate(live + "/fullchain.pem")
+            .setKey(live + "/privkey.pem")
+            .getAcmeBuilder()
+            .setDirectory(
+                or(site.getTls().getAcme().getDirectory(), StackAcmeCertificate.LETS_ENCRYPT));
+      }
     }
   }
 

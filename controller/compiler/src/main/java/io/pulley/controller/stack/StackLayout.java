@@ -177,6 +177,9 @@ public record StackLayout(
     if (stack.hasSecurityUpgrades()) {
       names.add("unattended-upgrades");
     }
+    if (stack.getSite().getTls().hasAcme()) {
+      names.addAll(StackAcmeCertificate.packages());
+    }
     if (!stack.getGit().getDeployKeySecret().isEmpty()) {
       // The agent fetches ssh:// remotes with the system's git and ssh.
       names.add("git");

@@ -73,6 +73,7 @@ public final class StackRenderer {
     List<Resource> prepared = ReleaseSteps.prepare(layout, stack);
     resources.addAll(prepared);
     resources.addAll(ReleaseSteps.golive(layout, stack));
+    resources.addAll(StackAcmeCertificate.render(layout, stack));
     ReleaseSteps.schemaSince(prepared).ifPresent(resources::add);
     return List.copyOf(resources);
   }
