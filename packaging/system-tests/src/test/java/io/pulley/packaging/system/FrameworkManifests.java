@@ -39,6 +39,20 @@ final class FrameworkManifests {
       String git,
       String delivery)
       throws IOException {
+    return flask(dir, application, domain, cacheDb, brokerDb, git, delivery, "");
+  }
+
+  /** As {@link #flask}, with {@code siteExtra} (more site fields, indented four) in its site. */
+  static Path flask(
+      Path dir,
+      String application,
+      String domain,
+      int cacheDb,
+      int brokerDb,
+      String git,
+      String delivery,
+      String siteExtra)
+      throws IOException {
     String yaml =
         """
         application: %s
@@ -58,7 +72,7 @@ final class FrameworkManifests {
             domains: [%s]
             static_dir: notes/static
             websocket: true
-          celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
+        %s  celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
           database: {}
           redis: {cache_db: %d, broker_db: %d}
           shared_dirs: [instance]
@@ -71,7 +85,7 @@ final class FrameworkManifests {
               once: host
           health: {path: /health, expect_body: ok}
         """
-            .formatted(application, delivery, git, domain, cacheDb, brokerDb);
+            .formatted(application, delivery, git, domain, siteExtra, cacheDb, brokerDb);
     return Files.writeString(dir.resolve(application + ".yaml"), yaml);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulley.packaging.harness.DebianRelease;
+import io.pulley.packaging.harness.PristineServer;
 import io.pulley.packaging.harness.TestNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,112 @@ class PrivateReposIT {
     assertThat(sample.server().exec("grep", "-rlF", TOKEN, "/srv/mirror", "/etc").stdout())
         .isEmpty();
   }
+
+  @Test
+  void letsEncrypt_asPebble_issuesTheCertificate_thenTheSiteIsHttps_andItRenews() throws Exception {
+    String domain = "secure.example.test";
+    Pebble pebble =
+        Pebble.start(git.server(), "acme.pulley.test", domain, sample.server().address());
+    sample
+        .server()
+        .execOrThrow(
+            "sh", "-c", "echo '" + git.server().address() + " acme.pulley.test' >> /etc/hosts");
+    Path manifest =
+        FrameworkManifests.flask(
+            work,
+            "secure",
+            domain,
+            8,
+            9,
+            "url: \"" + upstream.url() + "\", ref: main",
+            "",
+            "    tls:\n      acme:\n        email: ops@example.test\n        directory: "
+                + pebble.directory()
+                + "\n        ca: |\n"
+                + pebble.caPem().strip().indent(10));
+
+    int revision = sample.apply(manifest);
+    StatusReport report = sample.awaitApplyOf("secure/production", revision, "", COLD);
+    assertThat(report.succeeded()).as(report.text()).isTrue();
+    assertThat(report.outcomeOf("secure/production", "command:certificate")).isEqualTo("changed");
+    assertThat(report.outcomeOf("secure/production", "file:nginx-site-tls")).isEqualTo("changed");
+    PristineServer server = sample.server();
+    server.writeFile(
+        "/root/pebble-root.pem", pebble.issuingRoot(server, "/etc/pulley/acme/secure-ca.pem"));
+
+    // Checked against Pebble's root: the certificate chains to it and names the domain.
+    String first = overHttps(server, domain);
+    assertThat(first).contains("issuer=Pebble Intermediate", "status=200", "body=ok");
+    assertThat(server.execOrThrow("python3", "-c", HTTP_STATUS, domain, "/").stdout())
+        .as("plain HTTP goes to HTTPS")
+        .contains("301 https://" + domain + "/");
+    assertThat(server.execOrThrow("python3", "-c", HTTP_STATUS, domain, "/health").stdout())
+        .as("the health check is answered over HTTP")
+        .contains("200");
+
+    // Renewal, forced: certbot's deploy hook (kept in its renewal settings) reloads nginx.
+    server
+        .exec(
+            Duration.ofMinutes(3),
+            "env",
+            "REQUESTS_CA_BUNDLE=/etc/pulley/acme/secure-ca.pem",
+            "certbot",
+            "renew",
+            "--force-renewal",
+            "--no-random-sleep-on-renew",
+            "--cert-name",
+            "secure")
+        .orThrow();
+    String renewed = overHttps(server, domain);
+    assertThat(serial(renewed)).isNotEqualTo(serial(first));
+    assertThat(renewed).contains("issuer=Pebble Intermediate", "body=ok");
+
+    // Applied again, the certificate is kept: nothing changes.
+    String before = sample.status().lastApply();
+    int again = sample.apply(manifest);
+    StatusReport same = sample.awaitApplyOf("secure/production", again, before, WARM);
+    assertThat(same.text().lines().filter(line -> line.startsWith("secure/production ")))
+        .as(same.text())
+        .isNotEmpty()
+        .allMatch(line -> line.contains(" unchanged "));
+  }
+
+  /** The certificate's serial and issuer seen on 127.0.0.1:443, and /health's answer. */
+  private static String overHttps(PristineServer server, String domain) {
+    return server.execOrThrow("python3", "-c", HTTPS_GET, domain).stdout();
+  }
+
+  private static String serial(String seen) {
+    return seen.lines().filter(l -> l.startsWith("serial=")).findFirst().orElse("");
+  }
+
+  private static final String HTTPS_GET =
+      """
+      import socket, ssl, sys
+      ctx = ssl.create_default_context(cafile="/root/pebble-root.pem")
+      with socket.create_connection(("127.0.0.1", 443), timeout=20) as raw:
+          with ctx.wrap_socket(raw, server_hostname=sys.argv[1]) as tls:
+              cert = tls.getpeercert()
+              print("serial=" + cert["serialNumber"])
+              print("issuer=" + dict(x[0] for x in cert["issuer"])["commonName"])
+              tls.sendall(("GET /health HTTP/1.1\\r\\nHost: " + sys.argv[1]
+                           + "\\r\\nConnection: close\\r\\n\\r\\n").encode())
+              answer = b""
+              while chunk := tls.recv(4096):
+                  answer += chunk
+      head, _, body = answer.decode().partition("\\r\\n\\r\\n")
+      print("status=" + head.split()[1])
+      print("body=" + body.strip())
+      """;
+
+  private static final String HTTP_STATUS =
+      """
+      import http.client, sys
+      c = http.client.HTTPConnection("127.0.0.1", 80, timeout=20)
+      c.request("GET", sys.argv[2], headers={"Host": sys.argv[1]})
+      r = c.getresponse()
+      print(r.status, r.getheader("Location") or "")
+      """;
 
   private static void setSecret(String application, String name, String value) throws Exception {
     HostController.Cli set =
