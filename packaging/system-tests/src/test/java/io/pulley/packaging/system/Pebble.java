@@ -44,22 +44,7 @@ final class Pebble {
                 + " pebble openssl")
         .orThrow();
     server.execOrThrow("mkdir", "-p", DIR);
-    server.execOrThrow(
-        "sh",
-        "-c",
-        "cd "
-            + DIR
-            + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-            + " -subj /CN=pebble-wfe-ca -addext basicConstraints=critical,CA:TRUE"
-            + " -addext keyUsage=critical,keyCertSign -keyout ca.key -out ca.pem 2> /dev/null"
-            + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN="
-            + name
-            + " -keyout wfe.key -out wfe.csr 2> /dev/null"
-            + " && printf 'subjectAltName=DNS:"
-            + name
-            + "\\nextendedKeyUsage=serverAuth\\n' > wfe.ext"
-            + " && openssl x509 -req -in wfe.csr -CA ca.pem -CAkey ca.key -days 2"
-            + " -extfile wfe.ext -out wfe.pem 2> /dev/null");
+    String caPem = OwnCa.issue(server, DIR, "wfe", name);
     server.writeFile(DIR + "/config.json", CONFIG.formatted(PORT, MANAGEMENT_PORT, DIR, DIR));
     server.execOrThrow("sh", "-c", "echo '" + address + " " + domain + "' >> /etc/hosts");
     // No random wait before a validation, and no nonce refused on purpose: counts, not luck.
@@ -74,17 +59,8 @@ final class Pebble {
         "-config",
         DIR + "/config.json",
         "-strict=false");
-    server
-        .exec(
-            Duration.ofSeconds(40),
-            "sh",
-            "-c",
-            "for i in $(seq 30); do ss -ltn | grep -q ':"
-                + PORT
-                + " ' && exit 0; sleep 1; done;"
-                + " exit 1")
-        .orThrow();
-    return new Pebble(name, server.execOrThrow("cat", DIR + "/ca.pem").stdout());
+    OwnCa.awaitListening(server, PORT);
+    return new Pebble(name, caPem);
   }
 
   /** The ACME directory URL. */

@@ -39,7 +39,7 @@ final class SmtpSink {
             "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q"
                 + " --no-install-recommends python3-aiosmtpd openssl")
         .orThrow();
-    issue(server, name);
+    String caPem = OwnCa.issue(server, DIR, "sink", name);
     server.execOrThrow(
         "systemd-run",
         "--unit=smtp-sink",
@@ -51,37 +51,8 @@ final class SmtpSink {
         login,
         DIR + "/password",
         Integer.toString(PORT));
-    server
-        .exec(
-            Duration.ofSeconds(40),
-            "sh",
-            "-c",
-            "for i in $(seq 30); do ss -ltn | grep -q ':"
-                + PORT
-                + " ' && exit 0; sleep 1; done;"
-                + " exit 1")
-        .orThrow();
-    return new SmtpSink(server, server.execOrThrow("cat", DIR + "/ca.pem").stdout());
-  }
-
-  /** A CA of the sink's own, and its certificate for {@code name} signed by it. */
-  private static void issue(PristineServer server, String name) {
-    server.execOrThrow(
-        "sh",
-        "-c",
-        "cd "
-            + DIR
-            + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-            + " -subj /CN=smtp-sink-ca -addext basicConstraints=critical,CA:TRUE"
-            + " -addext keyUsage=critical,keyCertSign -keyout ca.key -out ca.pem 2> /dev/null"
-            + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN="
-            + name
-            + " -keyout sink.key -out sink.csr 2> /dev/null"
-            + " && printf 'subjectAltName=DNS:"
-            + name
-            + "\\nextendedKeyUsage=serverAuth\\n' > sink.ext"
-            + " && openssl x509 -req -in sink.csr -CA ca.pem -CAkey ca.key -days 2"
-            + " -extfile sink.ext -out sink.pem 2> /dev/null");
+    OwnCa.awaitListening(server, PORT);
+    return new SmtpSink(server, caPem);
   }
 
   private static String script() throws IOException {
