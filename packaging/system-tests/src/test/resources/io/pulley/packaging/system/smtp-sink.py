@@ -19,7 +19,7 @@ with open(password_file) as f:
 def authenticate(server, session, envelope, mechanism, data):
     ok = (isinstance(data, LoginPassword) and data.login.decode() == login
           and data.password.decode() == password)
-    return AuthResult(success=ok, handled=False)
+    return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
 
 class Sink:
