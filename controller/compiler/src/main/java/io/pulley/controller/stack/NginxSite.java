@@ -3,6 +3,7 @@ package io.pulley.controller.stack;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackSite;
 import io.pulley.v1.StackTls;
+import java.util.List;
 
 /**
  * The nginx site of the stack, /etc/nginx/sites-enabled/NAME.conf: plain HTTP, or HTTPS with
@@ -32,9 +33,12 @@ final class NginxSite {
             '$status $body_bytes_sent "$http_referer" "$http_user_agent" '
             'upstream_status=$upstream_status request_time=$request_time '
             'upstream_response_time=$upstream_response_time version=$upstream_http_x_version '
-            'msec=$msec connection=$pid:$connection:$connection_requests';
+            'msec=$msec connection=$pid:$connection:$connection_requests%2$s';
         """
-            .formatted(prefix));
+            .formatted(prefix, site.hasCache() ? " cache=$upstream_cache_status" : ""));
+    if (site.hasCache()) {
+      conf.append(NginxCache.httpLevel(layout, stack));
+    }
     if (site.getWebsocket()) {
       conf.append(
           """
@@ -139,6 +143,9 @@ final class NginxSite {
           """
               .formatted(name, layout.htpasswdFile()));
     }
+    if (site.hasCache()) {
+      body.append(NginxCache.statusHeader());
+    }
     body.append(
         """
 
@@ -150,15 +157,19 @@ final class NginxSite {
                 access_log off;
             }
         """);
-    if (password) {
+    if (password || site.hasCache()) {
+      // Its own location: never behind the password, never answered from the cache (the check
+      // after a switch must reach the new release).
       body.append(
           """
 
               location = %s {
-                  auth_basic off;
-          %s    }
+          %s%s    }
           """
-              .formatted(stack.getHealth().getPath(), application(layout)));
+              .formatted(
+                  stack.getHealth().getPath(),
+                  password ? "        auth_basic off;\n" : "",
+                  application(layout)));
     }
     if (!site.getStaticDir().isEmpty()) {
       body.append(staticFiles(site.getStaticUrl(), layout.current() + "/" + site.getStaticDir()));
@@ -168,7 +179,20 @@ final class NginxSite {
     if (site.getWebsocket()) {
       body.append(websocket(layout, site));
     }
-    body.append("\n    location / {\n").append(application(layout)).append("    }\n}\n");
+    List<String> cached = site.hasCache() ? site.getCache().getPathsList() : List.of();
+    for (String path : cached) {
+      if (!path.equals("/")) {
+        body.append("\n    location ").append(path).append(" {\n");
+        body.append(application(layout))
+            .append(NginxCache.location(layout, stack))
+            .append("    }\n");
+      }
+    }
+    body.append("\n    location / {\n").append(application(layout));
+    if (cached.contains("/")) {
+      body.append(NginxCache.location(layout, stack));
+    }
+    body.append("    }\n}\n");
     return body.toString();
   }
 
