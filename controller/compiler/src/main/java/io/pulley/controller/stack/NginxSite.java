@@ -167,7 +167,7 @@ final class NginxSite {
           %s%s    }
           """
               .formatted(
-                  stack.getHealth().getPath(),
+                  healthLocation(stack.getHealth().getPath()),
                   password ? "        auth_basic off;\n" : "",
                   application(layout)));
     }
@@ -194,6 +194,12 @@ final class NginxSite {
     }
     body.append("    }\n}\n");
     return body.toString();
+  }
+
+  /** An exact location matches the path alone: nginx compares it without the query string. */
+  private static String healthLocation(String path) {
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
   }
 
   private static String staticFiles(String url, String directory) {

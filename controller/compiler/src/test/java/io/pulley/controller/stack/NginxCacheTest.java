@@ -82,6 +82,14 @@ class NginxCacheTest {
   }
 
   @Test
+  void aHealthCheckWithAQuery_hasTheLocationOfItsPath() {
+    var stack = cached(minimal(), StackCache.newBuilder());
+    stack.getHealthBuilder().setPath("/health?deep=1");
+
+    assertThat(site(stack)).contains("    location = /health {\n");
+  }
+
+  @Test
   void givenPathsStatusesAndCookies_onlyThosePrefixesAreCached() {
     String site =
         site(
