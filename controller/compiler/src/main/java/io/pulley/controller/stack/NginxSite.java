@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The nginx site of the stack, /etc/nginx/sites-enabled/NAME.conf: plain HTTP, or HTTPS with
- * Mozilla's intermediate TLS settings and a redirect from HTTP. Stateless; every value in it was
- * validated by the stack validator, and defaults are filled in.
+ * Mozilla's intermediate TLS settings and a redirect from HTTP; with {@code site.cache}, nginx's
+ * response cache ({@link NginxCache}). Stateless; every value in it was validated by the stack
+ * validator, and defaults are filled in.
  */
 final class NginxSite {
 
