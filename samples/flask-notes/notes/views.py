@@ -1,5 +1,6 @@
 """The site: a health check, the version, and notes that a Celery task marks as seen."""
 
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -26,6 +27,13 @@ def health():
 @bp.get("/version")
 def version():
     return VERSION
+
+
+@bp.get("/pages/about")
+def about():
+    """A page the same for every visitor, which nginx may cache: when it was made tells a cached
+    answer from a new one."""
+    return f"{VERSION} rendered {time.time_ns()}"
 
 
 @bp.get("/starts")

@@ -8,6 +8,7 @@ import io.pulley.v1.HandoverMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a Handover must satisfy before the agent acts on it: names that systemd and the file system
@@ -18,6 +19,10 @@ final class HandoverRules {
   private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9_.:-]+@\\.service");
   private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9_.:-]+\\.service");
   private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+  /** What Pulley keeps directly in ROOT, which a cache directory must not be. */
+  private static final Set<String> PULLEY_DIRS =
+      Set.of(".", "..", "releases", "shared", "current", "dumps", ".pulley");
 
   private HandoverRules() {}
 
@@ -80,9 +85,36 @@ final class HandoverRules {
     if (spec.getSocketLink().isEmpty()) {
       return Optional.of("socket_link is required");
     }
+    Optional<String> cache = cacheDirRefusal(spec, guard);
+    if (cache.isPresent()) {
+      return cache;
+    }
     if (spec.getDrainSeconds() < 0) {
       return Optional.of("drain_seconds must not be negative: " + spec.getDrainSeconds());
     }
     return Optional.empty();
+  }
+
+  /**
+   * The cache directory is emptied at each release: a directory of its own directly in ROOT, inside
+   * the allowed roots, so that no plan makes the agent delete anything else.
+   */
+  private static Optional<String> cacheDirRefusal(Handover spec, PathGuard guard)
+      throws IOException {
+    if (spec.getCacheDir().isEmpty()) {
+      return Optional.empty();
+    }
+    Path cache = Path.of(spec.getCacheDir());
+    String name = cache.getFileName() == null ? "" : cache.getFileName().toString();
+    if (!Path.of(spec.getRoot()).equals(cache.getParent())
+        || !RUN_NAME.matcher(name).matches()
+        || PULLEY_DIRS.contains(name)) {
+      return Optional.of(
+          "cache_dir '"
+              + spec.getCacheDir()
+              + "' is not a directory of its own directly in "
+              + spec.getRoot());
+    }
+    return guard.check(spec.getCacheDir());
   }
 }

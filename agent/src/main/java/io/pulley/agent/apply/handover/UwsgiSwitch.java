@@ -31,7 +31,8 @@ import java.util.Optional;
  *        │                        ▼                                                      │
  *        └─────────────► ══ live: nothing from here on is undone ══ ◄────────────────────┘
  *                                 │
- * RepairCurrent ─► Enable(web) ─► RetireWebInstances ─► Enable(worker) ─► RetireWorkers
+ * RepairCurrent ─► Enable(web) ─► RetireWebInstances ─► EmptyCache (nginx's, once a release)
+ *  ─► Enable(worker) ─► RetireWorkers
  *
  * A failure before "live" runs the undos registered so far, newest first:
  *   StartWorker       "worker U did not answer"      new worker stopped
@@ -141,11 +142,18 @@ final class UwsgiSwitch {
     return target.restartWanted();
   }
 
-  /** The old web tier stops first: until then it may enqueue tasks only the old worker knows. */
+  /**
+   * The old web tier stops first: until then it may enqueue tasks only the old worker knows. The
+   * cache is emptied once no old instance can answer a request any more.
+   */
   private static List<FinishStep> finishSteps(HandoverTarget target) {
     List<FinishStep> steps =
         new ArrayList<>(
-            List.of(new RepairCurrent(), new Enable(target.webUnit()), new RetireWebInstances()));
+            List.of(
+                new RepairCurrent(),
+                new Enable(target.webUnit()),
+                new RetireWebInstances(),
+                new EmptyCache()));
     if (target.hasWorker()) {
       steps.add(new Enable(target.workerUnit()));
       steps.add(new RetireWorkers());

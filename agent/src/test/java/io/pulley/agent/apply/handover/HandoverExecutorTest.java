@@ -638,6 +638,45 @@ class HandoverExecutorTest {
     assertThat(host.changes()).isEmpty();
   }
 
+  @Test
+  void withACache_theNewReleaseEmptiesIt_onceItsOldInstanceStopped_andOnlyOnce() throws Exception {
+    FakeHost host = servingA();
+    Path cache = Files.createDirectories(root.resolve("nginx-cache/5/39"));
+    Files.writeString(cache.resolve("abe2750d8860b65b2b875755c8b78395"), "A's page");
+    Handover spec = spec(B).setCacheDir(root.resolve("nginx-cache").toString()).build();
+
+    Convergence switched = converge(host, spec);
+
+    assertThat(switched.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(switched.reason())
+        .contains(
+            "stopped app-uwsgi@" + A + ".service, emptied the cache " + root + "/nginx-cache (1")
+        .contains("for the new release");
+    assertThat(root.resolve("nginx-cache")).isEmptyDirectory();
+
+    Files.writeString(root.resolve("nginx-cache/b-page"), "B's page");
+    Convergence again = converge(host, spec);
+
+    assertThat(again.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(root.resolve("nginx-cache/b-page")).hasContent("B's page");
+  }
+
+  @Test
+  void aCacheDirOutsideItsOwnDirectoryInRoot_isRefused_beforeAnythingIsDeleted() throws Exception {
+    FakeHost host = servingA();
+    Files.writeString(root.resolve("releases/" + A + "/app.py"), "code");
+
+    for (String dir : List.of(root.resolve("releases").toString(), dir.toString(), "/etc")) {
+      Convergence c = converge(host, spec(B).setCacheDir(dir).build());
+
+      assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+      assertThat(c.reason())
+          .isEqualTo("cache_dir '" + dir + "' is not a directory of its own directly in " + root);
+    }
+    assertThat(root.resolve("releases/" + A + "/app.py")).hasContent("code");
+    assertThat(host.changes()).isEmpty();
+  }
+
   /** The changes {@code host} saw after the first {@code skip}. */
   private static List<String> changesAfter(FakeHost host, int skip) {
     List<String> all = host.changes();

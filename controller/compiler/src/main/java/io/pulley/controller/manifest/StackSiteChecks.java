@@ -127,6 +127,10 @@ final class StackSiteChecks {
           HTPASSWD,
           "use \"user:HASH\" as printed by `htpasswd -nB user`, without blanks");
     }
+    if (site.hasCache()) {
+      new StackCacheChecks(checks)
+          .validate(site, filled, !site.getStaticDir().isEmpty() || collectsStatic);
+    }
     for (int i = 0; i < site.getRealIpFromCount(); i++) {
       text.matches(
           "stack.site.real_ip_from[" + i + "]",

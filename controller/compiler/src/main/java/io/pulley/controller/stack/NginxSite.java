@@ -3,11 +3,13 @@ package io.pulley.controller.stack;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackSite;
 import io.pulley.v1.StackTls;
+import java.util.List;
 
 /**
  * The nginx site of the stack, /etc/nginx/sites-enabled/NAME.conf: plain HTTP, or HTTPS with
- * Mozilla's intermediate TLS settings and a redirect from HTTP. Stateless; every value in it was
- * validated by the stack validator, and defaults are filled in.
+ * Mozilla's intermediate TLS settings and a redirect from HTTP; with {@code site.cache}, nginx's
+ * response cache ({@link NginxCache}). Stateless; every value in it was validated by the stack
+ * validator, and defaults are filled in.
  */
 final class NginxSite {
 
@@ -32,9 +34,12 @@ final class NginxSite {
             '$status $body_bytes_sent "$http_referer" "$http_user_agent" '
             'upstream_status=$upstream_status request_time=$request_time '
             'upstream_response_time=$upstream_response_time version=$upstream_http_x_version '
-            'msec=$msec connection=$pid:$connection:$connection_requests';
+            'msec=$msec connection=$pid:$connection:$connection_requests%2$s';
         """
-            .formatted(prefix));
+            .formatted(prefix, site.hasCache() ? " cache=$upstream_cache_status" : ""));
+    if (site.hasCache()) {
+      conf.append(NginxCache.httpLevel(layout, stack));
+    }
     if (site.getWebsocket()) {
       conf.append(
           """
@@ -163,6 +168,9 @@ final class NginxSite {
           """
               .formatted(name, layout.htpasswdFile()));
     }
+    if (site.hasCache()) {
+      body.append(NginxCache.statusHeader());
+    }
     body.append(
         """
 
@@ -185,8 +193,9 @@ final class NginxSite {
           """
               .formatted(StackAcmeCertificate.WEBROOT));
     }
-    if (password || !redirect.isEmpty()) {
-      // The health check, answered here however the rest of the site is guarded or redirected.
+    if (password || site.hasCache() || !redirect.isEmpty()) {
+      // Its own location: never behind the password, never answered from the cache (the check
+      // after a switch must reach the new release), never redirected to HTTPS.
       body.append(
           """
 
@@ -194,7 +203,7 @@ final class NginxSite {
           %s%s    }
           """
               .formatted(
-                  stack.getHealth().getPath(),
+                  healthLocation(stack.getHealth().getPath()),
                   password ? "        auth_basic off;\n" : "",
                   application(layout)));
     }
@@ -207,11 +216,28 @@ final class NginxSite {
     if (site.getWebsocket()) {
       body.append(websocket(layout, site, redirect));
     }
-    body.append("\n    location / {\n")
-        .append(redirect)
-        .append(application(layout))
-        .append("    }\n}\n");
+    List<String> cached = site.hasCache() ? site.getCache().getPathsList() : List.of();
+    for (String path : cached) {
+      if (!path.equals("/")) {
+        body.append("\n    location ").append(path).append(" {\n");
+        body.append(redirect)
+            .append(application(layout))
+            .append(NginxCache.location(layout, stack))
+            .append("    }\n");
+      }
+    }
+    body.append("\n    location / {\n").append(redirect).append(application(layout));
+    if (cached.contains("/")) {
+      body.append(NginxCache.location(layout, stack));
+    }
+    body.append("    }\n}\n");
     return body.toString();
+  }
+
+  /** An exact location matches the path alone: nginx compares it without the query string. */
+  private static String healthLocation(String path) {
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
   }
 
   private static String staticFiles(String url, String directory, String redirect) {

@@ -189,6 +189,10 @@ final class ReleaseSteps {
             .addRetiredWebUnits(layout.uwsgiUnit())
             .addAllRestartOn(List.of("file:settings", "file:uwsgi-ini"))
             .addFreshStartOn("file:environment");
+    if (stack.getSite().hasCache()) {
+      // Emptied once the previous release's instance has stopped: none of its responses is left.
+      handover.setCacheDir(layout.nginxCache());
+    }
     if (stack.getSite().getWebsocket()) {
       handover.setHttpSocketLink(layout.httpSocket());
       // Open WebSockets never make the old instance idle: wait for them this long, not harakiri.

@@ -4,11 +4,13 @@ import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Manifest;
 import io.pulley.v1.Resource;
 import io.pulley.v1.Stack;
+import io.pulley.v1.StackCache;
 import io.pulley.v1.StackCommand;
 import io.pulley.v1.StackHealth;
 import io.pulley.v1.StackMail;
 import io.pulley.v1.StackSite;
 import io.pulley.v1.StackWeb;
+import java.util.List;
 
 /**
  * Every default of the stack section, applied here and nowhere else: {@link #filled} sets each
@@ -63,6 +65,21 @@ public final class StackDefaults {
    * connection that never ends would otherwise hold every deploy for the whole request timeout.
    */
   public static final int WEBSOCKET_DRAIN_SECONDS = 10;
+
+  public static final String CACHE_MAX_SIZE = "1g";
+  public static final int CACHE_VALID_SECONDS = 60;
+  public static final List<String> CACHE_PATHS = List.of("/");
+
+  /**
+   * The cookies of a logged-in user by default: the session cookie of Pyramid's and Flask's
+   * sessions ("session"), Django's ("sessionid"), Pyramid's AuthTkt ("auth_tkt") and Flask-Login's
+   * ("remember_token"). Not Django's "csrftoken": anonymous visitors get it too.
+   */
+  public static final List<String> CACHE_BYPASS_COOKIES =
+      List.of("session", "sessionid", "auth_tkt", "remember_token");
+
+  /** nginx's own choice when uwsgi_cache_valid names no status. */
+  public static final List<Integer> CACHE_STATUSES = List.of(200, 301, 302);
 
   public static final int WORKER_STOP_TIMEOUT_SECONDS = 600;
   public static final int CACHE_DB = 1;
@@ -171,6 +188,21 @@ public final class StackDefaults {
         .setWebsocketPath(or(site.getWebsocketPath(), WEBSOCKET_PATH));
     if (site.getWebsocket()) {
       site.setWebsocketDrainSeconds(or(site.getWebsocketDrainSeconds(), WEBSOCKET_DRAIN_SECONDS));
+    }
+    if (site.hasCache()) {
+      StackCache.Builder cache = site.getCacheBuilder();
+      cache
+          .setMaxSize(or(cache.getMaxSize(), CACHE_MAX_SIZE))
+          .setValidSeconds(or(cache.getValidSeconds(), CACHE_VALID_SECONDS));
+      if (cache.getPathsCount() == 0) {
+        cache.addAllPaths(CACHE_PATHS);
+      }
+      if (cache.getBypassCookiesCount() == 0) {
+        cache.addAllBypassCookies(CACHE_BYPASS_COOKIES);
+      }
+      if (cache.getStatusesCount() == 0) {
+        cache.addAllStatuses(CACHE_STATUSES);
+      }
     }
     if (site.hasTls()) {
       // -1 (no header) is a value of its own; only 0 stands for the default.

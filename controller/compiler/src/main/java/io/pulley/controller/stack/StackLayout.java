@@ -131,6 +131,14 @@ public record StackLayout(
     return "/etc/nginx/sites-enabled/" + name + ".conf";
   }
 
+  /**
+   * nginx's response cache of the site: in ROOT, where the agent may write, so that it may empty it
+   * on a release switch without being allowed into nginx's own /var/cache/nginx.
+   */
+  String nginxCache() {
+    return root + "/nginx-cache";
+  }
+
   /** The site's error log, where nginx also logs a wrong password (fail2ban reads it). */
   String nginxErrorLog() {
     return "/var/log/nginx/" + name + ".error.log";

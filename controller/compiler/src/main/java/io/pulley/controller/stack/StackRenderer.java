@@ -68,6 +68,10 @@ public final class StackRenderer {
       // The application writes it (collectstatic), nginx reads it: world-readable, like a release.
       directory(resources, DjangoSteps.staticRoot(layout), layout.name(), layout.name(), "0755");
     }
+    if (stack.getSite().hasCache()) {
+      // nginx's workers write it; nothing else reads it.
+      directory(resources, layout.nginxCache(), "www-data", "www-data", "0700");
+    }
     backingServices(resources, layout, stack);
     configuration(resources, layout, stack);
     List<Resource> prepared = ReleaseSteps.prepare(layout, stack);

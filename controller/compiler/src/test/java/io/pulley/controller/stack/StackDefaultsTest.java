@@ -65,6 +65,22 @@ class StackDefaultsTest {
   }
 
   @Test
+  void filled_anEmptyCache_getsTheDocumentedDefaults_andNoneIsAdded() {
+    assertThat(StackDefaults.filled(manifest(minimal())).getSite().hasCache()).isFalse();
+    var cached = minimal();
+    cached.getSiteBuilder().setCache(io.pulley.v1.StackCache.getDefaultInstance());
+
+    var cache = StackDefaults.filled(manifest(cached)).getSite().getCache();
+
+    assertThat(cache.getMaxSize()).isEqualTo("1g");
+    assertThat(cache.getValidSeconds()).isEqualTo(60);
+    assertThat(cache.getPathsList()).containsExactly("/");
+    assertThat(cache.getBypassCookiesList())
+        .containsExactly("session", "sessionid", "auth_tkt", "remember_token");
+    assertThat(cache.getStatusesList()).containsExactly(200, 301, 302);
+  }
+
+  @Test
   void filled_writtenValues_stayAsWritten() {
     var written = withTls(full()).setName("shop");
     written.getWebBuilder().setHarakiri(60).setDrainSeconds(7);

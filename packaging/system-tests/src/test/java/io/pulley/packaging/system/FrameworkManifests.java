@@ -19,10 +19,20 @@ final class FrameworkManifests {
 
   private FrameworkManifests() {}
 
-  /** Flask: an app factory, flit_core, the instance folder outside the release, init-db once. */
+  /**
+   * Flask: an app factory, flit_core, the instance folder outside the release, init-db once, and
+   * nginx's cache for /pages/ (long enough that only a release switch empties it in the test).
+   */
   static Path notes(Path dir, String repositoryUrl) throws IOException {
     return flask(
-        dir, "notes", NOTES_DOMAIN, 1, 2, "url: \"" + repositoryUrl + "\", ref: main, keep: 3", "");
+        dir,
+        "notes",
+        NOTES_DOMAIN,
+        1,
+        2,
+        "url: \"" + repositoryUrl + "\", ref: main, keep: 3",
+        "",
+        "\n    cache: {paths: [/pages/], valid_seconds: 600}");
   }
 
   /**
@@ -42,7 +52,7 @@ final class FrameworkManifests {
     return flask(dir, application, domain, cacheDb, brokerDb, git, delivery, "");
   }
 
-  /** As {@link #flask}, with {@code siteExtra} (more site fields, indented four) in its site. */
+  /** The same, with {@code site} (YAML lines, each starting "\n ") added to the site. */
   static Path flask(
       Path dir,
       String application,
@@ -51,7 +61,7 @@ final class FrameworkManifests {
       int brokerDb,
       String git,
       String delivery,
-      String siteExtra)
+      String site)
       throws IOException {
     String yaml =
         """
@@ -71,8 +81,8 @@ final class FrameworkManifests {
           site:
             domains: [%s]
             static_dir: notes/static
-            websocket: true
-        %s  celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
+            websocket: true%s
+          celery: {app: notes.tasks, concurrency: 1, queues: [notes]}
           database: {}
           redis: {cache_db: %d, broker_db: %d}
           shared_dirs: [instance]
@@ -85,7 +95,7 @@ final class FrameworkManifests {
               once: host
           health: {path: /health, expect_body: ok}
         """
-            .formatted(application, delivery, git, domain, siteExtra, cacheDb, brokerDb);
+            .formatted(application, delivery, git, domain, site, cacheDb, brokerDb);
     return Files.writeString(dir.resolve(application + ".yaml"), yaml);
   }
 

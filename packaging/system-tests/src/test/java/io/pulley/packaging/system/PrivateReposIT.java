@@ -174,10 +174,10 @@ class PrivateReposIT {
             9,
             "url: \"" + upstream.url() + "\", ref: main",
             "",
-            "    tls:\n      acme:\n        email: ops@example.test\n        directory: "
+            "\n    tls:\n      acme:\n        email: ops@example.test\n        directory: "
                 + pebble.directory()
                 + "\n        ca: |\n"
-                + pebble.caPem().strip().indent(10));
+                + pebble.caPem().strip().indent(10).stripTrailing());
 
     int revision = sample.apply(manifest);
     StatusReport report = sample.awaitApplyOf("secure/production", revision, "", COLD);

@@ -64,6 +64,11 @@ final class SiteClient {
     return request(path, "Authorization: Basic " + token + "\r\n");
   }
 
+  /** GET with a Cookie header, as a browser sends its session cookie. */
+  Response getWithCookie(String path, String cookie) throws IOException {
+    return request(path, "Cookie: " + cookie + "\r\n");
+  }
+
   /** POST of an HTML form's fields (application/x-www-form-urlencoded). */
   Response post(String path, Map<String, String> form) throws IOException {
     StringBuilder body = new StringBuilder();
