@@ -19,11 +19,13 @@ import java.util.List;
  * {@link #CARRIED}. Stateless.
  */
 public final class CodeSettings {
-  /** The stack fields a promotion carries, as a manifest writes them, for messages and docs. */
+  /**
+   * The stack fields a promotion carries, as a manifest writes them (the ref with the source's
+   * commit): the list docs/rollouts.md gives users, which a test holds it to.
+   */
   public static final List<String> CARRIED =
       List.of(
           "git.ref",
-          "git.commit",
           "git.submodules",
           "python",
           "packages",

@@ -106,6 +106,10 @@ public final class Promoter {
           Promotions.shortCommit(git.getCommit()));
       return;
     }
+    if (CodeSettings.same(source.get().getManifest().getStack(), target.getManifest().getStack())) {
+      // Production runs this code already, the same way: nothing to compile.
+      return;
+    }
     String why = "healthy there for " + wanted.toSeconds() + " s";
     PromoteResult result = promotions.promote(from, to, false, ACTOR, why);
     if (result instanceof PromoteResult.Rejected rejected) {
