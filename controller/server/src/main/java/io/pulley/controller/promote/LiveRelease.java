@@ -57,6 +57,8 @@ public final class LiveRelease {
       if (applied == 0) {
         problems.add(id + " has applied no revision of " + app + " yet");
       } else if (host.getHealth() != HostHealth.HOST_HEALTH_HEALTHY) {
+        // Whichever application failed: a host's applied revisions are those of its last whole
+        // successful apply, and after a failed one they may not be what it serves.
         problems.add(id + " is not healthy (its last apply failed)");
       } else if (running != 0 && applied != running) {
         problems.add(id + " runs revision " + applied + ", not " + running);
