@@ -2,6 +2,7 @@ package io.pulley.controller.promote;
 
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.manifest.AppEnv;
+import io.pulley.controller.manifest.CodeSettings;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.store.Release;
 import io.pulley.controller.store.Store;

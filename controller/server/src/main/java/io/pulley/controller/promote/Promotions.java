@@ -3,12 +3,9 @@ package io.pulley.controller.promote;
 import io.pulley.controller.audit.AuditTrail;
 import io.pulley.controller.hosts.HostRegistry;
 import io.pulley.controller.manifest.AppEnv;
+import io.pulley.controller.manifest.CodeSettings;
 import io.pulley.controller.manifest.CompileResult;
-import io.pulley.controller.manifest.GitRefResolver;
-import io.pulley.controller.manifest.GitRemote;
 import io.pulley.controller.manifest.ManifestCompiler;
-import io.pulley.controller.manifest.RefResolution;
-import io.pulley.controller.manifest.RemoteAccess;
 import io.pulley.controller.manifest.RemoteUrl;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.rollout.Fleet;
@@ -41,14 +38,12 @@ public final class Promotions {
   private final Function<AppEnv, Optional<Rollout>> rollouts;
   private final Store store;
   private final AuditTrail audit;
-  private final GitRefResolver resolver;
-  private final Optional<RemoteAccess> access;
+  private final ManifestCompiler compiler;
 
   /**
    * @param rollouts the newest rollout of an environment, if it has one
-   * @param resolver resolves the Git refs of the target's other resources; the promoted commit is
-   *     never asked for
-   * @param access reads private remotes; empty for public ones only
+   * @param compiler compiles the target's manifest as an apply does; the promoted commit is pinned
+   *     in it, never asked for
    */
   public Promotions(
       RevisionLog revisions,
@@ -57,16 +52,14 @@ public final class Promotions {
       Function<AppEnv, Optional<Rollout>> rollouts,
       Store store,
       AuditTrail audit,
-      GitRefResolver resolver,
-      Optional<RemoteAccess> access) {
+      ManifestCompiler compiler) {
     this.revisions = revisions;
     this.hosts = hosts;
     this.fleet = fleet;
     this.rollouts = rollouts;
     this.store = store;
     this.audit = audit;
-    this.resolver = resolver;
-    this.access = access;
+    this.compiler = compiler;
   }
 
   /** The revision of {@code from} that runs live and healthy now, or why none does. */
@@ -166,11 +159,9 @@ public final class Promotions {
     }
     // The commit the source's hosts run, as it is: never resolved again, so a newer push to the
     // ref cannot take its place. The target's other Git resources resolve as in an apply.
-    GitRefResolver pinned = new PinnedRelease(git, resolver);
     CompileResult compiled =
-        access
-            .map(a -> new ManifestCompiler(pinned, a))
-            .orElseGet(() -> new ManifestCompiler(pinned))
+        compiler
+            .pinning(git.getUrl(), git.getRef(), git.getCommit())
             .compile(
                 target.getSourceYaml(),
                 to.toString(),
@@ -229,26 +220,5 @@ public final class Promotions {
 
   static String shortCommit(String commit) {
     return commit.substring(0, Math.min(12, commit.length()));
-  }
-
-  /**
-   * Answers the promoted ref with its commit, without asking; other refs as {@code others} does.
-   */
-  private record PinnedRelease(StackGit git, GitRefResolver others) implements GitRefResolver {
-    @Override
-    public RefResolution resolve(String url, String ref) {
-      return pinned(url, ref) ? RefResolution.resolved(git.getCommit()) : others.resolve(url, ref);
-    }
-
-    @Override
-    public RefResolution resolve(GitRemote remote, String ref) {
-      return pinned(remote.url(), ref)
-          ? RefResolution.resolved(git.getCommit())
-          : others.resolve(remote, ref);
-    }
-
-    private boolean pinned(String url, String ref) {
-      return url.equals(git.getUrl()) && ref.equals(git.getRef());
-    }
   }
 }

@@ -94,7 +94,9 @@ public final class RevisionLog {
       boolean dryRun,
       String actor,
       java.util.function.Predicate<AppEnv> mayChange) {
-    CompileResult compiled = compiler.compile(yaml, sourceName);
+    KeptRelease.Compiled kept =
+        KeptRelease.compile(compiler, yaml, sourceName, store::currentRevision);
+    CompileResult compiled = kept.result();
     if (!compiled.ok()) {
       metrics.applied("rejected");
       return new ApplyResult.Rejected(compiled.errors());
@@ -123,6 +125,7 @@ public final class RevisionLog {
       String diff = diff(previous, manifest);
       List<String> notices = new ArrayList<>(redis.notices());
       notices.addAll(secrets.hostKeyNotices(manifest));
+      kept.kept().ifPresent(k -> notices.add(KeptRelease.notice(k)));
       if (dryRun) {
         metrics.applied("dry_run");
         return new ApplyResult.Accepted(previous, changed, diff, true, notices);
@@ -136,15 +139,15 @@ public final class RevisionLog {
         metrics.applied("unchanged");
         return new ApplyResult.Accepted(previous, false, diff, false, notices);
       }
-      Revision stored =
-          append(
-              Revision.newBuilder()
-                  .setManifest(manifest)
-                  .setContentHash(hash)
-                  .setAppliedBy(actor)
-                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_APPLY)
-                  .setSourceYaml(yaml),
-              previous);
+      Revision.Builder applied =
+          Revision.newBuilder()
+              .setManifest(manifest)
+              .setContentHash(hash)
+              .setAppliedBy(actor)
+              .setOrigin(RevisionOrigin.REVISION_ORIGIN_APPLY)
+              .setSourceYaml(yaml);
+      kept.kept().ifPresent(k -> applied.setPromotedFrom(k.getPromotedFrom()));
+      Revision stored = append(applied, previous);
       metrics.applied("created");
       return new ApplyResult.Accepted(Optional.of(stored), true, diff, false, notices);
     }
@@ -162,15 +165,14 @@ public final class RevisionLog {
         return new RollbackResult.RolledBack(previous, false);
       }
       secrets.generateMissing(target.get().getManifest());
+      // The target's manifest, hash, source YAML and the release it was promoted to, if it was.
       Revision stored =
           append(
-              Revision.newBuilder()
-                  .setManifest(target.get().getManifest())
-                  .setContentHash(target.get().getContentHash())
+              target.get().toBuilder()
+                  .clearNumber()
                   .setAppliedBy(actor)
                   .setOrigin(RevisionOrigin.REVISION_ORIGIN_ROLLBACK)
                   .setRestores(to)
-                  .setSourceYaml(target.get().getSourceYaml())
                   .setTrigger("rollback to revision " + to),
               Optional.of(previous));
       return new RollbackResult.RolledBack(stored, true);

@@ -22,7 +22,6 @@ import io.pulley.controller.store.Store;
 import io.pulley.controller.tracking.Tracker;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,29 +92,15 @@ final class ControllerParts implements AutoCloseable {
     HostRegistry hosts = new HostRegistry(store, clock, labels);
     AuditTrail audit = new AuditTrail(store, clock, metrics);
     SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock, audit);
-    RevisionLog revisions =
-        new RevisionLog(
-            store,
-            new ManifestCompiler(resolver, secrets.remoteAccess()),
-            secrets,
-            clock,
-            metrics,
-            events);
+    ManifestCompiler compiler = new ManifestCompiler(resolver, secrets.remoteAccess());
+    RevisionLog revisions = new RevisionLog(store, compiler, secrets, clock, metrics, events);
     RegistryFleet fleet = new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3));
     Rollouts rollouts = new Rollouts(store, hosts, fleet, audit, clock, revisions::get, events);
     RemoteRefs remotes = resolver instanceof RemoteRefs refs ? refs : new JGitRefResolver();
     Tracker tracker =
         new Tracker(revisions, remotes, secrets.remoteAccess(), store, audit, clock, new Random());
     Promotions promotions =
-        new Promotions(
-            revisions,
-            hosts,
-            fleet,
-            rollouts::get,
-            store,
-            audit,
-            resolver,
-            Optional.of(secrets.remoteAccess()));
+        new Promotions(revisions, hosts, fleet, rollouts::get, store, audit, compiler);
     Promoter promoter = new Promoter(revisions, promotions, store, audit, clock);
     DoneCommands done =
         new DoneCommands(store, hosts, audit, clock, revisions::get, events, rollouts);

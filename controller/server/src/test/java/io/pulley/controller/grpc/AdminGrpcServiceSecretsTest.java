@@ -140,8 +140,8 @@ class AdminGrpcServiceSecretsTest {
                                 app -> java.util.Optional.empty(),
                                 store,
                                 new AuditTrail(store, clock),
-                                new io.pulley.controller.manifest.JGitRefResolver(),
-                                java.util.Optional.empty()))),
+                                new io.pulley.controller.manifest.ManifestCompiler(
+                                    new io.pulley.controller.manifest.JGitRefResolver())))),
                     new UnexpectedErrors(),
                     Actor.interceptor()))
             .addService(

@@ -56,8 +56,7 @@ class PromoteCallsTest {
               app -> Optional.empty(),
               store,
               new AuditTrail(store, clock),
-              new JGitRefResolver(),
-              Optional.empty()));
+              new ManifestCompiler(new JGitRefResolver())));
 
   @Test
   void promote_needsTheDeployerRole() {

@@ -75,8 +75,7 @@ final class PromotionBench implements AutoCloseable {
             app -> Optional.ofNullable(rollouts.get(app)),
             store,
             audit,
-            new JGitRefResolver(),
-            Optional.empty());
+            new ManifestCompiler(new JGitRefResolver()));
   }
 
   /** Staging, on the hosts labelled role=staging, following {@code ref}. */
@@ -99,8 +98,12 @@ final class PromotionBench implements AutoCloseable {
 
   /** Production, on the hosts labelled role=web, at {@code ref}, with top-level {@code rule}. */
   Revision applyProduction(String ref, String rule) {
-    return apply(
-        """
+    return apply(applyProductionYaml(ref, rule));
+  }
+
+  /** The YAML {@link #applyProduction} applies. */
+  String applyProductionYaml(String ref, String rule) {
+    return ("""
         application: shop
         environment: production
         hosts: {labels: {role: web}}
@@ -109,7 +112,7 @@ final class PromotionBench implements AutoCloseable {
           web: {wsgi: old.wsgi, processes: 8}
           site: {domains: [shop.example.com]}
         """
-            .formatted(rule, repository.url(), ref));
+        .formatted(rule, repository.url(), ref));
   }
 
   Revision apply(String yaml) {

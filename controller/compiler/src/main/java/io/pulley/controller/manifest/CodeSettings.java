@@ -1,4 +1,4 @@
-package io.pulley.controller.promote;
+package io.pulley.controller.manifest;
 
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackCelery;

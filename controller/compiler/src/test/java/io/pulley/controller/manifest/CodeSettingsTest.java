@@ -1,4 +1,4 @@
-package io.pulley.controller.promote;
+package io.pulley.controller.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
