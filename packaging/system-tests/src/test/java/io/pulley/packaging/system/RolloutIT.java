@@ -106,8 +106,8 @@ class RolloutIT {
     assertThat(controller.pulley("history", "shop", "production").out())
         .contains("promote: from staging r2 at main " + healthy.substring(0, 12));
 
-    // By the rule: production named at the commit it runs, promoted once staging ran 1.5.0
-    // healthy for 20 s.
+    // By the rule: the apply keeps the release production was promoted to (its YAML names that
+    // commit too), and staging's 1.5.0 is promoted once it has run healthy for 20 s.
     staging.applyProduction(
         healthy, "promote: {from: staging, healthy_seconds: 20}\n" + DELIVERY_ROLLOUT);
     fleet.awaitRollout(9, "succeeded", WARM);
