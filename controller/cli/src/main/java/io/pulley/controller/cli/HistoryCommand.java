@@ -110,6 +110,7 @@ final class HistoryCommand extends ClientCommand {
     return switch (revision.getOrigin()) {
       case REVISION_ORIGIN_ROLLBACK -> "rollback to #" + revision.getRestores();
       case REVISION_ORIGIN_TRACK -> "track: " + revision.getTrigger();
+      case REVISION_ORIGIN_PROMOTE -> "promote: " + revision.getTrigger();
       default -> "apply";
     };
   }

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       RevisionCommand.class,
       RollbackCommand.class,
+      PromoteCommand.class,
       RolloutCommand.class,
       PlanCommand.class,
       SecretCommand.class,

@@ -4,13 +4,14 @@ import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 
 import com.google.re2j.Pattern;
 import io.pulley.v1.Manifest;
+import io.pulley.v1.Promotion;
 import io.pulley.v1.RolloutPolicy;
 import io.pulley.v1.Tracking;
 
 /**
- * Checks how a manifest's releases are delivered: what it tracks on its Git remote ({@code track})
- * and how a new revision spreads over the hosts ({@code rollout}). Not thread-safe: one per
- * compilation.
+ * Checks how a manifest's releases are delivered: what it tracks on its Git remote ({@code track}),
+ * which environment it is promoted from ({@code promote}) and how a new revision spreads over the
+ * hosts ({@code rollout}). Not thread-safe: one per compilation.
  */
 final class DeliveryValidator {
   static final int MIN_INTERVAL_SECONDS = 5;
@@ -32,8 +33,52 @@ final class DeliveryValidator {
     if (manifest.hasTrack()) {
       track(manifest.getTrack(), manifest.hasStack() && manifest.getStack().hasGit());
     }
+    if (manifest.hasPromote()) {
+      promote(manifest);
+    }
     if (manifest.hasRollout()) {
       rollout(manifest.getRollout());
+    }
+  }
+
+  private void promote(Manifest manifest) {
+    Promotion promote = manifest.getPromote();
+    if (!manifest.hasStack() || !manifest.getStack().hasGit()) {
+      checks.fail(
+          "promote",
+          "promotion gives this environment another one's stack.git commit, and this manifest"
+              + " has no stack.git; add stack.git.url, or remove promote");
+    }
+    if (manifest.hasTrack()) {
+      // Two sources of releases would undo each other's revisions. Reported on track, so that
+      // the mistakes inside promote are still shown.
+      checks.fail(
+          "track",
+          "an environment gets its releases either from its Git remote (track) or from another"
+              + " environment (promote); remove one");
+    }
+    if (promote.getFrom().isEmpty()) {
+      checks.fail("promote.from", "name the environment to promote from, such as \"staging\"");
+    } else if (promote.getFrom().equals(manifest.getEnvironment())) {
+      checks.fail(
+          "promote.from",
+          "an environment cannot be promoted from itself; name another one, such as"
+              + " \"staging\"");
+    } else {
+      ManifestNames.problem("environment", promote.getFrom())
+          .ifPresent(reason -> checks.fail("promote.from", reason));
+    }
+    int healthy = promote.getHealthySeconds();
+    if (healthy != 0 && (healthy < MIN_INTERVAL_SECONDS || healthy > MAX_SECONDS)) {
+      checks.fail(
+          "promote.healthy_seconds",
+          "healthy time is "
+              + healthy
+              + " s; use "
+              + MIN_INTERVAL_SECONDS
+              + " to "
+              + MAX_SECONDS
+              + " (0 means 1800)");
     }
   }
 

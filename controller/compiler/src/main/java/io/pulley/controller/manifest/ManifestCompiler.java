@@ -40,6 +40,18 @@ public final class ManifestCompiler {
   }
 
   /**
+   * A compiler like this one that resolves {@code ref} of the remote at {@code url} to {@code
+   * commit} without asking the remote: a release promoted from another environment, or kept by an
+   * apply, is compiled at the commit its hosts ran.
+   */
+  public ManifestCompiler pinning(String url, String ref, String commit) {
+    GitRefResolver pinned = new PinnedRef(resolver, url, ref, commit);
+    return access
+        .map(a -> new ManifestCompiler(pinned, a))
+        .orElseGet(() -> new ManifestCompiler(pinned));
+  }
+
+  /**
    * Compiles {@code yamlText}; {@code sourceName} (such as the file name) labels it. Every mistake
    * the structure allows finding is reported at once; refs are resolved only for a manifest without
    * mistakes, so a typo never costs a network call.

@@ -23,7 +23,7 @@ public enum Permission {
   NOBODY;
 
   private static final Set<String> DEPLOYER_METHODS =
-      Set.of("ApplyManifest", "Rollback", "ControlRollout");
+      Set.of("ApplyManifest", "Rollback", "ControlRollout", "Promote");
   private static final Map<String, Permission> TABLE = table();
 
   /** Who may call {@code fullMethodName} ("package.Service/Method"). */

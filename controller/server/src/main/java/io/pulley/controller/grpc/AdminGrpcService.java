@@ -32,6 +32,8 @@ import io.pulley.v1.ListRevisionsRequest;
 import io.pulley.v1.ListRevisionsResponse;
 import io.pulley.v1.ListSecretsRequest;
 import io.pulley.v1.ListSecretsResponse;
+import io.pulley.v1.PromoteRequest;
+import io.pulley.v1.PromoteResponse;
 import io.pulley.v1.Revision;
 import io.pulley.v1.RollbackRequest;
 import io.pulley.v1.RollbackResponse;
@@ -45,7 +47,7 @@ import java.util.Optional;
 
 /**
  * The gRPC face of the admin side: a thin mapping onto the revision log (with the secrets its plans
- * use) and the host registry.
+ * use) and the host registry; rollouts and promotions through their own calls.
  */
 public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
   private static final int DEFAULT_HISTORY = 50;
@@ -56,14 +58,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   private final HostPlans plans;
   private final PollHub pollHub;
   private final RolloutCalls rolloutCalls;
+  private final PromoteCalls promoteCalls;
 
   public AdminGrpcService(
       RevisionLog revisions,
       HostRegistry hosts,
       HostPlans plans,
       PollHub pollHub,
-      RolloutCalls rolloutCalls) {
+      RolloutCalls rolloutCalls,
+      PromoteCalls promoteCalls) {
     this.rolloutCalls = rolloutCalls;
+    this.promoteCalls = promoteCalls;
     this.revisions = revisions;
     this.hosts = hosts;
     this.plans = plans;
@@ -295,6 +300,11 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
           request.getLimit() <= 0 ? DEFAULT_HISTORY : Math.min(request.getLimit(), MAX_HISTORY);
       rolloutCalls.events(app, limit, observer);
     }
+  }
+
+  @Override
+  public void promote(PromoteRequest request, StreamObserver<PromoteResponse> observer) {
+    promoteCalls.promote(request, observer);
   }
 
   private static boolean namesGiven(AppEnv app, StreamObserver<?> observer) {

@@ -94,7 +94,9 @@ public final class RevisionLog {
       boolean dryRun,
       String actor,
       java.util.function.Predicate<AppEnv> mayChange) {
-    CompileResult compiled = compiler.compile(yaml, sourceName);
+    KeptRelease.Compiled kept =
+        KeptRelease.compile(compiler, yaml, sourceName, store::currentRevision);
+    CompileResult compiled = kept.result();
     if (!compiled.ok()) {
       metrics.applied("rejected");
       return new ApplyResult.Rejected(compiled.errors());
@@ -123,6 +125,7 @@ public final class RevisionLog {
       String diff = diff(previous, manifest);
       List<String> notices = new ArrayList<>(redis.notices());
       notices.addAll(secrets.hostKeyNotices(manifest));
+      kept.kept().ifPresent(k -> notices.add(KeptRelease.notice(k)));
       if (dryRun) {
         metrics.applied("dry_run");
         return new ApplyResult.Accepted(previous, changed, diff, true, notices);
@@ -136,15 +139,15 @@ public final class RevisionLog {
         metrics.applied("unchanged");
         return new ApplyResult.Accepted(previous, false, diff, false, notices);
       }
-      Revision stored =
-          append(
-              Revision.newBuilder()
-                  .setManifest(manifest)
-                  .setContentHash(hash)
-                  .setAppliedBy(actor)
-                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_APPLY)
-                  .setSourceYaml(yaml),
-              previous);
+      Revision.Builder applied =
+          Revision.newBuilder()
+              .setManifest(manifest)
+              .setContentHash(hash)
+              .setAppliedBy(actor)
+              .setOrigin(RevisionOrigin.REVISION_ORIGIN_APPLY)
+              .setSourceYaml(yaml);
+      kept.kept().ifPresent(k -> applied.setPromotedFrom(k.getPromotedFrom()));
+      Revision stored = append(applied, previous);
       metrics.applied("created");
       return new ApplyResult.Accepted(Optional.of(stored), true, diff, false, notices);
     }
@@ -162,15 +165,14 @@ public final class RevisionLog {
         return new RollbackResult.RolledBack(previous, false);
       }
       secrets.generateMissing(target.get().getManifest());
+      // The target's manifest, hash, source YAML and the release it was promoted to, if it was.
       Revision stored =
           append(
-              Revision.newBuilder()
-                  .setManifest(target.get().getManifest())
-                  .setContentHash(target.get().getContentHash())
+              target.get().toBuilder()
+                  .clearNumber()
                   .setAppliedBy(actor)
                   .setOrigin(RevisionOrigin.REVISION_ORIGIN_ROLLBACK)
                   .setRestores(to)
-                  .setSourceYaml(target.get().getSourceYaml())
                   .setTrigger("rollback to revision " + to),
               Optional.of(previous));
       return new RollbackResult.RolledBack(stored, true);
@@ -235,8 +237,29 @@ public final class RevisionLog {
    */
   public Optional<Revision> appendTracked(
       Revision basedOn, Manifest manifest, String actor, String trigger) {
+    return appendDerived(
+        basedOn,
+        Revision.newBuilder()
+            .setManifest(manifest)
+            .setAppliedBy(actor)
+            .setOrigin(RevisionOrigin.REVISION_ORIGIN_TRACK)
+            .setTrigger(trigger));
+  }
+
+  /**
+   * Stores {@code derived} (its manifest, actor, origin and trigger set), a revision compiled from
+   * {@code basedOn}'s source YAML with a change the controller made (a tracked ref, a promoted
+   * release). The Redis databases the application has keep their numbers, as in an apply. Nothing
+   * is stored if the current revision of the application has that content already.
+   *
+   * @param basedOn the revision whose source was compiled; if it is no longer the current one, an
+   *     admin changed the manifest meanwhile and nothing is stored
+   */
+  public Optional<Revision> appendDerived(Revision basedOn, Revision.Builder derived) {
     synchronized (writeLock) {
-      Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
+      Optional<Revision> previous = store.currentRevision(AppEnv.of(derived.getManifest()));
+      Manifest manifest =
+          RedisDatabases.assign(derived.getManifest(), previous, current).manifest();
       String hash = ContentHash.of(manifest);
       if (previous.isEmpty()
           || previous.get().getNumber() != basedOn.getNumber()
@@ -246,16 +269,29 @@ public final class RevisionLog {
       secrets.generateMissing(manifest);
       return Optional.of(
           append(
-              Revision.newBuilder()
+              derived
                   .setManifest(manifest)
                   .setContentHash(hash)
-                  .setAppliedBy(actor)
-                  .setOrigin(RevisionOrigin.REVISION_ORIGIN_TRACK)
-                  .setSourceYaml(basedOn.getSourceYaml())
-                  .setTrigger(trigger),
+                  .setSourceYaml(basedOn.getSourceYaml()),
               previous));
     }
   }
+
+  /**
+   * What {@code manifest}, compiled from the current revision's source, would be stored as: the
+   * Redis databases assigned as {@link #appendDerived} assigns them, and the diff against the
+   * current revision.
+   */
+  public Derived preview(Manifest manifest) {
+    Optional<Revision> previous = store.currentRevision(AppEnv.of(manifest));
+    Manifest assigned = RedisDatabases.assign(manifest, previous, current).manifest();
+    String hash = ContentHash.of(assigned);
+    boolean changed = previous.map(p -> !p.getContentHash().equals(hash)).orElse(true);
+    return new Derived(assigned, changed, diff(previous, assigned));
+  }
+
+  /** A manifest as it would be stored, whether it differs from the current revision, and how. */
+  public record Derived(Manifest manifest, boolean changed, String diff) {}
 
   private Revision append(Revision.Builder revision, Optional<Revision> previous) {
     Instant now = clock.instant();
@@ -291,6 +327,7 @@ public final class RevisionLog {
     return switch (revision.getOrigin()) {
       case REVISION_ORIGIN_ROLLBACK -> "rollback to #" + revision.getRestores();
       case REVISION_ORIGIN_TRACK -> revision.getTrigger();
+      case REVISION_ORIGIN_PROMOTE -> "promote: " + revision.getTrigger();
       default -> "apply";
     };
   }

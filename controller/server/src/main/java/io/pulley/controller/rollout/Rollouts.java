@@ -304,6 +304,7 @@ public final class Rollouts implements RevisionChooser {
           case REVISION_ORIGIN_ROLLBACK ->
               "rollback to the content of revision " + revision.getRestores();
           case REVISION_ORIGIN_TRACK -> revision.getTrigger();
+          case REVISION_ORIGIN_PROMOTE -> "promote: " + revision.getTrigger();
           default -> "manifest applied";
         };
     return "revision " + revision.getNumber() + " stored: " + what;

@@ -12,6 +12,8 @@ import io.pulley.controller.manifest.RemoteRefs;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.HostPlans;
 import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.promote.Promoter;
+import io.pulley.controller.promote.Promotions;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.rollout.RegistryFleet;
 import io.pulley.controller.rollout.Rollouts;
@@ -43,6 +45,8 @@ final class ControllerParts implements AutoCloseable {
   final Rollouts rollouts;
   final DoneCommands done;
   final Tracker tracker;
+  final Promotions promotions;
+  final Promoter promoter;
   final HostPlans plans;
   final PollHub polls;
   private final ScheduledExecutorService timer;
@@ -56,6 +60,8 @@ final class ControllerParts implements AutoCloseable {
       Rollouts rollouts,
       DoneCommands done,
       Tracker tracker,
+      Promotions promotions,
+      Promoter promoter,
       HostPlans plans,
       PollHub polls,
       ScheduledExecutorService timer,
@@ -67,6 +73,8 @@ final class ControllerParts implements AutoCloseable {
     this.rollouts = rollouts;
     this.done = done;
     this.tracker = tracker;
+    this.promotions = promotions;
+    this.promoter = promoter;
     this.plans = plans;
     this.polls = polls;
     this.timer = timer;
@@ -84,31 +92,22 @@ final class ControllerParts implements AutoCloseable {
     HostRegistry hosts = new HostRegistry(store, clock, labels);
     AuditTrail audit = new AuditTrail(store, clock, metrics);
     SecretKeeper secrets = new SecretKeeper(store, new SecureRandom(), clock, audit);
-    RevisionLog revisions =
-        new RevisionLog(
-            store,
-            new ManifestCompiler(resolver, secrets.remoteAccess()),
-            secrets,
-            clock,
-            metrics,
-            events);
-    Rollouts rollouts =
-        new Rollouts(
-            store,
-            hosts,
-            new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3)),
-            audit,
-            clock,
-            revisions::get,
-            events);
+    ManifestCompiler compiler = new ManifestCompiler(resolver, secrets.remoteAccess());
+    RevisionLog revisions = new RevisionLog(store, compiler, secrets, clock, metrics, events);
+    RegistryFleet fleet = new RegistryFleet(hosts, clock, config.pollHold().multipliedBy(3));
+    Rollouts rollouts = new Rollouts(store, hosts, fleet, audit, clock, revisions::get, events);
     RemoteRefs remotes = resolver instanceof RemoteRefs refs ? refs : new JGitRefResolver();
     Tracker tracker =
         new Tracker(revisions, remotes, secrets.remoteAccess(), store, audit, clock, new Random());
+    Promotions promotions =
+        new Promotions(revisions, hosts, fleet, rollouts::get, store, audit, compiler);
+    Promoter promoter = new Promoter(revisions, promotions, store, audit, clock);
     DoneCommands done =
         new DoneCommands(store, hosts, audit, clock, revisions::get, events, rollouts);
     HostPlans plans = new HostPlans(hosts, revisions, done);
-    // Two threads: reading a Git remote for tracking may take seconds, and poll timeouts, host
-    // writes and rollout steps must not wait for it.
+    // Two threads: reading a Git remote for tracking (or compiling a promotion, which may read
+    // one) may take seconds, and poll timeouts, host writes and rollout steps must not wait for
+    // it.
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(2, r -> daemon(r, "controller-timer"));
     ExecutorService fanOut = Executors.newFixedThreadPool(2, r -> daemon(r, "poll-fanout"));
@@ -122,7 +121,19 @@ final class ControllerParts implements AutoCloseable {
             metrics);
     events.connect(new Reactions(rollouts, tracker, polls));
     return new ControllerParts(
-        store, hosts, audit, revisions, rollouts, done, tracker, plans, polls, timer, fanOut);
+        store,
+        hosts,
+        audit,
+        revisions,
+        rollouts,
+        done,
+        tracker,
+        promotions,
+        promoter,
+        plans,
+        polls,
+        timer,
+        fanOut);
   }
 
   /** What happens every second, whatever else does; each task retries on the next round. */
@@ -130,6 +141,7 @@ final class ControllerParts implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::flushHosts, 1, 1, TimeUnit.SECONDS);
     timer.scheduleWithFixedDelay(this::moveRollouts, 1, 1, TimeUnit.SECONDS);
     timer.scheduleWithFixedDelay(this::track, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(this::promote, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Runs {@code task} every {@code period} from now on, until the parts close. */
@@ -164,6 +176,15 @@ final class ControllerParts implements AutoCloseable {
       tracker.tick();
     } catch (RuntimeException e) {
       log.warn("tracking Git remotes failed: {}", e.toString());
+    }
+  }
+
+  private void promote() {
+    try {
+      promoter.tick();
+    } catch (RuntimeException e) {
+      // Health is looked at again a second later; a due promotion is tried then.
+      log.warn("promoting by the manifests' rules failed: {}", e.toString());
     }
   }
 

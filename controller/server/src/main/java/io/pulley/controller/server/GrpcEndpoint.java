@@ -12,6 +12,7 @@ import io.pulley.controller.grpc.Actor;
 import io.pulley.controller.grpc.AdminGrpcService;
 import io.pulley.controller.grpc.AgentGrpcService;
 import io.pulley.controller.grpc.EnrolGrpcService;
+import io.pulley.controller.grpc.PromoteCalls;
 import io.pulley.controller.grpc.RolloutCalls;
 import io.pulley.controller.grpc.UnexpectedErrors;
 import io.pulley.controller.metrics.ControllerMetrics;
@@ -59,7 +60,8 @@ final class GrpcEndpoint {
                     parts.hosts,
                     parts.plans,
                     parts.polls,
-                    new RolloutCalls(parts.rollouts, parts.audit)),
+                    new RolloutCalls(parts.rollouts, parts.audit),
+                    new PromoteCalls(parts.promotions)),
                 new UnexpectedErrors(),
                 Actor.interceptor()))
         .addService(

@@ -16,15 +16,18 @@ import io.pulley.controller.tracking.Tracker;
  * in one place and in the order they run. The life of a revision:
  *
  * <pre>
- *  pulley apply, rollback, or a tracked tag ──▶ RevisionLog stores revision N ──▶ RevisionStored
+ *  pulley apply, rollback, promote, a tracked tag or a promote rule ──▶ RevisionLog stores
+ *     revision N ──▶ RevisionStored
  *     1. Rollouts      N's rollout starts: which hosts get N now (a canary first), which keep
  *                      what they have; a rollout of an older revision is superseded
- *     2. Tracker       follows the ref the now-current manifest tracks
+ *     2. Tracker       follows the ref the now-current manifest tracks; a rollback quarantines
+ *                      the release left, for tracking and promotion alike
  *     3. PollHub       answers every held poll whose host's plan changed
  *  a host polls ──▶ PollHub: HostPlans renders its plan (the revisions Rollouts chose for it)
  *  a host reports ──▶ HostRegistry keeps it; the rollout tick reads it within a second;
  *                     DoneCommands records a command run once in an environment ──▶ CommandsDone
  *  every second ──▶ Rollouts.tick moves each rollout on ──▶ RolloutMoved, maybe RolloutHalted
+ *  every second ──▶ Promoter.tick promotes where a promote rule's healthy time has passed
  *  a secret is set or generated ──▶ SecretsChanged
  * </pre>
  *

@@ -260,7 +260,7 @@ public final class Tracker {
             + git.getCommit().substring(0, Math.min(12, git.getCommit().length()))
             + " is quarantined: "
             + why
-            + "; tracking skips it until a newer release appears");
+            + "; tracking and automatic promotion skip it until a newer release appears");
   }
 
   private static Duration shortestInterval(List<Revision> tracking) {

@@ -26,6 +26,7 @@ import io.pulley.controller.manifest.RefResolution;
 import io.pulley.controller.metrics.ControllerMetrics;
 import io.pulley.controller.poll.HostPlans;
 import io.pulley.controller.poll.PollHub;
+import io.pulley.controller.promote.Promotions;
 import io.pulley.controller.revisions.RevisionLog;
 import io.pulley.controller.rollout.RegistryFleet;
 import io.pulley.controller.rollout.RevisionChooser;
@@ -130,7 +131,17 @@ class AdminGrpcServiceSecretsTest {
                                 clock,
                                 revisions::get,
                                 Events.NONE),
-                            new AuditTrail(store, clock))),
+                            new AuditTrail(store, clock)),
+                        new PromoteCalls(
+                            new Promotions(
+                                revisions,
+                                hosts,
+                                new RegistryFleet(hosts, clock, Duration.ofMinutes(3)),
+                                app -> java.util.Optional.empty(),
+                                store,
+                                new AuditTrail(store, clock),
+                                new io.pulley.controller.manifest.ManifestCompiler(
+                                    new io.pulley.controller.manifest.JGitRefResolver())))),
                     new UnexpectedErrors(),
                     Actor.interceptor()))
             .addService(
