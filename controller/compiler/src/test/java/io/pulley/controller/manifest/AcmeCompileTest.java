@@ -7,20 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class AcmeCompileTest {
 
-  private final ManifestCompiler compiler = new ManifestCompiler(new FixedRefResolver());
-
   private CompileResult compile(String site) {
-    return compiler.compile(
-        """
-        application: shop
-        environment: production
-        stack:
-          git: {url: "https://git.example.com/shop.git", ref: main}
-          web: {wsgi: shop.wsgi}
-          site: %s
-        """
-            .formatted(site),
-        "shop.yaml");
+    return ShopStack.compile(site, "");
   }
 
   @Test

@@ -24,21 +24,8 @@ class MailCompileTest {
       -----END CERTIFICATE-----
       """;
 
-  private final ManifestCompiler compiler = new ManifestCompiler(new FixedRefResolver());
-
   private CompileResult compile(String mail, String extra) {
-    return compiler.compile(
-        """
-        application: shop
-        environment: production
-        stack:
-          git: {url: "https://git.example.com/shop.git", ref: main}
-          web: {wsgi: shop.wsgi}
-          site: {domains: [shop.example.com]}
-          mail: %s
-        %s"""
-            .formatted(mail, extra),
-        "shop.yaml");
+    return ShopStack.compile("{domains: [shop.example.com]}", "mail: " + mail + "\n" + extra);
   }
 
   private static List<String> ids(CompileResult result) {

@@ -11,21 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SecurityUpgradesCompileTest {
 
-  private final ManifestCompiler compiler = new ManifestCompiler(new FixedRefResolver());
-
   private CompileResult compile(String section) {
-    return compiler.compile(
-        """
-        application: shop
-        environment: production
-        stack:
-          git: {url: "https://git.example.com/shop.git", ref: main}
-          web: {wsgi: shop.wsgi}
-          site: {domains: [shop.example.com]}
-          security_upgrades: %s
-        """
-            .formatted(section),
-        "shop.yaml");
+    return ShopStack.compile("{domains: [shop.example.com]}", "security_upgrades: " + section);
   }
 
   private static Resource byId(CompileResult result, String id) {
