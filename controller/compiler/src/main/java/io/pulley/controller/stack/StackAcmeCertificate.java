@@ -1,9 +1,7 @@
 package io.pulley.controller.stack;
 
 import io.pulley.v1.Command;
-import io.pulley.v1.Directory;
 import io.pulley.v1.Resource;
-import io.pulley.v1.ServiceState;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackAcme;
 import java.util.ArrayList;
@@ -63,16 +61,7 @@ final class StackAcmeCertificate {
     String certificate = filled.getSite().getTls().getCertificate();
     List<Resource> resources = new ArrayList<>();
     if (!acme.getCa().isEmpty()) {
-      resources.add(
-          StackRenderer.resource(
-              "directory:" + CA_DIR,
-              r ->
-                  r.setDirectory(
-                      Directory.newBuilder()
-                          .setPath(CA_DIR)
-                          .setOwner("root")
-                          .setGroup("root")
-                          .setMode("0755"))));
+      resources.add(StackRenderer.directory(CA_DIR, "root", "root", "0755"));
       resources.add(
           StackRenderer.file(
               CA_ID, StackRenderer.publicFile(caFile(layout), acme.getCa().strip() + "\n")));
@@ -136,8 +125,8 @@ final class StackAcmeCertificate {
    */
   private static List<Resource> renewalTimer(StackLayout layout) {
     String unit = "pulley-acme-" + layout.name();
-    Resource.Builder service =
-        StackRenderer.service(
+    Resource service =
+        StackRenderer.timerStarted(
             "service:acme-renew",
             unit + ".service",
             layout.header("#")
@@ -148,11 +137,7 @@ final class StackAcmeCertificate {
                 + "\nExecStart=/usr/bin/certbot --quiet renew --no-random-sleep-on-renew"
                 + " --cert-name "
                 + layout.name()
-                + "\n",
-            List.of(),
-            List.of())
-            .toBuilder();
-    service.getServiceBuilder().setState(ServiceState.SERVICE_STATE_STOPPED).setDisabled(true);
+                + "\n");
     Resource timer =
         StackRenderer.service(
             "service:acme-renew-timer",
@@ -164,6 +149,6 @@ final class StackAcmeCertificate {
                 + "RandomizedDelaySec=3600\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
             List.of(),
             List.of());
-    return List.of(service.build(), timer);
+    return List.of(service, timer);
   }
 }

@@ -1,8 +1,6 @@
 package io.pulley.controller.stack;
 
-import io.pulley.v1.Directory;
 import io.pulley.v1.Resource;
-import io.pulley.v1.ServiceState;
 import io.pulley.v1.Stack;
 import java.util.List;
 
@@ -29,27 +27,14 @@ final class StackDiskAlert {
     if (percent < 0) {
       return List.of();
     }
-    Resource directory =
-        StackRenderer.resource(
-            "directory:" + DIR,
-            r ->
-                r.setDirectory(
-                    Directory.newBuilder()
-                        .setPath(DIR)
-                        .setOwner("root")
-                        .setGroup("root")
-                        .setMode("0755")));
+    Resource directory = StackRenderer.directory(DIR, "root", "root", "0755");
     Resource script =
         StackRenderer.file(SCRIPT_ID, StackRenderer.publicFile(SCRIPT, script(layout, percent)));
-    // Stopped and not enabled: only the timer starts it.
-    Resource.Builder service =
-        StackRenderer.service(
-            SERVICE_ID, UNIT + ".service", serviceUnit(layout, percent), List.of(), List.of())
-            .toBuilder();
-    service.getServiceBuilder().setState(ServiceState.SERVICE_STATE_STOPPED).setDisabled(true);
+    Resource service =
+        StackRenderer.timerStarted(SERVICE_ID, UNIT + ".service", serviceUnit(layout, percent));
     Resource timer =
         StackRenderer.service(TIMER_ID, UNIT + ".timer", timerUnit(layout), List.of(), List.of());
-    return List.of(directory, script, service.build(), timer);
+    return List.of(directory, script, service, timer);
   }
 
   static String script(StackLayout layout, int percent) {

@@ -46,16 +46,7 @@ final class StackMailRelay {
     }
     StackMail mail = filled.getMail();
     List<Resource> resources = new ArrayList<>();
-    resources.add(
-        StackRenderer.resource(
-            "directory:" + DIR,
-            r ->
-                r.setDirectory(
-                    io.pulley.v1.Directory.newBuilder()
-                        .setPath(DIR)
-                        .setOwner("root")
-                        .setGroup("root")
-                        .setMode("0755"))));
+    resources.add(StackRenderer.directory(DIR, "root", "root", "0755"));
     resources.add(
         StackRenderer.file(MAIN_ID, StackRenderer.publicFile(MAIN, mainCf(layout, mail))));
     resources.add(

@@ -118,16 +118,26 @@ public final class StackRenderer {
 
   private static void directory(
       List<Resource> resources, String path, String owner, String group, String mode) {
-    resources.add(
-        resource(
-            "directory:" + path,
-            r ->
-                r.setDirectory(
-                    Directory.newBuilder()
-                        .setPath(path)
-                        .setOwner(owner)
-                        .setGroup(group)
-                        .setMode(mode))));
+    resources.add(directory(path, owner, group, mode));
+  }
+
+  static Resource directory(String path, String owner, String group, String mode) {
+    return resource(
+        "directory:" + path,
+        r ->
+            r.setDirectory(
+                Directory.newBuilder()
+                    .setPath(path)
+                    .setOwner(owner)
+                    .setGroup(group)
+                    .setMode(mode)));
+  }
+
+  /** A oneshot unit that only its timer starts: written, kept stopped, not enabled at boot. */
+  static Resource timerStarted(String id, String unitName, String unit) {
+    Resource.Builder service = service(id, unitName, unit, List.of(), List.of()).toBuilder();
+    service.getServiceBuilder().setState(ServiceState.SERVICE_STATE_STOPPED).setDisabled(true);
+    return service.build();
   }
 
   private static void backingServices(List<Resource> resources, StackLayout layout, Stack stack) {
