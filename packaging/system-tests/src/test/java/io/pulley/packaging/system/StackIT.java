@@ -204,17 +204,7 @@ class StackIT {
         .isTrue();
     // The database was dumped before the release's migration, and the dump restores.
     assertThat(deployed.outcomes()).containsEntry("dump:database", "changed");
-    String dump =
-        sample
-            .server()
-            .execOrThrow(
-                "find",
-                "/srv/" + NAME + "/dumps",
-                "-name",
-                "*-" + second.substring(0, 12) + ".pgdump")
-            .stdout()
-            .strip();
-    assertThat(dump).as(deployed.text()).isNotEmpty();
+    String dump = dumpOf(second);
     sample.psql("postgres", "create database restored owner shop_production");
     sample
         .server()
@@ -648,6 +638,100 @@ class StackIT {
     assertThat(server.execOrThrow("ss", "-Hltnp").stdout()).doesNotContain("\"master\"");
     assertThat(server.execOrThrow("systemctl", "is-active", "pulley-disk-alert.timer").stdout())
         .contains("active");
+  }
+
+  @Test
+  @Order(16)
+  void migrationThatDropsAColumn_isNotedAtRollback_andItsDumpBringsTheColumnBackForTheOldCode()
+      throws Exception {
+    int live = sample.apply(production());
+    String liveCommit =
+        sample
+            .server()
+            .execOrThrow("readlink", "/srv/" + NAME + "/current")
+            .stdout()
+            .strip()
+            .substring("releases/".length());
+    String retired =
+        repository.commit(SampleMigrations.dropRunsColumn(repository), "retire the runs counter");
+    String before = sample.status().lastApply();
+    int revision = sample.apply(production());
+
+    StatusReport dropped = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
+    assertThat(dropped.succeeded()).as(dropped.text()).isTrue();
+    assertThat(dropped.outcomes()).containsEntry("dump:database", "changed");
+    assertThat(runsColumns()).isEqualTo("0");
+    String written = taskId(site.get("/enqueue?message=after-the-drop").body());
+    String dump = dumpOf(retired);
+
+    String beforeRollback = sample.status().lastApply();
+    String said = sample.rollbackSaying("shop", "production", live);
+    assertThat(said)
+        .contains("note: web-1: the schema of shop_production changed in this release: ")
+        .contains(
+            "the dump from before them: " + dump + ". The code you go back to meets the newer");
+    StatusReport back =
+        sample.awaitApplyOf(APP_ENV, SampleSite.revisionIn(said), beforeRollback, WARM);
+    assertThat(back.succeeded()).as(back.text()).isTrue();
+    // The older code writes the column the migration dropped: it fails until the dump is restored.
+    assertThat(site.get("/enqueue?message=before-the-restore").status()).isEqualTo(500);
+
+    // The restore as docs/stack.md gives it, then the live release's units started again.
+    List<String> units = sample.runningUnits(NAME + "-*");
+    assertThat(units).contains(NAME + "-uwsgi@" + liveCommit + ".service");
+    sample
+        .server()
+        .exec(
+            Duration.ofMinutes(3),
+            "sh",
+            "-c",
+            "systemctl stop '"
+                + NAME
+                + "-uwsgi@*' '"
+                + NAME
+                + "-celery-worker@*' "
+                + NAME
+                + "-celery-beat && runuser -u postgres -- pg_restore --clean --if-exists"
+                + " --no-owner --role=shop_production --single-transaction"
+                + " --dbname=shop_production < "
+                + dump
+                + " && systemctl start "
+                + String.join(" ", units))
+        .orThrow();
+
+    assertThat(runsColumns()).isEqualTo("1");
+    // The data is as it was before the migration: what the newer release wrote is gone with it.
+    assertThat(site.get("/tasks/" + written).status()).isEqualTo(404);
+    String id = taskId(site.get("/enqueue?message=after-the-restore").body());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> site.get("/tasks/" + id).body().contains("\"runs\": 1"));
+  }
+
+  /** How many {@code runs} columns the task table has: 1 with the sample's schema, 0 without. */
+  private static String runsColumns() {
+    return sample
+        .psql(
+            "shop_production",
+            "select count(*) from information_schema.columns"
+                + " where table_name = 'task' and column_name = 'runs'")
+        .strip();
+  }
+
+  /** The dump made before the migrations of {@code commit}'s release. */
+  private static String dumpOf(String commit) {
+    String dump =
+        sample
+            .server()
+            .execOrThrow(
+                "find",
+                "/srv/" + NAME + "/dumps",
+                "-name",
+                "*-" + commit.substring(0, 12) + ".pgdump")
+            .stdout()
+            .strip();
+    assertThat(dump).as("the dump of " + commit).isNotEmpty();
+    return dump;
   }
 
   /** The status code of staging's home page requested from {@code from} with {@code user}. */
