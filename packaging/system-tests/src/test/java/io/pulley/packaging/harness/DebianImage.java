@@ -2,13 +2,10 @@ package io.pulley.packaging.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +48,6 @@ public final class DebianImage {
   static final Path HOST_APT_ARCHIVES = Path.of("/var/cache/apt/archives");
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
-  private static final ReentrantLock BUILD_LOCK = new ReentrantLock();
   private static final Logger log = LoggerFactory.getLogger(DebianImage.class);
 
   private final HarnessDirs dirs;
@@ -141,26 +136,19 @@ public final class DebianImage {
     if (Files.isDirectory(rootfs)) {
       return rootfs;
     }
-    BUILD_LOCK.lock(); // file locks are per process: threads of one JVM queue here first
-    try {
-      Files.createDirectories(dirs.images());
-      try (FileChannel channel =
-          FileChannel.open(
-              dirs.images().resolve("build.lock"),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE)) {
-        FileLock lock = channel.lock(); // released when the channel closes
-        if (!Files.isDirectory(rootfs)) {
-          build();
-        }
-        lock.release();
-      }
-      return rootfs;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      BUILD_LOCK.unlock();
-    }
+    // Two JVMs (or threads) building the same image at once would each debootstrap it.
+    HostLock.holding(
+        dirs.images().resolve("build.lock"),
+        () -> {
+          if (!Files.isDirectory(rootfs)) {
+            try {
+              build();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
+    return rootfs;
   }
 
   private void build() throws IOException {

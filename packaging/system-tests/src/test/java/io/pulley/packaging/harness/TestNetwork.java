@@ -2,6 +2,7 @@ package io.pulley.packaging.harness;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +37,12 @@ public final class TestNetwork {
 
   private final Claims claims;
 
+  /** Beside the claims, not among them: one per machine, emptied at boot as the network is. */
+  private final Path bridgeLock;
+
   TestNetwork(HarnessDirs dirs) {
     this.claims = new Claims(dirs.claims());
+    this.bridgeLock = dirs.claims().resolveSibling("bridge.lock");
   }
 
   /** Where servers reach the host: bind a controller here (port 0) while a {@link Hold} is open. */
@@ -143,23 +148,35 @@ public final class TestNetwork {
     throw new IllegalStateException("all test addresses " + SUBNET_PREFIX + "2-254 are claimed");
   }
 
-  synchronized void ensureBridge() {
-    ExecResult add =
-        HostCommand.run(IP_TIMEOUT, List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
-    if (!add.ok() && !add.stderr().contains("File exists")) {
-      add.orThrow();
-    }
-    ip("addr", "replace", HOST_ADDRESS + "/" + PREFIX_LENGTH, "dev", BRIDGE);
-    ip("link", "set", BRIDGE, "up");
+  /**
+   * Brings the bridge up. Under the host-wide bridge lock, as its removal is: otherwise another JVM
+   * that saw no claim a moment before this one's could delete the bridge this one just checked.
+   */
+  void ensureBridge() {
+    HostLock.holding(
+        bridgeLock,
+        () -> {
+          ExecResult add =
+              HostCommand.run(IP_TIMEOUT, List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
+          if (!add.ok() && !add.stderr().contains("File exists")) {
+            add.orThrow();
+          }
+          ip("addr", "replace", HOST_ADDRESS + "/" + PREFIX_LENGTH, "dev", BRIDGE);
+          ip("link", "set", BRIDGE, "up");
+        });
   }
 
-  synchronized void removeBridgeIfUnused() {
-    Instant now = Instant.now();
-    boolean used = claims.all().stream().anyMatch(claim -> claim.isLive(now));
-    if (!used) {
-      log.debug("removing bridge {}: no live claims", BRIDGE);
-      deleteLink(BRIDGE);
-    }
+  void removeBridgeIfUnused() {
+    HostLock.holding(
+        bridgeLock,
+        () -> {
+          Instant now = Instant.now();
+          boolean used = claims.all().stream().anyMatch(claim -> claim.isLive(now));
+          if (!used) {
+            log.debug("removing bridge {}: no live claims", BRIDGE);
+            deleteLink(BRIDGE);
+          }
+        });
   }
 
   private static void ip(String... args) {
