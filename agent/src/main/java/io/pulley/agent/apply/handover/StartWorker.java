@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * The release's Celery worker runs and answers a ping before the web tier can send it a task name
  * no running worker knows. It starts beside the old worker, or, for the same release with new
- * settings, gets a warm restart. Undo: a worker it started stops as an old one does, consumer
- * first.
+ * settings, gets a warm restart; a running one that does not answer is restarted too. Undo: a
+ * worker it started stops as an old one does, consumer first.
  */
 final class StartWorker implements SwitchStep {
 
@@ -29,16 +29,28 @@ final class StartWorker implements SwitchStep {
       systemctl.restart(unit);
       attempt.changed("worker restarted (settings changed)");
     } else {
-      return;
+      // An active unit is not a working worker: one hung under it takes no task, so the release
+      // that runs it is asked as a new one is, and restarted (a warm shutdown) if it stays silent.
+      Optional<String> silent = answers(attempt);
+      if (silent.isEmpty()) {
+        return;
+      }
+      systemctl.restart(unit);
+      attempt.changed("worker restarted: it did not answer a ping (" + silent.get() + ")");
     }
-    Optional<String> silent =
-        attempt
-            .host()
-            .readiness()
-            .workerAnswers(target.spec().getWorkerCelery(), target.node(target.commit()));
+    Optional<String> silent = answers(attempt);
     if (silent.isPresent()) {
       throw new StepFailed(
           "worker " + unit + " did not answer: " + silent.get(), systemctl.journal(unit));
     }
+  }
+
+  private static Optional<String> answers(Attempt attempt)
+      throws IOException, InterruptedException {
+    HandoverTarget target = attempt.target();
+    return attempt
+        .host()
+        .readiness()
+        .workerAnswers(target.spec().getWorkerCelery(), target.node(target.commit()));
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,10 @@ final class FakeHost implements CommandRunner {
 
   private final List<String> lines = new ArrayList<>();
   private boolean workersAnswer = true;
+
+  /** Active workers that answer no ping until they are restarted. */
+  private final Set<String> hung = new HashSet<>();
+
   private int failingDaemonReloads;
 
   FakeHost(Path runDir) {
@@ -79,6 +84,12 @@ final class FakeHost implements CommandRunner {
     for (String unit : enabled) {
       bootJobs.put(unit, polls);
     }
+    return this;
+  }
+
+  /** {@code unit} stays active but answers no ping until it is restarted. */
+  FakeHost hung(String unit) {
+    hung.add(unit);
     return this;
   }
 
@@ -135,7 +146,10 @@ final class FakeHost implements CommandRunner {
         yield Result.exited(0, "");
       }
       // A restarted uWSGI instance makes its readiness file again, as a started one does.
-      case "restart" -> start(unit);
+      case "restart" -> {
+        hung.remove(unit);
+        yield start(unit);
+      }
       case "list-units" -> listUnits(unit);
       case "daemon-reload" -> daemonReload();
       default -> Result.exited(0, "");
@@ -206,7 +220,7 @@ final class FakeHost implements CommandRunner {
   private Result ping(String destination) {
     StringBuilder out = new StringBuilder();
     for (String unit : active) {
-      if (workersAnswer && unit.contains("-celery-worker@")) {
+      if (workersAnswer && !hung.contains(unit) && unit.contains("-celery-worker@")) {
         String instance =
             unit.substring(unit.indexOf('@') + 1, unit.length() - ".service".length());
         if (destination.equals("app-" + instance + "@host")) {

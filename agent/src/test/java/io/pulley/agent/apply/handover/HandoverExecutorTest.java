@@ -402,6 +402,45 @@ class HandoverExecutorTest {
   }
 
   @Test
+  void liveWorkerThatAnswersNoPing_isRestarted_andTheSameReleaseKeepsServing() throws Exception {
+    FakeHost host = servingA().hung("app-celery-worker@" + A + ".service");
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(c.reason()).contains("worker restarted: it did not answer a ping");
+    assertThat(host.changes())
+        .containsExactly("systemctl restart app-celery-worker@" + A + ".service");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+  }
+
+  @Test
+  void liveWorkerThatAnswers_isLeftAlone() throws Exception {
+    FakeHost host = servingA();
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_UNCHANGED);
+    assertThat(host.changes()).isEmpty();
+    assertThat(host.lines())
+        .contains(
+            "/usr/sbin/runuser -u app -- celery inspect ping --timeout 3 --destination app-"
+                + A
+                + "@host");
+  }
+
+  @Test
+  void liveWorkerSilentEvenAfterItsRestart_failsTheHandover() throws Exception {
+    FakeHost host = servingA().workersSilent();
+
+    Convergence c = converge(host, spec(A).build());
+
+    assertThat(c.outcome()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+    assertThat(c.reason()).contains("worker app-celery-worker@" + A + ".service did not answer");
+    assertThat(socketTarget()).isEqualTo(A + ".sock");
+  }
+
+  @Test
   void instanceThatFailsToStart_isReportedWithItsJournal_andTheOldKeepsServing() throws Exception {
     FakeHost host = servingA().failsToStart("app-uwsgi@" + B + ".service");
 

@@ -670,8 +670,8 @@ class StackIT {
         .contains("note: web-1: the schema of shop_production changed in this release: ")
         .contains(
             "the dump from before them: " + dump + ". The code you go back to meets the newer");
-    StatusReport back =
-        sample.awaitApplyOf(APP_ENV, SampleSite.revisionIn(said), beforeRollback, WARM);
+    liveRevision = SampleSite.revisionIn(said);
+    StatusReport back = sample.awaitApplyOf(APP_ENV, liveRevision, beforeRollback, WARM);
     assertThat(back.succeeded()).as(back.text()).isTrue();
     // The older code writes the column the migration dropped: it fails until the dump is restored.
     assertThat(site.get("/enqueue?message=before-the-restore").status()).isEqualTo(500);
@@ -706,6 +706,31 @@ class StackIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> site.get("/tasks/" + id).body().contains("\"runs\": 1"));
+  }
+
+  @Test
+  @Order(17)
+  void celeryWorkerHungUnderItsActiveUnit_isFoundByItsPing_restarted_andRunsTasksAgain()
+      throws Exception {
+    String worker = sample.runningUnits(NAME + "-celery-worker@*").get(0);
+    String hung = sample.mainPids(List.of(worker)).get(worker);
+    // Stopped, not killed: systemd still sees the unit active, as with a worker stuck on a lock.
+    sample.server().execOrThrow("kill", "-STOP", hung);
+
+    // The agent re-applies its plan by itself (reconverge_interval in its configuration).
+    StatusReport found =
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(sample::status, report -> report.text().contains("did not answer a ping"));
+    assertThat(found.outcomeOf(APP_ENV, "handover")).as(found.text()).isEqualTo("changed");
+    assertThat(found.succeeded()).as(found.text()).isTrue();
+    assertThat(sample.runningUnits(NAME + "-celery-worker@*")).containsExactly(worker);
+    assertThat(sample.mainPids(List.of(worker)).get(worker)).isNotEqualTo(hung);
+    String id = taskId(site.get("/enqueue?message=after-the-hang").body());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> site.get("/tasks/" + id).body().contains("\"status\": \"done\""));
   }
 
   /** How many {@code runs} columns the task table has: 1 with the sample's schema, 0 without. */
