@@ -560,11 +560,7 @@ class StackIT {
       String failed = sample.status().lastApply();
       int back = sample.apply(production());
       StatusReport again = sample.awaitApplyOf(APP_ENV, back, failed, WARM);
-      // Production converges (staging's plan still names the certificate of step 12).
-      assertThat(again.text().lines().filter(line -> line.startsWith(APP_ENV + " ")))
-          .as(again.text())
-          .isNotEmpty()
-          .noneMatch(line -> line.contains(" failed ") || line.contains(" skipped "));
+      assertProductionConverged(again);
       assertThat(again.outcomeOf(APP_ENV, "firewall")).isEqualTo("unchanged");
     } finally {
       server.exec("systemctl", "stop", "pulley-test-listener");
@@ -658,7 +654,7 @@ class StackIT {
     int revision = sample.apply(production());
 
     StatusReport dropped = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
-    assertThat(dropped.succeeded()).as(dropped.text()).isTrue();
+    assertProductionConverged(dropped);
     assertThat(dropped.outcomes()).containsEntry("dump:database", "changed");
     assertThat(runsColumns()).isEqualTo("0");
     String written = taskId(site.get("/enqueue?message=after-the-drop").body());
@@ -672,7 +668,7 @@ class StackIT {
             "the dump from before them: " + dump + ". The code you go back to meets the newer");
     liveRevision = SampleSite.revisionIn(said);
     StatusReport back = sample.awaitApplyOf(APP_ENV, liveRevision, beforeRollback, WARM);
-    assertThat(back.succeeded()).as(back.text()).isTrue();
+    assertProductionConverged(back);
     // The older code writes the column the migration dropped: it fails until the dump is restored.
     assertThat(site.get("/enqueue?message=before-the-restore").status()).isEqualTo(500);
 
@@ -724,13 +720,24 @@ class StackIT {
             .pollInterval(Duration.ofSeconds(2))
             .until(sample::status, report -> report.text().contains("did not answer a ping"));
     assertThat(found.outcomeOf(APP_ENV, "handover")).as(found.text()).isEqualTo("changed");
-    assertThat(found.succeeded()).as(found.text()).isTrue();
+    assertProductionConverged(found);
     assertThat(sample.runningUnits(NAME + "-celery-worker@*")).containsExactly(worker);
     assertThat(sample.mainPids(List.of(worker)).get(worker)).isNotEqualTo(hung);
     String id = taskId(site.get("/enqueue?message=after-the-hang").body());
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> site.get("/tasks/" + id).body().contains("\"status\": \"done\""));
+  }
+
+  /**
+   * Production's rows have no failed or skipped resource. From step 12 on, staging's plan still
+   * names the certificate that step left missing, so the apply as a whole fails.
+   */
+  private static void assertProductionConverged(StatusReport report) {
+    assertThat(report.text().lines().filter(line -> line.startsWith(APP_ENV + " ")))
+        .as(report.text())
+        .isNotEmpty()
+        .noneMatch(line -> line.contains(" failed ") || line.contains(" skipped "));
   }
 
   /** How many {@code runs} columns the task table has: 1 with the sample's schema, 0 without. */
