@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The three .deb files as dpkg and lintian see them (BundledAgentPackageIT: its runtime). */
+/** The three .deb files as dpkg and lintian see them (BundledAgentRuntimeIT: its runtime). */
 class DebianPackagesIT {
   private static final String JAVA_DEPENDS =
       "default-jre-headless (>= 2:1.17) | java17-runtime-headless";
