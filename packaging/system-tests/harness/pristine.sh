@@ -3,7 +3,9 @@
 # Java harness (src/test/java/io/pulley/packaging/harness beside this folder), so servers booted
 # here and by tests coexist and each side's sweep recognises the other's. Keep the two in step.
 #
-#   pristine.sh [--debian 13|12] COMMAND ...   (or PULLEY_DEBIAN=12; default 13, trixie)
+#   pristine.sh [--debian 13|12] [--no-java] COMMAND ...   (or PULLEY_DEBIAN=12; default 13)
+#
+# --no-java: the image without a Java runtime (DebianImage.withoutJava), for pulley-agent-bundled.
 #
 #   pristine.sh image              build (once) and print the cached image's root file system
 #   pristine.sh key                print the image recipe's cache key
@@ -39,6 +41,8 @@ SUBNET_PREFIX=169.254.77.
 VETH_PREFIX=pulley-t-v
 DEBIAN=${PULLEY_DEBIAN:-13}
 if [[ ${1:-} == --debian ]]; then DEBIAN=${2:?usage: pristine.sh --debian 13|12 COMMAND}; shift 2; fi
+NO_JAVA=
+if [[ ${1:-} == --no-java ]]; then NO_JAVA=1; shift; fi
 # Keep the recipe in step with DebianImage and DebianRelease: the same text gives the same key.
 case $DEBIAN in
   13 | trixie) SUITE=trixie JAVA=openjdk-21-jre-headless ;;
@@ -46,7 +50,9 @@ case $DEBIAN in
   *) echo "pristine.sh: unknown Debian release '$DEBIAN': use 13 (trixie) or 12 (bookworm)" >&2; exit 1 ;;
 esac
 RECIPE_VERSION=2
-PACKAGES=$(printf '%s\n' ca-certificates dbus iproute2 "$JAVA" systemd systemd-sysv | sort | paste -sd,)
+[[ -z $NO_JAVA ]] || JAVA=
+# shellcheck disable=SC2086 # no Java: the word disappears
+PACKAGES=$(printf '%s\n' ca-certificates dbus iproute2 $JAVA systemd systemd-sysv | sort | paste -sd,)
 MASKED=apt-daily-upgrade.timer,apt-daily.timer
 HOST_APT_ARCHIVES=/var/cache/apt/archives
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

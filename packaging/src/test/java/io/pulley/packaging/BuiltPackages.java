@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 /** Where the build put its packages, and which version it gave them (see the module's pom). */
 final class BuiltPackages {
   static final String AGENT = "pulley-agent";
+  static final String AGENT_BUNDLED = "pulley-agent-bundled";
   static final String CONTROLLER = "pulley-controller";
 
   private BuiltPackages() {}
@@ -20,7 +21,18 @@ final class BuiltPackages {
   }
 
   static Path deb(String packageName) {
-    return existing(dir().resolve(packageName + "_" + version() + "_all.deb"));
+    return existing(
+        dir().resolve(packageName + "_" + version() + "_" + architecture(packageName) + ".deb"));
+  }
+
+  /** "all" for the packages of jars; the bundled agent carries native code: the build's. */
+  static String architecture(String packageName) {
+    return packageName.equals(AGENT_BUNDLED) ? property("pulley.agent.runtime.arch") : "all";
+  }
+
+  /** The unit a package ships: both agent packages ship pulley-agent.service. */
+  static String unit(String packageName) {
+    return packageName.equals(AGENT_BUNDLED) ? AGENT : packageName;
   }
 
   static Path tarball() {

@@ -1,6 +1,7 @@
 package io.pulley.packaging;
 
 import static io.pulley.packaging.BuiltPackages.AGENT;
+import static io.pulley.packaging.BuiltPackages.AGENT_BUNDLED;
 import static io.pulley.packaging.BuiltPackages.CONTROLLER;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,15 +10,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The two .deb files as dpkg and lintian see them. */
+/** The three .deb files as dpkg and lintian see them (BundledAgentRuntimeIT: its runtime). */
 class DebianPackagesIT {
   private static final String JAVA_DEPENDS =
       "default-jre-headless (>= 2:1.17) | java17-runtime-headless";
@@ -38,6 +42,42 @@ class DebianPackagesIT {
             "-rw-r--r-- root/root ./usr/share/doc/pulley-agent/changelog.gz",
             "-rw-r--r-- root/root ./usr/share/man/man8/pulley-agent.8.gz",
             "-rw-r--r-- root/root ./usr/share/lintian/overrides/pulley-agent");
+  }
+
+  @Test
+  void bundledAgentDeb_shipsTheSameFilesAsTheAgent_plusItsRuntime() {
+    assertThat(contents(AGENT_BUNDLED))
+        .contains(
+            "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent.jar",
+            "-rwxr-xr-x root/root ./usr/bin/pulley-agent",
+            "-rw-r--r-- root/root ./etc/pulley/agent.yaml",
+            "-rw-r--r-- root/root ./lib/systemd/system/pulley-agent.service",
+            "drwx------ root/root ./var/lib/pulley/agent/",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-agent-bundled/copyright",
+            "-rw-r--r-- root/root ./usr/share/doc/pulley-agent-bundled/changelog.gz",
+            "-rw-r--r-- root/root ./usr/share/man/man8/pulley-agent.8.gz",
+            "-rw-r--r-- root/root ./usr/share/lintian/overrides/pulley-agent-bundled",
+            "-rwxr-xr-x root/root ./usr/lib/pulley/agent-runtime/bin/java",
+            // Every child process (apt-get, git, the stack's commands) starts through it.
+            "-rwxr-xr-x root/root ./usr/lib/pulley/agent-runtime/lib/jspawnhelper",
+            "-rw-r--r-- root/root ./usr/lib/pulley/agent-runtime/lib/server/libjvm.so",
+            "-rw-r--r-- root/root ./usr/lib/pulley/agent-runtime/lib/modules",
+            "-rw-r--r-- root/root ./usr/lib/pulley/agent-runtime/legal/java.base/LICENSE");
+  }
+
+  @Test
+  void agentDebs_replaceEachOther_andTheBundledOneStandsInForTheAgent() {
+    Run agent = fields(AGENT, "Conflicts", "Replaces", "Provides");
+    Run bundled = fields(AGENT_BUNDLED, "Depends", "Conflicts", "Replaces", "Provides");
+
+    // Conflicts + Replaces both ways: apt swaps one for the other and hands over its files.
+    assertThat(agent.output())
+        .isEqualTo("Conflicts: %1$s%nReplaces: %1$s%n".formatted(AGENT_BUNDLED));
+    assertThat(bundled.output())
+        .isEqualTo(
+            ("Depends: libc6 (>= 2.34), libgcc-s1, libstdc++6, zlib1g%nConflicts: %1$s%n"
+                    + "Replaces: %1$s%nProvides: %1$s (= %2$s)%n")
+                .formatted(AGENT, BuiltPackages.version()));
   }
 
   @Test
@@ -82,17 +122,17 @@ class DebianPackagesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void conffiles_listOnlyTheConfigurationFile(String packageName) throws IOException {
     Path control = controlDir(packageName);
 
     String expected =
-        packageName.equals(AGENT) ? "/etc/pulley/agent.yaml" : "/etc/pulley/controller.env";
+        packageName.equals(CONTROLLER) ? "/etc/pulley/controller.env" : "/etc/pulley/agent.yaml";
     assertThat(Files.readAllLines(control.resolve("conffiles"))).containsExactly(expected);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void maintainerScripts_areExecutablePosixShellThatParses(String packageName) {
     Path control = controlDir(packageName);
 
@@ -105,19 +145,20 @@ class DebianPackagesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void maintainerScripts_touchSystemdOnlyWhenItRuns(String packageName) throws IOException {
     Path control = controlDir(packageName);
     String postinst = Files.readString(control.resolve("postinst"));
+    String unit = BuiltPackages.unit(packageName);
 
     // A chroot or an image build has no /run/systemd/system: nothing may start there.
     assertThat(postinst)
-        .contains("deb-systemd-helper enable '" + packageName + ".service'")
+        .contains("deb-systemd-helper enable '" + unit + ".service'")
         .contains("if [ -d /run/systemd/system ]; then")
-        .contains("deb-systemd-invoke start '" + packageName + ".service'");
+        .contains("deb-systemd-invoke start '" + unit + ".service'");
     assertThat(Files.readString(control.resolve("prerm")))
         .contains("if [ -d /run/systemd/system ] && [ \"$1\" = remove ]; then")
-        .contains("deb-systemd-invoke stop '" + packageName + ".service'");
+        .contains("deb-systemd-invoke stop '" + unit + ".service'");
   }
 
   @Test
@@ -133,18 +174,30 @@ class DebianPackagesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void postrm_purgeDeletesTheState(String packageName) throws IOException {
     String postrm = Files.readString(controlDir(packageName).resolve("postrm"));
 
-    String state = packageName.equals(AGENT) ? "agent" : "controller";
+    String state = packageName.equals(CONTROLLER) ? "controller" : "agent";
     assertThat(postrm)
         .contains("if [ \"$1\" = purge ]; then")
         .contains("rm -rf /var/lib/pulley/" + state);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED})
+  void agentPostrm_purgeLeavesTheStateToTheOtherAgentPackage(String packageName)
+      throws IOException {
+    String postrm = Files.readString(controlDir(packageName).resolve("postrm"));
+
+    // Switching packages leaves the old one in "rc" state; purging it later must not take the
+    // running agent's unit, key and plans with it.
+    assertThat(postrm)
+        .contains("if [ \"$1\" = purge ] && [ -e /usr/bin/pulley-agent ]; then\n    exit 0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void changelog_firstEntryIsThisVersion(String packageName) throws IOException {
     Path root = BuiltPackages.unpack(packageName, tmp.resolve("root"));
     Path changelog = root.resolve("usr/share/doc/" + packageName + "/changelog.gz");
@@ -156,7 +209,7 @@ class DebianPackagesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {AGENT, CONTROLLER})
+  @ValueSource(strings = {AGENT, AGENT_BUNDLED, CONTROLLER})
   void lintian_reportsNoErrorsAndNoUnjustifiedWarnings(String packageName) {
     // Warnings fail too: each remaining one must be overridden, with its reason, in the package.
     Run lintian =
@@ -170,6 +223,13 @@ class DebianPackagesIT {
             BuiltPackages.deb(packageName).toString());
 
     assertThat(lintian.exitStatus()).as(lintian.output()).isZero();
+  }
+
+  private Run fields(String packageName, String... names) {
+    List<String> argv =
+        new ArrayList<>(List.of("dpkg-deb", "--field", BuiltPackages.deb(packageName).toString()));
+    argv.addAll(List.of(names));
+    return Run.of(tmp, Map.of(), Duration.ofMinutes(1), argv).assertSucceeded();
   }
 
   private List<String> contents(String packageName) {

@@ -67,6 +67,14 @@ public final class DebianImage {
     return new DebianImage(HarnessDirs.fromEnvironment(), release, packages);
   }
 
+  /**
+   * {@code release} with {@link #BASE_PACKAGES} only: no Java, for the agent package that brings
+   * its own runtime (and so that a test can tell it needs none).
+   */
+  public static DebianImage withoutJava(DebianRelease release) {
+    return new DebianImage(HarnessDirs.fromEnvironment(), release, BASE_PACKAGES);
+  }
+
   /** Debian 12 (oldstable), for the tests that keep it supported. */
   public static DebianImage bookworm() {
     return of(DebianRelease.BOOKWORM);

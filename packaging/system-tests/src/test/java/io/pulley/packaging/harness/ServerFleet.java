@@ -1,6 +1,8 @@
 package io.pulley.packaging.harness;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,10 +27,20 @@ public final class ServerFleet implements AutoCloseable {
     if (count < 1 || count > 50) {
       throw new IllegalArgumentException("fleet size must be 1-50: " + count);
     }
-    image.rootfs(); // build once, before the parallel boots all wait on the lock
-    ExecutorService pool = Executors.newFixedThreadPool(count);
+    return boot(Collections.nCopies(count, image));
+  }
+
+  /** Boots one server from each of {@code images} at once, in their order. */
+  public static ServerFleet boot(List<DebianImage> images) {
+    if (images.isEmpty() || images.size() > 50) {
+      throw new IllegalArgumentException("fleet size must be 1-50: " + images.size());
+    }
+    for (DebianImage image : new LinkedHashSet<>(images)) {
+      image.rootfs(); // build once, before the parallel boots all wait on the lock
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(images.size());
     List<Future<PristineServer>> futures = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
+    for (DebianImage image : images) {
       futures.add(pool.submit(() -> PristineServer.boot(image)));
     }
     pool.shutdown();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's .deb on a pristine Debian 12 server with systemd as PID 1, against a controller on
- * this machine: install, enrol, apply, upgrade, restart, remove and purge.
+ * this machine: install, enrol, apply, upgrade, switch to pulley-agent-bundled, restart, remove and
+ * purge.
  */
 class AgentPackageIT {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
@@ -114,6 +115,47 @@ class AgentPackageIT {
   }
 
   @Test
+  void switchToTheBundledPackage_keepsConfigStateAndEnrolment_evenWhenTheOldOneIsPurged()
+      throws Exception {
+    installAndEnroll();
+    controller.pulley(
+        "apply", "-f", HelloManifest.write(work, repository.url(), "Hello").toString());
+    awaitConverged(1);
+    String appliedPlan =
+        server.execOrThrow("cat", "/var/lib/pulley/agent/applied-plan-id").stdout();
+    long before = AgentOnServer.mainPid(server);
+
+    ExecResult swap = AgentOnServer.install(server, Artifacts.bundledAgentDeb());
+
+    assertThat(swap.ok()).as(swap.describe()).isTrue();
+    assertThat(packageStatus("pulley-agent")).isEqualTo("rc"); // removed, its conffile handed over
+    assertThat(packageStatus("pulley-agent-bundled")).isEqualTo("ii");
+    await()
+        .atMost(CONVERGE)
+        .until(() -> AgentOnServer.mainPid(server), pid -> pid != 0 && pid != before);
+    long pid = AgentOnServer.mainPid(server);
+    assertThat(server.execOrThrow("readlink", "/proc/" + pid + "/exe").stdout().strip())
+        .isEqualTo("/usr/lib/pulley/agent-runtime/bin/java");
+    assertThat(server.execOrThrow("cat", AgentOnServer.CONFIG).stdout()).contains("host_id: web-1");
+    assertThat(server.execOrThrow("cat", "/var/lib/pulley/agent/applied-plan-id").stdout())
+        .isEqualTo(appliedPlan);
+
+    ExecResult purge =
+        server.exec(
+            "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "purge", "-y", "pulley-agent");
+
+    assertThat(purge.ok()).as(purge.describe()).isTrue();
+    assertThat(server.exec("systemctl", "is-enabled", "pulley-agent").stdout()).contains("enabled");
+    assertThat(server.exec("test", "-f", AgentOnServer.CONFIG).ok()).isTrue();
+    repository.release("2");
+    controller.pulley(
+        "apply", "-f", HelloManifest.write(work, repository.url(), "Hello again").toString());
+    awaitConverged(2); // its key and certificate are still there: it polls over mutual TLS
+    assertThat(server.execOrThrow("cat", "/srv/hello/greeting.txt").stdout())
+        .isEqualTo("Hello again");
+  }
+
+  @Test
   void restartInTheMiddleOfAPoll_isHarmless() throws Exception {
     installAndEnroll();
     controller.pulley(
@@ -182,6 +224,11 @@ class AgentPackageIT {
     ExecResult install = AgentOnServer.install(server, Artifacts.agentDeb());
     assertThat(install.ok()).as(install.describe()).isTrue();
     AgentOnServer.enroll(server, controller.invite("web"), "web-1", "web");
+  }
+
+  /** dpkg's two-letter state: "ii" installed, "rc" removed with its configuration left. */
+  private String packageStatus(String name) {
+    return server.execOrThrow("dpkg-query", "-W", "-f=${db:Status-Abbrev}", name).stdout().strip();
   }
 
   private void awaitConverged(long revision) {

@@ -17,12 +17,18 @@ final class Artifacts {
 
   private Artifacts() {}
 
+  /** pulley-agent, on the distribution's Java. */
   static Path agentDeb() {
-    return deb("pulley-agent_");
+    return deb("pulley-agent_", "_all.deb");
+  }
+
+  /** pulley-agent-bundled: the same agent with its own Java runtime, native code for amd64. */
+  static Path bundledAgentDeb() {
+    return deb("pulley-agent-bundled_", "_amd64.deb");
   }
 
   static Path controllerDeb() {
-    return deb("pulley-controller_");
+    return deb("pulley-controller_", "_all.deb");
   }
 
   /** The sample Pyramid application's source tree (samples/pulley-sample). */
@@ -53,17 +59,17 @@ final class Artifacts {
    * The newest package in packaging/target: snapshot versions carry their build time and sort by
    * it, so after a build that is the one it made.
    */
-  private static Path deb(String prefix) {
+  private static Path deb(String prefix, String suffix) {
     try (Stream<Path> files = Files.list(PACKAGES)) {
       List<Path> found =
           files
               .filter(p -> p.getFileName().toString().startsWith(prefix))
-              .filter(p -> p.getFileName().toString().endsWith("_all.deb"))
+              .filter(p -> p.getFileName().toString().endsWith(suffix))
               .sorted()
               .toList();
       if (found.isEmpty()) {
         throw new IllegalStateException(
-            "no " + prefix + "*_all.deb in " + PACKAGES + "; run ./mvnw package");
+            "no " + prefix + "*" + suffix + " in " + PACKAGES + "; run ./mvnw package");
       }
       return found.get(found.size() - 1);
     } catch (IOException e) {
