@@ -9,7 +9,8 @@
 # servers; the agent's tests build virtualenvs (python3-venv) and run a throw-away PostgreSQL
 # cluster (postgresql's binaries); the controller's security tests call it from a gRPC client
 # that is not ours (python3-grpcio); the agent's firewall tests load rulesets with nft (nftables)
-# in a network namespace of their own.
+# in a network namespace of their own; strip (binutils) trims the bundled agent runtime's native
+# libraries.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,7 +20,7 @@ if [[ $EUID -ne 0 ]]; then
 fi
 
 needed=(openjdk-17-jdk-headless git ca-certificates lintian systemd debootstrap
-  systemd-container iproute2 python3 python3-venv postgresql python3-grpcio nftables)
+  systemd-container iproute2 python3 python3-venv postgresql python3-grpcio nftables binutils)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2> /dev/null | grep -q "install ok installed" \
