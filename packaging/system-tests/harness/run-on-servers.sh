@@ -16,7 +16,9 @@ if [[ $EUID -ne 0 ]]; then
 fi
 
 missing=()
-for tool in debootstrap:debootstrap systemd-nspawn:systemd-container ip:iproute2 git:git dpkg-deb:dpkg; do
+# strip (binutils): the build trims the bundled agent runtime with it.
+for tool in debootstrap:debootstrap systemd-nspawn:systemd-container ip:iproute2 git:git dpkg-deb:dpkg \
+    strip:binutils; do
   command -v "${tool%%:*}" > /dev/null || missing+=("${tool##*:}")
 done
 if (( ${#missing[@]} )); then
