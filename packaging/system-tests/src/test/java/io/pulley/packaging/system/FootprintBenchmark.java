@@ -111,6 +111,15 @@ public final class FootprintBenchmark {
     }
     List<String> shipped = measure(agent, "agent: unit's flags (as shipped)", Optional.empty());
     measure(
+        agent,
+        "agent: shipped, JVM timers on (the flags before issue 19)",
+        Optional.of(
+            without(
+                shipped,
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:GuaranteedSafepointInterval=0",
+                "-XX:AsyncDeflationInterval=0")));
+    measure(
         agent, "agent: shipped, PerfData on", Optional.of(without(shipped, "-XX:-UsePerfData")));
     measure(
         agent,
