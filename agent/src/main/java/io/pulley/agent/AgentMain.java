@@ -1,7 +1,6 @@
 package io.pulley.agent;
 
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.util.AdvancedTlsX509KeyManager;
@@ -24,7 +23,6 @@ import io.pulley.trust.CredentialFiles;
 import io.pulley.trust.Credentials;
 import io.pulley.trust.Identity;
 import io.pulley.trust.TrustException;
-import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -37,7 +35,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -127,6 +124,8 @@ public final class AgentMain implements Callable<Integer> {
     // Health checks ask 127.0.0.1 with the site's Host header; the JDK's HTTP client refuses to
     // send Host unless this is set, and it reads it once, when its first class loads.
     System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    // Netty would load the JDK's flight recorder (about 100 classes) for events nobody records.
+    System.setProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
     JulBridge.install();
     System.exit(commandLine().execute(args));
   }
@@ -137,6 +136,12 @@ public final class AgentMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try (ControllerChannels channels = new ControllerChannels()) {
+      return call(channels);
+    }
+  }
+
+  private Integer call(ControllerChannels channels) {
     AgentConfig config;
     try {
       config = config(new HostFactsCollector().hostname());
@@ -149,7 +154,8 @@ public final class AgentMain implements Callable<Integer> {
           "INSECURE: talking plaintext to {}; anyone on the path can read this host's plan and"
               + " secrets, and anyone can pretend to be the controller",
           config.controller());
-      ManagedChannel channel = channel(config, InsecureChannelCredentials.create());
+      ManagedChannel channel =
+          channels.open(config.controller(), InsecureChannelCredentials.create());
       return run(config, channel, Optional.empty());
     }
     try {
@@ -159,7 +165,8 @@ public final class AgentMain implements Callable<Integer> {
       }
       AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
       ChannelCredentials tls = ClientTls.mutual(keyManager, credentials.get().ca());
-      RenewableChannel channel = new RenewableChannel(() -> channel(config, tls));
+      RenewableChannel channel =
+          new RenewableChannel(() -> channels.open(config.controller(), tls));
       CertificateRenewer renewer =
           new CertificateRenewer(
               new CredentialFiles(config.tlsDir()),
@@ -267,19 +274,6 @@ public final class AgentMain implements Callable<Integer> {
       builder.insecure(true);
     }
     return builder.build();
-  }
-
-  /**
-   * Keep-alive pings every 5 minutes match the server's default minimum, so the controller never
-   * answers with "too many pings"; a dead connection under a held poll is found by the poll's own
-   * deadline.
-   */
-  static ManagedChannel channel(AgentConfig config, ChannelCredentials credentials) {
-    return Grpc.newChannelBuilder(config.controller(), credentials)
-        .keepAliveTime(5, TimeUnit.MINUTES)
-        .keepAliveTimeout(20, TimeUnit.SECONDS)
-        .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
-        .build();
   }
 
   private static int once(Agent agent) throws IOException {

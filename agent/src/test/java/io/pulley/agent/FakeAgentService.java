@@ -23,6 +23,7 @@ final class FakeAgentService extends AgentServiceGrpc.AgentServiceImplBase {
   private boolean rejectReports;
   private final List<ApplyReport> reports = new ArrayList<>();
   private final List<PollRequest> polls = new ArrayList<>();
+  private java.time.Duration hold = java.time.Duration.ofSeconds(2);
 
   synchronized void setPlan(HostPlan value) {
     plan = value;
@@ -35,6 +36,11 @@ final class FakeAgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
   synchronized List<ApplyReport> reports() {
     return List.copyOf(reports);
+  }
+
+  /** How long a poll with nothing new is held (the real controller: about a minute). */
+  synchronized void holdFor(java.time.Duration value) {
+    hold = value;
   }
 
   synchronized List<PollRequest> polls() {
@@ -63,7 +69,7 @@ final class FakeAgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
   private synchronized HostPlan awaitNewPlan(PollRequest request) throws InterruptedException {
     polls.add(request);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    long end = System.nanoTime() + hold.toNanos();
     while (plan == null || plan.getPlanId().equals(request.getAppliedPlanId())) {
       long left = end - System.nanoTime();
       if (left <= 0) {

@@ -29,6 +29,7 @@ final class JGitFetcher implements Fetcher {
 
   @Override
   public Optional<String> fetch(Path gitDir, String url) {
+    QuietRepositoryCache.install();
     try (Git git = Git.open(gitDir.toFile())) {
       git.fetch()
           .setRemote(url)

@@ -183,6 +183,7 @@ final class ReleaseBuilder {
   }
 
   private static Git openCache(Path dir) throws IOException {
+    QuietRepositoryCache.install();
     try {
       if (CacheRepair.usableOrRemoved(dir)) {
         return Git.open(dir.toFile());

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 
 /**
  * The idle footprint of both daemons as installed from their .deb packages
- * (`packaging/bench/footprint.sh`): one pristine Debian 12 server with the controller and the agent
- * enrolled with it, one real apply, then each JVM configuration measured in turn by restarting the
- * service with a drop-in. Prints a Markdown table for docs/benchmarks.md.
+ * (`packaging/bench/footprint.sh`): one pristine Debian 12 or 13 server with the controller and the
+ * agent enrolled with it, one real apply, then Pulley's agent beside Puppet's agent daemon over the
+ * same window after another real apply (with the threads that woke), then each JVM configuration
+ * measured in turn by restarting the service with a drop-in. Prints Markdown tables for
+ * docs/benchmarks.md.
  */
 public final class FootprintBenchmark {
   /** Where a package would keep a generated archive: a cache, rebuilt when it goes stale. */
@@ -39,6 +41,7 @@ public final class FootprintBenchmark {
   private final SampleRepository repository;
   private final Duration settle;
   private final Duration idle;
+  private final boolean sideBySideOnly;
   private final List<Row> rows = new ArrayList<>();
 
   private FootprintBenchmark(
@@ -46,33 +49,51 @@ public final class FootprintBenchmark {
       Path work,
       SampleRepository repository,
       Duration settle,
-      Duration idle) {
+      Duration idle,
+      boolean sideBySideOnly) {
     this.server = server;
     this.work = work;
     this.repository = repository;
     this.settle = settle;
     this.idle = idle;
+    this.sideBySideOnly = sideBySideOnly;
   }
 
   public static void main(String[] args) throws Exception {
     Duration settle = Duration.ofSeconds(20);
     Duration idle = Duration.ofSeconds(120);
+    DebianImage image = DebianImage.bookworm();
+    boolean sideBySideOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--settle" -> settle = seconds(args, ++i);
         case "--idle" -> idle = seconds(args, ++i);
+        case "--debian" -> image = debian(args, ++i);
+        case "--side-by-side-only" -> sideBySideOnly = true;
         default ->
             throw new IllegalArgumentException(
-                "unknown argument " + args[i] + "; usage: [--settle SECONDS] [--idle SECONDS]");
+                "unknown argument "
+                    + args[i]
+                    + "; usage: [--debian 12|13] [--settle SECONDS] [--idle SECONDS]"
+                    + " [--side-by-side-only]");
       }
     }
     Path work = Files.createTempDirectory("pulley-footprint-");
-    say("A pristine Debian 12 server");
-    try (PristineServer server = PristineServer.boot(DebianImage.bookworm(), "footprint");
+    say("A pristine Debian " + image.release().version() + " server");
+    try (PristineServer server = PristineServer.boot(image, "footprint");
         SampleRepository repository =
             SampleRepository.create(work.resolve("git"), TestNetwork.HOST_ADDRESS)) {
-      new FootprintBenchmark(server, work, repository, settle, idle).run();
+      new FootprintBenchmark(server, work, repository, settle, idle, sideBySideOnly).run();
     }
+  }
+
+  private static DebianImage debian(String[] args, int i) {
+    String release = i < args.length ? args[i] : "nothing";
+    return switch (release) {
+      case "12" -> DebianImage.bookworm();
+      case "13" -> DebianImage.trixie();
+      default -> throw new IllegalArgumentException("--debian needs 12 or 13, got " + release);
+    };
   }
 
   private void run() throws Exception {
@@ -82,7 +103,22 @@ public final class FootprintBenchmark {
     InstalledService agent = InstalledService.agent(server);
     InstalledService controller = InstalledService.controller(server);
 
+    sideBySide(agent);
+    if (sideBySideOnly) {
+      say("Results (settle " + settle.toSeconds() + " s, idle window " + idle.toSeconds() + " s)");
+      System.out.print(table());
+      return;
+    }
     List<String> shipped = measure(agent, "agent: unit's flags (as shipped)", Optional.empty());
+    measure(
+        agent,
+        "agent: shipped, JVM timers on (the flags before issue 19)",
+        Optional.of(
+            without(
+                shipped,
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:GuaranteedSafepointInterval=0",
+                "-XX:AsyncDeflationInterval=0")));
     measure(
         agent, "agent: shipped, PerfData on", Optional.of(without(shipped, "-XX:-UsePerfData")));
     measure(
@@ -186,6 +222,60 @@ public final class FootprintBenchmark {
     System.out.println(row.markdown());
     rows.add(row);
     return flags;
+  }
+
+  /**
+   * Pulley's agent as shipped beside Puppet's agent daemon: Puppet installed and started, Pulley's
+   * agent restarted and given a new release to apply, then both sampled over the same window, with
+   * the threads of each that used CPU or woke up.
+   */
+  private void sideBySide(InstalledService agent) throws Exception {
+    say("Side by side with Puppet's agent");
+    PuppetAgent puppet = PuppetAgent.install(server);
+    System.out.println(puppet.describe());
+    InstalledService puppetService = InstalledService.sampledOnly(server, PuppetAgent.UNIT);
+    long agentPid = agent.restartWith(Optional.empty());
+    repository.release("side-by-side");
+    applyHello("Side by side");
+    Thread.sleep(settle.toMillis());
+    long puppetPid = puppet.mainPid();
+    InstalledService.Sample agentStart = agent.sample(agentPid);
+    InstalledService.Sample puppetStart = puppetService.sample(puppetPid);
+    ThreadCpu agentThreads = ThreadCpu.read(server, agentPid);
+    ThreadCpu puppetThreads = ThreadCpu.read(server, puppetPid);
+    Thread.sleep(idle.toMillis());
+    InstalledService.Sample agentEnd = agent.sample(agentPid);
+    InstalledService.Sample puppetEnd = puppetService.sample(puppetPid);
+    List<ThreadCpu.Row> agentRows = agentThreads.until(ThreadCpu.read(server, agentPid));
+    List<ThreadCpu.Row> puppetRows = puppetThreads.until(ThreadCpu.read(server, puppetPid));
+    if (agent.mainPid() != agentPid || puppet.mainPid() != puppetPid) {
+      throw new IllegalStateException("a daemon restarted while measured");
+    }
+    rows.add(
+        new Row(
+            "side by side: Pulley agent as shipped, after an apply",
+            agent.jvmFlags(agentPid),
+            measurement(agentStart, agentEnd),
+            "start-up CPU includes the apply"));
+    rows.add(
+        new Row(
+            "side by side: Puppet agent (" + puppet.describe() + ")",
+            List.of(),
+            measurement(puppetStart, puppetEnd),
+            ""));
+    System.out.println(rows.get(rows.size() - 2).markdown());
+    System.out.println(rows.get(rows.size() - 1).markdown());
+    System.out.println("\nPulley agent's threads over the window (" + idle.toSeconds() + " s):");
+    System.out.print(ThreadCpu.table(agentRows, idle.toSeconds()));
+    System.out.println("\nPuppet agent's threads over the same window:");
+    System.out.print(ThreadCpu.table(puppetRows, idle.toSeconds()));
+    System.out.println("\nPuppet's journal:\n" + puppet.journalTail());
+  }
+
+  private InstalledService.Measurement measurement(
+      InstalledService.Sample start, InstalledService.Sample end) {
+    return new InstalledService.Measurement(
+        start, end, (end.cpuMs() - start.cpuMs()) * 60_000 / idle.toMillis());
   }
 
   /**

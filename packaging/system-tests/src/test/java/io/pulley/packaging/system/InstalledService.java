@@ -36,6 +36,11 @@ final class InstalledService {
         server, "pulley-controller", "PULLEY_CONTROLLER_JAVA_OPTS", ticks(server));
   }
 
+  /** Any other service, only to be sampled (it has no JVM flags to change). */
+  static InstalledService sampledOnly(PristineServer server, String unit) {
+    return new InstalledService(server, unit, "", ticks(server));
+  }
+
   String unit() {
     return unit;
   }
@@ -45,6 +50,9 @@ final class InstalledService {
    * ships with when empty; returns the new main PID.
    */
   long restartWith(Optional<String> javaOpts) {
+    if (javaOptsVariable.isEmpty()) {
+      throw new IllegalStateException(unit + " has no JVM flags to restart with");
+    }
     String dir = "/etc/systemd/system/" + unit + ".service.d";
     if (javaOpts.isPresent()) {
       // Quoted as one assignment; an empty value makes the launcher pass no flags at all.

@@ -3,8 +3,7 @@ package io.pulley.packaging.system;
 import io.pulley.packaging.harness.ExecResult;
 import io.pulley.packaging.harness.PristineServer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
+import java.time.Instant;
 
 /**
  * The controller installed from its .deb on a server, used the way its admin would: `pulley login`
@@ -16,17 +15,25 @@ final class PackagedController {
 
   private PackagedController() {}
 
-  /** Logs root's CLI in as the first admin, once the controller has written that token. */
+  /**
+   * Logs root's CLI in as the first admin, once the controller has written that token. A plain
+   * loop, not Awaitility: the benchmarks and the demo run this class without the test libraries.
+   */
   static void login(PristineServer server) {
-    AtomicReference<ExecResult> last = new AtomicReference<>();
-    Awaitility.await("pulley login on the server")
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> {
-              last.set(server.exec("pulley", "login", "--token-file", FIRST_ADMIN_TOKEN));
-              return last.get().ok();
-            });
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    ExecResult last = server.exec("pulley", "login", "--token-file", FIRST_ADMIN_TOKEN);
+    while (!last.ok()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("pulley login on the server failed: " + last.describe());
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for pulley login", e);
+      }
+      last = server.exec("pulley", "login", "--token-file", FIRST_ADMIN_TOKEN);
+    }
   }
 
   /** A one-use token for a host with label role=ROLE, for the agent on the same server. */

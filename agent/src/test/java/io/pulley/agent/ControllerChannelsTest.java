@@ -1,0 +1,175 @@
+package io.pulley.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.pulley.agent.config.AgentConfig;
+import io.pulley.agent.poll.Backoff;
+import io.pulley.agent.poll.PollLoop;
+import io.pulley.agent.poll.WakeableSleeper;
+import io.pulley.v1.AgentServiceGrpc;
+import io.pulley.v1.AppPlan;
+import io.pulley.v1.ApplyReport;
+import io.pulley.v1.File;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.PollRequest;
+import io.pulley.v1.ReportRequest;
+import io.pulley.v1.Resource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's real channels (one network thread) against a controller on loopback TCP. */
+class ControllerChannelsTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path srv;
+  @TempDir Path dataDir;
+  final FakeAgentService controller = new FakeAgentService();
+  final AgentTest.RecordingListener listener = new AgentTest.RecordingListener();
+  final ControllerChannels channels = new ControllerChannels();
+  final List<ManagedChannel> opened = new ArrayList<>();
+  Agent agent;
+  Server server;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    controller.holdFor(Duration.ofSeconds(60));
+    server =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(controller)
+            .build()
+            .start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (agent != null) {
+      agent.close();
+    }
+    opened.forEach(ManagedChannel::shutdownNow);
+    server.shutdownNow();
+    channels.close();
+  }
+
+  private ManagedChannel open() {
+    ManagedChannel channel =
+        channels.open("127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create());
+    opened.add(channel);
+    return channel;
+  }
+
+  private static long networkThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(ControllerChannels.THREAD_NAME))
+        .count();
+  }
+
+  @Test
+  void twoChannels_withCallsOnBoth_runOnOneNetworkThread() {
+    long before = networkThreads();
+
+    for (int i = 0; i < 2; i++) {
+      AgentServiceGrpc.newBlockingStub(open())
+          .report(ReportRequest.newBuilder().setReport(report("r" + i)).build());
+    }
+
+    assertThat(controller.reports()).hasSize(2);
+    assertThat(networkThreads() - before).isEqualTo(1);
+  }
+
+  @Test
+  void newPlanWhileHeld_afterAnApply_answersTheHeldPoll() {
+    controller.setPlan(plan("p1", "one"));
+    agent = startAgent();
+    await().atMost(WAIT).until(() -> pollsAfterApplying("p1") == 1);
+
+    controller.setPlan(plan("p2", "two"));
+
+    await().atMost(WAIT).until(() -> reportedPlanIds().contains("p2"));
+    assertThat(srv.resolve("hello.txt")).hasContent("two");
+    // The poll held since p1 was applied brought p2: no second poll, no deadline ran out.
+    assertThat(pollsAfterApplying("p1")).isEqualTo(1);
+  }
+
+  @Test
+  void controllerKilled_whilePollIsHeld_isNoticed() throws Exception {
+    controller.setPlan(plan("p1", "one"));
+    agent = startAgent();
+    await().atMost(WAIT).until(() -> pollsAfterApplying("p1") == 1);
+
+    server.shutdownNow().awaitTermination();
+
+    await().atMost(WAIT).until(() -> listener.events().contains("lost"));
+    assertThat(
+            agent
+                .meterRegistry()
+                .get("pulley.agent.polls")
+                .tag("result", "error")
+                .counter()
+                .count())
+        .isPositive();
+  }
+
+  private Agent startAgent() {
+    AgentConfig config =
+        AgentConfig.builder("web-1").dataDir(dataDir).allowedRoots(List.of(srv)).build();
+    PollLoop.Settings settings =
+        new PollLoop.Settings(
+            Duration.ofSeconds(90),
+            Duration.ofSeconds(10),
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
+            new WakeableSleeper(),
+            listener,
+            Duration.ofMinutes(30));
+    Agent started = new Agent(config, open(), Clock.systemUTC(), settings);
+    started.start();
+    return started;
+  }
+
+  private long pollsAfterApplying(String planId) {
+    return controller.polls().stream()
+        .map(PollRequest::getAppliedPlanId)
+        .filter(planId::equals)
+        .count();
+  }
+
+  private List<String> reportedPlanIds() {
+    return controller.reports().stream().map(ApplyReport::getPlanId).toList();
+  }
+
+  private static ApplyReport report(String planId) {
+    return ApplyReport.newBuilder().setHostId("web-1").setPlanId(planId).build();
+  }
+
+  private HostPlan plan(String id, String content) {
+    Resource file =
+        Resource.newBuilder()
+            .setId("file:hello")
+            .setFile(
+                File.newBuilder().setPath(srv.resolve("hello.txt").toString()).setContent(content))
+            .build();
+    return HostPlan.newBuilder()
+        .setHostId("web-1")
+        .setPlanId(id)
+        .addApps(
+            AppPlan.newBuilder()
+                .setApplication("hello")
+                .setEnvironment("production")
+                .setRevision(1)
+                .addResources(file))
+        .build();
+  }
+}
