@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * purge.
  */
 class AgentPackageIT {
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final Duration CONVERGE = Duration.ofMinutes(3);
 
   @TempDir Path work;
   private PristineServer server;

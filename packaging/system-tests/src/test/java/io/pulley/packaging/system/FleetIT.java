@@ -50,7 +50,7 @@ class FleetIT {
       assertThat(apply.exitCode()).as(apply.toString()).isZero();
 
       await()
-          .atMost(Duration.ofSeconds(120))
+          .atMost(Duration.ofMinutes(4))
           .until(
               () -> {
                 HostController.Cli status = controller.pulley("status");

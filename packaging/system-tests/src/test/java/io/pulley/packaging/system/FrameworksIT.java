@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FrameworksIT {
   private static final Duration COLD = Duration.ofMinutes(15);
   private static final Duration WARM = Duration.ofMinutes(3);
-  private static final Duration TASK = Duration.ofSeconds(60);
+  private static final Duration TASK = Duration.ofMinutes(2);
   private static final Pattern ID = Pattern.compile("\"id\":\\s*(\\d+)");
   private static final String CACHE = "/srv/notes/nginx-cache";
 
