@@ -670,8 +670,10 @@ class StackIT {
     liveRevision = SampleSite.revisionIn(said);
     StatusReport back = sample.awaitApplyOf(APP_ENV, liveRevision, beforeRollback, WARM);
     assertProductionConverged(back);
-    // The older code writes the column the migration dropped: it fails until the dump is restored.
-    assertThat(site.get("/enqueue?message=before-the-restore").status()).isEqualTo(500);
+    // The older code writes the column the migration dropped: it fails until the dump is restored
+    // (uWSGI closes the request its application raised in, so nginx answers 502).
+    assertThat(site.get("/enqueue?message=before-the-restore").status())
+        .isGreaterThanOrEqualTo(500);
 
     // The restore as docs/stack.md gives it, then the live release's units started again.
     List<String> units = sample.runningUnits(NAME + "-*");
