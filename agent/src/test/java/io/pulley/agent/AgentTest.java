@@ -106,22 +106,7 @@ class AgentTest {
   }
 
   private HostPlan plan(String id, String content) {
-    Resource file =
-        Resource.newBuilder()
-            .setId("file:hello")
-            .setFile(
-                File.newBuilder().setPath(srv.resolve("hello.txt").toString()).setContent(content))
-            .build();
-    return HostPlan.newBuilder()
-        .setHostId("web-1")
-        .setPlanId(id)
-        .addApps(
-            AppPlan.newBuilder()
-                .setApplication("hello")
-                .setEnvironment("production")
-                .setRevision(1)
-                .addResources(file))
-        .build();
+    return HelloPlans.plan(id, HelloPlans.file(srv, "hello.txt", content));
   }
 
   private List<String> reportedPlanIds() {

@@ -13,13 +13,10 @@ import io.pulley.agent.poll.Backoff;
 import io.pulley.agent.poll.PollLoop;
 import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.v1.AgentServiceGrpc;
-import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyReport;
-import io.pulley.v1.File;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.ReportRequest;
-import io.pulley.v1.Resource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,21 +152,6 @@ class ControllerChannelsTest {
   }
 
   private HostPlan plan(String id, String content) {
-    Resource file =
-        Resource.newBuilder()
-            .setId("file:hello")
-            .setFile(
-                File.newBuilder().setPath(srv.resolve("hello.txt").toString()).setContent(content))
-            .build();
-    return HostPlan.newBuilder()
-        .setHostId("web-1")
-        .setPlanId(id)
-        .addApps(
-            AppPlan.newBuilder()
-                .setApplication("hello")
-                .setEnvironment("production")
-                .setRevision(1)
-                .addResources(file))
-        .build();
+    return HelloPlans.plan(id, HelloPlans.file(srv, "hello.txt", content));
   }
 }

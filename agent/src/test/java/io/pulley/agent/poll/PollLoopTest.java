@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.pulley.agent.HelloPlans;
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.wiring.Executors;
@@ -20,11 +21,9 @@ import io.pulley.agent.metrics.AgentMetrics;
 import io.pulley.agent.poll.ConnectionTrackerTest.RecordingListener;
 import io.pulley.agent.state.StateStore;
 import io.pulley.testing.ManualClock;
-import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.ApplyReport;
 import io.pulley.v1.Command;
-import io.pulley.v1.File;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.PollRequest;
@@ -130,23 +129,11 @@ class PollLoopTest {
   }
 
   private HostPlan plan(String id, Resource... resources) {
-    return HostPlan.newBuilder()
-        .setHostId("web-1")
-        .setPlanId(id)
-        .addApps(
-            AppPlan.newBuilder()
-                .setApplication("hello")
-                .setEnvironment("production")
-                .setRevision(1)
-                .addAllResources(List.of(resources)))
-        .build();
+    return HelloPlans.plan(id, resources);
   }
 
   private Resource file(String relative, String content) {
-    return Resource.newBuilder()
-        .setId("file:" + relative)
-        .setFile(File.newBuilder().setPath(srv.resolve(relative).toString()).setContent(content))
-        .build();
+    return HelloPlans.file(srv, relative, content);
   }
 
   private static Resource command(String id, String... argv) {

@@ -1,0 +1,34 @@
+package io.pulley.agent;
+
+import io.pulley.v1.AppPlan;
+import io.pulley.v1.File;
+import io.pulley.v1.HostPlan;
+import io.pulley.v1.Resource;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The agent tests' plans: host web-1 with hello/production revision 1 and the given files. */
+public final class HelloPlans {
+  private HelloPlans() {}
+
+  public static HostPlan plan(String id, Resource... resources) {
+    return HostPlan.newBuilder()
+        .setHostId("web-1")
+        .setPlanId(id)
+        .addApps(
+            AppPlan.newBuilder()
+                .setApplication("hello")
+                .setEnvironment("production")
+                .setRevision(1)
+                .addAllResources(List.of(resources)))
+        .build();
+  }
+
+  /** A file resource {@code file:RELATIVE} at {@code srv/RELATIVE}. */
+  public static Resource file(Path srv, String relative, String content) {
+    return Resource.newBuilder()
+        .setId("file:" + relative)
+        .setFile(File.newBuilder().setPath(srv.resolve(relative).toString()).setContent(content))
+        .build();
+  }
+}
