@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
  * failed request or one lost task fails the build. Counts, not timings.
  */
 class HandoverIT {
-  private static final HandoverProof.Plan PLAN = new HandoverProof.Plan(4, 2, 8, 30, "per-release");
+  /**
+   * Two good handovers (back to v1, then to v2) around the three refused releases: every kind of
+   * handover once while the suite runs alone on the machine; the benchmark runs the long sequence.
+   */
+  private static final HandoverProof.Plan PLAN = new HandoverProof.Plan(2, 1, 8, 30, "per-release");
 
   private static Path work;
   private static SampleSite sample;
