@@ -2,10 +2,7 @@ package io.pulley.agent;
 
 import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pulley.agent.apply.Applier;
-import io.pulley.agent.apply.ApplyJournal;
-import io.pulley.agent.apply.firewall.TcpControllerReach;
-import io.pulley.agent.apply.wiring.Executors;
+import io.pulley.agent.apply.unloading.UnloadingApplier;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
 import io.pulley.agent.facts.HostFactsCollector;
@@ -154,13 +151,8 @@ public final class Agent implements AutoCloseable {
             config.labels(),
             new ControllerClient(channel),
             store,
-            new Applier(
-                Executors.forRoots(
-                    config.allowedRoots(),
-                    new TcpControllerReach(HostPort.parse(config.controller(), "controller"))),
-                config.dataDir().resolve("converge"),
-                new ApplyJournal(config.dataDir()),
-                clock),
+            UnloadingApplier.fromThisJvm(
+                config.allowedRoots(), config.dataDir(), config.controller()),
             new HostFactsCollector(),
             metrics,
             clock,

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Applies a host plan: each application's resources in order. A failed resource skips the rest of
  * its application; other applications still run. Not thread-safe: one apply at a time.
  */
-public final class Applier {
+public final class Applier implements PlanApplier {
   private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
   /**
@@ -55,12 +55,12 @@ public final class Applier {
     this.clock = clock;
   }
 
-  /** The apply that an earlier run of the agent left unfinished, if any. */
+  @Override
   public Optional<InterruptedApply> interrupted() {
     return journal.interrupted();
   }
 
-  /** Applies {@code plan}; {@code stop} is checked before each resource. */
+  @Override
   public Run apply(HostPlan plan, BooleanSupplier stop) {
     Instant started = clock.instant();
     ApplyReport.Builder report =

@@ -1,6 +1,7 @@
 package io.pulley.agent.poll;
 
 import io.pulley.agent.apply.Applier;
+import io.pulley.agent.apply.PlanApplier;
 import io.pulley.agent.facts.HostFactsCollector;
 import io.pulley.agent.metrics.AgentMetrics;
 import io.pulley.agent.state.StateStore;
@@ -56,7 +57,7 @@ public final class PollLoop {
   private final Map<String, String> labels;
   private final ControllerClient client;
   private final StateStore store;
-  private final Applier applier;
+  private final PlanApplier applier;
   private final HostFactsCollector facts;
   private final AgentMetrics metrics;
   private final Clock clock;
@@ -75,7 +76,7 @@ public final class PollLoop {
       Map<String, String> labels,
       ControllerClient client,
       StateStore store,
-      Applier applier,
+      PlanApplier applier,
       HostFactsCollector facts,
       AgentMetrics metrics,
       Clock clock,
