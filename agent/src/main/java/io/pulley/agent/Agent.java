@@ -152,7 +152,7 @@ public final class Agent implements AutoCloseable {
             new ControllerClient(channel),
             store,
             UnloadingApplier.fromThisJvm(
-                config.allowedRoots(), config.dataDir(), config.controller()),
+                config.allowedRoots(), config.dataDir(), config.controller(), clock),
             new HostFactsCollector(),
             metrics,
             clock,

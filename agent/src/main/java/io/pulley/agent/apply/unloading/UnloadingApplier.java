@@ -11,6 +11,7 @@ import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,36 +41,38 @@ public final class UnloadingApplier implements PlanApplier {
   private final List<Path> allowedRoots;
   private final Path dataDir;
   private final String controller;
+  private final Clock clock;
   private final ApplyJournal journal;
   private volatile WeakReference<ClassLoader> lastLoader = new WeakReference<>(null);
   private volatile CompletableFuture<Boolean> released = CompletableFuture.completedFuture(true);
 
   /**
    * @param classPath where the agent's classes are (its jar)
-   * @param controller host:port of the controller, which a firewall change must still reach
-   */
-  public UnloadingApplier(
-      URL[] classPath, List<Path> allowedRoots, Path dataDir, String controller) {
-    this(classPath, ENTRY, allowedRoots, dataDir, controller);
-  }
-
-  /**
    * @param entry the class that runs an apply in the new loader (another one in tests)
+   * @param controller host:port of the controller, which a firewall change must still reach
+   * @param clock the agent's clock, for the report's times (a platform type: it crosses as is)
    */
   UnloadingApplier(
-      URL[] classPath, String entry, List<Path> allowedRoots, Path dataDir, String controller) {
+      URL[] classPath,
+      String entry,
+      List<Path> allowedRoots,
+      Path dataDir,
+      String controller,
+      Clock clock) {
     this.classPath = classPath.clone();
     this.entry = entry;
     this.allowedRoots = List.copyOf(allowedRoots);
     this.dataDir = dataDir;
     this.controller = controller;
+    this.clock = clock;
     this.journal = new ApplyJournal(dataDir);
   }
 
   /** Loads the executors from the class path this JVM started with: the agent's jar. */
   public static UnloadingApplier fromThisJvm(
-      List<Path> allowedRoots, Path dataDir, String controller) {
-    return new UnloadingApplier(ClassPath.ofThisJvm(), allowedRoots, dataDir, controller);
+      List<Path> allowedRoots, Path dataDir, String controller, Clock clock) {
+    return new UnloadingApplier(
+        ClassPath.ofThisJvm(), ENTRY, allowedRoots, dataDir, controller, clock);
   }
 
   @Override
@@ -135,8 +138,8 @@ public final class UnloadingApplier implements PlanApplier {
       Object apply =
           loader
               .loadClass(entry)
-              .getConstructor(List.class, Path.class, String.class)
-              .newInstance(allowedRoots, dataDir, controller);
+              .getConstructor(List.class, Path.class, String.class, Clock.class)
+              .newInstance(allowedRoots, dataDir, controller, clock);
       out.set(((BiFunction<byte[], BooleanSupplier, byte[]>) apply).apply(plan, stop));
     } catch (InvocationTargetException e) {
       failure.set(e.getCause());

@@ -26,15 +26,16 @@ public final class LoadedApply implements BiFunction<byte[], BooleanSupplier, by
    * @param allowedRoots where the executors may write
    * @param dataDir the agent's own directory (its journal and the executors' state)
    * @param controller the controller's host:port, which a firewall change must still reach
+   * @param clock the agent's clock, for the report's times
    */
-  public LoadedApply(List<Path> allowedRoots, Path dataDir, String controller) {
+  public LoadedApply(List<Path> allowedRoots, Path dataDir, String controller, Clock clock) {
     this.applier =
         new Applier(
             Executors.forRoots(
                 allowedRoots, new TcpControllerReach(HostPort.parse(controller, "controller"))),
             dataDir.resolve("converge"),
             new ApplyJournal(dataDir),
-            Clock.systemUTC());
+            clock);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
@@ -35,7 +36,8 @@ class UnloadingApplierTest {
     Path srv = Files.createDirectories(root.resolve("srv"));
     HostPlan plan = plan(srv, repo, commit);
     UnloadingApplier applier =
-        UnloadingApplier.fromThisJvm(List.of(srv), root.resolve("agent"), "127.0.0.1:1");
+        UnloadingApplier.fromThisJvm(
+            List.of(srv), root.resolve("agent"), "127.0.0.1:1", Clock.systemUTC());
 
     Applier.Run run = applier.apply(plan, () -> false);
 
@@ -72,7 +74,8 @@ class UnloadingApplierTest {
   @Test
   void aStopRequestReachesTheLoadedApply() {
     UnloadingApplier applier =
-        UnloadingApplier.fromThisJvm(List.of(root), root.resolve("agent"), "127.0.0.1:1");
+        UnloadingApplier.fromThisJvm(
+            List.of(root), root.resolve("agent"), "127.0.0.1:1", Clock.systemUTC());
     HostPlan plan =
         HostPlan.newBuilder()
             .setHostId("web-1")
@@ -100,7 +103,8 @@ class UnloadingApplierTest {
             "io.pulley.agent.NoSuchEntry",
             List.of(root),
             root.resolve("agent"),
-            "127.0.0.1:1");
+            "127.0.0.1:1",
+            Clock.systemUTC());
     HostPlan plan =
         HostPlan.newBuilder()
             .setHostId("web-1")
