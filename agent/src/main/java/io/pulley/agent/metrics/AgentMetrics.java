@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * What the poll loop records about its polls and applies. Implementations are thread-safe.
  *
- * <p>Meters cost an agent about 90 classes (Micrometer and the Prometheus client), so only an agent
- * that serves them builds them: {@link #forListen}.
+ * <p>Meters cost an agent about 180 classes (Micrometer and the Prometheus client), so only an
+ * agent that serves them builds them: {@link #forListen}.
  */
 public interface AgentMetrics {
   /** How a poll ended, as the {@code result} tag. */
