@@ -1,7 +1,7 @@
 package io.pulley.agent;
 
 import io.grpc.Channel;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pulley.agent.apply.unloading.UnloadingApplier;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
@@ -43,7 +43,7 @@ public final class Agent implements AutoCloseable {
   private final Channel channel;
   private final Clock clock;
   private final PollLoop.Settings settings;
-  private final AgentMetrics metrics = new AgentMetrics();
+  private final AgentMetrics metrics;
   private DataDirLock lock;
   private volatile PollLoop loop;
   private Thread thread;
@@ -58,6 +58,7 @@ public final class Agent implements AutoCloseable {
     this.channel = channel;
     this.clock = clock;
     this.settings = settings;
+    this.metrics = AgentMetrics.forListen(config.metricsListen());
   }
 
   static PollLoop.Settings defaultSettings(AgentConfig config, Random random) {
@@ -82,8 +83,9 @@ public final class Agent implements AutoCloseable {
     }
     try {
       open();
-      if (!config.metricsListen().isEmpty()) {
-        metricsServer = MetricsServer.start(config.metricsListen(), metrics.registry());
+      Optional<PrometheusMeterRegistry> registry = metrics.registry();
+      if (registry.isPresent()) {
+        metricsServer = MetricsServer.start(config.metricsListen(), registry.get());
         log.info(
             "serving metrics on http://{}:{}/metrics",
             HostPort.parse(config.metricsListen(), "metrics_listen").host(),
@@ -133,13 +135,9 @@ public final class Agent implements AutoCloseable {
     return current == null ? Optional.empty() : current.lastReport();
   }
 
-  public MeterRegistry meterRegistry() {
+  /** The served meters; empty without {@code metrics_listen}, when none are kept. */
+  public Optional<PrometheusMeterRegistry> meterRegistry() {
     return metrics.registry();
-  }
-
-  /** The agent's meters (and their Prometheus registry). */
-  public AgentMetrics metrics() {
-    return metrics;
   }
 
   private void open() throws IOException {

@@ -90,8 +90,21 @@ class AgentTest {
   }
 
   private Agent agent(Clock clock) {
+    return agent(clock, "");
+  }
+
+  /** An agent with {@code metrics_listen} on a free loopback port: one that keeps meters. */
+  private Agent servingMetrics() {
+    return agent(Clock.systemUTC(), "127.0.0.1:0");
+  }
+
+  private Agent agent(Clock clock, String metricsListen) {
     AgentConfig config =
-        AgentConfig.builder("web-1").dataDir(dataDir).allowedRoots(List.of(srv)).build();
+        AgentConfig.builder("web-1")
+            .dataDir(dataDir)
+            .allowedRoots(List.of(srv))
+            .metricsListen(metricsListen)
+            .build();
     PollLoop.Settings settings =
         new PollLoop.Settings(
             Duration.ofSeconds(90),
@@ -116,7 +129,7 @@ class AgentTest {
   @Test
   void newPlan_isAppliedReportedAndThenPolledAsApplied() {
     controller.setPlan(plan("p1", "one"));
-    Agent agent = agent();
+    Agent agent = servingMetrics();
 
     agent.start();
 
@@ -132,11 +145,18 @@ class AgentTest {
     assertThat(
             agent
                 .meterRegistry()
+                .orElseThrow()
                 .get("pulley.agent.applies")
                 .tag("outcome", "succeeded")
                 .counter()
                 .count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void meters_areKeptOnlyWhenServed() {
+    assertThat(agent().meterRegistry()).isEmpty();
+    assertThat(servingMetrics().meterRegistry()).isPresent();
   }
 
   @Test
@@ -154,7 +174,7 @@ class AgentTest {
   @Test
   void controllerGoneAndBack_agentReconnectsByItselfAndLogsTheOutageOnce() throws Exception {
     controller.setPlan(plan("p1", "one"));
-    Agent agent = agent();
+    Agent agent = servingMetrics();
     agent.start();
     await().atMost(WAIT).until(() -> reportedPlanIds().contains("p1"));
 
@@ -169,6 +189,7 @@ class AgentTest {
     assertThat(
             agent
                 .meterRegistry()
+                .orElseThrow()
                 .get("pulley.agent.polls")
                 .tag("result", "error")
                 .counter()

@@ -113,6 +113,7 @@ class ControllerChannelsTest {
     assertThat(
             agent
                 .meterRegistry()
+                .orElseThrow()
                 .get("pulley.agent.polls")
                 .tag("result", "error")
                 .counter()
@@ -121,8 +122,13 @@ class ControllerChannelsTest {
   }
 
   private Agent startAgent() {
+    // metrics_listen set: only an agent that serves its meters keeps them.
     AgentConfig config =
-        AgentConfig.builder("web-1").dataDir(dataDir).allowedRoots(List.of(srv)).build();
+        AgentConfig.builder("web-1")
+            .dataDir(dataDir)
+            .allowedRoots(List.of(srv))
+            .metricsListen("127.0.0.1:0")
+            .build();
     PollLoop.Settings settings =
         new PollLoop.Settings(
             Duration.ofSeconds(90),

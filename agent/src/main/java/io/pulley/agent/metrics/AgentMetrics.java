@@ -1,78 +1,36 @@
 package io.pulley.agent.metrics;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 
-/** The agent's meters, in a Prometheus registry. Thread-safe. */
-public final class AgentMetrics {
+/**
+ * What the poll loop records about its polls and applies. Implementations are thread-safe.
+ *
+ * <p>Meters cost an agent about 180 classes (Micrometer and the Prometheus client), so only an
+ * agent that serves them builds them: {@link #forListen}.
+ */
+public interface AgentMetrics {
   /** How a poll ended, as the {@code result} tag. */
-  public enum PollResult {
+  enum PollResult {
     NEW_PLAN,
     UNCHANGED,
     ERROR
   }
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Counter pollsNewPlan = polls("new_plan");
-  private final Counter pollsUnchanged = polls("unchanged");
-  private final Counter pollsError = polls("error");
-  private final Counter appliesSucceeded = applies("succeeded");
-  private final Counter appliesFailed = applies("failed");
-  private final Timer applyDuration =
-      Timer.builder("pulley.agent.apply.duration")
-          .description("How long applying a plan took")
-          .register(registry);
-  private final AtomicLong lastSuccessMillis = new AtomicLong();
-
-  public AgentMetrics() {
-    Gauge.builder(
-            "pulley.agent.last.success.timestamp.seconds",
-            lastSuccessMillis,
-            ms -> ms.get() / 1000.0)
-        .description("When the last apply succeeded, in seconds since the epoch (0: never)")
-        .register(registry);
+  /**
+   * Meters in a Prometheus registry when {@code metricsListen} (the {@code metrics_listen} setting)
+   * is set, else metrics that record nothing and load no meter library.
+   */
+  static AgentMetrics forListen(String metricsListen) {
+    return metricsListen.isEmpty() ? UnservedAgentMetrics.INSTANCE : new PrometheusAgentMetrics();
   }
 
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
+  void poll(PollResult result);
 
-  public void poll(PollResult result) {
-    switch (result) {
-      case NEW_PLAN -> pollsNewPlan.increment();
-      case UNCHANGED -> pollsUnchanged.increment();
-      case ERROR -> pollsError.increment();
-    }
-  }
+  void applied(boolean succeeded, Duration took, Instant finished);
 
-  public void applied(boolean succeeded, Duration took, Instant finished) {
-    applyDuration.record(took);
-    if (succeeded) {
-      appliesSucceeded.increment();
-      lastSuccessMillis.set(finished.toEpochMilli());
-    } else {
-      appliesFailed.increment();
-    }
-  }
-
-  private Counter polls(String result) {
-    return Counter.builder("pulley.agent.polls")
-        .description("Polls of the controller, by result")
-        .tag("result", result)
-        .register(registry);
-  }
-
-  private Counter applies(String outcome) {
-    return Counter.builder("pulley.agent.applies")
-        .description("Plan applies, by outcome")
-        .tag("outcome", outcome)
-        .register(registry);
-  }
+  /** The registry to serve, or empty when metrics are not served. */
+  Optional<PrometheusMeterRegistry> registry();
 }

@@ -14,13 +14,13 @@ class AgentMetricsTest {
 
   @Test
   void scrape_showsThePrometheusNames() {
-    AgentMetrics metrics = new AgentMetrics();
+    AgentMetrics metrics = AgentMetrics.forListen("127.0.0.1:9464");
     metrics.poll(AgentMetrics.PollResult.NEW_PLAN);
     metrics.poll(AgentMetrics.PollResult.ERROR);
     metrics.applied(true, Duration.ofSeconds(2), Instant.ofEpochSecond(1_700_000_000L));
     metrics.applied(false, Duration.ofSeconds(1), Instant.ofEpochSecond(1_700_000_100L));
 
-    String text = metrics.registry().scrape();
+    String text = metrics.registry().orElseThrow().scrape();
 
     assertThat(text)
         .contains("pulley_agent_polls_total{result=\"new_plan\"} 1.0")
@@ -33,10 +33,21 @@ class AgentMetricsTest {
   }
 
   @Test
+  void notServed_recordsNothingAndHasNoRegistry() {
+    AgentMetrics metrics = AgentMetrics.forListen("");
+    metrics.poll(AgentMetrics.PollResult.NEW_PLAN);
+    metrics.applied(true, Duration.ofSeconds(2), Instant.ofEpochSecond(1_700_000_000L));
+
+    assertThat(metrics).isNotInstanceOf(PrometheusAgentMetrics.class);
+    assertThat(metrics.registry()).isEmpty();
+  }
+
+  @Test
   void server_servesMetricsOverHttp() throws Exception {
-    AgentMetrics metrics = new AgentMetrics();
+    AgentMetrics metrics = AgentMetrics.forListen("127.0.0.1:0");
     metrics.poll(AgentMetrics.PollResult.UNCHANGED);
-    try (MetricsServer server = MetricsServer.start("127.0.0.1:0", metrics.registry())) {
+    try (MetricsServer server =
+        MetricsServer.start("127.0.0.1:0", metrics.registry().orElseThrow())) {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
               .send(

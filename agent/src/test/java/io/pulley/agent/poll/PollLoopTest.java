@@ -17,7 +17,7 @@ import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.wiring.Executors;
 import io.pulley.agent.facts.HostFactsCollector;
-import io.pulley.agent.metrics.AgentMetrics;
+import io.pulley.agent.metrics.PrometheusAgentMetrics;
 import io.pulley.agent.poll.ConnectionTrackerTest.RecordingListener;
 import io.pulley.agent.state.StateStore;
 import io.pulley.testing.ManualClock;
@@ -62,7 +62,7 @@ class PollLoopTest {
   final ScriptedController controller = new ScriptedController();
   final RecordingListener listener = new RecordingListener();
   final RecordingSleeper sleeper = new RecordingSleeper();
-  final AgentMetrics metrics = new AgentMetrics();
+  final PrometheusAgentMetrics metrics = new PrometheusAgentMetrics();
   Server server;
   ManagedChannel channel;
   PollLoop loop;
@@ -153,7 +153,7 @@ class PollLoopTest {
   }
 
   private double count(String meter, String tag, String value) {
-    return metrics.registry().get(meter).tag(tag, value).counter().count();
+    return metrics.registry().orElseThrow().get(meter).tag(tag, value).counter().count();
   }
 
   /** The first {@code n} fractions a Random seeded like the loop's backoff draws. */
