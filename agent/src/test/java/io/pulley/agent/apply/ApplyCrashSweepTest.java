@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .seed}).
  */
 class ApplyCrashSweepTest {
-  static final int RANDOM_DEFAULT = 4;
+  static final int RANDOM_DEFAULT = 1;
   private static final long SEED = Long.getLong("pulley.crashSweep.seed", 20261206L);
   private static final int RANDOM = Integer.getInteger("pulley.crashSweep.random", RANDOM_DEFAULT);
   private static final int STEP_ROUNDS = Integer.getInteger("pulley.crashSweep.stepRounds", 1);
