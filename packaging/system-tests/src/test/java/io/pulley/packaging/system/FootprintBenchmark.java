@@ -60,7 +60,8 @@ public final class FootprintBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Duration settle = Duration.ofSeconds(20);
+    // Past the minute after an apply in which the agent lets the apply's classes go.
+    Duration settle = Duration.ofSeconds(90);
     Duration idle = Duration.ofSeconds(120);
     DebianImage image = DebianImage.bookworm();
     boolean sideBySideOnly = false;
