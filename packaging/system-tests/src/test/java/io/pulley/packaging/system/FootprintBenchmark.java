@@ -105,9 +105,11 @@ public final class FootprintBenchmark {
     InstalledService controller = InstalledService.controller(server);
 
     sideBySide(agent);
+    String reactions = reactions();
     if (sideBySideOnly) {
       say("Results (settle " + settle.toSeconds() + " s, idle window " + idle.toSeconds() + " s)");
       System.out.print(table());
+      System.out.println(reactions);
       return;
     }
     List<String> shipped = measure(agent, "agent: unit's flags (as shipped)", Optional.empty());
@@ -271,6 +273,17 @@ public final class FootprintBenchmark {
     System.out.println("\nPuppet agent's threads over the same window:");
     System.out.print(ThreadCpu.table(puppetRows, idle.toSeconds()));
     System.out.println("\nPuppet's journal:\n" + puppet.journalTail());
+  }
+
+  /** After the idle window, so that it does not count: the sleeping agent's reaction times. */
+  private String reactions() throws Exception {
+    say("Reaction times of the agent at rest");
+    ReactionTimes times = new ReactionTimes(server);
+    List<Double> pickups = times.pickups(this::applyHello, 3);
+    double noticed = times.killedControllerNoticed();
+    String line = ReactionTimes.describe(pickups, noticed);
+    System.out.println(line);
+    return line;
   }
 
   private InstalledService.Measurement measurement(
