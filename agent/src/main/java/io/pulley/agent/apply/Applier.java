@@ -84,11 +84,7 @@ public final class Applier implements PlanApplier {
     boolean complete = true;
     boolean failed = false;
     for (AppPlan app : plan.getAppsList()) {
-      report.addRevisions(
-          RevisionRef.newBuilder()
-              .setApplication(app.getApplication())
-              .setEnvironment(app.getEnvironment())
-              .setRevision(app.getRevision()));
+      report.addRevisions(revisionOf(app));
       String failedId = null;
       ApplyContext context =
           new ApplyContext(
@@ -148,6 +144,15 @@ public final class Applier implements PlanApplier {
       journal.stopped();
     }
     return new Run(report.build(), complete);
+  }
+
+  /** The revision of {@code app} as a report names it. */
+  public static RevisionRef revisionOf(AppPlan app) {
+    return RevisionRef.newBuilder()
+        .setApplication(app.getApplication())
+        .setEnvironment(app.getEnvironment())
+        .setRevision(app.getRevision())
+        .build();
   }
 
   private Convergence converge(AppPlan app, Resource resource, ApplyContext context) {

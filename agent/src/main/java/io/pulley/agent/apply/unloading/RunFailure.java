@@ -1,5 +1,6 @@
 package io.pulley.agent.apply.unloading;
 
+import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.RootCause;
 import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
@@ -7,7 +8,6 @@ import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
-import io.pulley.v1.RevisionRef;
 
 /**
  * The report of an apply whose executors could not be loaded or run at all (the agent's jar
@@ -27,11 +27,7 @@ final class RunFailure {
             .setPlanId(plan.getPlanId())
             .setOutcome(ApplyOutcome.APPLY_OUTCOME_FAILED);
     for (AppPlan app : plan.getAppsList()) {
-      report.addRevisions(
-          RevisionRef.newBuilder()
-              .setApplication(app.getApplication())
-              .setEnvironment(app.getEnvironment())
-              .setRevision(app.getRevision()));
+      report.addRevisions(Applier.revisionOf(app));
       for (int i = 0; i < app.getResourcesCount(); i++) {
         report.addResults(
             ResourceResult.newBuilder()

@@ -76,16 +76,7 @@ class UnloadingApplierTest {
     UnloadingApplier applier =
         UnloadingApplier.fromThisJvm(
             List.of(root), root.resolve("agent"), "127.0.0.1:1", Clock.systemUTC());
-    HostPlan plan =
-        HostPlan.newBuilder()
-            .setHostId("web-1")
-            .setPlanId("p1")
-            .addApps(
-                AppPlan.newBuilder()
-                    .setApplication("hello")
-                    .setEnvironment("demo")
-                    .addResources(file(root.resolve("a.txt"), "a\n")))
-            .build();
+    HostPlan plan = filesPlan(file(root.resolve("a.txt"), "a\n"));
 
     Applier.Run run = applier.apply(plan, () -> true);
 
@@ -106,16 +97,7 @@ class UnloadingApplierTest {
             "127.0.0.1:1",
             Clock.systemUTC());
     HostPlan plan =
-        HostPlan.newBuilder()
-            .setHostId("web-1")
-            .setPlanId("p1")
-            .addApps(
-                AppPlan.newBuilder()
-                    .setApplication("hello")
-                    .setEnvironment("demo")
-                    .addResources(file(root.resolve("a.txt"), "a\n"))
-                    .addResources(file(root.resolve("b.txt"), "b\n")))
-            .build();
+        filesPlan(file(root.resolve("a.txt"), "a\n"), file(root.resolve("b.txt"), "b\n"));
 
     Applier.Run run = applier.apply(plan, () -> false);
 
@@ -165,6 +147,18 @@ class UnloadingApplierTest {
                                 .setUrl(repo.toUri().toString())
                                 .setCommit(commit)
                                 .setKeep(3))))
+        .build();
+  }
+
+  private static HostPlan filesPlan(Resource... files) {
+    return HostPlan.newBuilder()
+        .setHostId("web-1")
+        .setPlanId("p1")
+        .addApps(
+            AppPlan.newBuilder()
+                .setApplication("hello")
+                .setEnvironment("demo")
+                .addAllResources(List.of(files)))
         .build();
   }
 
