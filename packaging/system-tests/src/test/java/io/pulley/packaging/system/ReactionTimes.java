@@ -1,7 +1,5 @@
 package io.pulley.packaging.system;
 
-import static org.awaitility.Awaitility.await;
-
 import io.pulley.packaging.harness.PristineServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,12 +73,19 @@ final class ReactionTimes {
   /**
    * The time of the first journal line of {@code unit} at or after {@code since} with {@code text}.
    */
-  private double firstAfter(String unit, double since, String text) {
-    return await()
-        .atMost(NOTICE_WITHIN)
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> find(unit, since, text), Optional::isPresent)
-        .orElseThrow();
+  private double firstAfter(String unit, double since, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + NOTICE_WITHIN.toNanos();
+    while (true) {
+      Optional<Double> at = find(unit, since, text);
+      if (at.isPresent()) {
+        return at.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "no \"" + text + "\" from " + unit + " within " + NOTICE_WITHIN.toSeconds() + " s");
+      }
+      Thread.sleep(500);
+    }
   }
 
   private Optional<Double> find(String unit, double since, String text) {
