@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentPackageIT {
   private static final Duration CONVERGE = Duration.ofMinutes(3);
+  private static final String CDS_ARCHIVE = "/var/cache/pulley/agent/classes.jsa";
 
   @TempDir Path work;
   private PristineServer server;
@@ -63,6 +64,14 @@ class AgentPackageIT {
     HostController.Cli hosts = controller.pulley("hosts");
     assertThat(hosts.out()).contains("web-1", "debian 12", "role=web", "yes");
     assertThat(server.journal("pulley-agent")).contains("io.pulley.agent");
+
+    // The JVM wrote its class archive when the agent stopped; the next start maps it.
+    server.execOrThrow("systemctl", "restart", "pulley-agent");
+    assertThat(server.exec("test", "-s", CDS_ARCHIVE).ok()).isTrue();
+    long pid = AgentOnServer.mainPid(server);
+    await()
+        .atMost(CONVERGE)
+        .until(() -> server.exec("grep", "-q", "-F", CDS_ARCHIVE, "/proc/" + pid + "/maps").ok());
   }
 
   @Test
@@ -210,6 +219,7 @@ class AgentPackageIT {
         .isNotEqualTo("active");
     assertThat(server.exec("test", "-f", AgentOnServer.CONFIG).ok()).isTrue();
     assertThat(server.exec("test", "-e", "/usr/share/pulley/pulley-agent.jar").ok()).isFalse();
+    assertThat(server.exec("test", "-e", "/var/cache/pulley/agent").ok()).isFalse();
 
     ExecResult purge =
         server.exec(
