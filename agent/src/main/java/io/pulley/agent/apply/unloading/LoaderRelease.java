@@ -96,12 +96,16 @@ final class LoaderRelease {
       return threads;
     }
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.isAlive()
-          && (t.getContextClassLoader() == loader || t.getClass().getClassLoader() == loader)) {
+      if (t.isAlive() && belongsTo(t, loader)) {
         threads.add(t);
       }
     }
     return threads;
+  }
+
+  /** Whether {@code thread} holds {@code loader}: its context loader, or its own class's. */
+  static boolean belongsTo(Thread thread, ClassLoader loader) {
+    return thread.getContextClassLoader() == loader || thread.getClass().getClassLoader() == loader;
   }
 
   private static void removeHooks(WeakReference<ClassLoader> ref) {

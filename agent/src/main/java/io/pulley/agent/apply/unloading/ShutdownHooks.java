@@ -40,7 +40,7 @@ final class ShutdownHooks {
     }
     int removed = 0;
     for (Thread hook : hooks) {
-      if (hook.getContextClassLoader() == loader || hook.getClass().getClassLoader() == loader) {
+      if (LoaderRelease.belongsTo(hook, loader)) {
         removed += Runtime.getRuntime().removeShutdownHook(hook) ? 1 : 0;
       }
     }

@@ -2,10 +2,9 @@ package io.pulley.agent.apply.unloading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.agent.HelloPlans;
 import io.pulley.agent.apply.Applier;
-import io.pulley.v1.AppPlan;
 import io.pulley.v1.ApplyOutcome;
-import io.pulley.v1.File;
 import io.pulley.v1.GitRelease;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.Resource;
@@ -76,7 +75,7 @@ class UnloadingApplierTest {
     UnloadingApplier applier =
         UnloadingApplier.fromThisJvm(
             List.of(root), root.resolve("agent"), "127.0.0.1:1", Clock.systemUTC());
-    HostPlan plan = filesPlan(file(root.resolve("a.txt"), "a\n"));
+    HostPlan plan = HelloPlans.plan("p1", HelloPlans.file(root, "a.txt", "a\n"));
 
     Applier.Run run = applier.apply(plan, () -> true);
 
@@ -97,7 +96,8 @@ class UnloadingApplierTest {
             "127.0.0.1:1",
             Clock.systemUTC());
     HostPlan plan =
-        filesPlan(file(root.resolve("a.txt"), "a\n"), file(root.resolve("b.txt"), "b\n"));
+        HelloPlans.plan(
+            "p1", HelloPlans.file(root, "a.txt", "a\n"), HelloPlans.file(root, "b.txt", "b\n"));
 
     Applier.Run run = applier.apply(plan, () -> false);
 
@@ -129,43 +129,17 @@ class UnloadingApplierTest {
   }
 
   private static HostPlan plan(Path srv, Path repo, String commit) {
-    return HostPlan.newBuilder()
-        .setHostId("web-1")
-        .setPlanId("p1")
-        .addApps(
-            AppPlan.newBuilder()
-                .setApplication("hello")
-                .setEnvironment("demo")
-                .setRevision(1)
-                .addResources(file(srv.resolve("greeting.txt"), "hello\n"))
-                .addResources(
-                    Resource.newBuilder()
-                        .setId("git_release:app")
-                        .setGitRelease(
-                            GitRelease.newBuilder()
-                                .setRoot(srv.resolve("app").toString())
-                                .setUrl(repo.toUri().toString())
-                                .setCommit(commit)
-                                .setKeep(3))))
-        .build();
-  }
-
-  private static HostPlan filesPlan(Resource... files) {
-    return HostPlan.newBuilder()
-        .setHostId("web-1")
-        .setPlanId("p1")
-        .addApps(
-            AppPlan.newBuilder()
-                .setApplication("hello")
-                .setEnvironment("demo")
-                .addAllResources(List.of(files)))
-        .build();
-  }
-
-  private static Resource file(Path path, String content) {
-    return Resource.newBuilder()
-        .setId("file:" + path.getFileName())
-        .setFile(File.newBuilder().setPath(path.toString()).setContent(content))
-        .build();
+    return HelloPlans.plan(
+        "p1",
+        HelloPlans.file(srv, "greeting.txt", "hello\n"),
+        Resource.newBuilder()
+            .setId("git_release:app")
+            .setGitRelease(
+                GitRelease.newBuilder()
+                    .setRoot(srv.resolve("app").toString())
+                    .setUrl(repo.toUri().toString())
+                    .setCommit(commit)
+                    .setKeep(3))
+            .build());
   }
 }
