@@ -124,8 +124,7 @@ public final class AgentMain implements Callable<Integer> {
     // Health checks ask 127.0.0.1 with the site's Host header; the JDK's HTTP client refuses to
     // send Host unless this is set, and it reads it once, when its first class loads.
     System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-    // Netty would load the JDK's flight recorder (about 100 classes) for events nobody records.
-    System.setProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
+    NettyProperties.set();
     JulBridge.install();
     System.exit(commandLine().execute(args));
   }

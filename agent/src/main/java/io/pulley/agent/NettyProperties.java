@@ -1,0 +1,25 @@
+package io.pulley.agent;
+
+/**
+ * System properties that keep gRPC's netty small in an agent that holds one call at a time. They
+ * are read once, when netty's classes load, so {@link #set} runs first thing in {@code main}.
+ */
+final class NettyProperties {
+  /** gRPC shades netty, and its property names with it. */
+  static final String PREFIX = "io.grpc.netty.shaded.io.netty.";
+
+  static final String ALLOCATOR = PREFIX + "allocator.type";
+
+  private NettyProperties() {}
+
+  static void set() {
+    // Netty would load the JDK's flight recorder (about 100 classes) for events nobody records.
+    System.setProperty(PREFIX + "jfr.enabled", "false");
+    // A few small messages a minute need no buffer pool: the pooled allocator's arenas and thread
+    // caches cost about 1.5 MB resident and 90 classes for good (docs/benchmarks.md). gRPC's own
+    // allocator follows this property too. A value given with -D is kept.
+    if (System.getProperty(ALLOCATOR) == null) {
+      System.setProperty(ALLOCATOR, "unpooled");
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.pulley.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulley.agent.IdleClassesTest.RecordingLoader;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The properties reach what they are meant for: gRPC's netty, loaded afresh in a loader of its own
+ * after they are set, allocates without a pool.
+ */
+class NettyPropertiesTest {
+
+  @Test
+  void set_grpcAllocatesWithoutAPool() throws Exception {
+    try (RecordingLoader loader = new RecordingLoader()) {
+      // Package-private, and in another loader's package: reached by reflection.
+      Method set =
+          Class.forName(NettyProperties.class.getName(), true, loader).getDeclaredMethod("set");
+      set.setAccessible(true);
+      set.invoke(null);
+
+      Method allocator =
+          Class.forName("io.grpc.netty.shaded.io.grpc.netty.Utils", true, loader)
+              .getMethod("getByteBufAllocator", boolean.class);
+      allocator.setAccessible(true); // public, in a package-private class
+      Object forTransports = allocator.invoke(null, false);
+
+      assertThat(forTransports.getClass().getName())
+          .isEqualTo("io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator");
+      assertThat(loader.defined)
+          .doesNotContain("io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator");
+    }
+  }
+}
