@@ -16,6 +16,7 @@ import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.DataDirLock;
 import io.pulley.agent.state.StateStore;
 import io.pulley.v1.ApplyReport;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
-  /** Longer than the controller's longest hold (≈60 s jittered, at most 75 s). */
-  static final Duration POLL_DEADLINE = Duration.ofSeconds(90);
+  /** Longer than the longest hold a controller can be set to (WireLimits). */
+  static final Duration POLL_DEADLINE = Duration.ofSeconds(WireLimits.AGENT_POLL_DEADLINE_SECONDS);
 
   /** {@code --once} asks not to be held; against a controller that holds anyway, this ends it. */
   static final Duration ONCE_DEADLINE = Duration.ofSeconds(10);

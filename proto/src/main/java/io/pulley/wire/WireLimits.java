@@ -33,6 +33,19 @@ public final class WireLimits {
    */
   public static final int MAX_CLIENT_INBOUND_BYTES = 32 * MIB;
 
+  /**
+   * How long an agent waits for a held poll. A silently dead connection is noticed within this, and
+   * every hold the controller may be set to must end before it.
+   */
+  public static final int AGENT_POLL_DEADLINE_SECONDS = 90;
+
+  /**
+   * The longest poll hold a controller can be set to: held up to 7/6 of it (the jitter), 84 s, and
+   * its answer still reaches the agent 6 s before {@link #AGENT_POLL_DEADLINE_SECONDS}. A longer
+   * hold would make every poll of every agent miss its deadline and count as unreachable.
+   */
+  public static final int MAX_POLL_HOLD_SECONDS = 72;
+
   /** An apply report, serialized: refused above this. Hundreds of results with full tails fit. */
   public static final int MAX_REPORT_BYTES = MIB;
 

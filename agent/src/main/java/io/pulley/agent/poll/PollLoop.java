@@ -40,7 +40,7 @@ public final class PollLoop {
   /**
    * Timing and seams.
    *
-   * @param pollDeadline longer than the controller's longest hold (75 s)
+   * @param pollDeadline longer than the longest hold a controller can be set to (WireLimits)
    * @param onceDeadline for {@code --once}: a held poll past it means "unchanged"
    * @param reconvergeInterval how long after an apply the same plan is applied again, so that drift
    *     is corrected; zero never

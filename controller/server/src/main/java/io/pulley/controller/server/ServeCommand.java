@@ -5,6 +5,7 @@ import io.pulley.controller.access.EnrolDesk;
 import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.controller.store.SqliteStore;
 import io.pulley.wire.Durations;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -155,10 +156,15 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (pollHoldSeconds < 1 || pollHoldSeconds > 600) {
+    if (pollHoldSeconds < 1 || pollHoldSeconds > WireLimits.MAX_POLL_HOLD_SECONDS) {
       throw new ParameterException(
           spec.commandLine(),
-          "--poll-hold-seconds must be between 1 and 600, got " + pollHoldSeconds);
+          "--poll-hold-seconds must be between 1 and "
+              + WireLimits.MAX_POLL_HOLD_SECONDS
+              + " (agents wait "
+              + WireLimits.AGENT_POLL_DEADLINE_SECONDS
+              + " s for a held poll), got "
+              + pollHoldSeconds);
     }
     if (enrolRatePerMinute < 1 || enrolRatePerMinute > EnrolDesk.MAX_ENROLS_PER_MINUTE) {
       throw new ParameterException(

@@ -37,6 +37,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void pollHold_longerThanAnAgentWaits_isRefusedBeforeAnythingStarts(@TempDir Path temp) {
+    StringWriter err = new StringWriter();
+
+    int exit = serve(err, "--data-dir", temp.toString(), "--poll-hold-seconds", "73");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--poll-hold-seconds must be between 1 and 72 (agents wait 90 s for a held poll)");
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
   void enrolRate_notANumber_isRefused(@TempDir Path temp) {
     StringWriter err = new StringWriter();
 
