@@ -130,7 +130,7 @@ public final class PollLoop {
 
   private boolean appliedPlanIsCurrent() {
     try {
-      return store.plan().map(HostPlan::getPlanId).equals(Optional.of(store.appliedPlanId()));
+      return store.planId().equals(Optional.of(store.appliedPlanId()));
     } catch (IOException e) {
       return false;
     }

@@ -38,6 +38,15 @@ public final class StateStore {
   private final Path lastReport;
   private final Path pendingReport;
 
+  /**
+   * The saved plan's id and the applied one, kept once known (null until then): every poll asks,
+   * and reading them again would parse the whole plan, up to tens of MB, once a minute. Only this
+   * store writes the files (the data dir is locked to one agent), so the copies stay true.
+   */
+  private Optional<String> savedPlanId;
+
+  private String appliedId;
+
   public StateStore(Path dataDir) throws IOException {
     plan = dataDir.resolve("plan.pb");
     appliedPlanId = dataDir.resolve("applied-plan-id");
@@ -62,24 +71,39 @@ public final class StateStore {
 
   public void savePlan(HostPlan value) throws IOException {
     AtomicWriter.write(plan, value.toByteArray());
+    savedPlanId = Optional.of(value.getPlanId());
   }
 
   public Optional<HostPlan> plan() throws IOException {
-    return read(plan, HostPlan.parser());
+    Optional<HostPlan> saved = read(plan, HostPlan.parser());
+    savedPlanId = saved.map(HostPlan::getPlanId);
+    return saved;
+  }
+
+  /** The id of the saved plan, or empty if there is none; read from disk only the first time. */
+  public Optional<String> planId() throws IOException {
+    if (savedPlanId == null) {
+      plan();
+    }
+    return savedPlanId;
   }
 
   /** Records that {@code planId} was applied to the end (successfully or not). */
   public void markApplied(String planId) throws IOException {
     AtomicWriter.write(appliedPlanId, planId.getBytes(StandardCharsets.UTF_8));
+    appliedId = planId;
   }
 
-  /** The id of the plan last applied to the end, or empty. */
+  /** The id of the plan last applied to the end, or empty; read from disk only the first time. */
   public String appliedPlanId() throws IOException {
-    try {
-      return Files.readString(appliedPlanId, StandardCharsets.UTF_8).strip();
-    } catch (NoSuchFileException e) {
-      return "";
+    if (appliedId == null) {
+      try {
+        appliedId = Files.readString(appliedPlanId, StandardCharsets.UTF_8).strip();
+      } catch (NoSuchFileException e) {
+        appliedId = "";
+      }
     }
+    return appliedId;
   }
 
   /** Keeps {@code report} as the last one and as pending delivery. */

@@ -49,6 +49,34 @@ class StateStoreTest {
   }
 
   @Test
+  void ids_areReadFromDiskOnce_thenFollowTheStoresOwnWrites() throws Exception {
+    StateStore first = new StateStore(dataDir);
+    first.savePlan(HostPlan.newBuilder().setPlanId("p1").build());
+    first.markApplied("p1");
+    StateStore store = new StateStore(dataDir);
+
+    assertThat(store.planId()).contains("p1");
+    assertThat(store.appliedPlanId()).isEqualTo("p1");
+    // Each poll asks; what it reads from disk once is not read again.
+    Files.delete(dataDir.resolve("plan.pb"));
+    Files.delete(dataDir.resolve("applied-plan-id"));
+    assertThat(store.planId()).contains("p1");
+    assertThat(store.appliedPlanId()).isEqualTo("p1");
+
+    store.savePlan(HostPlan.newBuilder().setPlanId("p2").build());
+    assertThat(store.planId()).contains("p2");
+    assertThat(store.appliedPlanId()).isEqualTo("p1");
+    store.markApplied("p2");
+    assertThat(store.appliedPlanId()).isEqualTo("p2");
+    assertThat(new StateStore(dataDir).planId()).contains("p2");
+  }
+
+  @Test
+  void planId_withoutAPlan_isEmpty() throws Exception {
+    assertThat(new StateStore(dataDir).planId()).isEmpty();
+  }
+
+  @Test
   void reportDelivered_removesOnlyThePendingCopy() throws Exception {
     StateStore store = new StateStore(dataDir);
     store.saveReport(ApplyReport.newBuilder().setPlanId("p1").build());
