@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 
 /**
  * Several {@link PristineServer}s booted in parallel and closed together. If one fails to boot, the
- * others are closed and the failure is thrown; {@link #close()} closes every server even when some
- * fail to close. Not thread-safe for concurrent boot and close.
+ * others are closed and the failure is thrown; {@link #close()} closes every server, all at once,
+ * even when some fail to close. Not thread-safe for concurrent boot and close.
  */
 public final class ServerFleet implements AutoCloseable {
 
@@ -76,14 +76,32 @@ public final class ServerFleet implements AutoCloseable {
     return servers.get(index);
   }
 
+  /**
+   * Closes every server at once: each halt waits on its own server's systemd (up to {@link
+   * PristineServer#POWEROFF_TIMEOUT}), so one after the other would add those waits up.
+   */
   @Override
   public void close() {
-    RuntimeException failure = null;
+    if (servers.isEmpty()) {
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(servers.size());
+    List<Future<?>> closes = new ArrayList<>();
     for (PristineServer server : servers) {
+      closes.add(pool.submit(server::close));
+    }
+    pool.shutdown();
+    RuntimeException failure = null;
+    for (Future<?> close : closes) {
       try {
-        server.close();
-      } catch (RuntimeException e) {
+        close.get();
+      } catch (ExecutionException e) {
+        failure = merge(failure, e.getCause());
+      } catch (InterruptedException e) {
+        // The closes go on in the pool; a JVM shutdown hook closes whatever is left.
+        Thread.currentThread().interrupt();
         failure = merge(failure, e);
+        break;
       }
     }
     if (failure != null) {
@@ -95,7 +113,7 @@ public final class ServerFleet implements AutoCloseable {
     RuntimeException wrapped =
         next instanceof RuntimeException runtime
             ? runtime
-            : new IllegalStateException("server boot failed", next);
+            : new IllegalStateException("server boot or close failed", next);
     if (first == null) {
       return wrapped;
     }

@@ -62,13 +62,37 @@ final class ServerTeardown {
     nspawns.forEach(nspawn -> nspawn.children().forEach(inits::add));
     nspawns.forEach(ProcessHandle::destroy);
     if (!awaitExit(nspawns, poweroff)) {
-      log.warn("server {} did not halt within {}; killing it", name, poweroff);
+      log.warn(
+          "server {} did not halt within {}; killing it; its systemd was still at: {}",
+          name,
+          poweroff,
+          pendingJobs(inits));
       inits.forEach(ProcessHandle::destroyForcibly);
       nspawns.forEach(ProcessHandle::destroyForcibly);
       if (!awaitExit(nspawns, KILL_WAIT)) {
         throw new IllegalStateException("server " + name + " survived SIGKILL: " + nspawns);
       }
     }
+  }
+
+  /** What the container's systemd is still doing (stop jobs, with the units they wait on). */
+  private static String pendingJobs(List<ProcessHandle> inits) {
+    if (inits.isEmpty()) {
+      return "(no init)";
+    }
+    ExecResult jobs =
+        HostCommand.run(
+            KILL_WAIT,
+            List.of(
+                "nsenter",
+                "--target=" + inits.get(0).pid(),
+                "--all",
+                "--",
+                "systemctl",
+                "list-jobs",
+                "--no-pager",
+                "--no-legend"));
+    return jobs.ok() ? "\n" + jobs.stdout().strip() : jobs.describe();
   }
 
   /**

@@ -111,6 +111,9 @@ final class HostController implements AutoCloseable {
   /** As {@link #pulley}, with {@code input} on its standard input (a secret's value, say). */
   Cli pulleyWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(Launch.jar(Artifacts.controllerJar()).command());
+    // A call lasts seconds, and tests poll with it: C2's compiles would cost a third of its CPU
+    // (measured), taken from the servers the test waits on.
+    command.add(1, "-XX:TieredStopAtLevel=1");
     command.add("--controller");
     command.add(process.address());
     command.addAll(List.of(args));

@@ -1,7 +1,9 @@
 package io.pulley.packaging.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.pulley.packaging.harness.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -59,8 +61,13 @@ class RolloutIT {
           .doesNotContain("host web-3 deploys revision 4");
       assertThat(controller.pulley("history", "shop", "production").out())
           .containsPattern("(?m)^4 .*halted");
-      // Tracking reads the remote every 5 s and does not retry the quarantined tag.
-      Thread.sleep(15_000);
+      // Tracking reads the remote every 5 s and does not retry the quarantined tag: the
+      // controller (on the host's address) reads the refs twice more, and still no revision 5.
+      int reads = fleet.repository().refReadsFrom(TestNetwork.HOST_ADDRESS);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> fleet.repository().refReadsFrom(TestNetwork.HOST_ADDRESS) >= reads + 2);
       assertThat(controller.pulley("revision", "shop", "production").out())
           .contains("shop/production revision 4,");
 

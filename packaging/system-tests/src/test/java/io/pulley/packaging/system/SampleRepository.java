@@ -126,6 +126,11 @@ final class SampleRepository implements AutoCloseable {
     return http.url("hello.git");
   }
 
+  /** How many times {@code clientAddress} has read the served refs (ls-remote, fetch) so far. */
+  int refReadsFrom(String clientAddress) {
+    return http.refReadsFrom(clientAddress);
+  }
+
   /** Commits a new version of app.py and pushes it to the served copy; returns the commit id. */
   String release(String version) throws IOException, InterruptedException {
     Files.writeString(work.resolve("app.py"), "print('version " + version + "')\n");

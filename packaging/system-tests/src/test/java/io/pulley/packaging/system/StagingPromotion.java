@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -18,7 +17,6 @@ import java.util.Map;
 final class StagingPromotion {
   static final String ENV = "staging";
   static final String DOMAIN = "staging.shop.example.test";
-  private static final Duration POLL = Duration.ofSeconds(2);
 
   private final TrackedFleet fleet;
   private final Path work;
@@ -75,23 +73,21 @@ final class StagingPromotion {
 
   /** Waits until the staging server reports staging's revision {@code revision} healthy. */
   void awaitStagingOn(int revision, Duration atMost) throws Exception {
-    Instant deadline = Instant.now().plus(atMost);
-    while (!fleet
-        .controller()
-        .pulley("status")
-        .out()
-        .lines()
-        .anyMatch(
-            l ->
-                l.startsWith(host + " ")
-                    && l.contains("healthy")
-                    && l.contains(TrackedFleet.APP + "/" + ENV + "#" + revision))) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "not within " + atMost + ": staging revision " + revision + " healthy on " + host);
-      }
-      Thread.sleep(POLL.toMillis());
-    }
+    ControllerPoll.await(
+        fleet.controller(),
+        () ->
+            fleet
+                .controller()
+                .pulley("status")
+                .out()
+                .lines()
+                .anyMatch(
+                    l ->
+                        l.startsWith(host + " ")
+                            && l.contains("healthy")
+                            && l.contains(TrackedFleet.APP + "/" + ENV + "#" + revision)),
+        atMost,
+        "staging revision " + revision + " healthy on " + host);
   }
 
   /** The version staging's site answers with. */

@@ -9,10 +9,15 @@ import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pristine servers running the sample site from one controller that serves push webhooks, and the
@@ -24,7 +29,7 @@ final class TrackedFleet implements AutoCloseable {
   static final String APP = "shop";
   static final String ENV = "production";
   private static final Duration COLD = Duration.ofMinutes(20);
-  private static final Duration POLL = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(TrackedFleet.class);
 
   private final ServerFleet fleet;
   private final HostController controller;
@@ -68,12 +73,9 @@ final class TrackedFleet implements AutoCloseable {
               Artifacts.sampleApplication(), work.resolve("git"), TestNetwork.HOST_ADDRESS);
       List<String> hosts = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        PristineServer server = fleet.servers().get(i);
-        String host = "web-" + (i + 1);
-        AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
-        AgentOnServer.enrollForStacks(server, controller.invite("web"), host, "web");
-        hosts.add(host);
+        hosts.add("web-" + (i + 1));
       }
+      installAndEnrollEach(fleet, controller, hosts);
       TrackedFleet tracked =
           new TrackedFleet(fleet, controller, repository, hosts, webhookPort, work);
       tracked.release("1.0.0", "v1.0.0");
@@ -83,6 +85,36 @@ final class TrackedFleet implements AutoCloseable {
     } catch (Exception | Error e) {
       SampleSite.closeAll(repository, controller, fleet);
       throw e;
+    }
+  }
+
+  /** Installs and enrols the agent on every server at once: each is a server's own apt run. */
+  private static void installAndEnrollEach(
+      ServerFleet fleet, HostController controller, List<String> hosts) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(hosts.size());
+    try {
+      List<Future<?>> enrolments = new ArrayList<>();
+      for (int i = 0; i < hosts.size(); i++) {
+        PristineServer server = fleet.servers().get(i);
+        String host = hosts.get(i);
+        enrolments.add(
+            pool.submit(
+                () -> {
+                  AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
+                  AgentOnServer.enrollForStacks(server, controller.invite("web"), host, "web");
+                  log.info("{} has the agent, enrolled", host);
+                  return null;
+                }));
+      }
+      for (Future<?> enrolment : enrolments) {
+        try {
+          enrolment.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -151,7 +183,8 @@ final class TrackedFleet implements AutoCloseable {
 
   /** Waits until every host reports revision {@code revision} healthy. */
   void awaitEveryHostOn(int revision, Duration atMost) throws Exception {
-    awaitUntil(
+    ControllerPoll.await(
+        controller,
         () ->
             controller
                     .pulley("status")
@@ -167,7 +200,8 @@ final class TrackedFleet implements AutoCloseable {
 
   /** Waits until the newest rollout is of {@code revision} and has {@code status}. */
   void awaitRollout(int revision, String status, Duration atMost) throws Exception {
-    awaitUntil(
+    ControllerPoll.await(
+        controller,
         () -> rolloutStatus().contains(APP + "/" + ENV + " revision " + revision + ": " + status),
         atMost,
         "rollout of revision " + revision + " " + status);
@@ -197,21 +231,6 @@ final class TrackedFleet implements AutoCloseable {
   @Override
   public void close() {
     SampleSite.closeAll(repository, controller, fleet);
-  }
-
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitUntil(Condition condition, Duration atMost, String what)
-      throws Exception {
-    Instant deadline = Instant.now().plus(atMost);
-    while (!condition.holds()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("not within " + atMost + ": " + what);
-      }
-      Thread.sleep(POLL.toMillis());
-    }
   }
 
   // The webhook listener takes a fixed port; one the kernel just handed out is free in practice.
