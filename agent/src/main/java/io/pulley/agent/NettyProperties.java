@@ -21,5 +21,8 @@ final class NettyProperties {
     if (System.getProperty(ALLOCATOR) == null) {
       System.setProperty(ALLOCATOR, "unpooled");
     }
+    // The agent's channels use the JDK's sockets (NIO); gRPC would still load netty's epoll
+    // library, unpacking it to /tmp, only to ask whether it could: about 45 classes more.
+    System.setProperty(PREFIX + "transport.noNative", "true");
   }
 }

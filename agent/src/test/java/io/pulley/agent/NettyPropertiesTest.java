@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class NettyPropertiesTest {
 
   @Test
-  void set_grpcAllocatesWithoutAPool() throws Exception {
+  void set_grpcAllocatesWithoutAPool_andLoadsNoNativeTransport() throws Exception {
     try (RecordingLoader loader = new RecordingLoader()) {
       // Package-private, and in another loader's package: reached by reflection.
       Method set =
@@ -30,7 +30,8 @@ class NettyPropertiesTest {
       assertThat(forTransports.getClass().getName())
           .isEqualTo("io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator");
       assertThat(loader.defined)
-          .doesNotContain("io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator");
+          .doesNotContain("io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator")
+          .doesNotContain("io.grpc.netty.shaded.io.netty.channel.epoll.Native");
     }
   }
 }
