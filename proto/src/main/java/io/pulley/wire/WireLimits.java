@@ -41,8 +41,9 @@ public final class WireLimits {
 
   /**
    * The longest poll hold a controller can be set to: held up to 7/6 of it (the jitter), 84 s, and
-   * its answer still reaches the agent 6 s before {@link #AGENT_POLL_DEADLINE_SECONDS}. A longer
-   * hold would make every poll of every agent miss its deadline and count as unreachable.
+   * its answer still reaches the agent 6 s before {@link #AGENT_POLL_DEADLINE_SECONDS}. With a
+   * longer one, the longest jittered holds outlast that deadline, and agents count the controller
+   * as unreachable and back off.
    */
   public static final int MAX_POLL_HOLD_SECONDS = 72;
 

@@ -134,6 +134,11 @@ public final class ControllerProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
+  /** How many bytes the controller has logged so far: whether it logged more, without reading. */
+  public long logSize() throws IOException {
+    return Files.size(log);
+  }
+
   /** Fails with the end of the controller's log if it has exited. */
   public void requireAlive() {
     if (!process.isAlive()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,25 +39,13 @@ public final class ServerFleet implements AutoCloseable {
     for (DebianImage image : new LinkedHashSet<>(images)) {
       image.rootfs(); // build once, before the parallel boots all wait on the lock
     }
-    ExecutorService pool = Executors.newFixedThreadPool(images.size());
-    List<Future<PristineServer>> futures = new ArrayList<>();
+    List<Callable<PristineServer>> boots = new ArrayList<>();
     for (DebianImage image : images) {
-      futures.add(pool.submit(() -> PristineServer.boot(image)));
+      boots.add(() -> PristineServer.boot(image));
     }
-    pool.shutdown();
-    List<PristineServer> booted = new ArrayList<>();
-    RuntimeException failure = null;
-    for (Future<PristineServer> future : futures) {
-      try {
-        booted.add(future.get());
-      } catch (ExecutionException e) {
-        failure = merge(failure, e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = merge(failure, e);
-      }
-    }
-    ServerFleet fleet = new ServerFleet(booted);
+    AtOnce<PristineServer> booted = atOnce(boots);
+    RuntimeException failure = booted.failure();
+    ServerFleet fleet = new ServerFleet(booted.done());
     if (failure != null) {
       try {
         fleet.close();
@@ -82,38 +71,73 @@ public final class ServerFleet implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (servers.isEmpty()) {
-      return;
+    eachAtOnce((index, server) -> server.close());
+  }
+
+  /** What {@link #eachAtOnce} runs on one server, given with its index in the fleet. */
+  public interface ServerTask {
+    void run(int index, PristineServer server) throws Exception;
+  }
+
+  /**
+   * Runs {@code task} on every server at once and waits for all of them; their failures are thrown
+   * together, the first with the others suppressed.
+   */
+  public void eachAtOnce(ServerTask task) {
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      int index = i;
+      tasks.add(
+          () -> {
+            task.run(index, servers.get(index));
+            return null;
+          });
     }
-    ExecutorService pool = Executors.newFixedThreadPool(servers.size());
-    List<Future<?>> closes = new ArrayList<>();
-    for (PristineServer server : servers) {
-      closes.add(pool.submit(server::close));
+    RuntimeException failure = atOnce(tasks).failure();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** What {@link #atOnce} got back: the tasks' results, and their failures merged (or null). */
+  private record AtOnce<T>(List<T> done, RuntimeException failure) {}
+
+  /**
+   * Runs {@code tasks} each on a thread of its own and waits for them. If this thread is
+   * interrupted it stops waiting: the tasks go on in the pool, and a JVM shutdown hook closes any
+   * server left.
+   */
+  private static <T> AtOnce<T> atOnce(List<Callable<T>> tasks) {
+    List<T> done = new ArrayList<>();
+    RuntimeException failure = null;
+    if (tasks.isEmpty()) {
+      return new AtOnce<>(done, failure);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    List<Future<T>> futures = new ArrayList<>();
+    for (Callable<T> task : tasks) {
+      futures.add(pool.submit(task));
     }
     pool.shutdown();
-    RuntimeException failure = null;
-    for (Future<?> close : closes) {
+    for (Future<T> future : futures) {
       try {
-        close.get();
+        done.add(future.get());
       } catch (ExecutionException e) {
         failure = merge(failure, e.getCause());
       } catch (InterruptedException e) {
-        // The closes go on in the pool; a JVM shutdown hook closes whatever is left.
         Thread.currentThread().interrupt();
         failure = merge(failure, e);
         break;
       }
     }
-    if (failure != null) {
-      throw failure;
-    }
+    return new AtOnce<>(done, failure);
   }
 
   private static RuntimeException merge(RuntimeException first, Throwable next) {
     RuntimeException wrapped =
         next instanceof RuntimeException runtime
             ? runtime
-            : new IllegalStateException("server boot or close failed", next);
+            : new IllegalStateException("a task on a server failed", next);
     if (first == null) {
       return wrapped;
     }

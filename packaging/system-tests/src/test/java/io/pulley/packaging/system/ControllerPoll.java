@@ -31,13 +31,13 @@ final class ControllerPoll {
     int asks = 0;
     while (true) {
       Instant asked = Instant.now();
-      int logLength = controller.log().length();
+      long logSize = controller.logSize();
       asks++;
       if (condition.holds()) {
         break;
       }
       Duration quiet = quietSpell(Duration.between(start, asked));
-      while (controller.log().length() == logLength && Instant.now().isBefore(asked.plus(quiet))) {
+      while (controller.logSize() == logSize && Instant.now().isBefore(asked.plus(quiet))) {
         if (Instant.now().isAfter(deadline)) {
           throw new AssertionError("not within " + atMost + ": " + what);
         }

@@ -136,6 +136,10 @@ final class HostController implements AutoCloseable {
     return process.log();
   }
 
+  long logSize() throws IOException {
+    return process.logSize();
+  }
+
   @Override
   public void close() {
     process.close();

@@ -12,10 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,32 +86,14 @@ final class TrackedFleet implements AutoCloseable {
 
   /** Installs and enrols the agent on every server at once: each is a server's own apt run. */
   private static void installAndEnrollEach(
-      ServerFleet fleet, HostController controller, List<String> hosts) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(hosts.size());
-    try {
-      List<Future<?>> enrolments = new ArrayList<>();
-      for (int i = 0; i < hosts.size(); i++) {
-        PristineServer server = fleet.servers().get(i);
-        String host = hosts.get(i);
-        enrolments.add(
-            pool.submit(
-                () -> {
-                  AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
-                  AgentOnServer.enrollForStacks(server, controller.invite("web"), host, "web");
-                  log.info("{} has the agent, enrolled", host);
-                  return null;
-                }));
-      }
-      for (Future<?> enrolment : enrolments) {
-        try {
-          enrolment.get();
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+      ServerFleet fleet, HostController controller, List<String> hosts) {
+    fleet.eachAtOnce(
+        (index, server) -> {
+          String host = hosts.get(index);
+          AgentOnServer.install(server, Artifacts.agentDeb()).orThrow();
+          AgentOnServer.enrollForStacks(server, controller.invite("web"), host, "web");
+          log.info("{} has the agent, enrolled", host);
+        });
   }
 
   HostController controller() {
