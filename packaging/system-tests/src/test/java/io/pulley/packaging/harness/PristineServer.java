@@ -250,6 +250,33 @@ public final class PristineServer implements AutoCloseable {
   }
 
   /**
+   * Where {@code unit}'s journal ends now (its last entry, which it must have), for {@link
+   * #journalAfter}.
+   */
+  public String journalCursor(String unit) {
+    String out =
+        execOrThrow("journalctl", "--no-pager", "--lines=1", "--show-cursor", "--unit=" + unit)
+            .stdout();
+    String marker = "-- cursor: ";
+    int at = out.lastIndexOf(marker);
+    if (at < 0) {
+      throw new IllegalStateException("journalctl printed no cursor: " + out);
+    }
+    return out.substring(at + marker.length()).strip();
+  }
+
+  /** The messages of {@code unit}'s journal after {@code cursor}, one line per entry. */
+  public String journalAfter(String unit, String cursor) {
+    return execOrThrow(
+            "journalctl",
+            "--no-pager",
+            "--output=cat",
+            "--after-cursor=" + cursor,
+            "--unit=" + unit)
+        .stdout();
+  }
+
+  /**
    * Reboots the server as an admin's {@code systemctl reboot} does: its systemd stops everything,
    * and it boots again from the same root (files kept, /run and /tmp empty) with the same name,
    * address and apt proxy. Returns once systemd reports the system running (or degraded); {@link
