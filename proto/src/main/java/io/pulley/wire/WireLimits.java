@@ -47,6 +47,12 @@ public final class WireLimits {
    */
   public static final int MAX_POLL_HOLD_SECONDS = 72;
 
+  /**
+   * The longest hold an agent can ask for in its poll: ten minutes of a connection that carries
+   * nothing else. Asked for more, the controller holds this long.
+   */
+  public static final int MAX_ASKED_POLL_HOLD_SECONDS = 600;
+
   /** An apply report, serialized: refused above this. Hundreds of results with full tails fit. */
   public static final int MAX_REPORT_BYTES = MIB;
 

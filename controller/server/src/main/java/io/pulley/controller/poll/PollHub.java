@@ -6,6 +6,7 @@ import io.pulley.v1.HostPlan;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.PollResponse;
 import io.pulley.v1.PollStatus;
+import io.pulley.wire.WireLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -77,7 +78,8 @@ public final class PollHub implements AutoCloseable {
       answer(previous, unchanged(), "replaced");
     }
     responder.onCancel(() -> forget(poll));
-    Duration hold = holdTime.next();
+    Duration hold =
+        request.getHoldSeconds() > 0 ? holdTime.asked(request.getHoldSeconds()) : holdTime.next();
     poll.timeout =
         timer.schedule(
             () -> answer(poll, unchanged(), "unchanged"), hold.toMillis(), TimeUnit.MILLISECONDS);
@@ -208,6 +210,20 @@ public final class PollHub implements AutoCloseable {
       this.base = base;
       this.jitter = jitter;
       this.random = random;
+    }
+
+    /**
+     * The hold for an agent that asked for {@code seconds} (capped at {@link
+     * WireLimits#MAX_ASKED_POLL_HOLD_SECONDS}): jittered down by up to 1/8, never up, so that the
+     * answer comes before the agent gives up waiting.
+     */
+    Duration asked(long seconds) {
+      long askedMillis = Math.min(seconds, WireLimits.MAX_ASKED_POLL_HOLD_SECONDS) * 1000;
+      long offset;
+      synchronized (random) {
+        offset = random.nextLong(askedMillis / 8 + 1);
+      }
+      return Duration.ofMillis(askedMillis - offset);
     }
 
     Duration next() {

@@ -82,8 +82,13 @@ final class GrpcEndpoint {
         shortest.dividedBy(4).compareTo(MAX_CONNECTION_AGE) < 0
             ? shortest.dividedBy(4)
             : MAX_CONNECTION_AGE;
-    // A held poll outlasts the grace; then the agent polls again on a new connection.
-    Duration grace = config.pollHold().plus(config.pollHoldJitter()).plusSeconds(30);
+    // A held poll, as long as an agent may ask for, ends within the grace; then the agent polls
+    // again on a new connection.
+    Duration longestHold = config.pollHold().plus(config.pollHoldJitter());
+    if (longestHold.getSeconds() < WireLimits.MAX_ASKED_POLL_HOLD_SECONDS) {
+      longestHold = Duration.ofSeconds(WireLimits.MAX_ASKED_POLL_HOLD_SECONDS);
+    }
+    Duration grace = longestHold.plusSeconds(30);
     return builder
         .maxConnectionAge(age.toMillis(), TimeUnit.MILLISECONDS)
         .maxConnectionAgeGrace(grace.toMillis(), TimeUnit.MILLISECONDS)

@@ -137,6 +137,20 @@ class PollHubTest {
   }
 
   @Test
+  void heldPoll_ofAnAgentThatAsksForAHold_isHeldUpToThatLong_neverLonger() {
+    hub.poll(request("web-1", "p0").toBuilder().setHoldSeconds(240).build(), new Recorder());
+
+    assertThat(timer.scheduledDelay()).isBetween(Duration.ofSeconds(210), Duration.ofSeconds(240));
+  }
+
+  @Test
+  void askedHold_longerThanTheWireAllows_isCut() {
+    hub.poll(request("web-1", "p0").toBuilder().setHoldSeconds(86_400).build(), new Recorder());
+
+    assertThat(timer.scheduledDelay()).isBetween(Duration.ofSeconds(525), Duration.ofSeconds(600));
+  }
+
+  @Test
   void heldPoll_isAnsweredOnlyOnce_whenTimeoutAndChangeRace() {
     Recorder agent = new Recorder();
     hub.poll(request("web-1", "p0"), agent);
@@ -195,6 +209,19 @@ class PollHubTest {
     }
     assertThat(holds)
         .allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(70)));
+    assertThat(holds.stream().distinct().count()).isGreaterThan(100);
+  }
+
+  @Test
+  void askedHoldTime_isJitteredDownOnly() {
+    PollHub.HoldTime hold =
+        new PollHub.HoldTime(Duration.ofSeconds(60), Duration.ofSeconds(10), new Random(7));
+    List<Duration> holds = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      holds.add(hold.asked(240));
+    }
+    assertThat(holds)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(210), Duration.ofSeconds(240)));
     assertThat(holds.stream().distinct().count()).isGreaterThan(100);
   }
 
