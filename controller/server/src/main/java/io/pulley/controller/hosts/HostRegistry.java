@@ -69,6 +69,7 @@ public final class HostRegistry {
                   .setAppliedPlanId(request.getAppliedPlanId())
                   .setHealth(request.getHealth())
                   .setLastSeen(ProtoTime.timestamp(now))
+                  .setPollHoldSeconds(request.getHoldSeconds())
                   .build();
           boolean meaningful =
               entry == null
