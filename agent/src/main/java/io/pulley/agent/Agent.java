@@ -16,7 +16,6 @@ import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.DataDirLock;
 import io.pulley.agent.state.StateStore;
 import io.pulley.v1.ApplyReport;
-import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,9 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-
-  /** Longer than the longest hold a controller can be set to (WireLimits). */
-  static final Duration POLL_DEADLINE = Duration.ofSeconds(WireLimits.AGENT_POLL_DEADLINE_SECONDS);
 
   /** {@code --once} asks not to be held; against a controller that holds anyway, this ends it. */
   static final Duration ONCE_DEADLINE = Duration.ofSeconds(10);
@@ -64,7 +60,7 @@ public final class Agent implements AutoCloseable {
 
   static PollLoop.Settings defaultSettings(AgentConfig config, Random random) {
     return new PollLoop.Settings(
-        POLL_DEADLINE,
+        config.pollHold(),
         ONCE_DEADLINE,
         Backoff.standard(random),
         new WakeableSleeper(),

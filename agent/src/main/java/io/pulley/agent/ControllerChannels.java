@@ -26,17 +26,18 @@ final class ControllerChannels implements AutoCloseable {
           1, new DefaultThreadFactory(THREAD_NAME, true), NioIoHandler.newFactory());
 
   /**
-   * Keep-alive pings every 5 minutes match the server's default minimum, so the controller never
-   * answers with "too many pings"; a dead connection under a held poll is found sooner by the
-   * poll's own deadline (docs/agent.md). Calls run on the network thread (a direct executor): the
-   * agent's calls are blocking ones, whose answers are handed to the calling thread anyway.
+   * A held poll lasts minutes (docs/agent.md, "At rest"), so a connection that dies silently under
+   * it is found by a keep-alive ping a minute after the last frame read, answered within 20 s or
+   * the connection is closed: far cheaper than a poll a minute. The controller allows pings every
+   * 20 s. Calls run on the network thread (a direct executor): the agent's calls are blocking ones,
+   * whose answers are handed to the calling thread anyway.
    */
   ManagedChannel open(String target, ChannelCredentials credentials) {
     return NettyChannelBuilder.forTarget(target, credentials)
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
         .directExecutor()
-        .keepAliveTime(5, TimeUnit.MINUTES)
+        .keepAliveTime(1, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
         .build();

@@ -107,7 +107,7 @@ class AgentTest {
             .build();
     PollLoop.Settings settings =
         new PollLoop.Settings(
-            Duration.ofSeconds(90),
+            Duration.ofSeconds(60),
             Duration.ofSeconds(10),
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
             new WakeableSleeper(),

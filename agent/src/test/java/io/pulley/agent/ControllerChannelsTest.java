@@ -131,7 +131,7 @@ class ControllerChannelsTest {
             .build();
     PollLoop.Settings settings =
         new PollLoop.Settings(
-            Duration.ofSeconds(90),
+            Duration.ofSeconds(60),
             Duration.ofSeconds(10),
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(1)),
             new WakeableSleeper(),

@@ -1,6 +1,7 @@
 package io.pulley.agent.config;
 
 import io.pulley.trust.CaPin;
+import io.pulley.wire.WireLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param metricsListen {@code host:port} to serve {@code /metrics} on, or empty for none
  * @param reconvergeInterval how often the current plan is applied again although it did not change,
  *     so that drift is corrected; zero turns this off
+ * @param pollHold how long the controller may hold a poll while nothing changes (10 s to 10 min):
+ *     the agent wakes about this often at rest, and a new plan still answers the held poll at once
  * @param tokenFile a bootstrap token for the first enrolment, read only if it exists and the agent
  *     holds no certificate yet
  * @param caPin the controller CA's pin, for enrolling without a token (an admin approves)
@@ -34,6 +37,7 @@ public record AgentConfig(
     List<Path> allowedRoots,
     String metricsListen,
     Duration reconvergeInterval,
+    Duration pollHold,
     Path tokenFile,
     Optional<CaPin> caPin,
     boolean insecure) {
@@ -43,6 +47,8 @@ public record AgentConfig(
   public static final List<Path> DEFAULT_ALLOWED_ROOTS =
       List.of(Path.of("/srv"), Path.of("/etc"), Path.of("/var/www"), Path.of("/opt"));
   public static final Duration DEFAULT_RECONVERGE_INTERVAL = Duration.ofMinutes(30);
+  public static final Duration DEFAULT_POLL_HOLD = Duration.ofMinutes(4);
+  static final Duration MIN_POLL_HOLD = Duration.ofSeconds(10);
   public static final Path DEFAULT_TOKEN_FILE = Path.of("/etc/pulley/agent.token");
 
   public AgentConfig {
@@ -70,12 +76,26 @@ public record AgentConfig(
       throw new IllegalArgumentException(
           "reconvergeInterval must not be negative: " + reconvergeInterval);
     }
+    checkPollHold(Objects.requireNonNull(pollHold, "pollHold"));
     if (!Objects.requireNonNull(tokenFile, "tokenFile").isAbsolute()) {
       throw new IllegalArgumentException("tokenFile must be absolute: " + tokenFile);
     }
     if (insecure && Objects.requireNonNull(caPin, "caPin").isPresent()) {
       throw new IllegalArgumentException(
           "insecure and ca_pin exclude each other: a pin is only checked over TLS");
+    }
+  }
+
+  /** Refuses a poll hold the controller would not grant or that would poll needlessly often. */
+  static void checkPollHold(Duration pollHold) {
+    if (pollHold.compareTo(MIN_POLL_HOLD) < 0
+        || pollHold.getSeconds() > WireLimits.MAX_ASKED_POLL_HOLD_SECONDS) {
+      throw new IllegalArgumentException(
+          "poll_hold must be between 10s and "
+              + WireLimits.MAX_ASKED_POLL_HOLD_SECONDS
+              + "s, got "
+              + pollHold.getSeconds()
+              + "s");
     }
   }
 
@@ -98,6 +118,7 @@ public record AgentConfig(
     private List<Path> allowedRoots = new ArrayList<>(DEFAULT_ALLOWED_ROOTS);
     private String metricsListen = "";
     private Duration reconvergeInterval = DEFAULT_RECONVERGE_INTERVAL;
+    private Duration pollHold = DEFAULT_POLL_HOLD;
     private Path tokenFile = DEFAULT_TOKEN_FILE;
     private Optional<CaPin> caPin = Optional.empty();
     private boolean insecure;
@@ -151,6 +172,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder pollHold(Duration value) {
+      pollHold = value;
+      return this;
+    }
+
     public Builder tokenFile(Path value) {
       tokenFile = value;
       return this;
@@ -175,6 +201,7 @@ public record AgentConfig(
           allowedRoots,
           metricsListen,
           reconvergeInterval,
+          pollHold,
           tokenFile,
           caPin,
           insecure);

@@ -24,8 +24,9 @@ import java.util.Set;
  * labels:} followed by lines indented with spaces holding {@code key: value}; {@code
  * allowed_roots:} followed by indented {@code - /path} lines ({@code labels: {}} and {@code
  * allowed_roots: []} mean empty). Keys: controller, host_id, data_dir, labels, allowed_roots,
- * metrics_listen, reconverge_interval (seconds, or with a unit: 30m), token_file, ca_pin, insecure
- * (true or false). Anything else is an error naming the file and line. Stateless and thread-safe.
+ * metrics_listen, reconverge_interval and poll_hold (seconds, or with a unit: 30m), token_file,
+ * ca_pin, insecure (true or false). Anything else is an error naming the file and line. Stateless
+ * and thread-safe.
  */
 public final class ConfigFileParser {
   static final List<String> KEYS =
@@ -37,6 +38,7 @@ public final class ConfigFileParser {
           "allowed_roots",
           "metrics_listen",
           "reconverge_interval",
+          "poll_hold",
           "token_file",
           "ca_pin",
           "insecure");
@@ -146,6 +148,7 @@ public final class ConfigFileParser {
         case "data_dir" -> builder.dataDir(absolute(value));
         case "metrics_listen" -> builder.metricsListen(value.isEmpty() ? value : listen(value));
         case "reconverge_interval" -> builder.reconvergeInterval(interval(value));
+        case "poll_hold" -> builder.pollHold(pollHold(value));
         case "token_file" -> builder.tokenFile(absolute(value));
         case "ca_pin" -> builder.caPin(pin(value));
         case "insecure" -> builder.insecure(bool(value));
@@ -203,6 +206,16 @@ public final class ConfigFileParser {
     private Duration interval(String value) throws ConfigException {
       try {
         return Interval.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage());
+      }
+    }
+
+    private Duration pollHold(String value) throws ConfigException {
+      Duration hold = interval(value);
+      try {
+        AgentConfig.checkPollHold(hold);
+        return hold;
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage());
       }

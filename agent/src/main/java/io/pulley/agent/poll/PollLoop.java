@@ -10,6 +10,7 @@ import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostHealth;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.PollRequest;
+import io.pulley.wire.WireLimits;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,18 +41,24 @@ public final class PollLoop {
   /**
    * Timing and seams.
    *
-   * @param pollDeadline longer than the longest hold a controller can be set to (WireLimits)
+   * @param pollHold how long the agent asks the controller to hold a poll while nothing changes
    * @param onceDeadline for {@code --once}: a held poll past it means "unchanged"
    * @param reconvergeInterval how long after an apply the same plan is applied again, so that drift
    *     is corrected; zero never
    */
   public record Settings(
-      Duration pollDeadline,
+      Duration pollHold,
       Duration onceDeadline,
       Backoff backoff,
       Sleeper sleeper,
       ConnectionListener listener,
-      Duration reconvergeInterval) {}
+      Duration reconvergeInterval) {
+    /** The asked hold and 30 s for the answer; no less than an unasked hold needs (WireLimits). */
+    public Duration pollDeadline() {
+      long asked = pollHold.getSeconds() + 30;
+      return Duration.ofSeconds(Math.max(asked, WireLimits.AGENT_POLL_DEADLINE_SECONDS));
+    }
+  }
 
   private final String hostId;
   private final Map<String, String> labels;
@@ -291,6 +298,7 @@ public final class PollLoop {
         .setFacts(facts.collect(labels))
         .setAppliedPlanId(retry.due(lastReport, clock.instant()) ? "" : store.appliedPlanId())
         .setHealth(health())
+        .setHoldSeconds((int) settings.pollHold().getSeconds())
         .build();
   }
 

@@ -94,6 +94,18 @@ class ConfigFileParserTest {
   }
 
   @Test
+  void parse_pollHold_defaultsToFourMinutes_andTakesAnInterval() throws Exception {
+    assertThat(parse("").pollHold()).isEqualTo(java.time.Duration.ofMinutes(4));
+    assertThat(parse("poll_hold: 90s\n").pollHold()).isEqualTo(java.time.Duration.ofSeconds(90));
+  }
+
+  @Test
+  void parse_pollHoldOutsideWhatTheControllerGrants_namesTheLineAndTheBounds() {
+    assertError("\npoll_hold: 5\n", "2: poll_hold must be between 10s and 600s, got 5s");
+    assertError("poll_hold: 11m\n", "1: poll_hold must be between 10s and 600s, got 660s");
+  }
+
+  @Test
   void parse_emptyInlineBlocks_clearDefaults() throws Exception {
     AgentConfig config = parse("labels: {}\nallowed_roots: []\n");
 
@@ -106,7 +118,8 @@ class ConfigFileParserTest {
     assertError(
         "controller: a:1\ncolour: blue\n",
         "2: unknown key 'colour' (known keys: controller, host_id, data_dir, labels,"
-            + " allowed_roots, metrics_listen, reconverge_interval, token_file, ca_pin, insecure)");
+            + " allowed_roots, metrics_listen, reconverge_interval, poll_hold, token_file, ca_pin,"
+            + " insecure)");
   }
 
   @Test

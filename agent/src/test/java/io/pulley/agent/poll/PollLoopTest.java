@@ -84,6 +84,16 @@ class PollLoopTest {
     server.shutdownNow();
   }
 
+  private PollLoop.Settings settings(Duration pollHold) {
+    return new PollLoop.Settings(
+        pollHold,
+        Duration.ofSeconds(5),
+        new Backoff(INITIAL, MAX, new Random(SEED)),
+        sleeper,
+        listener,
+        RECONVERGE);
+  }
+
   private PollLoop newLoop(Duration reconvergeInterval) throws IOException {
     PollLoop.Settings settings =
         new PollLoop.Settings(
@@ -182,6 +192,20 @@ class PollLoopTest {
     assertThat(reportedOutcomes()).containsExactly(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
     assertThat(HostPlan.parseFrom(Files.readAllBytes(seen))).isEqualTo(plan);
     assertThat(new StateStore(dataDir).plan()).contains(plan);
+  }
+
+  @Test
+  void poll_asksForTheConfiguredHold() throws Exception {
+    start(RECONVERGE);
+
+    assertThat(controller.awaitHeldPoll(1).getHoldSeconds()).isEqualTo(30);
+  }
+
+  @Test
+  void pollDeadline_isTheHoldAndAMargin_neverLessThanAnUnaskedHoldNeeds() {
+    PollLoop.Settings settings = settings(Duration.ofMinutes(4));
+    assertThat(settings.pollDeadline()).isEqualTo(Duration.ofSeconds(270));
+    assertThat(settings(Duration.ofSeconds(10)).pollDeadline()).isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test
@@ -323,7 +347,7 @@ class PollLoopTest {
 
     clock.advance(interval);
 
-    // The held poll's deadline was cut to the reconvergence's time (2 s), not the 30 s hold.
+    // The held poll's deadline was cut to the reconvergence's time (2 s), not the 90 s deadline.
     await().atMost(Duration.ofSeconds(10)).until(() -> controller.reports().size() == 2);
     assertThat(srv.resolve("hello.txt")).hasContent("one");
     assertThat(sleeper.waits()).as("no backoff: a poll cut short is no failure").isEmpty();
