@@ -3,13 +3,16 @@ package io.pulley.agent;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.pulley.wire.WireLimits;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Makes the agent's channels to the controller, all served by one network thread: the agent holds
@@ -21,23 +24,41 @@ final class ControllerChannels implements AutoCloseable {
   /** Named so that a per-thread CPU listing shows which thread is the network. */
   static final String THREAD_NAME = "pulley-agent-net";
 
+  static final int PROBE_IDLE_SECONDS = 50;
+  static final int PROBE_INTERVAL_SECONDS = 10;
+  static final int PROBES = 3;
+
+  /** How long a silently dead connection can go unnoticed: docs/agent.md says so. */
+  static final int SILENT_DEATH_NOTICED_SECONDS =
+      PROBE_IDLE_SECONDS + PROBE_INTERVAL_SECONDS * PROBES;
+
   private final EventLoopGroup loop =
       new MultiThreadIoEventLoopGroup(
           1, new DefaultThreadFactory(THREAD_NAME, true), NioIoHandler.newFactory());
 
   /**
-   * A held poll lasts minutes (docs/agent.md, "At rest"), so a connection that dies silently under
-   * it is found by a keep-alive ping a minute after the last frame read, answered within 20 s or
-   * the connection is closed: far cheaper than a poll a minute. The controller allows pings every
-   * 20 s. Calls run on the network thread (a direct executor): the agent's calls are blocking ones,
-   * whose answers are handed to the calling thread anyway.
+   * A held poll lasts minutes (docs/agent.md, "At rest"). A connection that dies silently under it
+   * (a pulled cable, a firewall dropping its state) is found by the kernel's TCP keep-alive: a
+   * probe after {@link #PROBE_IDLE_SECONDS} without traffic, then every {@link
+   * #PROBE_INTERVAL_SECONDS}, and the connection reset after {@link #PROBES} unanswered, so within
+   * {@link #SILENT_DEATH_NOTICED_SECONDS}. The kernel sends and answers the probes: the JVM does
+   * not wake for them, where an HTTP/2 ping wakes the network thread as a poll does. gRPC's own
+   * ping stays as the backstop for a controller whose kernel answers while the process is stuck in
+   * a call that is not a poll (a poll has its deadline). Calls run on the network thread (a direct
+   * executor): the agent's calls are blocking ones, whose answers are handed to the calling thread
+   * anyway.
    */
   ManagedChannel open(String target, ChannelCredentials credentials) {
     return NettyChannelBuilder.forTarget(target, credentials)
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
         .directExecutor()
-        .keepAliveTime(1, TimeUnit.MINUTES)
+        .withOption(ChannelOption.SO_KEEPALIVE, true)
+        .withOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), PROBE_IDLE_SECONDS)
+        .withOption(
+            NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), PROBE_INTERVAL_SECONDS)
+        .withOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), PROBES)
+        .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .maxInboundMessageSize(WireLimits.MAX_CLIENT_INBOUND_BYTES)
         .build();

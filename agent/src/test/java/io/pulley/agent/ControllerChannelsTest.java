@@ -17,12 +17,16 @@ import io.pulley.v1.ApplyReport;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.PollRequest;
 import io.pulley.v1.ReportRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,30 @@ class ControllerChannelsTest {
   }
 
   @Test
+  void aConnection_hasTheKernelsKeepAliveTimer_dueWithinTheProbeIdleTime() throws Exception {
+    AgentServiceGrpc.newBlockingStub(open())
+        .report(ReportRequest.newBuilder().setReport(report("r")).build());
+
+    // /proc/net/tcp and tcp6 (Java's sockets are IPv6 ones, loopback IPv4-mapped): "local rem st
+    // queues tr:when ...", ports and timers in hex; timer 2 is the
+    // keep-alive, and its "when" is in clock ticks (100 a second). Without SO_KEEPALIVE an idle
+    // connection has no timer; with the system's default idle time it would be due in 2 hours.
+    List<String[]> toController =
+        Stream.of("/proc/net/tcp", "/proc/net/tcp6")
+            .flatMap(table -> linesOf(Path.of(table)).stream().skip(1))
+            .map(line -> line.trim().split("\\s+"))
+            .filter(
+                f -> f[2].endsWith(String.format(":%04X", server.getPort())) && f[3].equals("01"))
+            .toList();
+    assertThat(toController).hasSize(1);
+    String[] timer = toController.get(0)[5].split(":");
+    assertThat(timer[0]).as("keep-alive timer").isEqualTo("02");
+    assertThat(Long.parseLong(timer[1], 16))
+        .isPositive()
+        .isLessThanOrEqualTo(ControllerChannels.PROBE_IDLE_SECONDS * 100L);
+  }
+
+  @Test
   void newPlanWhileHeld_afterAnApply_answersTheHeldPoll() {
     controller.setPlan(plan("p1", "one"));
     agent = startAgent();
@@ -119,6 +147,14 @@ class ControllerChannelsTest {
                 .counter()
                 .count())
         .isPositive();
+  }
+
+  private static List<String> linesOf(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Agent startAgent() {
