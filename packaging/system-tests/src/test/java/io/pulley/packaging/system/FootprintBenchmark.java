@@ -281,7 +281,8 @@ public final class FootprintBenchmark {
     ReactionTimes times = new ReactionTimes(server);
     List<Double> pickups = times.pickups(this::applyHello, 3);
     double noticed = times.killedControllerNoticed();
-    String line = ReactionTimes.describe(pickups, noticed);
+    double silent = times.silentControllerNoticed(PackagedController.PORT);
+    String line = ReactionTimes.describe(pickups, noticed, silent);
     System.out.println(line);
     return line;
   }

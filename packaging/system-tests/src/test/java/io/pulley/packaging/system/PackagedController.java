@@ -10,7 +10,8 @@ import java.time.Instant;
  * with the token it writes at first start, then tokens for the agents.
  */
 final class PackagedController {
-  static final String ADDRESS = "127.0.0.1:7400";
+  static final int PORT = 7400;
+  static final String ADDRESS = "127.0.0.1:" + PORT;
   static final String FIRST_ADMIN_TOKEN = "/var/lib/pulley/controller/initial-admin-token";
 
   private PackagedController() {}

@@ -56,14 +56,60 @@ final class ReactionTimes {
     return noticed - killed;
   }
 
-  static String describe(List<Double> pickups, double noticed) {
+  /**
+   * Seconds from dropping every packet to and from the controller's port (nftables, as a firewall
+   * that lost the connection's state would) to the agent's "unreachable": the connection's kernel
+   * keep-alive is what finds it, as nothing closes it. The packets flow again before it returns,
+   * once the agent is seen back.
+   */
+  double silentControllerNoticed(int port) throws Exception {
+    server
+        .exec(
+            Duration.ofMinutes(5),
+            "env",
+            "DEBIAN_FRONTEND=noninteractive",
+            "apt-get",
+            "install",
+            "-y",
+            "-q",
+            "nftables")
+        .orThrow();
+    String table = "pulley-bench-silence";
+    server.execOrThrow("nft", "add", "table", "inet", table);
+    server.execOrThrow(
+        "nft", "add chain inet " + table + " in { type filter hook input priority -10 ; }");
+    double since = now();
+    try {
+      server.execOrThrow(
+          "nft",
+          "add rule inet "
+              + table
+              + " in tcp dport "
+              + port
+              + " drop;"
+              + " add rule inet "
+              + table
+              + " in tcp sport "
+              + port
+              + " drop");
+      double noticed = firstAfter("pulley-agent", since, "unreachable");
+      return noticed - since;
+    } finally {
+      server.execOrThrow("nft", "delete", "table", "inet", table);
+      firstAfter("pulley-agent", since, "reachable again");
+    }
+  }
+
+  static String describe(List<Double> pickups, double killed, double silent) {
     return String.format(
         Locale.ROOT,
         "new plan picked up after %s s (stored revision → \"applying plan\"); killed controller"
-            + " noticed after %.3f s",
+            + " noticed after %.3f s; a connection gone silent (its packets dropped) noticed"
+            + " after %.1f s",
         String.join(
             ", ", pickups.stream().map(s -> String.format(Locale.ROOT, "%.3f", s)).toList()),
-        noticed);
+        killed,
+        silent);
   }
 
   private double now() {
