@@ -299,6 +299,9 @@ public final class PollLoop {
         .setAppliedPlanId(retry.due(lastReport, clock.instant()) ? "" : store.appliedPlanId())
         .setHealth(health())
         .setHoldSeconds((int) settings.pollHold().getSeconds())
+        // After a failed call, the first poll is answered at once: a held one would end, and the
+        // outage be known to be over, only minutes after the controller is back.
+        .setNoHold(tracker.failures() > 0)
         .build();
   }
 

@@ -309,6 +309,22 @@ class PollLoopTest {
   }
 
   @Test
+  void poll_afterAFailedCall_isAnsweredAtOnce_untilOneSucceeds_thenHeldAgain() throws Exception {
+    controller.answerPolls(unchanged(), unavailable(), unavailable(), unchanged());
+    start(RECONVERGE);
+    controller.awaitHeldPoll(5);
+
+    // Held, failed, then asked without a hold while the outage lasts and for the poll that ends
+    // it; held again after it, as before.
+    assertThat(controller.polls())
+        .extracting(PollRequest::getNoHold)
+        .containsExactly(false, false, true, true, false);
+    assertThat(controller.polls()).extracting(PollRequest::getHoldSeconds).containsOnly(30);
+    assertThat(listener.events())
+        .containsExactly("lost: UNAVAILABLE: controller down", "restored after 2");
+  }
+
+  @Test
   void reconverge_afterFailedApply_appliesThePlanAgainWhenDue_andNotBefore() throws Exception {
     // Sooner than the first retry, so only the reconverge timer can re-apply here.
     Duration interval = FailedPlanRetry.FIRST.minusSeconds(10);
