@@ -299,8 +299,7 @@ public final class PollLoop {
         .setAppliedPlanId(retry.due(lastReport, clock.instant()) ? "" : store.appliedPlanId())
         .setHealth(health())
         .setHoldSeconds((int) settings.pollHold().getSeconds())
-        // After a failed call, the first poll is answered at once: a held one would end, and the
-        // outage be known to be over, only minutes after the controller is back.
+        // Answered at once after a failed call: the outage's end is known then, not a hold later.
         .setNoHold(tracker.failures() > 0)
         .build();
   }
