@@ -188,6 +188,17 @@ public final class PristineServer implements AutoCloseable {
   }
 
   /**
+   * {@code apt-get ARGUMENTS} as an unattended install runs it: no question asked (debconf's
+   * noninteractive front end), within {@code timeout}.
+   */
+  public ExecResult aptGet(Duration timeout, String... arguments) {
+    List<String> argv =
+        new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get"));
+    argv.addAll(List.of(arguments));
+    return exec(timeout, argv.toArray(String[]::new));
+  }
+
+  /**
    * The timeout is enforced inside by coreutils' timeout, which signals the command's whole process
    * group: killing nsenter from the host would leave its child running in the server.
    */

@@ -145,7 +145,7 @@ public final class FootprintBenchmark {
     say("apt-get install ./" + Artifacts.controllerDeb().getFileName());
     String deb = "/var/tmp/" + Artifacts.controllerDeb().getFileName();
     server.copyIn(Artifacts.controllerDeb(), deb);
-    server.exec("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", deb).orThrow();
+    server.aptGet(PristineServer.DEFAULT_EXEC_TIMEOUT, "install", "-y", deb).orThrow();
     PackagedController.login(server);
     await("the controller answers", () -> server.exec("pulley", "hosts").ok());
     say("apt-get install ./" + Artifacts.agentDeb().getFileName() + ", enrolled at 127.0.0.1");

@@ -61,18 +61,18 @@ final class PrivateGitServer implements AutoCloseable {
 
   private void install(String token) {
     server.execOrThrow("apt-get", "update", "-q");
-    server.execOrThrow(
-        "env",
-        "DEBIAN_FRONTEND=noninteractive",
-        "apt-get",
-        "install",
-        "-y",
-        "-q",
-        "openssh-server",
-        "git",
-        "nginx",
-        "fcgiwrap",
-        "openssl");
+    server
+        .aptGet(
+            PristineServer.DEFAULT_EXEC_TIMEOUT,
+            "install",
+            "-y",
+            "-q",
+            "openssh-server",
+            "git",
+            "nginx",
+            "fcgiwrap",
+            "openssl")
+        .orThrow();
     server.execOrThrow(
         "useradd",
         "--system",

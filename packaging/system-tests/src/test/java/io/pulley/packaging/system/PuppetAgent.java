@@ -1,6 +1,5 @@
 package io.pulley.packaging.system;
 
-import io.pulley.packaging.harness.ExecResult;
 import io.pulley.packaging.harness.PristineServer;
 
 /**
@@ -26,16 +25,10 @@ final class PuppetAgent {
    */
   static PuppetAgent install(PristineServer server) {
     String name = server.exec("apt-cache", "show", "puppet-agent").ok() ? "puppet-agent" : "puppet";
-    ExecResult install =
-        server.exec(
-            "env",
-            "DEBIAN_FRONTEND=noninteractive",
-            "apt-get",
-            "install",
-            "-y",
-            "--no-install-recommends",
-            name);
-    install.orThrow();
+    server
+        .aptGet(
+            PristineServer.DEFAULT_EXEC_TIMEOUT, "install", "-y", "--no-install-recommends", name)
+        .orThrow();
     server.execOrThrow("systemctl", "enable", UNIT);
     server.execOrThrow("systemctl", "restart", UNIT);
     return new PuppetAgent(server, name);

@@ -63,17 +63,7 @@ final class ReactionTimes {
    * once the agent is seen back.
    */
   double silentControllerNoticed(int port) throws Exception {
-    server
-        .exec(
-            Duration.ofMinutes(5),
-            "env",
-            "DEBIAN_FRONTEND=noninteractive",
-            "apt-get",
-            "install",
-            "-y",
-            "-q",
-            "nftables")
-        .orThrow();
+    server.aptGet(PristineServer.DEFAULT_EXEC_TIMEOUT, "install", "-y", "-q", "nftables").orThrow();
     String table = "pulley-bench-silence";
     server.execOrThrow("nft", "add", "table", "inet", table);
     server.execOrThrow(
