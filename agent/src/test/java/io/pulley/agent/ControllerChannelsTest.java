@@ -96,10 +96,25 @@ class ControllerChannelsTest {
     AgentServiceGrpc.newBlockingStub(open())
         .report(ReportRequest.newBuilder().setReport(report("r")).build());
 
-    // /proc/net/tcp and tcp6 (Java's sockets are IPv6 ones, loopback IPv4-mapped): "local rem st
-    // queues tr:when ...", ports and timers in hex; timer 2 is the
-    // keep-alive, and its "when" is in clock ticks (100 a second). Without SO_KEEPALIVE an idle
-    // connection has no timer; with the system's default idle time it would be due in 2 hours.
+    // Once what was sent is acknowledged (until then the retransmission timer runs instead), the
+    // connection's kernel timer is the keep-alive one, due within the probe idle time. Without
+    // SO_KEEPALIVE an idle connection has no timer; with the system's default idle time it would
+    // be due in 2 hours.
+    String[] timer =
+        await().atMost(WAIT).until(this::timerOfTheConnection, t -> !t[0].equals("01"));
+    assertThat(timer[0]).as("keep-alive timer").isEqualTo("02");
+    assertThat(Long.parseLong(timer[1], 16))
+        .isPositive()
+        .isLessThanOrEqualTo(ControllerChannels.PROBE_IDLE_SECONDS * 100L);
+  }
+
+  /**
+   * The kernel timer of the one established connection to the controller, from /proc/net/tcp and
+   * tcp6 (Java's sockets are IPv6 ones, loopback IPv4-mapped): rows of "local rem st queues tr:when
+   * ...", ports and timers in hex. Timer 1 is retransmission, 2 keep-alive; "when" is in clock
+   * ticks (100 a second).
+   */
+  private String[] timerOfTheConnection() {
     List<String[]> toController =
         Stream.of("/proc/net/tcp", "/proc/net/tcp6")
             .flatMap(table -> linesOf(Path.of(table)).stream().skip(1))
@@ -108,11 +123,7 @@ class ControllerChannelsTest {
                 f -> f[2].endsWith(String.format(":%04X", server.getPort())) && f[3].equals("01"))
             .toList();
     assertThat(toController).hasSize(1);
-    String[] timer = toController.get(0)[5].split(":");
-    assertThat(timer[0]).as("keep-alive timer").isEqualTo("02");
-    assertThat(Long.parseLong(timer[1], 16))
-        .isPositive()
-        .isLessThanOrEqualTo(ControllerChannels.PROBE_IDLE_SECONDS * 100L);
+    return toController.get(0)[5].split(":");
   }
 
   @Test
