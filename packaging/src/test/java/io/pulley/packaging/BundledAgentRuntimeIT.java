@@ -42,6 +42,7 @@ class BundledAgentRuntimeIT {
             "jdk.httpserver",
             "jdk.jfr",
             "jdk.management",
+            "jdk.net",
             "jdk.unsupported");
   }
 
