@@ -75,7 +75,8 @@ public final class HostRegistry {
               entry == null
                   || !previous.getFacts().equals(updated.getFacts())
                   || !previous.getAppliedPlanId().equals(updated.getAppliedPlanId())
-                  || previous.getHealth() != updated.getHealth();
+                  || previous.getHealth() != updated.getHealth()
+                  || previous.getPollHoldSeconds() != updated.getPollHoldSeconds();
           Instant persisted = entry == null ? Instant.EPOCH : entry.persistedAt;
           if (meaningful || now.isAfter(persisted.plus(LAST_SEEN_WRITE_INTERVAL))) {
             dirty.add(id);

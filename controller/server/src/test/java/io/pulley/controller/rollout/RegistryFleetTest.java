@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class RegistryFleetTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
   private final HostRegistry hosts = new HostRegistry(new InMemoryStore(), clock);
-  private final RegistryFleet fleet = new RegistryFleet(hosts, clock, Duration.ofMinutes(3));
+  private static final Duration THREE_MIN = Duration.ofMinutes(3);
+  private final RegistryFleet fleet = new RegistryFleet(hosts, clock, THREE_MIN);
 
   @Test
   void agentThatAsksForNoHold_isOfflineThreeControllerHoldsAfterItsLastPoll() {
@@ -44,6 +45,23 @@ class RegistryFleetTest {
 
     clock.advance(Duration.ofSeconds(661));
     assertThat(fleet.online("web-1")).isFalse();
+  }
+
+  @Test
+  void aChangedHold_isWrittenAtTheNextFlush_soThatARestartedControllerKnowsIt() {
+    InMemoryStore store = new InMemoryStore();
+    HostRegistry first = new HostRegistry(store, clock);
+    first.recordPoll(PollRequest.newBuilder().setHostId("web-1").setHoldSeconds(240).build());
+    first.flush();
+    clock.advance(Duration.ofSeconds(10));
+    // Within the last-seen write interval: only the changed hold makes this poll worth writing.
+    first.recordPoll(PollRequest.newBuilder().setHostId("web-1").setHoldSeconds(600).build());
+    first.flush();
+
+    RegistryFleet restarted = new RegistryFleet(new HostRegistry(store, clock), clock, THREE_MIN);
+    clock.advance(Duration.ofSeconds(600));
+
+    assertThat(restarted.online("web-1")).isTrue();
   }
 
   @Test
