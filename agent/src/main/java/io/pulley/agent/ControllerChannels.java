@@ -28,10 +28,6 @@ final class ControllerChannels implements AutoCloseable {
   static final int PROBE_INTERVAL_SECONDS = 10;
   static final int PROBES = 3;
 
-  /** How long a silently dead connection can go unnoticed: docs/agent.md says so. */
-  static final int SILENT_DEATH_NOTICED_SECONDS =
-      PROBE_IDLE_SECONDS + PROBE_INTERVAL_SECONDS * PROBES;
-
   private final EventLoopGroup loop =
       new MultiThreadIoEventLoopGroup(
           1, new DefaultThreadFactory(THREAD_NAME, true), NioIoHandler.newFactory());
@@ -41,12 +37,11 @@ final class ControllerChannels implements AutoCloseable {
    * (a pulled cable, a firewall dropping its state) is found by the kernel's TCP keep-alive: a
    * probe after {@link #PROBE_IDLE_SECONDS} without traffic, then every {@link
    * #PROBE_INTERVAL_SECONDS}, and the connection reset after {@link #PROBES} unanswered, so within
-   * {@link #SILENT_DEATH_NOTICED_SECONDS}. The kernel sends and answers the probes: the JVM does
-   * not wake for them, where an HTTP/2 ping wakes the network thread as a poll does. gRPC's own
-   * ping stays as the backstop for a controller whose kernel answers while the process is stuck in
-   * a call that is not a poll (a poll has its deadline). Calls run on the network thread (a direct
-   * executor): the agent's calls are blocking ones, whose answers are handed to the calling thread
-   * anyway.
+   * 80 s, as docs/agent.md says. The kernel sends and answers the probes: the JVM does not wake for
+   * them, where an HTTP/2 ping wakes the network thread as a poll does. gRPC's own ping stays as
+   * the backstop for a controller whose kernel answers while the process is stuck in a call that is
+   * not a poll (a poll has its deadline). Calls run on the network thread (a direct executor): the
+   * agent's calls are blocking ones, whose answers are handed to the calling thread anyway.
    */
   ManagedChannel open(String target, ChannelCredentials credentials) {
     return NettyChannelBuilder.forTarget(target, credentials)

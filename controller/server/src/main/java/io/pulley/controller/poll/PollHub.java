@@ -219,20 +219,19 @@ public final class PollHub implements AutoCloseable {
      */
     Duration asked(long seconds) {
       long askedMillis = Math.min(seconds, WireLimits.MAX_ASKED_POLL_HOLD_SECONDS) * 1000;
-      long offset;
-      synchronized (random) {
-        offset = random.nextLong(askedMillis / 8 + 1);
-      }
-      return Duration.ofMillis(askedMillis - offset);
+      return Duration.ofMillis(askedMillis - draw(0, askedMillis / 8));
     }
 
     Duration next() {
       long jitterMillis = jitter.toMillis();
-      long offset;
+      return base.plusMillis(jitterMillis == 0 ? 0 : draw(-jitterMillis, jitterMillis));
+    }
+
+    /** A random whole number from {@code lowest} to {@code highest}, both included. */
+    private long draw(long lowest, long highest) {
       synchronized (random) {
-        offset = jitterMillis == 0 ? 0 : random.nextLong(-jitterMillis, jitterMillis + 1);
+        return random.nextLong(lowest, highest + 1);
       }
-      return base.plusMillis(offset);
     }
   }
 }
