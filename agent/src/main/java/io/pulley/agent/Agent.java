@@ -2,7 +2,8 @@ package io.pulley.agent;
 
 import io.grpc.Channel;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pulley.agent.apply.unloading.UnloadingApplier;
+import io.pulley.agent.apply.forked.ApplyJvm;
+import io.pulley.agent.apply.forked.ForkedApplier;
 import io.pulley.agent.config.AgentConfig;
 import io.pulley.agent.config.HostPort;
 import io.pulley.agent.facts.HostFactsCollector;
@@ -146,8 +147,12 @@ public final class Agent implements AutoCloseable {
             config.labels(),
             new ControllerClient(channel),
             store,
-            UnloadingApplier.fromThisJvm(
-                config.allowedRoots(), config.dataDir(), config.controller(), clock),
+            new ForkedApplier(
+                ApplyJvm.likeThisJvm(System.getenv()),
+                config.allowedRoots(),
+                config.dataDir(),
+                config.controller(),
+                clock),
             new HostFactsCollector(),
             metrics,
             clock,

@@ -6,13 +6,18 @@ import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an idle agent loads, counted in a class loader of its own over the agent's class path
@@ -87,6 +92,40 @@ class IdleClassesTest {
 
       assertThat(loader.count("io.micrometer.")).isPositive();
       assertThat(loader.count("io.prometheus.")).isPositive();
+    }
+  }
+
+  @Test
+  void anApply_loadsNoExecutorAndNoJGitIntoTheAgent(@TempDir Path root) throws Exception {
+    Path dataDir = Files.createDirectories(root.resolve("agent"));
+    byte[] plan = HelloPlans.plan("p1", HelloPlans.file(root, "a.txt", "a\n")).toByteArray();
+    try (RecordingLoader loader = new RecordingLoader()) {
+      Class<?> jvmType = Class.forName("io.pulley.agent.apply.forked.ApplyJvm", true, loader);
+      Class<?> applierType =
+          Class.forName("io.pulley.agent.apply.forked.ForkedApplier", true, loader);
+      Class<?> planType = Class.forName("io.pulley.v1.HostPlan", true, loader);
+      Object applier =
+          applierType
+              .getConstructor(jvmType, List.class, Path.class, String.class, Clock.class)
+              .newInstance(
+                  jvmType.getMethod("likeThisJvm", Map.class).invoke(null, Map.of()),
+                  List.of(root),
+                  dataDir,
+                  "127.0.0.1:1",
+                  Clock.systemUTC());
+
+      applierType
+          .getMethod("apply", planType, BooleanSupplier.class)
+          .invoke(
+              applier,
+              planType.getMethod("parseFrom", byte[].class).invoke(null, (Object) plan),
+              (BooleanSupplier) () -> false);
+
+      assertThat(root.resolve("a.txt")).hasContent("a\n");
+      assertThat(loader.defined).contains("io.pulley.agent.apply.forked.ForkedApplier");
+      assertThat(loader.count("io.pulley.agent.apply.fs.")).isZero();
+      assertThat(loader.count("io.pulley.agent.apply.wiring.")).isZero();
+      assertThat(loader.count("org.eclipse.jgit.")).isZero();
     }
   }
 

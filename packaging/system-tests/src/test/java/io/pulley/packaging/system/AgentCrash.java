@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Crashes and checks the agent on a server as a test of crash consistency needs: SIGKILL to the
- * agent's JVM alone (as the kernel's OOM killer or a crash ends it), at a chosen step of an apply,
- * read from the apply journal the agent keeps while it applies; and what a release on the server
+ * Crashes and checks the agent on a server as a test of crash consistency needs: SIGKILL to every
+ * process of the agent's unit at once (its JVM, the JVM of the apply in progress and the programs
+ * that one runs, as a power loss or a crash of the apply ends them), at a chosen step of an apply,
+ * read from the apply journal the apply keeps while it runs; and what a release on the server
  * holds, compared with its commit.
  */
 final class AgentCrash {
@@ -21,7 +22,7 @@ final class AgentCrash {
 
   /**
    * Waits until the agent converges {@code resourceId} (at most {@code within}), waits {@code into}
-   * more, so that the kill lands inside the step, and kills the agent's main process.
+   * more, so that the kill lands inside the step, and kills the agent's unit.
    */
   static void killWhileConverging(
       PristineServer server, String resourceId, Duration into, Duration within)
@@ -53,14 +54,24 @@ final class AgentCrash {
     // The journal's resource_id field exactly: its tag (field 5, length-delimited), its length.
     String script =
         """
-        import os, signal, subprocess, sys, time
+        import os, signal, sys, time
         journal, applied = sys.argv[1], sys.argv[4]
         rid, seconds = sys.argv[2].encode(), float(sys.argv[3])
         wanted = bytes([5 << 3 | 2, len(rid)]) + rid
-        # The JVM's pid now: a kill(2) of it lands at once, where systemctl would take a while.
-        pid = int(subprocess.run(['systemctl', 'show', '-p', 'MainPID', '--value',
-                                  'pulley-agent.service'], capture_output=True, text=True,
-                                 check=True).stdout)
+        def kill_unit():
+            # kill(2) of each process of the unit lands at once, where systemctl would take a
+            # while; again until none is left, so that nothing forked meanwhile escapes.
+            for _ in range(20):
+                found = False
+                for pid in filter(str.isdigit, os.listdir('/proc')):
+                    try:
+                        if 'pulley-agent.service' in open('/proc/%s/cgroup' % pid).read():
+                            os.kill(int(pid), signal.SIGKILL)
+                            found = True
+                    except (FileNotFoundError, ProcessLookupError):
+                        pass
+                if not found:
+                    return
         # The plan applied before the deploy: its reconvergences are not the deploy's apply.
         try:
             old_plan = open(applied, 'rb').read().strip()
@@ -77,7 +88,7 @@ final class AgentCrash {
             if data is not None and plan_of(data) == old_plan:
                 data = None  # a reconvergence of the plan the deploy replaces
             if data is not None and wanted in data:
-                os.kill(pid, signal.SIGKILL)
+                kill_unit()
                 print('KILLED')
                 sys.exit(0)
             if data is None and began:
@@ -110,10 +121,10 @@ final class AgentCrash {
     return server.exec("grep", "-q", "-a", "-F", resourceId, JOURNAL).ok();
   }
 
-  /** SIGKILL to the agent's JVM alone; systemd restarts it (Restart=on-failure). */
+  /** SIGKILL to every process of the agent's unit; systemd restarts it (Restart=on-failure). */
   static void kill(PristineServer server) {
     server.execOrThrow(
-        "systemctl", "kill", "--kill-whom=main", "--signal=SIGKILL", "pulley-agent.service");
+        "systemctl", "kill", "--kill-whom=all", "--signal=SIGKILL", "pulley-agent.service");
   }
 
   /**

@@ -126,8 +126,8 @@ public final class FootprintBenchmark {
         agent, "agent: shipped, PerfData on", Optional.of(without(shipped, "-XX:-UsePerfData")));
     measure(
         agent,
-        "agent: shipped, C1+C2 (tiered)",
-        Optional.of(without(shipped, "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1")));
+        "agent: shipped, with C1 instead of -Xint (the flags before round five)",
+        Optional.of(without(shipped, "-Xint") + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"));
     measure(agent, "agent: JDK defaults (no flags)", Optional.of(""));
     trainArchive(agent, shipped);
     measure(

@@ -103,7 +103,12 @@ final class InstalledService {
     String status = server.execOrThrow("cat", "/proc/" + pid + "/status").stdout();
     // Fields after the command name, which may itself contain spaces: state is the first.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    // utime and stime, then cutime and cstime: the children it waited for. Both agents run each
+    // apply in a child (Pulley's apply JVM, Puppet's forked run), whose CPU counts as theirs.
+    long ticks = 0;
+    for (int field = 11; field <= 14; field++) {
+      ticks += Long.parseLong(fields[field]);
+    }
     return new Sample(
         kilobytes(rollup, "Rss:"),
         kilobytes(rollup, "Pss:"),

@@ -1,4 +1,4 @@
-package io.pulley.agent.apply.unloading;
+package io.pulley.agent.apply.forked;
 
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.RootCause;

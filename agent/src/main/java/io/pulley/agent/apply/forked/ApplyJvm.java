@@ -1,0 +1,80 @@
+package io.pulley.agent.apply.forked;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of the JVM that runs one apply: this JVM's own {@code java}, the apply's flags
+ * and the agent's class path. It holds no part of the plan (that goes through a pipe), so that no
+ * secret shows in the process list.
+ *
+ * <p>The agent at rest runs without a JIT compiler and with a small heap; an apply is short and
+ * busy (JGit, hashing, the executors), so its JVM gets the client compiler and more heap, and gives
+ * everything back when it exits.
+ */
+public final class ApplyJvm {
+  /** Replaces {@link #DEFAULT_OPTIONS} when set: the apply JVM's flags, separated by spaces. */
+  public static final String OPTIONS_VARIABLE = "PULLEY_AGENT_APPLY_JAVA_OPTS";
+
+  static final String DEFAULT_OPTIONS =
+      "-XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+          + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
+
+  /** The apply process's entry point, in the executors' package (io.pulley.agent.apply.wiring). */
+  static final String MAIN = "io.pulley.agent.apply.wiring.ApplyMain";
+
+  private final Path java;
+  private final String options;
+  private final String classPath;
+  private final String main;
+
+  ApplyJvm(Path java, String options, String classPath, String main) {
+    this.java = java;
+    this.options = options;
+    this.classPath = classPath;
+    this.main = main;
+  }
+
+  /** The JVM this agent runs on, with its class path, and the flags from {@code environment}. */
+  public static ApplyJvm likeThisJvm(Map<String, String> environment) {
+    String options = environment.get(OPTIONS_VARIABLE);
+    return new ApplyJvm(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        options == null || options.isBlank() ? DEFAULT_OPTIONS : options,
+        System.getProperty("java.class.path", ""),
+        MAIN);
+  }
+
+  /** The same JVM and flags with another entry point (for tests). */
+  ApplyJvm withMain(String otherMain) {
+    return new ApplyJvm(java, options, classPath, otherMain);
+  }
+
+  List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(words(options));
+    command.add("-cp");
+    command.add(classPath);
+    command.add(main);
+    return command;
+  }
+
+  /** The flags split at blanks, as the start script splits its own. */
+  static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= text.length(); i++) {
+      boolean blank = i == text.length() || Character.isWhitespace(text.charAt(i));
+      if (blank && start >= 0) {
+        words.add(text.substring(start, i));
+        start = -1;
+      } else if (!blank && start < 0) {
+        start = i;
+      }
+    }
+    return words;
+  }
+}
