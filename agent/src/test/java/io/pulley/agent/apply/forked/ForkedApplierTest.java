@@ -64,14 +64,7 @@ class ForkedApplierTest {
   @Test
   void aStopRequestEndsTheApplyAfterTheResourceInProgress() throws Exception {
     Path started = root.resolve("started");
-    Resource slow =
-        Resource.newBuilder()
-            .setId("command:slow")
-            .setCommand(
-                Command.newBuilder()
-                    .addAllArgv(List.of("sh", "-c", "touch \"$0\"; sleep 2", started.toString())))
-            .build();
-    HostPlan plan = HelloPlans.plan("p1", slow, HelloPlans.file(root, "a.txt", "a\n"));
+    HostPlan plan = slowCommandThenAFile(started);
 
     Applier.Run run = applier(jvm, root).apply(plan, () -> Files.exists(started));
 
@@ -118,14 +111,7 @@ class ForkedApplierTest {
   @Test
   void whenTheAgentDiesTheApplyEndsAfterTheResourceInProgress() throws Exception {
     Path started = root.resolve("started");
-    Resource slow =
-        Resource.newBuilder()
-            .setId("command:slow")
-            .setCommand(
-                Command.newBuilder()
-                    .addAllArgv(List.of("sh", "-c", "touch \"$0\"; sleep 2", started.toString())))
-            .build();
-    HostPlan plan = HelloPlans.plan("p1", slow, HelloPlans.file(root, "a.txt", "a\n"));
+    HostPlan plan = slowCommandThenAFile(started);
     Process process =
         new ProcessBuilder(jvm.command())
             .inheritIO()
@@ -164,6 +150,18 @@ class ForkedApplierTest {
         .endsWith(ApplyJvm.MAIN)
         .hasSize(6);
     assertThat(jvm.command()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  }
+
+  /** A command that creates {@code started} and takes 2 s, then the file a.txt. */
+  private HostPlan slowCommandThenAFile(Path started) {
+    Resource slow =
+        Resource.newBuilder()
+            .setId("command:slow")
+            .setCommand(
+                Command.newBuilder()
+                    .addAllArgv(List.of("sh", "-c", "touch \"$0\"; sleep 2", started.toString())))
+            .build();
+    return HelloPlans.plan("p1", slow, HelloPlans.file(root, "a.txt", "a\n"));
   }
 
   private static String commitOneFile(Path repo) throws Exception {
