@@ -121,9 +121,6 @@ public final class AgentMain implements Callable<Integer> {
   private AgentMain() {}
 
   public static void main(String[] args) {
-    // Health checks ask 127.0.0.1 with the site's Host header; the JDK's HTTP client refuses to
-    // send Host unless this is set, and it reads it once, when its first class loads.
-    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     NettyProperties.set();
     JulBridge.install();
     System.exit(commandLine().execute(args));

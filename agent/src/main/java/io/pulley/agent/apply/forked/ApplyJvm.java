@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line of the JVM that runs one apply: this JVM's own {@code java}, the apply's flags
- * and the agent's class path. It holds no part of the plan (that goes through a pipe), so that no
+ * The command line of the JVM that runs one apply: this JVM's own {@code java}, its system
+ * properties, the apply's flags and the agent's class path. It holds no part of the plan (that goes through a pipe), so that no
  * secret shows in the process list.
  *
  * <p>The agent at rest runs without a JIT compiler and with a small heap; an apply is short and
@@ -26,22 +26,28 @@ public final class ApplyJvm {
   static final String MAIN = "io.pulley.agent.apply.wiring.ApplyMain";
 
   private final Path java;
+  private final List<String> properties;
   private final String options;
   private final String classPath;
   private final String main;
 
-  ApplyJvm(Path java, String options, String classPath, String main) {
+  ApplyJvm(Path java, List<String> properties, String options, String classPath, String main) {
     this.java = java;
+    this.properties = List.copyOf(properties);
     this.options = options;
     this.classPath = classPath;
     this.main = main;
   }
 
-  /** The JVM this agent runs on, with its class path, and the flags from {@code environment}. */
+  /**
+   * The JVM this agent runs on, with its class path and its system properties, and the flags from
+   * {@code environment}.
+   */
   public static ApplyJvm likeThisJvm(Map<String, String> environment) {
     String options = environment.get(OPTIONS_VARIABLE);
     return new ApplyJvm(
         Path.of(System.getProperty("java.home"), "bin", "java"),
+        systemProperties(ProcessHandle.current().info().arguments().orElse(new String[0])),
         options == null || options.isBlank() ? DEFAULT_OPTIONS : options,
         System.getProperty("java.class.path", ""),
         MAIN);
@@ -49,12 +55,34 @@ public final class ApplyJvm {
 
   /** The same JVM and flags with another entry point (for tests). */
   ApplyJvm withMain(String otherMain) {
-    return new ApplyJvm(java, options, classPath, otherMain);
+    return new ApplyJvm(java, properties, options, classPath, otherMain);
+  }
+
+  /**
+   * The {@code -D} options among a JVM's arguments (those before its main class or jar): what an
+   * admin set for the agent, such as its Logback configuration, holds for its applies too.
+   */
+  static List<String> systemProperties(String[] jvmArguments) {
+    List<String> properties = new ArrayList<>();
+    for (int i = 0; i < jvmArguments.length; i++) {
+      String argument = jvmArguments[i];
+      if (argument.equals("-jar") || !argument.startsWith("-")) {
+        break;
+      }
+      if (argument.equals("-cp") || argument.equals("-classpath")) {
+        i++; // its value
+      } else if (argument.startsWith("-D")) {
+        properties.add(argument);
+      }
+    }
+    return properties;
   }
 
   List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
+    // The agent's properties first, so that the apply's own flags can override one.
+    command.addAll(properties);
     command.addAll(words(options));
     command.add("-cp");
     command.add(classPath);

@@ -5,6 +5,7 @@ import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.RunBytes;
 import io.pulley.agent.apply.firewall.TcpControllerReach;
 import io.pulley.agent.apply.forked.ApplyRequest;
+import io.pulley.agent.apply.health.HostHeaders;
 import io.pulley.agent.config.HostPort;
 import io.pulley.agent.logging.JulBridge;
 import io.pulley.v1.HostPlan;
@@ -28,6 +29,9 @@ public final class ApplyMain {
   private ApplyMain() {}
 
   public static void main(String[] args) {
+    // What the executors need of the JVM, before any of them loads (the agent's JVM does not
+    // apply, so none of this is set there).
+    HostHeaders.allow();
     JulBridge.install();
     int status;
     try {

@@ -2,15 +2,18 @@ package io.pulley.agent.apply.forked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.pulley.agent.HelloPlans;
 import io.pulley.agent.apply.Applier;
 import io.pulley.v1.ApplyOutcome;
 import io.pulley.v1.Command;
 import io.pulley.v1.GitRelease;
+import io.pulley.v1.HealthCheck;
 import io.pulley.v1.HostPlan;
 import io.pulley.v1.Resource;
 import io.pulley.v1.ResourceOutcome;
 import io.pulley.v1.ResourceResult;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,6 +62,46 @@ class ForkedApplierTest {
     assertThat(srv.resolve("greeting.txt")).hasContent("hello\n");
     assertThat(srv.resolve("app/releases").resolve(commit).resolve("app.py")).exists();
     assertThat(root.resolve("agent/apply-run.pb")).doesNotExist();
+  }
+
+  /**
+   * The apply JVM is set up for its executors by its own main, not by this test JVM's settings: a
+   * health check sends the site's Host header, which the JDK's client refuses unless allowed.
+   */
+  @Test
+  void aHealthCheckWithTheSitesHostHeaderPassesInTheApplyJvm() throws Exception {
+    List<String> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    site.createContext(
+        "/health",
+        exchange -> {
+          hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+          byte[] ok = "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, ok.length);
+          exchange.getResponseBody().write(ok);
+          exchange.close();
+        });
+    site.start();
+    try {
+      Resource health =
+          Resource.newBuilder()
+              .setId("health")
+              .setHealthCheck(
+                  HealthCheck.newBuilder()
+                      .setUrl("http://127.0.0.1:" + site.getAddress().getPort() + "/health")
+                      .setHostHeader("shop.example.com")
+                      .setExpectBody("ok")
+                      .setDeadlineSeconds(5))
+              .build();
+
+      Applier.Run run = applier(jvm, root).apply(HelloPlans.plan("p1", health), () -> false);
+
+      assertThat(run.report().getResults(0).getReason()).doesNotContain("restricted");
+      assertThat(run.report().getOutcome()).isEqualTo(ApplyOutcome.APPLY_OUTCOME_SUCCEEDED);
+      assertThat(hosts).contains("shop.example.com");
+    } finally {
+      site.stop(0);
+    }
   }
 
   @Test
@@ -142,14 +185,42 @@ class ForkedApplierTest {
     ApplyJvm custom = ApplyJvm.likeThisJvm(Map.of(ApplyJvm.OPTIONS_VARIABLE, " -Xmx64m\t-Xint  "));
 
     assertThat(custom.command())
-        .startsWith(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx64m",
-            "-Xint",
-            "-cp")
+        .startsWith(Path.of(System.getProperty("java.home"), "bin", "java").toString())
+        .containsSubsequence("-Xmx64m", "-Xint", "-cp", System.getProperty("java.class.path"))
         .endsWith(ApplyJvm.MAIN)
-        .hasSize(6);
+        .doesNotContain("-XX:TieredStopAtLevel=1");
     assertThat(jvm.command()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  }
+
+  @Test
+  void theAgentsSystemPropertiesHoldForItsApplies_beforeTheApplysOwnFlags() {
+    String[] agentArguments = {
+      "-Xint",
+      "-Dlogback.configurationFile=/etc/pulley/agent-logback.xml",
+      "-cp",
+      "-Dnot-a-property.jar",
+      "-Da=b",
+      "-jar",
+      "/usr/share/pulley/pulley-agent.jar",
+      "-Dprogram-argument"
+    };
+
+    List<String> properties = ApplyJvm.systemProperties(agentArguments);
+    ApplyJvm applyJvm =
+        new ApplyJvm(Path.of("/java"), properties, "-Da=c -Xmx64m", "agent.jar", ApplyJvm.MAIN);
+
+    assertThat(properties)
+        .containsExactly("-Dlogback.configurationFile=/etc/pulley/agent-logback.xml", "-Da=b");
+    assertThat(applyJvm.command())
+        .containsExactly(
+            "/java",
+            "-Dlogback.configurationFile=/etc/pulley/agent-logback.xml",
+            "-Da=b",
+            "-Da=c",
+            "-Xmx64m",
+            "-cp",
+            "agent.jar",
+            ApplyJvm.MAIN);
   }
 
   /** A command that creates {@code started} and takes 2 s, then the file a.txt. */
