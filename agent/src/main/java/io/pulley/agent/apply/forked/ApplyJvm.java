@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The command line of the JVM that runs one apply: this JVM's own {@code java}, its system
- * properties, the apply's flags and the agent's class path. It holds no part of the plan (that goes through a pipe), so that no
- * secret shows in the process list.
+ * properties, the apply's flags and the agent's class path. It holds no part of the plan (that goes
+ * through a pipe), so that no secret shows in the process list.
  *
  * <p>The agent at rest runs without a JIT compiler and with a small heap; an apply is short and
  * busy (JGit, hashing, the executors), so its JVM gets the client compiler and more heap, and gives
