@@ -33,35 +33,44 @@ final class Sweeper {
     this.network = new TestNetwork(dirs);
   }
 
-  /** Returns the names of the servers it removed. */
+  /**
+   * Returns the names of the servers it removed. Another JVM may boot a server meanwhile: it claims
+   * the server's address before it makes anything of it, so what is live is read after what is
+   * there (a server seen is then one whose claim is already written).
+   */
   Set<String> sweep() {
-    Instant now = Instant.now();
-    List<Claims.Claim> claims = network.claims();
-    Set<String> live =
-        claims.stream()
-            .filter(claim -> claim.isLive(now))
-            .flatMap(claim -> claim.name().stream())
-            .collect(Collectors.toSet());
     Set<String> seen = new TreeSet<>();
-    claims.forEach(claim -> claim.name().filter(n -> n.startsWith(PREFIX)).ifPresent(seen::add));
+    network
+        .claims()
+        .forEach(claim -> claim.name().filter(n -> n.startsWith(PREFIX)).ifPresent(seen::add));
     seen.addAll(netnsNames());
     seen.addAll(Cgroups.names(PREFIX));
     seen.addAll(NspawnProcesses.machines(PREFIX));
     seen.addAll(serverDirs());
-    seen.removeAll(live);
+    seen.removeAll(liveNames());
     ServerTeardown teardown = new ServerTeardown(dirs);
     for (String name : seen) {
       log.info("sweeping leftover server {}", name);
       teardown.remove(name, POWEROFF);
     }
+    Instant now = Instant.now();
     for (Claims.Claim claim : network.claims()) {
       if (!claim.isLive(now)) {
         network.deleteClaim(claim.key());
       }
     }
-    removeStrayVeths(live);
+    removeStrayVeths();
     network.removeBridgeIfUnused();
     return seen;
+  }
+
+  /** The servers whose claims are live now. */
+  private Set<String> liveNames() {
+    Instant now = Instant.now();
+    return network.claims().stream()
+        .filter(claim -> claim.isLive(now))
+        .flatMap(claim -> claim.name().stream())
+        .collect(Collectors.toSet());
   }
 
   /** Removes every server {@code owner} claimed, booted or still booting. */
@@ -99,15 +108,21 @@ final class Sweeper {
     }
   }
 
-  /** A host-side veth outlives its namespace only if deleting the namespace failed half-way. */
-  private void removeStrayVeths(Set<String> live) {
+  /**
+   * A host-side veth outlives its namespace only if deleting the namespace failed half-way. The
+   * links are listed before the claims are read: a veth made by a server booting meanwhile has its
+   * claim written first, so it is never taken for a stray (which cut such a server off its
+   * network).
+   */
+  private void removeStrayVeths() {
+    ExecResult links = HostCommand.run(Duration.ofSeconds(20), List.of("ip", "-o", "link", "show"));
+    Set<String> live = liveNames();
     Set<String> liveVeths =
         network.claims().stream()
             .filter(claim -> claim.key().startsWith(TestNetwork.SUBNET_PREFIX))
             .filter(claim -> claim.name().map(live::contains).orElse(false))
             .map(claim -> TestNetwork.vethFor(claim.key()))
             .collect(Collectors.toSet());
-    ExecResult links = HostCommand.run(Duration.ofSeconds(20), List.of("ip", "-o", "link", "show"));
     links
         .stdout()
         .lines()
