@@ -226,14 +226,15 @@ public final class Applier implements PlanApplier {
     result.setOutcome(ResourceOutcome.RESOURCE_OUTCOME_SKIPPED).setReason(reason);
   }
 
-  private static Timestamp timestamp(Instant instant) {
+  /** The report's form of a time; the forked applier stamps its reports with it too. */
+  public static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder()
         .setSeconds(instant.getEpochSecond())
         .setNanos(instant.getNano())
         .build();
   }
 
-  private static Duration duration(Instant from, Instant to) {
+  public static Duration duration(Instant from, Instant to) {
     java.time.Duration d = java.time.Duration.between(from, to);
     return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }

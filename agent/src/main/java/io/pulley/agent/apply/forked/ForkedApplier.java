@@ -1,6 +1,5 @@
 package io.pulley.agent.apply.forked;
 
-import com.google.protobuf.Timestamp;
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.ApplyJournal;
 import io.pulley.agent.apply.PlanApplier;
@@ -77,20 +76,10 @@ public final class ForkedApplier implements PlanApplier {
     Instant finished = clock.instant();
     ApplyReport report =
         run.report().toBuilder()
-            .setStartedAt(
-                Timestamp.newBuilder()
-                    .setSeconds(started.getEpochSecond())
-                    .setNanos(started.getNano()))
-            .setDuration(protoDuration(java.time.Duration.between(started, finished)))
+            .setStartedAt(Applier.timestamp(started))
+            .setDuration(Applier.duration(started, finished))
             .build();
     return new Applier.Run(report, run.complete());
-  }
-
-  private static com.google.protobuf.Duration protoDuration(java.time.Duration duration) {
-    return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(duration.getSeconds())
-        .setNanos(duration.getNano())
-        .build();
   }
 
   private Applier.Run applyForked(HostPlan plan, BooleanSupplier stop) {
