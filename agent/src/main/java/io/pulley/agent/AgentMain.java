@@ -123,7 +123,16 @@ public final class AgentMain implements Callable<Integer> {
   public static void main(String[] args) {
     NettyProperties.set();
     JulBridge.install();
-    System.exit(commandLine().execute(args));
+    System.exit(args.length == 0 ? withoutArguments().call() : commandLine().execute(args));
+  }
+
+  /**
+   * The agent as its systemd unit starts it: with no arguments there is nothing to parse, and
+   * picocli's classes (about 170) would stay loaded in a daemon that then idles for weeks
+   * (docs/benchmarks.md). Every setting then comes from the configuration file.
+   */
+  static AgentMain withoutArguments() {
+    return new AgentMain();
   }
 
   static CommandLine commandLine() {

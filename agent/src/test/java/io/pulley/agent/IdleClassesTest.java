@@ -2,13 +2,23 @@ package io.pulley.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pulley.trust.CertificateAuthority;
+import io.pulley.trust.CredentialFiles;
+import io.pulley.trust.Credentials;
+import io.pulley.trust.Identity;
+import io.pulley.trust.KeyPairs;
 import java.io.File;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +49,11 @@ class IdleClassesTest {
       Class<?> found = super.findClass(name);
       defined.add(name);
       return found;
+    }
+
+    /** The names, so that a failed assertion says which classes loaded. */
+    List<String> named(String prefix) {
+      return defined.stream().filter(name -> name.startsWith(prefix)).sorted().toList();
     }
 
     long count(String prefix) {
@@ -126,6 +141,55 @@ class IdleClassesTest {
       assertThat(loader.count("io.pulley.agent.apply.fs.")).isZero();
       assertThat(loader.count("io.pulley.agent.apply.wiring.")).isZero();
       assertThat(loader.count("org.eclipse.jgit.")).isZero();
+    }
+  }
+
+  @Test
+  void theUnitsStart_withoutArguments_loadsNoPicocliAndNoRegexEngine(@TempDir Path root)
+      throws Throwable {
+    Path config =
+        Files.writeString(
+            root.resolve("agent.yaml"),
+            "controller: 127.0.0.1:7400\nreconverge_interval: 30m\npoll_hold: 4m\n");
+    try (RecordingLoader loader = new RecordingLoader()) {
+      // Method handles, not reflection: getDeclaredMethod would load every type that any of
+      // AgentMain's methods names, picocli's among them.
+      Class<?> mainType = Class.forName("io.pulley.agent.AgentMain", true, loader);
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(mainType, MethodHandles.lookup());
+      Object main =
+          lookup.findStatic(mainType, "withoutArguments", MethodType.methodType(mainType)).invoke();
+      lookup.findSetter(mainType, "configFile", Path.class).invoke(main, config);
+      Class<?> configType = Class.forName("io.pulley.agent.config.AgentConfig", false, loader);
+
+      Object agentConfig =
+          lookup
+              .findVirtual(mainType, "config", MethodType.methodType(configType, String.class))
+              .invoke(main, "web-1");
+
+      assertThat(agentConfig.toString()).contains("127.0.0.1:7400");
+      assertThat(loader.named("picocli.")).isEmpty();
+      assertThat(loader.named("com.google.re2j.")).isEmpty();
+    }
+  }
+
+  @Test
+  void savedCredentials_loadWithoutBouncyCastle(@TempDir Path root) throws Exception {
+    CertificateAuthority ca =
+        CertificateAuthority.loadOrCreate(root.resolve("ca"), Clock.systemUTC());
+    KeyPair keys = KeyPairs.generate();
+    X509Certificate certificate =
+        ca.issueClient(keys.getPublic(), Identity.host("web-1"), Duration.ofHours(1));
+    new CredentialFiles(root.resolve("tls"))
+        .save(new Credentials(keys.getPrivate(), certificate, ca.certificate()));
+    try (RecordingLoader loader = new RecordingLoader()) {
+      Class<?> filesType = Class.forName("io.pulley.trust.CredentialFiles", true, loader);
+      Object files = filesType.getConstructor(Path.class).newInstance(root.resolve("tls"));
+
+      Object loaded = filesType.getMethod("load").invoke(files);
+
+      assertThat(loaded.toString()).contains("web-1");
+      assertThat(loader.defined).contains("io.pulley.trust.PemFiles");
+      assertThat(loader.named("org.bouncycastle.")).isEmpty();
     }
   }
 

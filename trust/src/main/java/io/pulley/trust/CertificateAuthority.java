@@ -8,7 +8,6 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,11 +96,11 @@ public final class CertificateAuthority {
   /** An existing CA the operator chose (PEM files). */
   public static CertificateAuthority load(Path certFile, Path keyFile, Clock clock)
       throws IOException {
-    X509Certificate ca = Pem.certificate(certFile);
+    X509Certificate ca = PemFiles.certificate(certFile);
     if (ca.getBasicConstraints() < 0) {
       throw new TrustException(certFile + " is not a CA certificate (no basicConstraints CA)");
     }
-    return new CertificateAuthority(ca, Pem.privateKey(keyFile), clock);
+    return new CertificateAuthority(ca, PemFiles.privateKey(keyFile), clock);
   }
 
   public X509Certificate certificate() {
@@ -132,23 +131,6 @@ public final class CertificateAuthority {
     }
     return issue(
         key, hostNames.get(0), new GeneralNames(names), KeyPurposeId.id_kp_serverAuth, lifetime);
-  }
-
-  /** The identity a client certificate of ours speaks for (from its URI name). */
-  public static Identity identityOf(X509Certificate certificate) {
-    try {
-      var names = certificate.getSubjectAlternativeNames();
-      if (names != null) {
-        for (List<?> name : names) {
-          if (Integer.valueOf(GeneralName.uniformResourceIdentifier).equals(name.get(0))) {
-            return Identity.fromUri((String) name.get(1));
-          }
-        }
-      }
-    } catch (CertificateParsingException e) {
-      throw new TrustException("unreadable certificate names", e);
-    }
-    throw new TrustException("the certificate names no Pulley identity");
   }
 
   private X509Certificate issue(
@@ -193,7 +175,8 @@ public final class CertificateAuthority {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) {
     String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
     try {
-      return Pem.certificate(builder.build(new JcaContentSignerBuilder(algorithm).build(key)));
+      return BouncyCastlePem.certificate(
+          builder.build(new JcaContentSignerBuilder(algorithm).build(key)));
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign with the CA key", e);
     }

@@ -39,7 +39,9 @@ public final class CredentialFiles {
 
   public Credentials load() throws IOException {
     return new Credentials(
-        Pem.privateKey(keyFile()), Pem.certificate(certificateFile()), Pem.certificate(caFile()));
+        PemFiles.privateKey(keyFile()),
+        PemFiles.certificate(certificateFile()),
+        PemFiles.certificate(caFile()));
   }
 
   /** Writes the three files; the key first and private, the certificate last (it marks success). */

@@ -11,7 +11,7 @@ import java.time.Instant;
 public record Credentials(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
 
   public Identity identity() {
-    return CertificateAuthority.identityOf(certificate);
+    return Identity.of(certificate);
   }
 
   public Instant expires() {

@@ -1,6 +1,9 @@
 package io.pulley.trust;
 
 import java.net.URI;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -10,6 +13,9 @@ import java.util.Locale;
 public record Identity(Kind kind, String name) {
   /** Longest name: a DNS name's length, so a host id is always a valid host name. */
   public static final int MAX_NAME = 253;
+
+  /** A subject alternative name's tag for a URI (RFC 5280's uniformResourceIdentifier). */
+  private static final int URI_NAME = 6;
 
   public enum Kind {
     HOST,
@@ -25,6 +31,26 @@ public record Identity(Kind kind, String name) {
     if (problem != null) {
       throw new TrustException(problem);
     }
+  }
+
+  /**
+   * The identity a client certificate of ours speaks for (from its URI name). Read with the JDK
+   * alone, so that an agent checking its own certificate at start loads none of BouncyCastle.
+   */
+  public static Identity of(X509Certificate certificate) {
+    try {
+      var names = certificate.getSubjectAlternativeNames();
+      if (names != null) {
+        for (List<?> name : names) {
+          if (Integer.valueOf(URI_NAME).equals(name.get(0))) {
+            return fromUri((String) name.get(1));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      throw new TrustException("unreadable certificate names", e);
+    }
+    throw new TrustException("the certificate names no Pulley identity");
   }
 
   public static Identity host(String hostId) {

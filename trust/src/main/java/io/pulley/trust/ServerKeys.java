@@ -38,7 +38,7 @@ public record ServerKeys(Path certificateChain, Path privateKey) {
 
   private static boolean stillGood(
       Path certFile, CertificateAuthority ca, List<String> names, Clock clock) throws IOException {
-    X509Certificate certificate = Pem.certificate(certFile);
+    X509Certificate certificate = PemFiles.certificate(certFile);
     Instant now = clock.instant();
     Instant renewFrom = certificate.getNotAfter().toInstant().minus(LIFETIME.dividedBy(3));
     try {

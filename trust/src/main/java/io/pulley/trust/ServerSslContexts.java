@@ -29,8 +29,8 @@ public final class ServerSslContexts {
    * start, rather than in every handshake later; the message names the files, never the key.
    */
   public static SSLContext fromPem(Path chainFile, Path keyFile) throws IOException {
-    List<X509Certificate> chain = Pem.certificates(chainFile);
-    PrivateKey key = Pem.privateKey(keyFile);
+    List<X509Certificate> chain = PemFiles.certificates(chainFile);
+    PrivateKey key = PemFiles.privateKey(keyFile);
     if (!belongsTo(key, chain.get(0).getPublicKey())) {
       throw new TrustException(keyFile + " is not the key of the certificate in " + chainFile);
     }

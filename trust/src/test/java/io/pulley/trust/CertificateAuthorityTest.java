@@ -45,7 +45,7 @@ class CertificateAuthorityTest {
             request.publicKey(), Identity.host(request.commonName()), Duration.ofHours(1));
 
     certificate.verify(ca.certificate().getPublicKey());
-    assertThat(CertificateAuthority.identityOf(certificate)).isEqualTo(Identity.host("web-1"));
+    assertThat(Identity.of(certificate)).isEqualTo(Identity.host("web-1"));
     assertThat(certificate.getPublicKey()).isEqualTo(keys.getPublic());
     assertThat(certificate.getNotAfter().toInstant()).isEqualTo(clock.instant().plusSeconds(3600));
     assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
@@ -60,7 +60,7 @@ class CertificateAuthorityTest {
 
     ServerKeys first = ServerKeys.loadOrIssue(dir, ca, names, clock);
     String firstPem = Files.readString(first.certificateChain());
-    List<X509Certificate> chain = Pem.certificates(first.certificateChain());
+    List<X509Certificate> chain = PemFiles.certificates(first.certificateChain());
     String again =
         Files.readString(ServerKeys.loadOrIssue(dir, ca, names, clock).certificateChain());
     ServerKeys renamed = ServerKeys.loadOrIssue(dir, ca, List.of("other.example"), clock);

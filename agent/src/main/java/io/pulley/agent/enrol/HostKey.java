@@ -3,6 +3,7 @@ package io.pulley.agent.enrol;
 import io.pulley.trust.CredentialFiles;
 import io.pulley.trust.KeyPairs;
 import io.pulley.trust.Pem;
+import io.pulley.trust.PemFiles;
 import io.pulley.trust.SecureFiles;
 import io.pulley.trust.TrustException;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class HostKey {
 
   static KeyPair loadOrCreate(CredentialFiles files) throws IOException {
     if (Files.exists(files.keyFile())) {
-      PrivateKey key = Pem.privateKey(files.keyFile());
+      PrivateKey key = PemFiles.privateKey(files.keyFile());
       return new KeyPair(publicKeyOf(key), key);
     }
     KeyPair keys = KeyPairs.generate();

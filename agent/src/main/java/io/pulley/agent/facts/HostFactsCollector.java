@@ -1,6 +1,5 @@
 package io.pulley.agent.facts;
 
-import com.google.re2j.Pattern;
 import io.pulley.v1.HostFacts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +15,6 @@ import java.util.Optional;
  * /proc files), so facts are refreshed on every poll. Stateless and thread-safe.
  */
 public final class HostFactsCollector {
-  private static final Pattern BLANKS = Pattern.compile("\\s+");
   private final Path osRelease;
   private final Path meminfo;
   private final Path hostnameFile;
@@ -89,9 +87,13 @@ public final class HostFactsCollector {
   static long memTotalBytes(List<String> lines) {
     for (String line : lines) {
       if (line.startsWith("MemTotal:")) {
-        String[] parts = BLANKS.split(line.substring("MemTotal:".length()).strip());
+        String value = line.substring("MemTotal:".length()).strip();
+        int blank = 0;
+        while (blank < value.length() && !Character.isWhitespace(value.charAt(blank))) {
+          blank++;
+        }
         try {
-          return Long.parseLong(parts[0]) * 1024; // /proc/meminfo counts in KiB
+          return Long.parseLong(value.substring(0, blank)) * 1024; // /proc/meminfo counts in KiB
         } catch (NumberFormatException e) {
           return 0;
         }

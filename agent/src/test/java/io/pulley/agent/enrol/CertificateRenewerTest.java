@@ -12,7 +12,7 @@ import io.pulley.trust.CredentialFiles;
 import io.pulley.trust.Credentials;
 import io.pulley.trust.Identity;
 import io.pulley.trust.KeyPairs;
-import io.pulley.trust.Pem;
+import io.pulley.trust.PemFiles;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -80,7 +80,7 @@ class CertificateRenewerTest {
     assertThat(renewed.certificate()).isNotEqualTo(enrolled.certificate());
     assertThat(renewed.certificate().getPublicKey())
         .isEqualTo(enrolled.certificate().getPublicKey());
-    assertThat(Pem.certificate(files.certificateFile())).isEqualTo(renewed.certificate());
+    assertThat(PemFiles.certificate(files.certificateFile())).isEqualTo(renewed.certificate());
     new EnrolClient(channel, Duration.ofSeconds(10))
         .renew(
             CertificateRequests.create(

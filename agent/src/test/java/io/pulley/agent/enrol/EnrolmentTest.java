@@ -15,7 +15,7 @@ import io.pulley.trust.CredentialFiles;
 import io.pulley.trust.Credentials;
 import io.pulley.trust.Fingerprints;
 import io.pulley.trust.Identity;
-import io.pulley.trust.Pem;
+import io.pulley.trust.PemFiles;
 import io.pulley.v1.EnrolRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ class EnrolmentTest {
     assertThat(credentials).isPresent();
     assertThat(Fingerprints.of(credentials.get().certificate().getPublicKey()))
         .isEqualTo(fingerprint);
-    assertThat(credentials.get().key()).isEqualTo(Pem.privateKey(keyFile));
+    assertThat(credentials.get().key()).isEqualTo(PemFiles.privateKey(keyFile));
     assertThat(fingerprintOf(1)).isEqualTo(fingerprint);
   }
 

@@ -1,7 +1,6 @@
 package io.pulley.controller.access;
 
 import io.pulley.controller.store.AccessStore;
-import io.pulley.trust.CertificateAuthority;
 import io.pulley.trust.Fingerprints;
 import io.pulley.trust.Identity;
 import io.pulley.trust.TrustException;
@@ -109,7 +108,7 @@ public final class Authenticator {
     }
     Identity identity;
     try {
-      identity = CertificateAuthority.identityOf(peer);
+      identity = Identity.of(peer);
     } catch (TrustException e) {
       return Verdict.refuse(true, "not_ours", "the client certificate names no Pulley identity");
     }

@@ -48,7 +48,7 @@ public record Issuer(CertificateAuthority ca, Duration hostLifetime, Duration ad
 
   /** What Enrol and Renew answer with a new certificate. */
   EnrolResponse issued(X509Certificate certificate, String fingerprint) {
-    Identity identity = CertificateAuthority.identityOf(certificate);
+    Identity identity = Identity.of(certificate);
     return EnrolResponse.newBuilder()
         .setStatus(EnrolStatus.ENROL_STATUS_ISSUED)
         .setCertificate(ByteString.copyFrom(der(certificate)))

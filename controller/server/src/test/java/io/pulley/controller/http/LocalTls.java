@@ -1,7 +1,7 @@
 package io.pulley.controller.http;
 
 import io.pulley.trust.CertificateAuthority;
-import io.pulley.trust.Pem;
+import io.pulley.trust.PemFiles;
 import io.pulley.trust.ServerKeys;
 import io.pulley.trust.ServerSslContexts;
 import io.pulley.trust.TrustManagers;
@@ -37,7 +37,7 @@ public record LocalTls(CertificateAuthority ca, ServerKeys keys) {
 
   /** The certificate a listener presents. */
   public X509Certificate certificate() throws IOException {
-    return Pem.certificate(keys.certificateChain());
+    return PemFiles.certificate(keys.certificateChain());
   }
 
   /** A client context that trusts this CA only, as a forge given the CA would. */

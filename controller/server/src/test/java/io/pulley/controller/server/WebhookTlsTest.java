@@ -8,7 +8,7 @@ import io.pulley.controller.manifest.JGitRefResolver;
 import io.pulley.testing.CapturedLogs;
 import io.pulley.testing.TestRepository;
 import io.pulley.trust.Credentials;
-import io.pulley.trust.Pem;
+import io.pulley.trust.PemFiles;
 import io.pulley.trust.TrustException;
 import io.pulley.v1.AdminServiceGrpc;
 import io.pulley.v1.ApplyManifestRequest;
@@ -53,13 +53,13 @@ class WebhookTlsTest {
       repository.commit("README", "first\n");
       repository.annotatedTag("v1.0.0");
       trackWithWebhook(controller, repository);
-      X509Certificate ca = Pem.certificate(dataDir.resolve("tls/ca.crt"));
+      X509Certificate ca = PemFiles.certificate(dataDir.resolve("tls/ca.crt"));
 
       HttpResponse<String> response = postSignedPush(LocalTls.client(ca), controller.server);
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
       assertThat(response.sslSession().orElseThrow().getPeerCertificates()[0])
-          .isEqualTo(Pem.certificate(dataDir.resolve("tls/server.crt")));
+          .isEqualTo(PemFiles.certificate(dataDir.resolve("tls/server.crt")));
     }
   }
 
@@ -87,7 +87,8 @@ class WebhookTlsTest {
       assertThat(response.statusCode()).isEqualTo(404);
       assertThat(response.sslSession().orElseThrow().getPeerCertificates()[0])
           .isEqualTo(publicCa.certificate());
-      X509Certificate controllersCa = Pem.certificate(controller.dataDir.resolve("tls/ca.crt"));
+      X509Certificate controllersCa =
+          PemFiles.certificate(controller.dataDir.resolve("tls/ca.crt"));
       assertThatThrownBy(() -> postSignedPush(LocalTls.client(controllersCa), controller.server))
           .isInstanceOf(SSLHandshakeException.class);
       assertThat(controller.firstAdmin().identity().name()).isEqualTo("admin");
