@@ -87,6 +87,8 @@ class IdleClassesTest {
       assertThat(loader.count("ch.qos.logback.core.joran.action")).isZero();
       assertThat(loader.count("ch.qos.logback.classic.joran")).isZero();
       assertThat(loader.count("ch.qos.logback.core.model")).isZero();
+      assertThat(loader.named("ch.qos.logback.core.pattern.parser.")).isEmpty();
+      assertThat(loader.named("ch.qos.logback.core.pattern.color.")).isEmpty();
     }
   }
 

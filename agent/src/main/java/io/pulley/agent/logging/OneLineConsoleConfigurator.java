@@ -2,12 +2,12 @@ package io.pulley.agent.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -25,15 +25,6 @@ import org.slf4j.Logger;
  * it looks for files, so this one steps aside by itself. Logback calls it once, from one thread.
  */
 public final class OneLineConsoleConfigurator extends ContextAwareBase implements Configurator {
-  /**
-   * The message with its line breaks as spaces, then the exception's short trace on the same line,
-   * its lines joined by " | " ({@code %nopex} keeps Logback from appending the full trace).
-   */
-  static final String PATTERN =
-      "%-5level %logger{36} - %replace(%msg){'[\\r\\n]+', ' '}"
-          + "%replace(%replace(%replace(%ex{short}){'\\s+$', ''}){'\\s*[\\r\\n]+\\s*', ' | '})"
-          + "{'^(.)', ' $1'}%nopex%n";
-
   static final String CONFIG_FILE_PROPERTY = "logback.configurationFile";
 
   @Override
@@ -86,9 +77,12 @@ public final class OneLineConsoleConfigurator extends ContextAwareBase implement
     propagator.start();
     context.addListener(propagator);
 
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    OneLineLayout layout = new OneLineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     appender.setContext(context);
     appender.setEncoder(encoder);

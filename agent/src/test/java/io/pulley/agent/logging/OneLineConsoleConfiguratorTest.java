@@ -67,6 +67,17 @@ class OneLineConsoleConfiguratorTest {
   }
 
   @Test
+  void longLoggerNames_areShortenedFromTheLeft_asLogbacksLoggerWidth36() {
+    context.getLogger("io.pulley.agent.apply.forked.ForkedApplier").warn("x");
+    context.getLogger("io.pulley.agent.Agent").error("trailing break\n");
+
+    assertThat(written())
+        .isEqualTo(
+            "WARN  i.p.agent.apply.forked.ForkedApplier - x\n"
+                + "ERROR io.pulley.agent.Agent - trailing break\n");
+  }
+
+  @Test
   void levels_areInfoButWarnForTheChattyLibraries() {
     context.getLogger("io.pulley.agent.Agent").debug("not written");
     context.getLogger("io.grpc.netty.NettyClientHandler").info("not written");
