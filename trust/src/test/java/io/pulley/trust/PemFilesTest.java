@@ -14,6 +14,8 @@ import java.time.Duration;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What Pem writes reads back through the JDK alone, and every other file still reads through
@@ -22,19 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class PemFilesTest {
   @TempDir Path dir;
 
-  @Test
-  void anEcKeyItWrote_readsThroughTheJdk() throws Exception {
-    PrivateKey key = KeyPairs.generate().getPrivate();
-
-    assertThat(PemFiles.jdkPkcs8PrivateKey(Pem.of(key))).contains(key);
-    assertThat(PemFiles.privateKey(write("key.pem", Pem.of(key)))).isEqualTo(key);
-  }
-
-  @Test
-  void anRsaKeyItWrote_readsThroughTheJdk() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    PrivateKey key = generator.generateKeyPair().getPrivate();
+  @ParameterizedTest
+  @ValueSource(strings = {"EC", "RSA"})
+  void aKeyItWrote_readsThroughTheJdk(String algorithm) throws Exception {
+    PrivateKey key = algorithm.equals("EC") ? KeyPairs.generate().getPrivate() : rsaKey();
 
     assertThat(PemFiles.jdkPkcs8PrivateKey(Pem.of(key))).contains(key);
     assertThat(PemFiles.privateKey(write("key.pem", Pem.of(key)))).isEqualTo(key);
@@ -42,9 +35,7 @@ class PemFilesTest {
 
   @Test
   void aTraditionalRsaKey_isLeftToBouncyCastle() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    PrivateKey key = generator.generateKeyPair().getPrivate();
+    PrivateKey key = rsaKey();
     StringWriter traditional = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(traditional)) {
       writer.writeObject(key);
@@ -92,6 +83,12 @@ class PemFilesTest {
     assertThatThrownBy(() -> PemFiles.certificates(write("none.pem", "")))
         .isInstanceOf(TrustException.class)
         .hasMessageContaining("holds no PEM certificate");
+  }
+
+  private static PrivateKey rsaKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair().getPrivate();
   }
 
   private Path write(String name, String text) throws Exception {
