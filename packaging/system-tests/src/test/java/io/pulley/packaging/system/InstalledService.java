@@ -98,6 +98,10 @@ final class InstalledService {
   }
 
   Sample sample(long pid) {
+    if (!server.exec("test", "-d", "/proc/" + pid).ok()) {
+      // The daemon died or restarted between the readings: its journal says why.
+      throw new IllegalStateException(unit + "'s process " + pid + " is gone:\n" + journalTail());
+    }
     String rollup = server.execOrThrow("cat", "/proc/" + pid + "/smaps_rollup").stdout();
     String stat = server.execOrThrow("cat", "/proc/" + pid + "/stat").stdout();
     String status = server.execOrThrow("cat", "/proc/" + pid + "/status").stdout();
