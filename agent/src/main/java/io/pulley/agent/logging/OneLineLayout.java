@@ -44,7 +44,8 @@ final class OneLineLayout extends LayoutBase<ILoggingEvent> {
       line.append(' ');
     }
     line.append(' ').append(abbreviator.abbreviate(event.getLoggerName())).append(" - ");
-    appendLines(line, event.getFormattedMessage(), " ");
+    String message = event.getFormattedMessage();
+    appendLines(line, message == null ? "null" : message, " "); // as the pattern's %msg wrote it
     if (event.getThrowableProxy() != null) {
       String trace = shortTrace.convert(event).strip();
       if (!trace.isEmpty()) {

@@ -70,11 +70,13 @@ class OneLineConsoleConfiguratorTest {
   void longLoggerNames_areShortenedFromTheLeft_asLogbacksLoggerWidth36() {
     context.getLogger("io.pulley.agent.apply.forked.ForkedApplier").warn("x");
     context.getLogger("io.pulley.agent.Agent").error("trailing break\n");
+    context.getLogger("io.pulley.agent.Agent").info(null);
 
     assertThat(written())
         .isEqualTo(
             "WARN  i.p.agent.apply.forked.ForkedApplier - x\n"
-                + "ERROR io.pulley.agent.Agent - trailing break\n");
+                + "ERROR io.pulley.agent.Agent - trailing break\n"
+                + "INFO  io.pulley.agent.Agent - null\n");
   }
 
   @Test
