@@ -226,6 +226,9 @@ public final class AgentMain implements Callable<Integer> {
       } finally {
         lock.close();
       }
+      if (credentials.isPresent()) {
+        ClassArchive.remakeAfterEnrolment(System.getenv());
+      }
     }
     if (credentials.isPresent()
         && !credentials.get().identity().equals(Identity.host(config.hostId()))) {
