@@ -68,8 +68,8 @@ class AgentPackageIT {
     // The JVM writes its class archive when the agent stops. The run that enrolled loaded
     // BouncyCastle's request classes, which no later run needs: the next run makes the archive
     // anew, and the start after it maps one without them.
-    server.execOrThrow("systemctl", "restart", "pulley-agent");
-    server.execOrThrow("systemctl", "restart", "pulley-agent");
+    restartAndAwaitStarted();
+    restartAndAwaitStarted();
     assertThat(server.exec("test", "-s", CDS_ARCHIVE).ok()).isTrue();
     long pid = AgentOnServer.mainPid(server);
     await()
@@ -242,6 +242,20 @@ class AgentPackageIT {
     assertThat(server.exec("test", "-e", AgentOnServer.CONFIG).ok()).isFalse();
     assertThat(server.exec("test", "-e", AgentOnServer.TOKEN).ok()).isFalse();
     assertThat(server.exec("test", "-e", "/var/lib/pulley/agent").ok()).isFalse();
+  }
+
+  /**
+   * Restarts the agent and waits until it says it started: a stop while the JVM is still starting
+   * ends it before it could write its class archive.
+   */
+  private void restartAndAwaitStarted() {
+    long before = startedLines();
+    server.execOrThrow("systemctl", "restart", "pulley-agent");
+    await().atMost(CONVERGE).until(() -> startedLines() > before);
+  }
+
+  private long startedLines() {
+    return server.journal("pulley-agent").lines().filter(l -> l.contains(" started; ")).count();
   }
 
   private void installAndEnroll() throws Exception {
