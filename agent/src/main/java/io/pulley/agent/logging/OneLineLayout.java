@@ -45,23 +45,22 @@ final class OneLineLayout extends LayoutBase<ILoggingEvent> {
     }
     line.append(' ').append(abbreviator.abbreviate(event.getLoggerName())).append(" - ");
     String message = event.getFormattedMessage();
-    appendLines(line, message == null ? "null" : message, " "); // as the pattern's %msg wrote it
+    appendLines(line, message == null ? "null" : message, " ", false); // as %msg wrote it
     if (event.getThrowableProxy() != null) {
       String trace = shortTrace.convert(event).strip();
       if (!trace.isEmpty()) {
         line.append(' ');
-        appendLines(line, trace, LINE_JOIN);
+        appendLines(line, trace, LINE_JOIN, true);
       }
     }
     return line.append(CoreConstants.LINE_SEPARATOR).toString();
   }
 
   /**
-   * {@code text} with each run of line breaks replaced by {@code join}; when joining with more than
-   * a space, the blanks around each break go too (a trace's indentation).
+   * {@code text} with each run of line breaks replaced by {@code join}; with {@code trimLines}, the
+   * blanks around each break go too (a trace's indentation).
    */
-  static void appendLines(StringBuilder line, String text, String join) {
-    boolean trim = !join.equals(" ");
+  static void appendLines(StringBuilder line, String text, String join, boolean trimLines) {
     int i = 0;
     while (i < text.length()) {
       int lineEnd = i;
@@ -74,7 +73,7 @@ final class OneLineLayout extends LayoutBase<ILoggingEvent> {
       }
       int from = i;
       int to = lineEnd;
-      if (trim) {
+      if (trimLines) {
         while (from < to && Character.isWhitespace(text.charAt(from))) {
           from++;
         }
