@@ -16,7 +16,7 @@ import io.pulley.agent.poll.PollLoop;
 import io.pulley.agent.poll.WakeableSleeper;
 import io.pulley.agent.state.DataDirLock;
 import io.pulley.agent.state.StateStore;
-import io.pulley.v1.ApplyReport;
+import io.pulley.v1.lite.ApplyReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package io.pulley.agent;
 
-import io.pulley.v1.AppPlan;
-import io.pulley.v1.File;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.Resource;
+import io.pulley.v1.lite.AppPlan;
+import io.pulley.v1.lite.File;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.Resource;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -120,7 +120,7 @@ class IdleClassesTest {
       Class<?> jvmType = Class.forName("io.pulley.agent.apply.forked.ApplyJvm", true, loader);
       Class<?> applierType =
           Class.forName("io.pulley.agent.apply.forked.ForkedApplier", true, loader);
-      Class<?> planType = Class.forName("io.pulley.v1.HostPlan", true, loader);
+      Class<?> planType = Class.forName("io.pulley.v1.lite.HostPlan", true, loader);
       Object applier =
           applierType
               .getConstructor(jvmType, List.class, Path.class, String.class, Clock.class)

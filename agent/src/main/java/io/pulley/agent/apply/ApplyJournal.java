@@ -3,7 +3,7 @@ package io.pulley.agent.apply;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.pulley.agent.files.AtomicWriter;
-import io.pulley.v1.InterruptedApply;
+import io.pulley.v1.lite.InterruptedApply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,6 @@
 package io.pulley.agent.apply;
 
-import io.pulley.v1.ResourceOutcome;
+import io.pulley.v1.lite.ResourceOutcome;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package io.pulley.agent.apply;
 
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.InterruptedApply;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.InterruptedApply;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 

@@ -1,7 +1,7 @@
 package io.pulley.agent.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pulley.v1.ApplyReport;
+import io.pulley.v1.lite.ApplyReport;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package io.pulley.agent.facts;
 
-import io.pulley.v1.HostFacts;
+import io.pulley.v1.lite.HostFacts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

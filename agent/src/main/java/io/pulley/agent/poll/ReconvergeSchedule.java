@@ -1,7 +1,7 @@
 package io.pulley.agent.poll;
 
-import io.pulley.v1.ApplyOutcome;
-import io.pulley.v1.ApplyReport;
+import io.pulley.v1.lite.ApplyOutcome;
+import io.pulley.v1.lite.ApplyReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -5,9 +5,9 @@ import static io.pulley.wire.WireLimits.MAX_REASON_CHARS;
 import static io.pulley.wire.WireLimits.MAX_REPORT_BYTES;
 import static io.pulley.wire.WireLimits.MAX_SUMMARY_REASON_CHARS;
 
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.ResourceResult;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.ResourceResult;
 import io.pulley.wire.SafeText;
 import java.util.function.UnaryOperator;
 

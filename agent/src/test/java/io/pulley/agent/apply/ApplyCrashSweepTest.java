@@ -2,11 +2,11 @@ package io.pulley.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.ApplyOutcome;
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.ResourceResult;
+import io.pulley.v1.lite.ApplyOutcome;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.ResourceResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

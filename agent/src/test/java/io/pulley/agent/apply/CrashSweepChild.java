@@ -1,8 +1,8 @@
 package io.pulley.agent.apply;
 
 import io.pulley.agent.apply.wiring.Executors;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.Resource;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.Resource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.pulley.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.InterruptedApply;
+import io.pulley.v1.lite.InterruptedApply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

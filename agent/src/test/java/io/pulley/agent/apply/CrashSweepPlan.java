@@ -1,14 +1,14 @@
 package io.pulley.agent.apply;
 
-import io.pulley.v1.AppPlan;
-import io.pulley.v1.Command;
-import io.pulley.v1.Directory;
-import io.pulley.v1.File;
-import io.pulley.v1.GitRelease;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.ReleaseLink;
-import io.pulley.v1.Resource;
-import io.pulley.v1.Virtualenv;
+import io.pulley.v1.lite.AppPlan;
+import io.pulley.v1.lite.Command;
+import io.pulley.v1.lite.Directory;
+import io.pulley.v1.lite.File;
+import io.pulley.v1.lite.GitRelease;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.ReleaseLink;
+import io.pulley.v1.lite.Resource;
+import io.pulley.v1.lite.Virtualenv;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -2,11 +2,11 @@ package io.pulley.agent.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.AppPlan;
-import io.pulley.v1.File;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.Resource;
-import io.pulley.v1.Service;
+import io.pulley.v1.lite.AppPlan;
+import io.pulley.v1.lite.File;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.Resource;
+import io.pulley.v1.lite.Service;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,7 +101,7 @@ class UnfinishedChangesTest {
                 .addResources(
                     Resource.newBuilder()
                         .setId("command:migrate")
-                        .setCommand(io.pulley.v1.Command.newBuilder().addArgv("/bin/true")))
+                        .setCommand(io.pulley.v1.lite.Command.newBuilder().addArgv("/bin/true")))
                 .addResources(
                     Resource.newBuilder()
                         .setId("service:web")

@@ -16,7 +16,7 @@ import io.pulley.trust.Credentials;
 import io.pulley.trust.Fingerprints;
 import io.pulley.trust.Identity;
 import io.pulley.trust.PemFiles;
-import io.pulley.v1.EnrolRequest;
+import io.pulley.v1.lite.EnrolRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

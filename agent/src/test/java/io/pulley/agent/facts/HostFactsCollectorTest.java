@@ -2,7 +2,7 @@ package io.pulley.agent.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.HostFacts;
+import io.pulley.v1.lite.HostFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

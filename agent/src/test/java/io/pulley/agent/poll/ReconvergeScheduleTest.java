@@ -3,8 +3,8 @@ package io.pulley.agent.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
-import io.pulley.v1.ApplyOutcome;
-import io.pulley.v1.ApplyReport;
+import io.pulley.v1.lite.ApplyOutcome;
+import io.pulley.v1.lite.ApplyReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

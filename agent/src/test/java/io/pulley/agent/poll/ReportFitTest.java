@@ -2,9 +2,9 @@ package io.pulley.agent.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.ResourceResult;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.ResourceResult;
 import io.pulley.wire.WireLimits;
 import org.junit.jupiter.api.Test;
 

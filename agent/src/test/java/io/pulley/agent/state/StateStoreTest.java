@@ -3,8 +3,8 @@ package io.pulley.agent.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.HostPlan;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.HostPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

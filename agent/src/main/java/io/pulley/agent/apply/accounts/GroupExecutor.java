@@ -7,7 +7,7 @@ import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
-import io.pulley.v1.Group;
+import io.pulley.v1.lite.Group;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

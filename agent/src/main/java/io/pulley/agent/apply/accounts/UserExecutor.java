@@ -9,7 +9,7 @@ import io.pulley.agent.apply.accounts.AccountDatabase.UserEntry;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
-import io.pulley.v1.User;
+import io.pulley.v1.lite.User;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
-import io.pulley.v1.Package;
+import io.pulley.v1.lite.Package;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

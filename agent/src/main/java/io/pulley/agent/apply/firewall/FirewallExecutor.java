@@ -3,7 +3,7 @@ package io.pulley.agent.apply.firewall;
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
-import io.pulley.v1.Firewall;
+import io.pulley.v1.lite.Firewall;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

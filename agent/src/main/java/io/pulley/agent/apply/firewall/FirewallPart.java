@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.firewall;
 
-import io.pulley.v1.Firewall;
-import io.pulley.v1.FirewallAllow;
+import io.pulley.v1.lite.Firewall;
+import io.pulley.v1.lite.FirewallAllow;
 import io.pulley.wire.Cidr;
 import java.util.ArrayList;
 import java.util.List;

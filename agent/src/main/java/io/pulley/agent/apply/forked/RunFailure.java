@@ -2,12 +2,12 @@ package io.pulley.agent.apply.forked;
 
 import io.pulley.agent.apply.Applier;
 import io.pulley.agent.apply.RootCause;
-import io.pulley.v1.AppPlan;
-import io.pulley.v1.ApplyOutcome;
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.HostPlan;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.ResourceResult;
+import io.pulley.v1.lite.AppPlan;
+import io.pulley.v1.lite.ApplyOutcome;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.HostPlan;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.ResourceResult;
 
 /**
  * The report of an apply whose executors could not be loaded or run at all (the agent's jar

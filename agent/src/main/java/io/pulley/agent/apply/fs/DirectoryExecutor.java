@@ -4,7 +4,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
-import io.pulley.v1.Directory;
+import io.pulley.v1.lite.Directory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

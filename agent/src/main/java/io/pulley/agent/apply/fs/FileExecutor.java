@@ -6,7 +6,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.files.AtomicWriter;
-import io.pulley.v1.File;
+import io.pulley.v1.lite.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

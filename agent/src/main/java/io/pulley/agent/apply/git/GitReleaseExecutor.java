@@ -5,7 +5,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
-import io.pulley.v1.GitRelease;
+import io.pulley.v1.lite.GitRelease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

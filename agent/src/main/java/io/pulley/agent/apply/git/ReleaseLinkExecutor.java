@@ -5,7 +5,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.ResourceExecutor;
-import io.pulley.v1.ReleaseLink;
+import io.pulley.v1.lite.ReleaseLink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -4,7 +4,7 @@ import io.pulley.agent.apply.process.CommandEnvironment;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.CommandRunner.Invocation;
 import io.pulley.agent.apply.process.CommandRunner.Result;
-import io.pulley.v1.Command;
+import io.pulley.v1.lite.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

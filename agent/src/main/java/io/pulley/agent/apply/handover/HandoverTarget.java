@@ -2,8 +2,8 @@ package io.pulley.agent.apply.handover;
 
 import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.files.Symlinks;
-import io.pulley.v1.Handover;
-import io.pulley.v1.HandoverMode;
+import io.pulley.v1.lite.Handover;
+import io.pulley.v1.lite.HandoverMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.handover;
 
 import io.pulley.agent.apply.systemd.StepFailed;
-import io.pulley.v1.Handover;
+import io.pulley.v1.lite.Handover;
 import java.io.IOException;
 import java.time.Duration;
 

@@ -2,7 +2,7 @@ package io.pulley.agent.apply.handover;
 
 import io.pulley.agent.apply.systemd.StepFailed;
 import io.pulley.agent.apply.systemd.UnitFiles;
-import io.pulley.v1.Handover;
+import io.pulley.v1.lite.Handover;
 import java.io.IOException;
 
 /**

@@ -5,7 +5,7 @@ import io.pulley.agent.apply.ApplyContext;
 import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
-import io.pulley.v1.HealthCheck;
+import io.pulley.v1.lite.HealthCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -6,7 +6,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.ProgramRunner;
-import io.pulley.v1.Database;
+import io.pulley.v1.lite.Database;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.pulley.agent.apply.ResourceExecutor;
 import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.ProgramRunner;
 import io.pulley.agent.files.AtomicWriter;
-import io.pulley.v1.DatabaseDump;
+import io.pulley.v1.lite.DatabaseDump;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

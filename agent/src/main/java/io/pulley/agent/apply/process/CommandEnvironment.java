@@ -1,6 +1,6 @@
 package io.pulley.agent.apply.process;
 
-import io.pulley.v1.Command;
+import io.pulley.v1.lite.Command;
 import io.pulley.wire.EnvironmentFileFormat;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import io.pulley.agent.apply.SecretScrubber;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.facts.HostPython;
 import io.pulley.agent.files.Trees;
-import io.pulley.v1.Virtualenv;
+import io.pulley.v1.lite.Virtualenv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.pulley.agent.apply.systemd;
 
 import io.pulley.agent.apply.process.CommandRunner;
-import io.pulley.v1.ServiceProbe;
+import io.pulley.v1.lite.ServiceProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import io.pulley.agent.apply.forked.ApplyRequest;
 import io.pulley.agent.apply.health.HostHeaders;
 import io.pulley.agent.config.HostPort;
 import io.pulley.agent.logging.JulBridge;
-import io.pulley.v1.HostPlan;
+import io.pulley.v1.lite.HostPlan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

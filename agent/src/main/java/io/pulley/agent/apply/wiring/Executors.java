@@ -23,7 +23,7 @@ import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.agent.apply.python.VirtualenvExecutor;
 import io.pulley.agent.apply.systemd.ServiceExecutor;
 import io.pulley.agent.facts.HostPython;
-import io.pulley.v1.Resource;
+import io.pulley.v1.lite.Resource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,8 +42,8 @@ public final class Executors implements ResourceExecutor<Resource> {
 
   /** The executors of files and directories. */
   record FileExecutors(
-      ResourceExecutor<io.pulley.v1.Directory> directories,
-      ResourceExecutor<io.pulley.v1.File> files) {
+      ResourceExecutor<io.pulley.v1.lite.Directory> directories,
+      ResourceExecutor<io.pulley.v1.lite.File> files) {
 
     static FileExecutors of(PathGuard guard) {
       return new FileExecutors(new DirectoryExecutor(guard), new FileExecutor(guard));
@@ -52,9 +52,9 @@ public final class Executors implements ResourceExecutor<Resource> {
 
   /** The executors that prepare, check and switch releases. */
   record ReleaseExecutors(
-      ResourceExecutor<io.pulley.v1.GitRelease> checkouts,
-      ResourceExecutor<io.pulley.v1.ReleaseLink> links,
-      ResourceExecutor<io.pulley.v1.Command> commands) {
+      ResourceExecutor<io.pulley.v1.lite.GitRelease> checkouts,
+      ResourceExecutor<io.pulley.v1.lite.ReleaseLink> links,
+      ResourceExecutor<io.pulley.v1.lite.Command> commands) {
 
     static ReleaseExecutors of(PathGuard guard, CommandRunner runner) {
       return new ReleaseExecutors(
@@ -66,11 +66,11 @@ public final class Executors implements ResourceExecutor<Resource> {
 
   /** The executors that change the system through commands (apt, accounts, systemd). */
   record SystemExecutors(
-      ResourceExecutor<io.pulley.v1.Package> packages,
-      ResourceExecutor<io.pulley.v1.Group> groups,
-      ResourceExecutor<io.pulley.v1.User> users,
-      ResourceExecutor<io.pulley.v1.Service> services,
-      ResourceExecutor<io.pulley.v1.Firewall> firewalls) {
+      ResourceExecutor<io.pulley.v1.lite.Package> packages,
+      ResourceExecutor<io.pulley.v1.lite.Group> groups,
+      ResourceExecutor<io.pulley.v1.lite.User> users,
+      ResourceExecutor<io.pulley.v1.lite.Service> services,
+      ResourceExecutor<io.pulley.v1.lite.Firewall> firewalls) {
 
     static SystemExecutors of(PathGuard guard, CommandRunner runner, ControllerReach controller) {
       return new SystemExecutors(
@@ -87,11 +87,11 @@ public final class Executors implements ResourceExecutor<Resource> {
    * health, and the handover of its traffic to a new release.
    */
   record AppExecutors(
-      ResourceExecutor<io.pulley.v1.Virtualenv> virtualenvs,
-      ResourceExecutor<io.pulley.v1.Database> databases,
-      ResourceExecutor<io.pulley.v1.DatabaseDump> dumps,
-      ResourceExecutor<io.pulley.v1.HealthCheck> healthChecks,
-      ResourceExecutor<io.pulley.v1.Handover> handovers) {
+      ResourceExecutor<io.pulley.v1.lite.Virtualenv> virtualenvs,
+      ResourceExecutor<io.pulley.v1.lite.Database> databases,
+      ResourceExecutor<io.pulley.v1.lite.DatabaseDump> dumps,
+      ResourceExecutor<io.pulley.v1.lite.HealthCheck> healthChecks,
+      ResourceExecutor<io.pulley.v1.lite.Handover> handovers) {
 
     static AppExecutors of(PathGuard guard, CommandRunner runner) {
       return new AppExecutors(

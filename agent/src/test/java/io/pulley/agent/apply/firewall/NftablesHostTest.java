@@ -2,8 +2,8 @@ package io.pulley.agent.apply.firewall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulley.v1.Firewall;
-import io.pulley.v1.FirewallAllow;
+import io.pulley.v1.lite.Firewall;
+import io.pulley.v1.lite.FirewallAllow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
-import io.pulley.v1.GitRelease;
-import io.pulley.v1.ResourceOutcome;
+import io.pulley.v1.lite.GitRelease;
+import io.pulley.v1.lite.ResourceOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

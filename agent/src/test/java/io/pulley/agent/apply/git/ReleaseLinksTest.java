@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.Convergence;
-import io.pulley.v1.GitRelease;
+import io.pulley.v1.lite.GitRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

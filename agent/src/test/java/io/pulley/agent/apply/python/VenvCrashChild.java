@@ -4,7 +4,7 @@ import io.pulley.agent.apply.Contexts;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.agent.facts.HostPython;
-import io.pulley.v1.Virtualenv;
+import io.pulley.v1.lite.Virtualenv;
 import java.nio.file.Path;
 import java.util.List;
 

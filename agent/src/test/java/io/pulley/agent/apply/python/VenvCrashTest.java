@@ -7,7 +7,7 @@ import io.pulley.agent.apply.Convergence;
 import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.process.ProcessRunner;
 import io.pulley.agent.facts.HostPython;
-import io.pulley.v1.Virtualenv;
+import io.pulley.v1.lite.Virtualenv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ class VenvCrashTest {
       // Made again or finished (changed), or already finished before the kill (up to date).
       assertThat(resumed.outcome())
           .as("kill %d after %d files: %s %s", kill, after, resumed.reason(), resumed.outputTail())
-          .isNotEqualTo(io.pulley.v1.ResourceOutcome.RESOURCE_OUTCOME_FAILED);
+          .isNotEqualTo(io.pulley.v1.lite.ResourceOutcome.RESOURCE_OUTCOME_FAILED);
       Set<String> made = files(release.resolve("venv"));
       assertThat(made).as("kill %d after %d files", kill, after).containsAll(complete);
       assertThat(

@@ -9,9 +9,9 @@ import io.pulley.agent.apply.PathGuard;
 import io.pulley.agent.apply.process.CommandRunner;
 import io.pulley.agent.apply.process.RecordingRunner;
 import io.pulley.testing.ManualClock;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.Service;
-import io.pulley.v1.ServiceState;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.Service;
+import io.pulley.v1.lite.ServiceState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -290,7 +290,7 @@ class ServiceExecutorTest {
     return Service.newBuilder()
         .setName("postgresql.service")
         .setProbe(
-            io.pulley.v1.ServiceProbe.newBuilder()
+            io.pulley.v1.lite.ServiceProbe.newBuilder()
                 .addArgv("pg_isready")
                 .addArgv("--quiet")
                 .setTimeoutSeconds(2));

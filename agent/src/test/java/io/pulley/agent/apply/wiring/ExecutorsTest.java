@@ -3,11 +3,11 @@ package io.pulley.agent.apply.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulley.agent.apply.Contexts;
-import io.pulley.v1.Group;
-import io.pulley.v1.Package;
-import io.pulley.v1.Resource;
-import io.pulley.v1.Service;
-import io.pulley.v1.User;
+import io.pulley.v1.lite.Group;
+import io.pulley.v1.lite.Package;
+import io.pulley.v1.lite.Resource;
+import io.pulley.v1.lite.Service;
+import io.pulley.v1.lite.User;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

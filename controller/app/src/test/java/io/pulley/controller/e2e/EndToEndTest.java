@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.pulley.agent.Agent;
 import io.pulley.testing.TestRepository;
-import io.pulley.v1.ApplyReport;
-import io.pulley.v1.ResourceOutcome;
-import io.pulley.v1.ResourceResult;
+import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.ResourceOutcome;
+import io.pulley.v1.lite.ResourceResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
