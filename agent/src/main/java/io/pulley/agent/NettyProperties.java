@@ -9,6 +9,7 @@ final class NettyProperties {
   static final String PREFIX = "io.grpc.netty.shaded.io.netty.";
 
   static final String ALLOCATOR = PREFIX + "allocator.type";
+  static final String NO_OPENSSL = PREFIX + "handler.ssl.noOpenSsl";
 
   private NettyProperties() {}
 
@@ -24,5 +25,12 @@ final class NettyProperties {
     // The agent's channels use the JDK's sockets (NIO); gRPC would still load netty's epoll
     // library, unpacking it to /tmp, only to ask whether it could: about 45 classes more.
     System.setProperty(PREFIX + "transport.noNative", "true");
+    // TLS through the JDK, not the BoringSSL that gRPC bundles: the JDK's TLS classes load anyway
+    // (the trust manager is the JDK's), and BoringSSL adds its library, unpacked to /tmp, and about
+    // 100 classes: 1.1 MB resident for good (docs/benchmarks.md). The agent makes one connection,
+    // so the JDK's slower handshake costs once. A value given with -D is kept.
+    if (System.getProperty(NO_OPENSSL) == null) {
+      System.setProperty(NO_OPENSSL, "true");
+    }
   }
 }

@@ -34,4 +34,25 @@ class NettyPropertiesTest {
           .doesNotContain("io.grpc.netty.shaded.io.netty.channel.epoll.Native");
     }
   }
+
+  @Test
+  void set_tlsGoesThroughTheJdk_andLoadsNoBoringSsl() throws Exception {
+    try (RecordingLoader loader = new RecordingLoader()) {
+      Method set =
+          Class.forName(NettyProperties.class.getName(), true, loader).getDeclaredMethod("set");
+      set.setAccessible(true);
+      set.invoke(null);
+
+      // What gRPC's TLS credentials build a client's context with.
+      Class<?> contexts =
+          Class.forName("io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts", true, loader);
+      Object builder = contexts.getMethod("forClient").invoke(null);
+      Object context = builder.getClass().getMethod("build").invoke(builder);
+
+      assertThat(context.getClass().getName())
+          .isEqualTo("io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslClientContext");
+      // tcnative is the Java side of the library: none of it loads, so neither does BoringSSL.
+      assertThat(loader.named("io.grpc.netty.shaded.io.netty.internal.tcnative.")).isEmpty();
+    }
+  }
 }
