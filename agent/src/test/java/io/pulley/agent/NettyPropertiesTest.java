@@ -15,11 +15,7 @@ class NettyPropertiesTest {
   @Test
   void set_grpcAllocatesWithoutAPool_andLoadsNoNativeTransport() throws Exception {
     try (RecordingLoader loader = new RecordingLoader()) {
-      // Package-private, and in another loader's package: reached by reflection.
-      Method set =
-          Class.forName(NettyProperties.class.getName(), true, loader).getDeclaredMethod("set");
-      set.setAccessible(true);
-      set.invoke(null);
+      setIn(loader);
 
       Method allocator =
           Class.forName("io.grpc.netty.shaded.io.grpc.netty.Utils", true, loader)
@@ -38,10 +34,7 @@ class NettyPropertiesTest {
   @Test
   void set_tlsGoesThroughTheJdk_andLoadsNoBoringSsl() throws Exception {
     try (RecordingLoader loader = new RecordingLoader()) {
-      Method set =
-          Class.forName(NettyProperties.class.getName(), true, loader).getDeclaredMethod("set");
-      set.setAccessible(true);
-      set.invoke(null);
+      setIn(loader);
 
       // What gRPC's TLS credentials build a client's context with.
       Class<?> contexts =
@@ -54,5 +47,14 @@ class NettyPropertiesTest {
       // tcnative is the Java side of the library: none of it loads, so neither does BoringSSL.
       assertThat(loader.named("io.grpc.netty.shaded.io.netty.internal.tcnative.")).isEmpty();
     }
+  }
+
+  /** Sets the properties as the agent's main does, before the loader has loaded any of netty. */
+  private static void setIn(RecordingLoader loader) throws Exception {
+    // Package-private, and in another loader's package: reached by reflection.
+    Method set =
+        Class.forName(NettyProperties.class.getName(), true, loader).getDeclaredMethod("set");
+    set.setAccessible(true);
+    set.invoke(null);
   }
 }

@@ -1,16 +1,16 @@
 package io.pulley.agent.apply;
 
-import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
 import io.pulley.v1.lite.AppPlan;
 import io.pulley.v1.lite.ApplyOutcome;
 import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.Duration;
 import io.pulley.v1.lite.HostPlan;
 import io.pulley.v1.lite.InterruptedApply;
 import io.pulley.v1.lite.Resource;
 import io.pulley.v1.lite.ResourceOutcome;
 import io.pulley.v1.lite.ResourceResult;
 import io.pulley.v1.lite.RevisionRef;
+import io.pulley.v1.lite.Timestamp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package io.pulley.agent.apply;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Timestamp;
 import io.pulley.agent.files.AtomicWriter;
 import io.pulley.v1.lite.InterruptedApply;
+import io.pulley.v1.lite.Timestamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -2,9 +2,9 @@ package io.pulley.agent.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Timestamp;
 import io.pulley.v1.lite.ApplyOutcome;
 import io.pulley.v1.lite.ApplyReport;
+import io.pulley.v1.lite.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

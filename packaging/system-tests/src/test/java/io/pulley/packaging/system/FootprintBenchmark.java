@@ -188,9 +188,18 @@ public final class FootprintBenchmark {
         throw new IllegalStateException("no revision in the CLI's answer: " + apply.describe());
       }
       String revision = "#" + stored.group(1);
-      await(
-          "the agent reports " + revision,
-          () -> server.exec("pulley", "status", HOST_ID).stdout().contains(revision));
+      try {
+        await(
+            "the agent reports " + revision,
+            () -> server.exec("pulley", "status", HOST_ID).stdout().contains(revision));
+      } catch (IllegalStateException e) {
+        // The agent's journal says why it did not: the server is removed with it.
+        throw new IllegalStateException(
+            e.getMessage()
+                + "; the agent's journal:\n"
+                + InstalledService.agent(server).journalTail(),
+            e);
+      }
       ExecResult status = server.exec("pulley", "status", HOST_ID);
       System.out.print(status.stdout());
       if (status.ok()) {
