@@ -680,7 +680,9 @@ class StackIT {
     assertThat(site.get("/enqueue?message=before-the-restore").status())
         .isGreaterThanOrEqualTo(500);
 
-    // The restore as docs/stack.md gives it, then the live release's units started again.
+    // The restore as docs/stack.md gives it, then the live release's units started again. The
+    // agent is stopped meanwhile: its reconvergence (every 20 s here) would start the units the
+    // restore stopped, or restart the worker whose ping fails, in the middle of it.
     List<String> units = sample.runningUnits(NAME + "-*");
     assertThat(units).contains(NAME + "-uwsgi@" + liveCommit + ".service");
     sample
@@ -689,7 +691,7 @@ class StackIT {
             Duration.ofMinutes(3),
             "sh",
             "-c",
-            "systemctl stop '"
+            "systemctl stop pulley-agent && systemctl stop '"
                 + NAME
                 + "-uwsgi@*' '"
                 + NAME
@@ -700,7 +702,8 @@ class StackIT {
                 + " --dbname=shop_production < "
                 + dump
                 + " && systemctl start "
-                + String.join(" ", units))
+                + String.join(" ", units)
+                + "; restored=$?; systemctl start pulley-agent; exit $restored")
         .orThrow();
 
     assertThat(runsColumns()).isEqualTo("1");
