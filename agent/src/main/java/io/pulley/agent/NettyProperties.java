@@ -19,9 +19,7 @@ final class NettyProperties {
     // A few small messages a minute need no buffer pool: the pooled allocator's arenas and thread
     // caches cost about 1.5 MB resident and 90 classes for good (docs/benchmarks.md). gRPC's own
     // allocator follows this property too. A value given with -D is kept.
-    if (System.getProperty(ALLOCATOR) == null) {
-      System.setProperty(ALLOCATOR, "unpooled");
-    }
+    setUnlessGiven(ALLOCATOR, "unpooled");
     // The agent's channels use the JDK's sockets (NIO); gRPC would still load netty's epoll
     // library, unpacking it to /tmp, only to ask whether it could: about 45 classes more.
     System.setProperty(PREFIX + "transport.noNative", "true");
@@ -29,8 +27,13 @@ final class NettyProperties {
     // (the trust manager is the JDK's), and BoringSSL adds its library, unpacked to /tmp, and about
     // 100 classes: 1.1 MB resident for good (docs/benchmarks.md). The agent makes one connection,
     // so the JDK's slower handshake costs once. A value given with -D is kept.
-    if (System.getProperty(NO_OPENSSL) == null) {
-      System.setProperty(NO_OPENSSL, "true");
+    setUnlessGiven(NO_OPENSSL, "true");
+  }
+
+  /** A value the operator gave with -D wins over the agent's. */
+  private static void setUnlessGiven(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
     }
   }
 }
