@@ -37,7 +37,7 @@ final class RetireWebInstances implements FinishStep {
         // nothing, where a graceful one waits out the reload mercy for threads blocked in
         // accept() (60 s).
         systemctl.stopNoBlock(unit);
-        systemctl.killMain(unit, "SIGINT");
+        endWorkers(systemctl, unit);
         systemctl.stop(unit);
       } else if (!spec.getHttpSocketLink().isEmpty()) {
         stopWithWebSockets(attempt, systemctl, unit);
@@ -54,23 +54,33 @@ final class RetireWebInstances implements FinishStep {
 
   /**
    * A graceful stop that cannot outlast {@link #WEBSOCKET_GRACE}: an open WebSocket never ends by
-   * itself, and uWSGI's graceful shutdown would wait for it until systemd's stop timeout (harakiri
-   * + 30 s), holding the deploy. After the grace, what still runs is ended (SIGINT, uWSGI's brutal
-   * stop) and clients reconnect, to the new release.
+   * itself, and uWSGI's graceful shutdown would wait for it until its reload mercy (60 s), holding
+   * the deploy. After the grace, what still runs is ended and clients reconnect, to the new
+   * release.
    */
   private static void stopWithWebSockets(Attempt attempt, Systemctl systemctl, String unit)
       throws StepFailed, InterruptedException {
     systemctl.stopNoBlock(unit);
     attempt.host().pause().pause(WEBSOCKET_GRACE);
-    try {
-      systemctl.killMain(unit, "SIGINT");
-    } catch (StepFailed e) {
-      if (systemctl.isActive(unit)) {
-        throw e;
-      }
-      // Stopped within the grace: nothing left to end.
-    }
+    endWorkers(systemctl, unit);
     systemctl.stop(unit);
+  }
+
+  /**
+   * uWSGI's brutal stop, done by hand: SIGINT to each worker, which exits at once (its end_me), and
+   * to the master. The master alone would not do: once the stop job's SIGTERM has begun its
+   * graceful shutdown, it ignores SIGINT, and waits for busy workers until the reload mercy. It
+   * leaves once its last worker is gone, removing its sockets.
+   *
+   * <p>A kill that fails (the instance stopped already, having nothing left to end) is let be: the
+   * blocking stop that follows ends the instance either way, at worst at the reload mercy.
+   */
+  private static void endWorkers(Systemctl systemctl, String unit) throws InterruptedException {
+    try {
+      systemctl.killAll(unit, "SIGINT");
+    } catch (StepFailed e) {
+      // Nothing to end, or the blocking stop after this ends it.
+    }
   }
 
   /**

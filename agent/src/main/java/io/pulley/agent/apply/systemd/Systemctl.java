@@ -67,10 +67,9 @@ public final class Systemctl {
     check(List.of("systemctl", "stop", "--no-block", unit), JOB_TIMEOUT);
   }
 
-  /** Sends {@code signal} (such as "SIGINT") to the unit's main process only. */
-  public void killMain(String unit, String signal) throws StepFailed, InterruptedException {
-    check(
-        List.of("systemctl", "kill", "--kill-whom=main", "--signal=" + signal, unit), JOB_TIMEOUT);
+  /** Sends {@code signal} (such as "SIGINT") to every process of the unit, its main one too. */
+  public void killAll(String unit, String signal) throws StepFailed, InterruptedException {
+    check(List.of("systemctl", "kill", "--kill-whom=all", "--signal=" + signal, unit), JOB_TIMEOUT);
   }
 
   public void restart(String unit) throws StepFailed, InterruptedException {

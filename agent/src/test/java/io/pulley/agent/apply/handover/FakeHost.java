@@ -28,6 +28,8 @@ final class FakeHost implements CommandRunner {
   private final Set<String> active = new LinkedHashSet<>();
   private final Set<String> enabled = new LinkedHashSet<>();
   private final Set<String> failingStarts = new LinkedHashSet<>();
+  private final Set<String> deactivating = new LinkedHashSet<>();
+  private final Set<String> stoppingAtOnce = new LinkedHashSet<>();
   private final Set<String> failingAtBoot = new LinkedHashSet<>();
 
   /** systemd's start jobs after a reboot: how many more list-jobs queries each stays pending. */
@@ -87,6 +89,12 @@ final class FakeHost implements CommandRunner {
     return this;
   }
 
+  /** A queued stop of {@code unit} ends it at once, as when its last connection just closed. */
+  FakeHost stopsAtOnce(String unit) {
+    stoppingAtOnce.add(unit);
+    return this;
+  }
+
   /** {@code unit} stays active but answers no ping until it is restarted. */
   FakeHost hung(String unit) {
     hung.add(unit);
@@ -141,19 +149,35 @@ final class FakeHost implements CommandRunner {
         yield Result.exited(0, "");
       }
       case "start" -> start(unit);
-      case "stop" -> {
-        active.remove(unit);
-        yield Result.exited(0, "");
-      }
+      case "stop" -> stop(unit, argv.contains("--no-block"));
       // A restarted uWSGI instance makes its readiness file again, as a started one does.
       case "restart" -> {
         hung.remove(unit);
         yield start(unit);
       }
+      // As systemd: a unit with no process left has nothing to kill.
+      case "kill" ->
+          active.contains(unit) || deactivating.contains(unit)
+              ? Result.exited(0, "")
+              : Result.exited(1, "Failed to kill unit " + unit + ": No process to kill\n");
       case "list-units" -> listUnits(unit);
       case "daemon-reload" -> daemonReload();
       default -> Result.exited(0, "");
     };
+  }
+
+  /**
+   * A blocking stop ends the unit; a queued one (--no-block) leaves it deactivating, no longer
+   * active but with its processes, unless it {@link #stopsAtOnce stops at once}.
+   */
+  private Result stop(String unit, boolean noBlock) {
+    active.remove(unit);
+    if (noBlock && !stoppingAtOnce.contains(unit)) {
+      deactivating.add(unit);
+    } else {
+      deactivating.remove(unit);
+    }
+    return Result.exited(0, "");
   }
 
   private Result start(String unit) {

@@ -181,7 +181,7 @@ class HandoverExecutorTest {
             "systemctl start app-uwsgi@" + B + ".service",
             "systemctl enable app-uwsgi@" + B + ".service",
             "systemctl stop --no-block app-uwsgi@" + A + ".service",
-            "systemctl kill --kill-whom=main --signal=SIGINT app-uwsgi@" + A + ".service",
+            "systemctl kill --kill-whom=all --signal=SIGINT app-uwsgi@" + A + ".service",
             "systemctl stop app-uwsgi@" + A + ".service",
             "systemctl disable app-uwsgi@" + A + ".service",
             "systemctl enable app-celery-worker@" + B + ".service",
@@ -247,12 +247,34 @@ class HandoverExecutorTest {
     List<String> lines = host.changes();
     int stopNoBlock = lines.indexOf("systemctl stop --no-block app-uwsgi@" + A + ".service");
     int kill =
-        lines.indexOf(
-            "systemctl kill --kill-whom=main --signal=SIGINT app-uwsgi@" + A + ".service");
+        lines.indexOf("systemctl kill --kill-whom=all --signal=SIGINT app-uwsgi@" + A + ".service");
     int stop = lines.indexOf("systemctl stop app-uwsgi@" + A + ".service");
     assertThat(stopNoBlock).isNotNegative().isLessThan(kill);
     assertThat(kill).isLessThan(stop);
     assertThat(pauses).contains(RetireWebInstances.WEBSOCKET_GRACE);
+  }
+
+  @Test
+  void oldInstanceWhoseWebSocketsClosedDuringTheGrace_hasNothingToEnd_andStillStops()
+      throws Exception {
+    FakeHost host = servingA().stopsAtOnce("app-uwsgi@" + A + ".service");
+    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0));
+
+    Convergence c =
+        converge(
+            host,
+            spec(B)
+                .setRequestTimeoutSeconds(10)
+                .setHttpSocketLink(runDir.resolve("http.sock").toString())
+                .build());
+
+    assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
+    assertThat(host.changes())
+        .contains(
+            "systemctl kill --kill-whom=all --signal=SIGINT app-uwsgi@" + A + ".service",
+            "systemctl stop app-uwsgi@" + A + ".service",
+            "systemctl disable app-uwsgi@" + A + ".service");
+    assertThat(host.active()).doesNotContain("app-uwsgi@" + A + ".service");
   }
 
   @Test

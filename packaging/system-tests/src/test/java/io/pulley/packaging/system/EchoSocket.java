@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -81,9 +82,25 @@ final class EchoSocket implements AutoCloseable {
     return answer;
   }
 
-  /** How the connection ended ("closed 1006", "error …"), waiting at most {@code atMost}. */
-  String awaitEnd(Duration atMost) throws Exception {
-    return ended.get(atMost.toSeconds(), TimeUnit.SECONDS);
+  /**
+   * How the connection ended ("closed 1006", "error …"), waiting at most {@code atMost}; empty if
+   * it is still open then.
+   */
+  Optional<String> awaitEnd(Duration atMost) throws Exception {
+    try {
+      return Optional.of(ended.get(atMost.toSeconds(), TimeUnit.SECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** For a failure's message: the answer to {@code text}, or why there was none. */
+  String answerOrWhyNot(String text) {
+    try {
+      return ask(text);
+    } catch (Exception e) {
+      return "no answer: " + e;
+    }
   }
 
   @Override

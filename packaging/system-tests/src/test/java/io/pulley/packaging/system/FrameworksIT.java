@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -148,9 +150,13 @@ class FrameworksIT {
 
       // Left open across the release: the old instance ends it after the drain and a short
       // graceful stop, and the deploy goes on.
+      String cursor = sample.server().journalCursor("pulley-agent");
       releaseNotes("2.0");
-      String end = socket.awaitEnd(Duration.ofMinutes(2));
-      System.out.println("the release 1.0 WebSocket ended: " + end);
+      Optional<String> end = socket.awaitEnd(Duration.ofMinutes(2));
+      assertThat(end).as(() -> whyStillOpen(socket, cursor)).isPresent();
+      System.out.println("the release 1.0 WebSocket ended: " + end.get());
+      // Ended by the agent after its short grace, not by uWSGI's own reload mercy (60 s).
+      assertThat(sample.server().journal("notes-uwsgi@*")).doesNotContain("NO MERCY");
     }
 
     try (EchoSocket socket =
@@ -253,6 +259,29 @@ class FrameworksIT {
     assertThat(report.succeeded()).as(report.text()).isTrue();
     assertThat(notesSite.get("/version").body()).isEqualTo(version);
     return revision;
+  }
+
+  /**
+   * What a WebSocket left open after its release was replaced meets: whether it still answers (and
+   * as which release), the site's units, who holds its sockets, and what the agent did.
+   */
+  private static String whyStillOpen(EchoSocket socket, String agentCursor) {
+    return "the release 1.0 WebSocket is still open 2 minutes after the release of 2.0"
+        + "\nit answers: "
+        + socket.answerOrWhyNot("still there?")
+        + "\nunits:\n"
+        + sample.server().exec("systemctl", "list-units", "--all", "--no-pager", "notes-*").stdout()
+        + "\nsockets:\n"
+        + sample.server().exec("ss", "-Htanp", "state", "established").stdout()
+        + sample
+            .server()
+            .exec("ss", "-Hxp")
+            .stdout()
+            .lines()
+            .filter(line -> line.contains("/run/notes-production/"))
+            .collect(Collectors.joining("\n"))
+        + "\nthe agent since the release:\n"
+        + sample.server().journalAfter("pulley-agent", agentCursor);
   }
 
   private static String mainPid(String pattern) {
