@@ -233,15 +233,8 @@ class HandoverExecutorTest {
   void oldInstanceHoldingWebSockets_getsAGracefulStopOfAFewSeconds_thenTheRestEnds()
       throws Exception {
     FakeHost host = servingA();
-    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0)); // an open WebSocket never ends
 
-    Convergence c =
-        converge(
-            host,
-            spec(B)
-                .setRequestTimeoutSeconds(10)
-                .setHttpSocketLink(runDir.resolve("http.sock").toString())
-                .build());
+    Convergence c = handOverFromOneHoldingAWebSocket(host);
 
     assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     List<String> lines = host.changes();
@@ -258,15 +251,8 @@ class HandoverExecutorTest {
   void oldInstanceWhoseWebSocketsClosedDuringTheGrace_hasNothingToEnd_andStillStops()
       throws Exception {
     FakeHost host = servingA().stopsAtOnce("app-uwsgi@" + A + ".service");
-    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0));
 
-    Convergence c =
-        converge(
-            host,
-            spec(B)
-                .setRequestTimeoutSeconds(10)
-                .setHttpSocketLink(runDir.resolve("http.sock").toString())
-                .build());
+    Convergence c = handOverFromOneHoldingAWebSocket(host);
 
     assertThat(c.outcome()).as(c.reason()).isEqualTo(ResourceOutcome.RESOURCE_OUTCOME_CHANGED);
     assertThat(host.changes())
@@ -275,6 +261,17 @@ class HandoverExecutorTest {
             "systemctl stop app-uwsgi@" + A + ".service",
             "systemctl disable app-uwsgi@" + A + ".service");
     assertThat(host.active()).doesNotContain("app-uwsgi@" + A + ".service");
+  }
+
+  /** A handover to B on a site with WebSockets, while the old instance A stays busy. */
+  private Convergence handOverFromOneHoldingAWebSocket(FakeHost host) throws Exception {
+    statsAnswer = Optional.of(new UwsgiStats.Load(1, 0)); // an open WebSocket never ends
+    return converge(
+        host,
+        spec(B)
+            .setRequestTimeoutSeconds(10)
+            .setHttpSocketLink(runDir.resolve("http.sock").toString())
+            .build());
   }
 
   @Test
