@@ -18,19 +18,41 @@ final class AgentCrash {
   private static final String JOURNAL = "/var/lib/pulley/agent/apply-in-progress.pb";
   private static final String APPLIED_PLAN = "/var/lib/pulley/agent/applied-plan-id";
 
+  /**
+   * Python that reads the apply journal's fields, whose ids are ASCII: {@code plan_of(data)}, its
+   * plan_id (field 1, first); {@code wanted(id)}, the bytes of resource_id (field 5,
+   * length-delimited) naming {@code id}.
+   */
+  private static final String JOURNAL_FIELDS =
+      """
+      import sys
+      def plan_of(data):
+          return data[2:2 + data[1]] if len(data) > 2 and data[0] == 1 << 3 | 2 else b''
+      def wanted(rid):
+          return bytes([5 << 3 | 2, len(rid)]) + rid.encode()
+      """;
+
   private AgentCrash() {}
 
+  /** The plan the agent applied last: a deploy's apply is of another one. */
+  static String appliedPlan(PristineServer server) {
+    return server.exec("cat", APPLIED_PLAN).stdout().strip();
+  }
+
   /**
-   * Waits until the agent converges {@code resourceId} (at most {@code within}), waits {@code into}
-   * more, so that the kill lands inside the step, and kills the agent's unit.
+   * Waits until the agent converges {@code resourceId} in an apply of a plan other than {@code
+   * oldPlan} (at most {@code within}), waits {@code into} more, so that the kill lands inside the
+   * step, and kills the agent's unit. Not in a reconvergence of the old plan: the agent re-applies
+   * its plan every few seconds in the system tests, and one under way when the deploy was applied
+   * goes through the same steps first.
    */
   static void killWhileConverging(
-      PristineServer server, String resourceId, Duration into, Duration within)
+      PristineServer server, String oldPlan, String resourceId, Duration into, Duration within)
       throws InterruptedException {
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> converging(server, resourceId));
+        .until(() -> converging(server, oldPlan, resourceId));
     Thread.sleep(into.toMillis());
     kill(server);
   }
@@ -51,13 +73,12 @@ final class AgentCrash {
    * blocks until then. Arm it before the plan is applied.
    */
   static StepKill killAtStep(PristineServer server, String resourceId, Duration within) {
-    // The journal's resource_id field exactly: its tag (field 5, length-delimited), its length.
     String script =
-        """
-        import os, signal, sys, time
+        JOURNAL_FIELDS
+            + """
+        import os, signal, time
         journal, applied = sys.argv[1], sys.argv[4]
-        rid, seconds = sys.argv[2].encode(), float(sys.argv[3])
-        wanted = bytes([5 << 3 | 2, len(rid)]) + rid
+        field, seconds = wanted(sys.argv[2]), float(sys.argv[3])
         def kill_unit():
             # kill(2) of each process of the unit lands at once, where systemctl would take a
             # while; again until none is left, so that nothing forked meanwhile escapes.
@@ -77,8 +98,6 @@ final class AgentCrash {
             old_plan = open(applied, 'rb').read().strip()
         except FileNotFoundError:
             old_plan = b''
-        def plan_of(data):  # the journal's plan_id, field 1, comes first
-            return data[2:2 + data[1]] if len(data) > 2 and data[0] == 1 << 3 | 2 else b''
         deadline, began = time.monotonic() + seconds, False
         while time.monotonic() < deadline:
             try:
@@ -87,7 +106,7 @@ final class AgentCrash {
                 data = None
             if data is not None and plan_of(data) == old_plan:
                 data = None  # a reconvergence of the plan the deploy replaces
-            if data is not None and wanted in data:
+            if data is not None and field in data:
                 kill_unit()
                 print('KILLED')
                 sys.exit(0)
@@ -98,9 +117,7 @@ final class AgentCrash {
             time.sleep(0.002)
         print('TIMED_OUT')
         """;
-    if (resourceId.length() > 127) {
-      throw new IllegalArgumentException("a resource id of one length byte: " + resourceId);
-    }
+    requireOneLengthByte(resourceId);
     String out =
         server
             .execOrThrow(
@@ -116,9 +133,30 @@ final class AgentCrash {
     return StepKill.valueOf(out);
   }
 
-  /** Whether the agent's apply journal names {@code resourceId} (ids are ASCII in it). */
-  static boolean converging(PristineServer server, String resourceId) {
-    return server.exec("grep", "-q", "-a", "-F", resourceId, JOURNAL).ok();
+  /**
+   * Whether the agent's apply journal says it converges {@code resourceId} in an apply of a plan
+   * other than {@code oldPlan}.
+   */
+  static boolean converging(PristineServer server, String oldPlan, String resourceId) {
+    String script =
+        JOURNAL_FIELDS
+            + """
+            try:
+                data = open(sys.argv[1], 'rb').read()
+            except FileNotFoundError:  # no apply under way
+                sys.exit(1)
+            sys.exit(0 if plan_of(data) != sys.argv[2].encode() and wanted(sys.argv[3]) in data
+                     else 1)
+            """;
+    requireOneLengthByte(resourceId);
+    return server.exec("python3", "-c", script, JOURNAL, oldPlan, resourceId).ok();
+  }
+
+  /** The scripts write a resource id's length as one byte, as protobuf does below 128. */
+  private static void requireOneLengthByte(String resourceId) {
+    if (resourceId.length() > 127) {
+      throw new IllegalArgumentException("a resource id of one length byte: " + resourceId);
+    }
   }
 
   /** SIGKILL to every process of the agent's unit; systemd restarts it (Restart=on-failure). */

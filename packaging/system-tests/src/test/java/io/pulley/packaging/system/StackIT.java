@@ -361,9 +361,10 @@ class StackIT {
       String commit =
           repository.commit(Map.of("pulley_sample/VERSION", "3." + n + ".0\n"), "crash " + step);
       String before = sample.status().lastApply();
+      String oldPlan = AgentCrash.appliedPlan(sample.server());
       int revision = sample.apply(production());
 
-      AgentCrash.killWhileConverging(sample.server(), step, kills.get(step), WARM);
+      AgentCrash.killWhileConverging(sample.server(), oldPlan, step, kills.get(step), WARM);
       StatusReport resumed = sample.awaitApplyOf(APP_ENV, revision, before, WARM);
 
       assertThat(resumed.succeeded()).as(resumed.text()).isTrue();
