@@ -5,7 +5,6 @@ import static io.pulley.controller.manifest.ProtoNodeReader.quote;
 import com.google.re2j.Pattern;
 import io.pulley.controller.stack.DjangoSteps;
 import io.pulley.controller.stack.StackDefaults;
-import io.pulley.v1.HandoverMode;
 import io.pulley.v1.Stack;
 import io.pulley.v1.StackAcme;
 import io.pulley.v1.StackHealth;
@@ -46,26 +45,8 @@ final class StackSiteChecks {
   /** Checks {@code stack}, as written; {@code filled} is the same with its defaults filled in. */
   void validate(Stack stack, Stack filled) {
     site(stack.getSite(), filled.getSite(), DjangoSteps.servesStatic(stack));
-    webSocketsNeedTheirOwnInstance(stack);
     settings(stack);
     health(stack.getHealth());
-  }
-
-  /**
-   * A graceful reload lets every worker finish its request first, and an open WebSocket never
-   * finishes: the one instance of {@code handover: reload} would accept nothing until uWSGI's 60 s
-   * reload mercy ended the connection. Per-release instances end the old release's WebSockets after
-   * a short grace while the new instance serves.
-   */
-  private void webSocketsNeedTheirOwnInstance(Stack stack) {
-    if (stack.getSite().getWebsocket()
-        && stack.getWeb().getHandoverMode() == HandoverMode.HANDOVER_MODE_RELOAD) {
-      checks.fail(
-          "stack.web.handover",
-          "handover: reload cannot serve websocket: true: a graceful reload waits for every open"
-              + " WebSocket, and serves nothing meanwhile, until uWSGI's 60 s reload mercy; use"
-              + " per-release (the default)");
-    }
   }
 
   private void site(StackSite site, StackSite filled, boolean collectsStatic) {

@@ -46,22 +46,6 @@ class WebSocketDrainTest {
   }
 
   @Test
-  void webSocketsWithTheReloadHandover_areRefused_namingTheHandover() {
-    String reload =
-        site("{domains: [chat.example.com], websocket: true}")
-            .replace("harakiri: 120}", "harakiri: 120, handover: reload}");
-
-    CompileResult result = compiler.compile(reload, "chat.yaml");
-
-    assertThat(result.errors())
-        .singleElement()
-        .satisfies(e -> assertThat(e.getField()).isEqualTo("stack.web.handover"))
-        .satisfies(e -> assertThat(e.getReason()).contains("websocket: true", "per-release"));
-    assertThat(compiler.compile(reload.replace(", websocket: true", ""), "chat.yaml").errors())
-        .isEmpty();
-  }
-
-  @Test
   void aDrainWithoutWebSockets_orOutOfRange_isRefused() {
     CompileResult without =
         compiler.compile(
