@@ -32,6 +32,18 @@ final class AgentCrash {
           return bytes([5 << 3 | 2, len(rid)]) + rid.encode()
       """;
 
+  /** Exits 0 if the journal (argv 1) is of a plan other than argv 2 and at resource argv 3. */
+  private static final String CONVERGING =
+      JOURNAL_FIELDS
+          + """
+          try:
+              data = open(sys.argv[1], 'rb').read()
+          except FileNotFoundError:  # no apply under way
+              sys.exit(1)
+          sys.exit(0 if plan_of(data) != sys.argv[2].encode() and wanted(sys.argv[3]) in data
+                   else 1)
+          """;
+
   private AgentCrash() {}
 
   /** The plan the agent applied last: a deploy's apply is of another one. */
@@ -49,6 +61,7 @@ final class AgentCrash {
   static void killWhileConverging(
       PristineServer server, String oldPlan, String resourceId, Duration into, Duration within)
       throws InterruptedException {
+    requireOneLengthByte(resourceId);
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(100))
@@ -137,19 +150,8 @@ final class AgentCrash {
    * Whether the agent's apply journal says it converges {@code resourceId} in an apply of a plan
    * other than {@code oldPlan}.
    */
-  static boolean converging(PristineServer server, String oldPlan, String resourceId) {
-    String script =
-        JOURNAL_FIELDS
-            + """
-            try:
-                data = open(sys.argv[1], 'rb').read()
-            except FileNotFoundError:  # no apply under way
-                sys.exit(1)
-            sys.exit(0 if plan_of(data) != sys.argv[2].encode() and wanted(sys.argv[3]) in data
-                     else 1)
-            """;
-    requireOneLengthByte(resourceId);
-    return server.exec("python3", "-c", script, JOURNAL, oldPlan, resourceId).ok();
+  private static boolean converging(PristineServer server, String oldPlan, String resourceId) {
+    return server.exec("python3", "-c", CONVERGING, JOURNAL, oldPlan, resourceId).ok();
   }
 
   /** The scripts write a resource id's length as one byte, as protobuf does below 128. */
