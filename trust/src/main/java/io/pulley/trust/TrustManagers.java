@@ -8,7 +8,11 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** The JDK's own certificate checks, trusting one CA only. */
+/**
+ * The JDK's own certificate checks, trusting one CA only; a server's name is matched by the JDK's
+ * own code too, without its list of public CAs where that code is open to us ({@link
+ * CaTrustManager}).
+ */
 public final class TrustManagers {
   private TrustManagers() {}
 
@@ -22,7 +26,7 @@ public final class TrustManagers {
       factory.init(store);
       for (TrustManager manager : factory.getTrustManagers()) {
         if (manager instanceof X509ExtendedTrustManager x509) {
-          return x509;
+          return new CaTrustManager(x509, JdkHostNameMatch.available());
         }
       }
       throw new IllegalStateException("the Java runtime offers no X.509 trust manager");
