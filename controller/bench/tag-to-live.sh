@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # The fat jar carries gRPC, protobuf, JGit and everything else the agent needs but its own classes,
 # which the thin agent jar adds.
-agent_jar="$(ls agent/target/pulley-agent-*.jar | grep -v -e sources -e javadoc | head -n 1)"
+agent_jar="$(ls agent/target/pulley-agent-*.jar | grep -v -e sources -e javadoc -e apply | head -n 1)"
 exec java \
   -Xms256m -Xmx1g \
   -Dlogback.configurationFile=controller/bench/logback-bench.xml \

@@ -34,6 +34,7 @@ class DebianPackagesIT {
     assertThat(contents(AGENT))
         .contains(
             "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent.jar",
+            "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent-apply.jar",
             "-rwxr-xr-x root/root ./usr/bin/pulley-agent",
             "-rw-r--r-- root/root ./etc/pulley/agent.yaml",
             "-rw-r--r-- root/root ./lib/systemd/system/pulley-agent.service",
@@ -49,6 +50,7 @@ class DebianPackagesIT {
     assertThat(contents(AGENT_BUNDLED))
         .contains(
             "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent.jar",
+            "-rw-r--r-- root/root ./usr/share/pulley/pulley-agent-apply.jar",
             "-rwxr-xr-x root/root ./usr/bin/pulley-agent",
             "-rw-r--r-- root/root ./etc/pulley/agent.yaml",
             "-rw-r--r-- root/root ./lib/systemd/system/pulley-agent.service",

@@ -29,6 +29,7 @@ class TarballIT {
   @Test
   void tarball_holdsJarsLaunchersConfigurationAndUnits() {
     assertThat(home.resolve("share/pulley/pulley-agent.jar")).isRegularFile();
+    assertThat(home.resolve("share/pulley/pulley-agent-apply.jar")).isRegularFile();
     assertThat(home.resolve("share/pulley/pulley-controller.jar")).isRegularFile();
     assertThat(home.resolve("bin/pulley")).isExecutable();
     assertThat(home.resolve("bin/pulley-agent")).isExecutable();

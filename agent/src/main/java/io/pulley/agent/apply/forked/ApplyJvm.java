@@ -1,5 +1,7 @@
 package io.pulley.agent.apply.forked;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +9,8 @@ import java.util.Map;
 
 /**
  * The command line of the JVM that runs one apply: this JVM's own {@code java}, its system
- * properties, the apply's flags and the agent's class path. It holds no part of the plan (that goes
- * through a pipe), so that no secret shows in the process list.
+ * properties, the apply's flags and the agent's class path with the apply's libraries. It holds no
+ * part of the plan (that goes through a pipe), so that no secret shows in the process list.
  *
  * <p>The agent at rest runs without a JIT compiler and with a small heap; an apply is short and
  * busy (JGit, hashing, the executors), so its JVM gets the client compiler and more heap, and gives
@@ -21,6 +23,15 @@ public final class ApplyJvm {
   static final String DEFAULT_OPTIONS =
       "-XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
           + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
+
+  /** The daemon's jar, as installed and as built (agent/target). */
+  static final String DAEMON_JAR = "pulley-agent.jar";
+
+  /**
+   * Beside it, the libraries only an apply uses (JGit and its own, RE2/J): kept off the daemon's
+   * class path, because the JDK keeps an open jar's directory in the heap (agent/pom.xml).
+   */
+  static final String APPLY_JAR = "pulley-agent-apply.jar";
 
   /** The apply process's entry point, in the executors' package (io.pulley.agent.apply.wiring). */
   static final String MAIN = "io.pulley.agent.apply.wiring.ApplyMain";
@@ -49,8 +60,28 @@ public final class ApplyJvm {
         Path.of(System.getProperty("java.home"), "bin", "java"),
         systemProperties(ProcessHandle.current().info().arguments().orElse(new String[0])),
         options == null || options.isBlank() ? DEFAULT_OPTIONS : options,
-        System.getProperty("java.class.path", ""),
+        withApplyJar(System.getProperty("java.class.path", "")),
         MAIN);
+  }
+
+  /**
+   * {@code classPath}, and then the apply jar beside each daemon jar on it that has one. A class
+   * path without the daemon's jar (the tests', with every library on it) stays as it is.
+   */
+  static String withApplyJar(String classPath) {
+    StringBuilder withApply = new StringBuilder(classPath);
+    int start = 0;
+    while (start <= classPath.length()) {
+      int end = classPath.indexOf(File.pathSeparatorChar, start);
+      end = end < 0 ? classPath.length() : end;
+      Path entry = Path.of(classPath.substring(start, end));
+      Path applyJar = entry.resolveSibling(APPLY_JAR);
+      if (entry.endsWith(DAEMON_JAR) && Files.isRegularFile(applyJar)) {
+        withApply.append(File.pathSeparatorChar).append(applyJar);
+      }
+      start = end + 1;
+    }
+    return withApply.toString();
   }
 
   /** The same JVM and flags with another entry point (for tests). */

@@ -107,6 +107,10 @@ class AgentPackageIT {
         .contains("version 1");
     assertThat(controller.pulley("status").out())
         .contains("web-1", "healthy", "hello/system#1", "3/3 ok");
+    // The release came through JGit, in the apply's JVM; the daemon never opened that jar.
+    String daemonFiles =
+        server.execOrThrow("ls", "-l", "/proc/" + AgentOnServer.mainPid(server) + "/fd").stdout();
+    assertThat(daemonFiles).contains("pulley-agent.jar").doesNotContain("pulley-agent-apply.jar");
   }
 
   @Test
@@ -233,6 +237,8 @@ class AgentPackageIT {
         .isNotEqualTo("active");
     assertThat(server.exec("test", "-f", AgentOnServer.CONFIG).ok()).isTrue();
     assertThat(server.exec("test", "-e", "/usr/share/pulley/pulley-agent.jar").ok()).isFalse();
+    assertThat(server.exec("test", "-e", "/usr/share/pulley/pulley-agent-apply.jar").ok())
+        .isFalse();
     assertThat(server.exec("test", "-e", "/var/cache/pulley/agent").ok()).isFalse();
 
     ExecResult purge =
