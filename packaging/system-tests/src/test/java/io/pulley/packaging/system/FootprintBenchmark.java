@@ -39,6 +39,8 @@ public final class FootprintBenchmark {
   private final PristineServer server;
   private final Path work;
   private final SampleRepository repository;
+  private static final String AGENT_UNIT = "pulley-agent";
+
   private final Duration settle;
   private final Duration idle;
   private final boolean sideBySideOnly;
@@ -259,6 +261,8 @@ public final class FootprintBenchmark {
     InstalledService.Sample puppetStart = puppetService.sample(puppetPid);
     ThreadCpu agentThreads = ThreadCpu.read(server, agentPid);
     ThreadCpu puppetThreads = ThreadCpu.read(server, puppetPid);
+    // What the agent logged in the window says why a thread woke more than its polls explain.
+    String windowStart = server.journalCursor(AGENT_UNIT);
     Thread.sleep(idle.toMillis());
     InstalledService.Sample agentEnd = agent.sample(agentPid);
     InstalledService.Sample puppetEnd = puppetService.sample(puppetPid);
@@ -283,6 +287,9 @@ public final class FootprintBenchmark {
     System.out.println(rows.get(rows.size() - 1).markdown());
     System.out.println("\nPulley agent's threads over the window (" + idle.toSeconds() + " s):");
     System.out.print(ThreadCpu.table(agentRows, idle.toSeconds()));
+    String logged = server.journalAfter(AGENT_UNIT, windowStart).strip();
+    System.out.println(
+        "\nPulley agent's journal over the window:\n" + (logged.isEmpty() ? "(nothing)" : logged));
     System.out.println("\nPuppet agent's threads over the same window:");
     System.out.print(ThreadCpu.table(puppetRows, idle.toSeconds()));
     System.out.println("\nPuppet's journal:\n" + puppet.journalTail());
