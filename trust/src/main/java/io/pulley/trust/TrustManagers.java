@@ -17,6 +17,11 @@ public final class TrustManagers {
   private TrustManagers() {}
 
   public static X509ExtendedTrustManager forCa(X509Certificate ca) {
+    return forCa(ca, JdkHostNameMatch.available());
+  }
+
+  /** As above, with the name matched beside the chain check or by the JDK's trust manager. */
+  static X509ExtendedTrustManager forCa(X509Certificate ca, boolean matchNamesHere) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -26,7 +31,7 @@ public final class TrustManagers {
       factory.init(store);
       for (TrustManager manager : factory.getTrustManagers()) {
         if (manager instanceof X509ExtendedTrustManager x509) {
-          return new CaTrustManager(x509, JdkHostNameMatch.available());
+          return new CaTrustManager(x509, matchNamesHere);
         }
       }
       throw new IllegalStateException("the Java runtime offers no X.509 trust manager");

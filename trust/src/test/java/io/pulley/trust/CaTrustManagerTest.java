@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,10 +119,7 @@ class CaTrustManagerTest {
         null,
         null);
     SSLContext client = SSLContext.getInstance("TLS");
-    client.init(
-        null,
-        new TrustManager[] {matchHere ? TrustManagers.forCa(ca.certificate()) : jdkAlone(ca)},
-        null);
+    client.init(null, new TrustManager[] {TrustManagers.forCa(ca.certificate(), matchHere)}, null);
     try (SSLServerSocket listener =
         (SSLServerSocket)
             server
@@ -153,16 +147,5 @@ class CaTrustManagerTest {
       }
     }
     return true;
-  }
-
-  /** The JDK's trust manager for {@code ca} checking names itself, as without the export. */
-  private static TrustManager jdkAlone(CertificateAuthority ca) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    return new CaTrustManager((X509ExtendedTrustManager) factory.getTrustManagers()[0], false);
   }
 }
